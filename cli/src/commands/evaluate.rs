@@ -1,0 +1,53 @@
+//! `carprice evaluate`: the pipeline's own measurement of a model on a car table.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use model_core::{format_dollars, CarTable, Metrics, Model};
+
+use crate::{data_path, files};
+
+pub fn run(model: &Path, data: Option<&Path>, rows: Option<&Path>, json: bool) -> Result<()> {
+    let model = files::read_model(model)?;
+    let data = data_path::resolve(data)?;
+    let mut table = files::read_table(&data)?;
+    if let Some(rows) = rows {
+        table = table
+            .select(&files::read_rows(rows)?)
+            .with_context(|| format!("rows {} do not fit {}", rows.display(), data.display()))?;
+    }
+    let metrics = measure(&model, &table)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&metrics)?);
+    } else {
+        print!("{}", metrics_table(model.version(), &metrics));
+    }
+    Ok(())
+}
+
+/// Prices every row of a table with a `price` column and measures the result.
+pub fn measure(model: &Model, table: &CarTable) -> Result<Metrics> {
+    let target = &model.document().target.name;
+    let actual = table.numbers(target)?;
+    let predicted = (0..table.len())
+        .map(|row| {
+            let car = model
+                .car(&table.description(row, &[target.as_str()]))
+                .and_then(|car| model.price(&car));
+            car.with_context(|| format!("CSV line {}", table.line(row)))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Metrics::measure(&actual, &predicted)?)
+}
+
+/// A small text table of metrics.
+pub fn metrics_table(version: &str, m: &Metrics) -> String {
+    format!(
+        "model {version} on {} rows\n  R²    {:.3}\n  MAE   {}\n  RMSE  {}\n  MAPE  {:.1}%\n",
+        m.rows,
+        m.r2,
+        format_dollars(m.mae),
+        format_dollars(m.rmse),
+        m.mape
+    )
+}

@@ -1,0 +1,2 @@
+//! carprice staff web app (placeholder until the web app lands).
+fn main() {}

@@ -1,0 +1,278 @@
+//! Error types: one enum per thing that can be wrong, each message saying what and how to fix it.
+
+use thiserror::Error;
+
+/// A model document that cannot be used.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// The text is not JSON of the model's shape.
+    #[error("model JSON is malformed at line {line}, column {column}: {message}")]
+    Json {
+        /// 1-based line of the problem.
+        line: usize,
+        /// 1-based column of the problem.
+        column: usize,
+        /// What the parser found.
+        message: String,
+    },
+    /// The document is larger than any real model.
+    #[error("model document is {bytes} bytes, more than the {limit}-byte limit; is this really a carprice model?")]
+    TooLarge {
+        /// Size of the document.
+        bytes: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// `format` is not a carprice model.
+    #[error("`format` is {found:?}, expected \"carprice-model\"; this file is not a carprice model")]
+    UnsupportedFormat {
+        /// The value found.
+        found: String,
+    },
+    /// `format_version` has a major version this build cannot read.
+    #[error("`format_version` is {found:?}, but this build reads only {supported}.x; upgrade carprice to read it")]
+    UnsupportedVersion {
+        /// The value found.
+        found: String,
+        /// The major version this build reads.
+        supported: u32,
+    },
+    /// A number is NaN or infinite.
+    #[error("`{field}` is not a finite number")]
+    NonFinite {
+        /// JSON path of the field, e.g. `terms[3].weight`.
+        field: String,
+    },
+    /// Two lists that must line up do not.
+    #[error("`{field}` has {found} entries, expected {expected}")]
+    LengthMismatch {
+        /// JSON path of the list.
+        field: String,
+        /// Entries required.
+        expected: usize,
+        /// Entries found.
+        found: usize,
+    },
+    /// A name appears twice where names must be unique.
+    #[error("`{field}` lists {name:?} twice")]
+    Duplicate {
+        /// JSON path of the list.
+        field: String,
+        /// The repeated name.
+        name: String,
+    },
+    /// A required text or list is empty.
+    #[error("`{field}` is empty")]
+    Empty {
+        /// JSON path of the field.
+        field: String,
+    },
+    /// A transform name this build does not know.
+    #[error("`{field}` is {found:?}; known transforms are \"identity\" and \"log\"")]
+    UnknownTransform {
+        /// JSON path of the field.
+        field: String,
+        /// The value found.
+        found: String,
+    },
+    /// More weights than any sensible model has.
+    #[error("model has {count} weights, more than the limit of {limit}")]
+    TooManyWeights {
+        /// Weights counted.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Any other inconsistency, with the field and the problem.
+    #[error("`{field}` {problem}")]
+    Invalid {
+        /// JSON path of the field.
+        field: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+}
+
+/// A car description that the model cannot price.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum CarError {
+    /// The model needs this attribute and the car does not give it.
+    #[error("`{attribute}` is missing; the model needs a value for it")]
+    Missing {
+        /// Attribute name.
+        attribute: String,
+    },
+    /// The car gives an attribute the model does not know.
+    #[error("`{attribute}` is not an attribute of this model (known: {known})")]
+    UnknownAttribute {
+        /// Attribute name given.
+        attribute: String,
+        /// Comma-separated known attribute names.
+        known: String,
+    },
+    /// A categorical value outside the model's categories.
+    #[error("`{attribute}` is {value:?}, which the model does not know (known: {known})")]
+    UnknownCategory {
+        /// Attribute name.
+        attribute: String,
+        /// Value given.
+        value: String,
+        /// Comma-separated known categories.
+        known: String,
+    },
+    /// A numeric attribute given something that is not a number.
+    #[error("`{attribute}` must be a number, got {value:?}")]
+    NotANumber {
+        /// Attribute name.
+        attribute: String,
+        /// Value given.
+        value: String,
+    },
+    /// A categorical attribute given a number.
+    #[error("`{attribute}` must be one of the model's categories, got the number {value}")]
+    NotACategory {
+        /// Attribute name.
+        attribute: String,
+        /// Value given.
+        value: f64,
+    },
+    /// A physically positive quantity given zero or less (or a log transform cannot take it).
+    #[error("`{attribute}` must be greater than 0, got {value}")]
+    NotPositive {
+        /// Attribute name.
+        attribute: String,
+        /// Value given.
+        value: f64,
+    },
+    /// The value is so far outside the training range that no finite price results.
+    #[error("`{attribute}` = {value} is too far outside the model's range ({min} to {max}) to price")]
+    OutOfBounds {
+        /// Attribute name.
+        attribute: String,
+        /// Value given.
+        value: f64,
+        /// Training minimum.
+        min: f64,
+        /// Training maximum.
+        max: f64,
+    },
+}
+
+/// Metrics that cannot be computed from the given numbers.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum MetricsError {
+    /// No rows.
+    #[error("cannot measure a model on zero rows")]
+    Empty,
+    /// Actual and predicted lists differ in length.
+    #[error("{actual} actual values but {predicted} predictions")]
+    LengthMismatch {
+        /// Actual values.
+        actual: usize,
+        /// Predictions.
+        predicted: usize,
+    },
+    /// A value is NaN or infinite.
+    #[error("row {row}: {which} value is not a finite number")]
+    NonFinite {
+        /// 0-based row.
+        row: usize,
+        /// `actual` or `predicted`.
+        which: &'static str,
+    },
+    /// MAPE is undefined when an actual value is zero.
+    #[error("row {row}: actual value is 0, so the percentage error is undefined")]
+    ZeroActual {
+        /// 0-based row.
+        row: usize,
+    },
+    /// R² is undefined when every actual value is the same.
+    #[error("all actual values are equal, so R² is undefined; measure on more varied rows")]
+    ConstantActual,
+}
+
+/// A car table (CSV) that cannot be read.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum DataError {
+    /// The CSV itself is broken.
+    #[error("CSV line {line}: {message}")]
+    Csv {
+        /// 1-based line.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// No header or no data rows.
+    #[error("the car table has no data rows")]
+    Empty,
+    /// A column the caller needs is absent.
+    #[error("the car table has no `{column}` column (columns: {columns})")]
+    MissingColumn {
+        /// Column needed.
+        column: String,
+        /// Comma-separated columns present.
+        columns: String,
+    },
+    /// A header name appears twice.
+    #[error("the car table has two `{column}` columns")]
+    DuplicateColumn {
+        /// The repeated column.
+        column: String,
+    },
+    /// A cell that cannot be used.
+    #[error("CSV line {line}, column `{column}`: {value:?} {problem}")]
+    BadValue {
+        /// 1-based line in the file (the header is line 1).
+        line: u64,
+        /// Column name.
+        column: String,
+        /// Cell text.
+        value: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A row index list names a row that does not exist.
+    #[error("row list: {problem}")]
+    BadRowList {
+        /// What is wrong.
+        problem: String,
+    },
+}
+
+/// Training could not produce a model.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum TrainError {
+    /// Too few rows for cross-validation and a fit.
+    #[error("{rows} training rows is too few: need at least {needed}")]
+    TooFewRows {
+        /// Rows available.
+        rows: usize,
+        /// Rows needed.
+        needed: usize,
+    },
+    /// A target value the target transform cannot take.
+    #[error("training row {row}: target {value} must be > 0 for a log target")]
+    BadTarget {
+        /// 0-based row.
+        row: usize,
+        /// The value.
+        value: f64,
+    },
+    /// The options are inconsistent.
+    #[error("training options: {0}")]
+    Options(String),
+    /// The linear system could not be solved (e.g. a constant column with no penalty).
+    #[error("the ridge system is singular; add rows or a larger penalty")]
+    Singular,
+    /// The trained document failed validation (a bug guard: training never writes an invalid model).
+    #[error("trained model is invalid: {0}")]
+    Invalid(#[from] ModelError),
+    /// Evaluating on test rows failed.
+    #[error("test evaluation: {0}")]
+    Test(String),
+}

@@ -1,0 +1,56 @@
+//! # model-core
+//!
+//! The car price model of carprice: one library, compiled natively (CLI, server) and to
+//! `wasm32-unknown-unknown` (the staff web app), so a car gets the same price everywhere, to the bit.
+//!
+//! It owns:
+//! - the **model document** ([`ModelDocument`]): versioned JSON of attributes, term weights and
+//!   encodings, read only through a validating constructor into a [`Model`];
+//! - **pricing**: a [`CarDescription`] (named attribute values) is checked into a [`Car`], which the
+//!   model turns into a [`Quote`]: price, prediction interval, per-attribute contributions that
+//!   rebuild the price from a reference car's, and extrapolation flags;
+//! - **metrics** ([`Metrics`]): R², MAE, RMSE, MAPE;
+//! - **training** ([`train()`]): one-hot categories, identity/log numeric transforms, standardisation,
+//!   log target, ridge regression with every choice made by k-fold cross-validation;
+//! - **car tables** ([`CarTable`]): CSV with errors that give line, column and value.
+//!
+//! ```
+//! use model_core::{CarDescription, Model};
+//!
+//! let model = Model::from_json(include_str!("../../assets/model.json")).unwrap();
+//! let mut car: CarDescription = model.default_description();
+//! car.set("make", "audi");
+//! let quote = model.quote(&model.car(&car).unwrap()).unwrap();
+//! assert!(quote.interval.low < quote.price && quote.price < quote.interval.high);
+//! ```
+//!
+//! Exponentials and logarithms come from `libm`, never the platform, so native and wasm builds
+//! compute identical bits.
+
+mod car;
+pub mod catalogue;
+mod document;
+mod error;
+mod metrics;
+mod model;
+mod money;
+mod quote;
+mod table;
+pub mod train;
+mod validation;
+mod version;
+
+pub use car::{AttributeValue, Car, CarDescription};
+pub use document::{
+    Attribute, AttributeKind, Interval, ModelDocument, Target, Term, TrainingInfo, FORMAT_MAJOR,
+    FORMAT_NAME, FORMAT_VERSION,
+};
+pub use error::{CarError, DataError, MetricsError, ModelError, TrainError};
+pub use metrics::Metrics;
+pub use model::Model;
+pub use money::{format_dollars, format_whole_dollars};
+pub use quote::{Contribution, Effect, Extrapolation, PriceRange, Quote};
+pub use table::{hex_sha256, parse_row_list, CarTable, MAX_TABLE_BYTES};
+pub use train::{train, TrainOptions};
+pub use validation::{Transform, MAX_DOCUMENT_BYTES, MAX_WEIGHTS};
+pub use version::{ModelVersion, VersionError};

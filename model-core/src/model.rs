@@ -1,0 +1,292 @@
+//! The validated model: the only way to price a car.
+
+use serde::{Serialize, Serializer};
+
+use crate::car::{AttributeValue, Car, CarDescription, Slot};
+use crate::document::{AttributeKind, ModelDocument};
+use crate::error::{CarError, ModelError};
+use crate::validation::{self, CompiledAttribute, CompiledTerm, Transform};
+
+/// A model document that passed validation, ready to price cars.
+///
+/// Build one with [`Model::from_json`] or [`Model::try_from`] (from a [`ModelDocument`]), or by
+/// training ([`crate::train`]). It serialises back to exactly its document.
+#[derive(Debug, Clone)]
+pub struct Model {
+    document: ModelDocument,
+    target: Transform,
+    attributes: Vec<CompiledAttribute>,
+    terms: Vec<CompiledTerm>,
+    reference: Car,
+    /// Each term's effect for the reference car, so explanations need not recompute them.
+    reference_effects: Vec<f64>,
+    reference_price: f64,
+}
+
+impl Model {
+    /// Reads and validates a model document.
+    ///
+    /// # Errors
+    /// [`ModelError`] naming the field and the problem, for malformed JSON, unknown formats and
+    /// anything [`Model::try_from`] rejects.
+    pub fn from_json(text: &str) -> Result<Self, ModelError> {
+        if text.len() > validation::MAX_DOCUMENT_BYTES {
+            return Err(ModelError::TooLarge {
+                bytes: text.len(),
+                limit: validation::MAX_DOCUMENT_BYTES,
+            });
+        }
+        // Check the format before the shape, so a different kind of file gets the clearer error.
+        let header: serde_json::Value = serde_json::from_str(text).map_err(json_error)?;
+        validation::check_format(&header)?;
+        let document: ModelDocument = serde_json::from_value(header).map_err(|e| {
+            // `from_value` has no positions; re-parse from text to report line and column.
+            serde_json::from_str::<ModelDocument>(text)
+                .err()
+                .map(json_error)
+                .unwrap_or(ModelError::Json {
+                    line: 0,
+                    column: 0,
+                    message: e.to_string(),
+                })
+        })?;
+        Model::try_from(document)
+    }
+
+    /// The document as pretty-printed JSON with a trailing newline (deterministic).
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(&self.document)
+            .expect("a validated document holds only finite numbers and strings");
+        text.push('\n');
+        text
+    }
+
+    /// The underlying document.
+    pub fn document(&self) -> &ModelDocument {
+        &self.document
+    }
+
+    /// The model's release version.
+    pub fn version(&self) -> &str {
+        &self.document.version
+    }
+
+    /// The attributes a car needs, in form order.
+    pub fn attributes(&self) -> impl ExactSizeIterator<Item = &crate::document::Attribute> {
+        self.document.attributes.iter()
+    }
+
+    /// Whether contributions multiply (log target) or add (identity target).
+    pub fn is_multiplicative(&self) -> bool {
+        self.target == Transform::Log
+    }
+
+    /// The reference car: every attribute at its default (training median or most frequent).
+    pub fn default_car(&self) -> Car {
+        self.reference.clone()
+    }
+
+    /// The price of the reference car (may be infinite only in a model that failed validation).
+    pub fn reference_price(&self) -> f64 {
+        self.reference_price
+    }
+
+    /// The reference car as a description, e.g. to fill a form.
+    pub fn default_description(&self) -> CarDescription {
+        self.describe(&self.reference)
+    }
+
+    /// Names the values of a checked car.
+    pub fn describe(&self, car: &Car) -> CarDescription {
+        self.document
+            .attributes
+            .iter()
+            .zip(&car.slots)
+            .map(|(attribute, slot)| {
+                let value = match (slot, &attribute.kind) {
+                    (Slot::Number(x), _) => AttributeValue::Number(*x),
+                    (Slot::Category(i), AttributeKind::Categorical { categories, .. }) => {
+                        AttributeValue::Text(categories[*i as usize].clone())
+                    }
+                    (Slot::Category(_), AttributeKind::Numeric { .. }) => {
+                        unreachable!("slots are built from the attribute kinds")
+                    }
+                };
+                (attribute.name.clone(), value)
+            })
+            .collect()
+    }
+
+    /// Checks a described car against the model.
+    ///
+    /// # Errors
+    /// [`CarError`] naming the first attribute that is unknown, missing, of the wrong kind, an unknown
+    /// category, or not positive where the quantity (or its log transform) must be.
+    pub fn car(&self, description: &CarDescription) -> Result<Car, CarError> {
+        if let Some(unknown) = description
+            .0
+            .keys()
+            .find(|name| !self.attributes.iter().any(|a| a.name == **name))
+        {
+            return Err(CarError::UnknownAttribute {
+                attribute: unknown.clone(),
+                known: self.attribute_names().join(", "),
+            });
+        }
+        let slots = self
+            .attributes
+            .iter()
+            .zip(&self.document.attributes)
+            .map(|(compiled, attribute)| {
+                let value = description
+                    .get(&attribute.name)
+                    .ok_or_else(|| CarError::Missing {
+                        attribute: attribute.name.clone(),
+                    })?;
+                compiled.slot(attribute, value)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Car { slots })
+    }
+
+    fn attribute_names(&self) -> Vec<&str> {
+        self.attributes.iter().map(|a| a.name.as_str()).collect()
+    }
+
+    /// The linear predictor of a car (in target-transform space).
+    pub(crate) fn linear_predictor(&self, car: &Car) -> f64 {
+        self.terms
+            .iter()
+            .fold(self.document.intercept, |eta, term| eta + term.effect(&car.slots))
+    }
+
+    /// The linear predictor and, per attribute in model order, its change from the reference car.
+    /// The predictor is summed in the same order as [`Model::linear_predictor`], so the two agree
+    /// to the bit.
+    pub(crate) fn explain(&self, car: &Car) -> (f64, Vec<f64>) {
+        let mut deltas = vec![0.0; self.attributes.len()];
+        let mut eta = self.document.intercept;
+        for (term, reference) in self.terms.iter().zip(&self.reference_effects) {
+            let effect = term.effect(&car.slots);
+            eta += effect;
+            deltas[term.attribute()] += effect - reference;
+        }
+        (eta, deltas)
+    }
+
+    /// The target transform.
+    pub(crate) fn target(&self) -> Transform {
+        self.target
+    }
+
+    pub(crate) fn compiled_attributes(&self) -> &[CompiledAttribute] {
+        &self.attributes
+    }
+
+    /// The price of a checked car.
+    ///
+    /// # Errors
+    /// [`CarError::OutOfBounds`] when a value is so far outside the training range that the price
+    /// is not a finite positive number.
+    pub fn price(&self, car: &Car) -> Result<f64, CarError> {
+        self.price_from_predictor(car, self.linear_predictor(car))
+    }
+
+    /// Turns a car's linear predictor into its price, or the error blaming the wildest attribute.
+    pub(crate) fn price_from_predictor(&self, car: &Car, eta: f64) -> Result<f64, CarError> {
+        let price = self.target.invert(eta);
+        if price.is_finite() && price > 0.0 {
+            Ok(price)
+        } else {
+            Err(self.out_of_bounds(car))
+        }
+    }
+
+    /// Prices many checked cars; the fast path for batches.
+    ///
+    /// # Errors
+    /// The first car that [`Model::price`] rejects.
+    pub fn prices(&self, cars: &[Car]) -> Result<Vec<f64>, CarError> {
+        cars.iter().map(|car| self.price(car)).collect()
+    }
+
+    /// The error for a car whose price overflowed: blame the attribute furthest out of range.
+    fn out_of_bounds(&self, car: &Car) -> CarError {
+        let (_, effects) = self.explain(car);
+        let (index, _) = effects
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| matches!(car.slots[*i], Slot::Number(_)))
+            .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
+            .unwrap_or((0, &0.0));
+        let (min, max) = self.attributes[index].range().unwrap_or((0.0, 0.0));
+        CarError::OutOfBounds {
+            attribute: self.attributes[index].name.clone(),
+            value: match car.slots[index] {
+                Slot::Number(x) => x,
+                Slot::Category(i) => f64::from(i),
+            },
+            min,
+            max,
+        }
+    }
+
+    pub(crate) fn from_parts(
+        document: ModelDocument,
+        target: Transform,
+        attributes: Vec<CompiledAttribute>,
+        terms: Vec<CompiledTerm>,
+        reference: Car,
+    ) -> Self {
+        let reference_effects: Vec<f64> = terms.iter().map(|t| t.effect(&reference.slots)).collect();
+        let reference_eta = reference_effects
+            .iter()
+            .fold(document.intercept, |eta, effect| eta + effect);
+        let reference_price = target.invert(reference_eta);
+        Model {
+            document,
+            target,
+            attributes,
+            terms,
+            reference,
+            reference_effects,
+            reference_price,
+        }
+    }
+}
+
+impl TryFrom<ModelDocument> for Model {
+    type Error = ModelError;
+
+    /// Validates a document: format, finite numbers, consistent lengths, unique names, known
+    /// transforms, sizes within limits, defaults inside ranges, and a finite reference price.
+    fn try_from(document: ModelDocument) -> Result<Self, Self::Error> {
+        validation::compile(document)
+    }
+}
+
+impl PartialEq for Model {
+    fn eq(&self, other: &Self) -> bool {
+        self.document == other.document
+    }
+}
+
+impl Serialize for Model {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.document.serialize(serializer)
+    }
+}
+
+fn json_error(error: serde_json::Error) -> ModelError {
+    let message = error.to_string();
+    // serde_json appends " at line L column C"; the variant carries those separately.
+    let message = match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message,
+    };
+    ModelError::Json {
+        line: error.line(),
+        column: error.column(),
+        message,
+    }
+}

@@ -1,0 +1,511 @@
+//! Checks a [`ModelDocument`] and compiles it into the tables [`Model`] evaluates.
+
+use std::collections::HashSet;
+
+use crate::car::{AttributeValue, Car, Slot};
+use crate::document::{
+    Attribute, AttributeKind, ModelDocument, Term, FORMAT_MAJOR, FORMAT_NAME,
+};
+use crate::error::{CarError, ModelError};
+use crate::model::Model;
+use crate::ModelVersion;
+
+/// Largest model document accepted, in bytes.
+pub const MAX_DOCUMENT_BYTES: usize = 1_000_000;
+/// Largest number of weights (numeric weights plus category weights) accepted.
+pub const MAX_WEIGHTS: usize = 10_000;
+/// Longest name (attribute, category, label) accepted, in bytes.
+const MAX_NAME_BYTES: usize = 200;
+
+/// A transform of a number: of an attribute before standardising, or of the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transform {
+    /// `x`
+    Identity,
+    /// `ln x`, for x > 0.
+    Log,
+}
+
+impl Transform {
+    fn parse(field: String, name: &str) -> Result<Self, ModelError> {
+        match name {
+            "identity" => Ok(Transform::Identity),
+            "log" => Ok(Transform::Log),
+            _ => Err(ModelError::UnknownTransform {
+                field,
+                found: name.to_string(),
+            }),
+        }
+    }
+
+    /// The transform's name in documents.
+    pub fn name(self) -> &'static str {
+        match self {
+            Transform::Identity => "identity",
+            Transform::Log => "log",
+        }
+    }
+
+    /// Applies the transform. Uses `libm` so that native and wasm builds give identical bits.
+    pub fn apply(self, x: f64) -> f64 {
+        match self {
+            Transform::Identity => x,
+            Transform::Log => libm::log(x),
+        }
+    }
+
+    /// Inverts the transform.
+    pub fn invert(self, y: f64) -> f64 {
+        match self {
+            Transform::Identity => y,
+            Transform::Log => libm::exp(y),
+        }
+    }
+}
+
+/// An attribute with what pricing needs to check a value quickly.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledAttribute {
+    pub(crate) name: String,
+    /// Numbers must be > 0 (physically positive, or read by a log term).
+    must_be_positive: bool,
+    range: Option<(f64, f64)>,
+    /// Per category: whether no training row had it.
+    untrained: Vec<bool>,
+}
+
+impl CompiledAttribute {
+    /// The training range of a numeric attribute.
+    pub(crate) fn range(&self) -> Option<(f64, f64)> {
+        self.range
+    }
+
+    /// Whether a category had no training rows.
+    pub(crate) fn is_untrained(&self, category: u32) -> bool {
+        self.untrained.get(category as usize).copied().unwrap_or(false)
+    }
+
+    /// Checks one described value.
+    pub(crate) fn slot(&self, attribute: &Attribute, value: &AttributeValue) -> Result<Slot, CarError> {
+        match (&attribute.kind, value) {
+            (AttributeKind::Numeric { .. }, AttributeValue::Number(x)) => self.number(*x, || x.to_string()),
+            (AttributeKind::Numeric { .. }, AttributeValue::Text(text)) => {
+                let x = text.trim().parse::<f64>().map_err(|_| CarError::NotANumber {
+                    attribute: self.name.clone(),
+                    value: text.clone(),
+                })?;
+                self.number(x, || text.clone())
+            }
+            (AttributeKind::Categorical { categories, .. }, AttributeValue::Text(text)) => categories
+                .iter()
+                .position(|c| c == text)
+                .map(|i| Slot::Category(i as u32))
+                .ok_or_else(|| CarError::UnknownCategory {
+                    attribute: self.name.clone(),
+                    value: text.clone(),
+                    known: categories.join(", "),
+                }),
+            (AttributeKind::Categorical { .. }, AttributeValue::Number(x)) => Err(CarError::NotACategory {
+                attribute: self.name.clone(),
+                value: *x,
+            }),
+        }
+    }
+
+    fn number(&self, x: f64, text: impl FnOnce() -> String) -> Result<Slot, CarError> {
+        if !x.is_finite() {
+            return Err(CarError::NotANumber {
+                attribute: self.name.clone(),
+                value: text(),
+            });
+        }
+        if self.must_be_positive && x <= 0.0 {
+            return Err(CarError::NotPositive {
+                attribute: self.name.clone(),
+                value: x,
+            });
+        }
+        Ok(Slot::Number(x))
+    }
+}
+
+/// A term reduced to the arithmetic pricing does.
+#[derive(Debug, Clone)]
+pub(crate) enum CompiledTerm {
+    /// `slope * (transform(x) - center)` with `slope = weight / scale`.
+    Numeric {
+        attribute: usize,
+        transform: Transform,
+        center: f64,
+        slope: f64,
+    },
+    /// `weights[category]`.
+    Categorical { attribute: usize, weights: Vec<f64> },
+}
+
+impl CompiledTerm {
+    pub(crate) fn attribute(&self) -> usize {
+        match self {
+            CompiledTerm::Numeric { attribute, .. } | CompiledTerm::Categorical { attribute, .. } => *attribute,
+        }
+    }
+
+    /// This term's addition to the linear predictor for a car's slots.
+    #[inline]
+    pub(crate) fn effect(&self, slots: &[Slot]) -> f64 {
+        match self {
+            CompiledTerm::Numeric {
+                attribute,
+                transform,
+                center,
+                slope,
+            } => match slots[*attribute] {
+                Slot::Number(x) => slope * (transform.apply(x) - center),
+                Slot::Category(_) => unreachable!("numeric attributes hold numbers"),
+            },
+            CompiledTerm::Categorical { attribute, weights } => match slots[*attribute] {
+                Slot::Category(i) => weights[i as usize],
+                Slot::Number(_) => unreachable!("categorical attributes hold categories"),
+            },
+        }
+    }
+}
+
+/// Checks `format` and `format_version` on the raw JSON, before its shape.
+pub(crate) fn check_format(value: &serde_json::Value) -> Result<(), ModelError> {
+    let format = value.get("format").and_then(|f| f.as_str()).unwrap_or_default();
+    if format != FORMAT_NAME {
+        return Err(ModelError::UnsupportedFormat {
+            found: value.get("format").map(|f| f.to_string()).unwrap_or_else(|| "missing".into()).trim_matches('"').to_string(),
+        });
+    }
+    let version = value.get("format_version").and_then(|f| f.as_str()).unwrap_or_default();
+    check_format_version(version)
+}
+
+fn check_format_version(version: &str) -> Result<(), ModelError> {
+    let major = version.split('.').next().and_then(|m| m.parse::<u32>().ok());
+    let minor_ok = version
+        .split_once('.')
+        .is_some_and(|(_, minor)| !minor.is_empty() && minor.bytes().all(|b| b.is_ascii_digit()));
+    if major == Some(FORMAT_MAJOR) && minor_ok {
+        Ok(())
+    } else {
+        Err(ModelError::UnsupportedVersion {
+            found: version.to_string(),
+            supported: FORMAT_MAJOR,
+        })
+    }
+}
+
+fn finite(field: impl FnOnce() -> String, x: f64) -> Result<f64, ModelError> {
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(ModelError::NonFinite { field: field() })
+    }
+}
+
+fn name(field: impl Fn() -> String, text: &str) -> Result<(), ModelError> {
+    if text.trim().is_empty() {
+        return Err(ModelError::Empty { field: field() });
+    }
+    if text.len() > MAX_NAME_BYTES {
+        return Err(invalid(field(), format!("is longer than {MAX_NAME_BYTES} bytes")));
+    }
+    Ok(())
+}
+
+fn invalid(field: impl Into<String>, problem: impl Into<String>) -> ModelError {
+    ModelError::Invalid {
+        field: field.into(),
+        problem: problem.into(),
+    }
+}
+
+/// Validates a document and builds the model.
+pub(crate) fn compile(document: ModelDocument) -> Result<Model, ModelError> {
+    if document.format != FORMAT_NAME {
+        return Err(ModelError::UnsupportedFormat {
+            found: document.format.clone(),
+        });
+    }
+    check_format_version(&document.format_version)?;
+    name(|| "name".into(), &document.name)?;
+    document
+        .version
+        .parse::<ModelVersion>()
+        .map_err(|e| invalid("version", e.to_string()))?;
+    name(|| "created".into(), &document.created)?;
+    name(|| "target.name".into(), &document.target.name)?;
+    let target = Transform::parse("target.transform".into(), &document.target.transform)?;
+    finite(|| "intercept".into(), document.intercept)?;
+    check_training(&document)?;
+    check_interval(&document)?;
+    count_weights(&document)?;
+
+    let attributes = compile_attributes(&document)?;
+    let terms = compile_terms(&document, &attributes)?;
+    let mut attributes = attributes;
+    for term in &terms {
+        if let CompiledTerm::Numeric { attribute, transform: Transform::Log, .. } = term {
+            attributes[*attribute].must_be_positive = true;
+        }
+    }
+    let reference = reference_car(&document, &attributes)?;
+    let model = Model::from_parts(document, target, attributes, terms, reference);
+    let reference_price = model.reference_price();
+    if !(reference_price.is_finite() && reference_price > 0.0) {
+        return Err(invalid("terms", "give the reference car no finite positive price"));
+    }
+    Ok(model)
+}
+
+fn check_training(document: &ModelDocument) -> Result<(), ModelError> {
+    let training = &document.training;
+    finite(|| "training.penalty".into(), training.penalty)?;
+    finite(|| "training.cv_mae".into(), training.cv_mae)?;
+    if training.penalty < 0.0 {
+        return Err(invalid("training.penalty", format!("must be >= 0, found {}", training.penalty)));
+    }
+    if let Some(metrics) = &document.test_metrics {
+        for (field, value) in [("r2", metrics.r2), ("mae", metrics.mae), ("rmse", metrics.rmse), ("mape", metrics.mape)] {
+            finite(|| format!("test_metrics.{field}"), value)?;
+        }
+    }
+    Ok(())
+}
+
+fn check_interval(document: &ModelDocument) -> Result<(), ModelError> {
+    let interval = &document.interval;
+    let level = finite(|| "interval.level".into(), interval.level)?;
+    let lower = finite(|| "interval.lower".into(), interval.lower)?;
+    let upper = finite(|| "interval.upper".into(), interval.upper)?;
+    if !(level > 0.0 && level < 1.0) {
+        return Err(invalid("interval.level", format!("must be between 0 and 1, found {level}")));
+    }
+    if lower > 0.0 || upper < 0.0 {
+        return Err(invalid(
+            "interval",
+            format!("must contain the prediction: lower {lower} must be <= 0 and upper {upper} >= 0"),
+        ));
+    }
+    Ok(())
+}
+
+fn count_weights(document: &ModelDocument) -> Result<(), ModelError> {
+    let count: usize = document
+        .terms
+        .iter()
+        .map(|term| match term {
+            Term::Numeric { .. } => 1,
+            Term::Categorical { weights, .. } => weights.len(),
+        })
+        .sum();
+    let categories: usize = document
+        .attributes
+        .iter()
+        .map(|a| match &a.kind {
+            AttributeKind::Categorical { categories, .. } => categories.len(),
+            AttributeKind::Numeric { .. } => 1,
+        })
+        .sum();
+    let count = count.max(categories);
+    if count > MAX_WEIGHTS {
+        return Err(ModelError::TooManyWeights {
+            count,
+            limit: MAX_WEIGHTS,
+        });
+    }
+    Ok(())
+}
+
+fn compile_attributes(document: &ModelDocument) -> Result<Vec<CompiledAttribute>, ModelError> {
+    if document.attributes.is_empty() {
+        return Err(ModelError::Empty {
+            field: "attributes".into(),
+        });
+    }
+    let mut seen = HashSet::new();
+    document
+        .attributes
+        .iter()
+        .enumerate()
+        .map(|(i, attribute)| {
+            let field = |suffix: &str| format!("attributes[{i}].{suffix}");
+            name(|| field("name"), &attribute.name)?;
+            if !seen.insert(attribute.name.as_str()) {
+                return Err(ModelError::Duplicate {
+                    field: "attributes".into(),
+                    name: attribute.name.clone(),
+                });
+            }
+            let mut untrained_flags = Vec::new();
+            let range = match &attribute.kind {
+                AttributeKind::Numeric {
+                    min,
+                    max,
+                    default,
+                    positive,
+                    ..
+                } => {
+                    let min = finite(|| field("min"), *min)?;
+                    let max = finite(|| field("max"), *max)?;
+                    let default = finite(|| field("default"), *default)?;
+                    if min > max {
+                        return Err(invalid(field("min"), format!("{min} is greater than max {max}")));
+                    }
+                    if !(min..=max).contains(&default) {
+                        return Err(invalid(field("default"), format!("{default} is outside {min} to {max}")));
+                    }
+                    if *positive && min <= 0.0 {
+                        return Err(invalid(field("min"), format!("{min} contradicts `positive`")));
+                    }
+                    Some((min, max))
+                }
+                AttributeKind::Categorical {
+                    categories,
+                    default,
+                    untrained,
+                } => {
+                    if categories.is_empty() {
+                        return Err(ModelError::Empty {
+                            field: field("categories"),
+                        });
+                    }
+                    let mut known = HashSet::new();
+                    for (j, category) in categories.iter().enumerate() {
+                        name(|| format!("attributes[{i}].categories[{j}]"), category)?;
+                        if !known.insert(category.as_str()) {
+                            return Err(ModelError::Duplicate {
+                                field: field("categories"),
+                                name: category.clone(),
+                            });
+                        }
+                    }
+                    if !known.contains(default.as_str()) {
+                        return Err(invalid(field("default"), format!("{default:?} is not one of the categories")));
+                    }
+                    for category in untrained {
+                        if !known.contains(category.as_str()) {
+                            return Err(invalid(field("untrained"), format!("{category:?} is not one of the categories")));
+                        }
+                        if category == default {
+                            return Err(invalid(field("untrained"), format!("includes the default {default:?}")));
+                        }
+                    }
+                    untrained_flags = categories.iter().map(|c| untrained.contains(c)).collect();
+                    None
+                }
+            };
+            Ok(CompiledAttribute {
+                name: attribute.name.clone(),
+                must_be_positive: matches!(attribute.kind, AttributeKind::Numeric { positive: true, .. }),
+                range,
+                untrained: untrained_flags,
+            })
+        })
+        .collect()
+}
+
+fn compile_terms(
+    document: &ModelDocument,
+    attributes: &[CompiledAttribute],
+) -> Result<Vec<CompiledTerm>, ModelError> {
+    if document.terms.is_empty() {
+        return Err(ModelError::Empty { field: "terms".into() });
+    }
+    let mut used = vec![false; attributes.len()];
+    let terms = document
+        .terms
+        .iter()
+        .enumerate()
+        .map(|(i, term)| {
+            let field = |suffix: &str| format!("terms[{i}].{suffix}");
+            let index = attributes
+                .iter()
+                .position(|a| a.name == term.attribute())
+                .ok_or_else(|| invalid(field("attribute"), format!("{:?} is not in `attributes`", term.attribute())))?;
+            used[index] = true;
+            let kind = &document.attributes[index].kind;
+            match (term, kind) {
+                (
+                    Term::Numeric {
+                        transform,
+                        center,
+                        scale,
+                        weight,
+                        ..
+                    },
+                    AttributeKind::Numeric { min, .. },
+                ) => {
+                    let transform = Transform::parse(field("transform"), transform)?;
+                    let center = finite(|| field("center"), *center)?;
+                    let scale = finite(|| field("scale"), *scale)?;
+                    let weight = finite(|| field("weight"), *weight)?;
+                    if scale <= 0.0 {
+                        return Err(invalid(field("scale"), format!("must be > 0, found {scale}")));
+                    }
+                    if transform == Transform::Log && *min <= 0.0 {
+                        return Err(invalid(
+                            field("transform"),
+                            format!("is log, but attribute {:?} has min {min} <= 0", term.attribute()),
+                        ));
+                    }
+                    Ok(CompiledTerm::Numeric {
+                        attribute: index,
+                        transform,
+                        center,
+                        slope: weight / scale,
+                    })
+                }
+                (Term::Categorical { weights, .. }, AttributeKind::Categorical { categories, .. }) => {
+                    if weights.len() != categories.len() {
+                        return Err(ModelError::LengthMismatch {
+                            field: field("weights"),
+                            expected: categories.len(),
+                            found: weights.len(),
+                        });
+                    }
+                    for (j, w) in weights.iter().enumerate() {
+                        finite(|| format!("terms[{i}].weights[{j}]"), *w)?;
+                    }
+                    Ok(CompiledTerm::Categorical {
+                        attribute: index,
+                        weights: weights.clone(),
+                    })
+                }
+                _ => Err(invalid(
+                    field("kind"),
+                    format!("does not match the kind of attribute {:?}", term.attribute()),
+                )),
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(unused) = used.iter().position(|u| !u) {
+        return Err(invalid(
+            format!("attributes[{unused}]"),
+            format!("{:?} has no term; remove it or add a term", attributes[unused].name),
+        ));
+    }
+    Ok(terms)
+}
+
+fn reference_car(document: &ModelDocument, attributes: &[CompiledAttribute]) -> Result<Car, ModelError> {
+    let slots = document
+        .attributes
+        .iter()
+        .zip(attributes)
+        .enumerate()
+        .map(|(i, (attribute, compiled))| {
+            let value = match &attribute.kind {
+                AttributeKind::Numeric { default, .. } => AttributeValue::Number(*default),
+                AttributeKind::Categorical { default, .. } => AttributeValue::Text(default.clone()),
+            };
+            compiled
+                .slot(attribute, &value)
+                .map_err(|e| invalid(format!("attributes[{i}].default"), e.to_string()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Car { slots })
+}

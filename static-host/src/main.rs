@@ -1,0 +1,2 @@
+//! carprice static host (placeholder until it lands).
+fn main() {}
