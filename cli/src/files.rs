@@ -33,7 +33,8 @@ pub fn read_model(path: &Path) -> Result<Model> {
 
 /// Reads a car table.
 pub fn read_table(path: &Path) -> Result<CarTable> {
-    CarTable::from_csv(&read(path)?).with_context(|| format!("cannot use car table {}", path.display()))
+    CarTable::from_csv(&read(path)?)
+        .with_context(|| format!("cannot use car table {}", path.display()))
 }
 
 /// Reads a row list (0-based indices, one per line).
@@ -53,7 +54,11 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
     let name = path
         .file_name()
         .with_context(|| format!("{} is not a file path", path.display()))?;
-    let temporary = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
+    let temporary = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     let result = (|| {
         let mut file = fs::File::create(&temporary)?;
         file.write_all(contents)?;

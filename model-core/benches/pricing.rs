@@ -1,1 +1,94 @@
-fn main() {}
+//! Criterion benchmarks: one quote, a batch of a million prices, and training with cross-validation.
+//!
+//! `cargo bench -p model-core --bench pricing`. Training needs the sample data set
+//! (`$CARPRICE_DATA` or `../shared/data/car-prices.csv`); without it that benchmark is left out.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use model_core::{train, CarTable, Model, TrainOptions};
+
+const MODEL: &str = include_str!("../../assets/model.json");
+
+fn model() -> Model {
+    Model::from_json(MODEL).expect("the default model is valid")
+}
+
+fn quotes(c: &mut Criterion) {
+    let model = model();
+    let mut description = model.default_description();
+    description.set("make", "audi");
+    description.set("horsepower", 140.0);
+    let car = model.car(&description).unwrap();
+    c.bench_function("quote: checked car → price, range, contributions", |b| {
+        b.iter(|| model.quote(black_box(&car)).unwrap().price)
+    });
+    c.bench_function("price: checked car → price", |b| {
+        b.iter(|| model.price(black_box(&car)).unwrap())
+    });
+    c.bench_function("car: named description → checked car", |b| {
+        b.iter(|| model.car(black_box(&description)).unwrap())
+    });
+}
+
+fn batch(c: &mut Criterion) {
+    let model = model();
+    let mut description = model.default_description();
+    let cars: Vec<_> = (0..1_000_000)
+        .map(|i| {
+            description.set("horsepower", 60.0 + (i % 200) as f64);
+            model.car(&description).unwrap()
+        })
+        .collect();
+    let mut group = c.benchmark_group("batch");
+    group.throughput(Throughput::Elements(cars.len() as u64));
+    group.sample_size(10);
+    group.bench_function("price 1,000,000 cars", |b| {
+        b.iter(|| model.prices(black_box(&cars)).unwrap())
+    });
+    group.finish();
+}
+
+fn training(c: &mut Criterion) {
+    let path = std::env::var_os("CARPRICE_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../shared/data/car-prices.csv"
+            ))
+        });
+    let path = if path.is_dir() {
+        path.join("car-prices.csv")
+    } else {
+        path
+    };
+    let Ok(bytes) = std::fs::read(&path) else {
+        eprintln!(
+            "training benchmark left out: no data set at {}",
+            path.display()
+        );
+        return;
+    };
+    let table = CarTable::from_csv(&bytes).unwrap();
+    let held_out = model_core::parse_row_list(
+        &std::fs::read_to_string(path.with_file_name("seed-split-test-rows.txt"))
+            .unwrap_or_default(),
+    )
+    .unwrap_or_default();
+    let options = TrainOptions::default();
+    let mut group = c.benchmark_group("training");
+    group.sample_size(20);
+    group.bench_function("train with cross-validation (sample data)", |b| {
+        b.iter_batched(
+            || (),
+            |()| train(&table, &held_out, &options).unwrap(),
+            BatchSize::SmallInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, quotes, batch, training);
+criterion_main!(benches);

@@ -82,5 +82,9 @@ pub(crate) enum Slot {
 /// on bad input.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Car {
+    /// One value per attribute, in model order.
     pub(crate) slots: Vec<Slot>,
+    /// One input per model term: the transformed number (logs taken once, here) or the category
+    /// index, so pricing is plain arithmetic.
+    pub(crate) inputs: Vec<f64>,
 }

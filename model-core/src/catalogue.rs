@@ -39,11 +39,17 @@ const KNOWN: &[(&str, AttributeInfo)] = &[
     ("fuel-system", info("Fuel system", "", "engine")),
     ("bore", info("Bore", "in", "engine")),
     ("stroke", info("Stroke", "in", "engine")),
-    ("compression-ratio", info("Compression ratio", ":1", "engine")),
+    (
+        "compression-ratio",
+        info("Compression ratio", ":1", "engine"),
+    ),
     ("horsepower", info("Horsepower", "hp", "engine")),
     ("peak-rpm", info("Peak RPM", "rpm", "engine")),
     ("city-mpg", info("City fuel economy", "mpg", "economy")),
-    ("highway-mpg", info("Highway fuel economy", "mpg", "economy")),
+    (
+        "highway-mpg",
+        info("Highway fuel economy", "mpg", "economy"),
+    ),
 ];
 
 /// Label, unit and group for a column name.

@@ -36,6 +36,10 @@ pub struct ModelDocument {
     pub intercept: f64,
     /// The input attributes the model expects, in the order a form should show them.
     pub attributes: Vec<Attribute>,
+    /// Data set columns the model accepts in a car description but does not use (e.g. removed by
+    /// cross-validation), so full car records price without error.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored_attributes: Vec<String>,
     /// The additive terms of the linear predictor; each belongs to one attribute.
     pub terms: Vec<Term>,
     /// Prediction interval around a price, from out-of-fold residuals.
@@ -54,13 +58,20 @@ pub struct TrainingInfo {
     pub data_sha256: String,
     /// The ridge penalty chosen by cross-validation.
     pub penalty: f64,
-    /// Number of cross-validation folds.
-    pub cv_folds: usize,
+    /// Extra factor on the penalty of category indicator columns, chosen by cross-validation.
+    #[serde(default = "one")]
+    pub category_penalty: f64,
+    /// How the settings were cross-validated, e.g. `leave-one-out`.
+    pub cv_method: String,
     /// Cross-validated mean absolute error of the chosen settings, in target units.
     pub cv_mae: f64,
     /// Free-form notes on choices the trainer made (e.g. transforms picked by cross-validation).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// The predicted quantity.

@@ -25,7 +25,9 @@ pub enum ModelError {
         limit: usize,
     },
     /// `format` is not a carprice model.
-    #[error("`format` is {found:?}, expected \"carprice-model\"; this file is not a carprice model")]
+    #[error(
+        "`format` is {found:?}, expected \"carprice-model\"; this file is not a carprice model"
+    )]
     UnsupportedFormat {
         /// The value found.
         found: String,
@@ -147,7 +149,9 @@ pub enum CarError {
         value: f64,
     },
     /// The value is so far outside the training range that no finite price results.
-    #[error("`{attribute}` = {value} is too far outside the model's range ({min} to {max}) to price")]
+    #[error(
+        "`{attribute}` = {value} is too far outside the model's range ({min} to {max}) to price"
+    )]
     OutOfBounds {
         /// Attribute name.
         attribute: String,

@@ -44,10 +44,16 @@ impl Metrics {
         }
         for (row, (a, p)) in actual.iter().zip(predicted).enumerate() {
             if !a.is_finite() {
-                return Err(MetricsError::NonFinite { row, which: "actual" });
+                return Err(MetricsError::NonFinite {
+                    row,
+                    which: "actual",
+                });
             }
             if !p.is_finite() {
-                return Err(MetricsError::NonFinite { row, which: "predicted" });
+                return Err(MetricsError::NonFinite {
+                    row,
+                    which: "predicted",
+                });
             }
             if *a == 0.0 {
                 return Err(MetricsError::ZeroActual { row });
@@ -59,8 +65,17 @@ impl Metrics {
         if total == 0.0 {
             return Err(MetricsError::ConstantActual);
         }
-        let residual: f64 = actual.iter().zip(predicted).map(|(a, p)| (a - p) * (a - p)).sum();
-        let mae = actual.iter().zip(predicted).map(|(a, p)| (a - p).abs()).sum::<f64>() / n;
+        let residual: f64 = actual
+            .iter()
+            .zip(predicted)
+            .map(|(a, p)| (a - p) * (a - p))
+            .sum();
+        let mae = actual
+            .iter()
+            .zip(predicted)
+            .map(|(a, p)| (a - p).abs())
+            .sum::<f64>()
+            / n;
         let mape = actual
             .iter()
             .zip(predicted)
@@ -85,7 +100,10 @@ mod tests {
     #[test]
     fn perfect_predictions_score_one_and_zero() {
         let m = Metrics::measure(&[1.0, 2.0, 3.0], &[1.0, 2.0, 3.0]).unwrap();
-        assert_eq!((m.r2, m.mae, m.rmse, m.mape, m.rows), (1.0, 0.0, 0.0, 0.0, 3));
+        assert_eq!(
+            (m.r2, m.mae, m.rmse, m.mape, m.rows),
+            (1.0, 0.0, 0.0, 0.0, 3)
+        );
     }
 
     #[test]
@@ -103,13 +121,25 @@ mod tests {
         assert_eq!(Metrics::measure(&[], &[]), Err(MetricsError::Empty));
         assert_eq!(
             Metrics::measure(&[1.0], &[1.0, 2.0]),
-            Err(MetricsError::LengthMismatch { actual: 1, predicted: 2 })
+            Err(MetricsError::LengthMismatch {
+                actual: 1,
+                predicted: 2
+            })
         );
-        assert_eq!(Metrics::measure(&[5.0, 5.0], &[4.0, 6.0]), Err(MetricsError::ConstantActual));
-        assert_eq!(Metrics::measure(&[0.0, 5.0], &[4.0, 6.0]), Err(MetricsError::ZeroActual { row: 0 }));
+        assert_eq!(
+            Metrics::measure(&[5.0, 5.0], &[4.0, 6.0]),
+            Err(MetricsError::ConstantActual)
+        );
+        assert_eq!(
+            Metrics::measure(&[0.0, 5.0], &[4.0, 6.0]),
+            Err(MetricsError::ZeroActual { row: 0 })
+        );
         assert_eq!(
             Metrics::measure(&[1.0, 5.0], &[f64::NAN, 6.0]),
-            Err(MetricsError::NonFinite { row: 0, which: "predicted" })
+            Err(MetricsError::NonFinite {
+                row: 0,
+                which: "predicted"
+            })
         );
     }
 }

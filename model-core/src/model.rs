@@ -123,11 +123,10 @@ impl Model {
     /// [`CarError`] naming the first attribute that is unknown, missing, of the wrong kind, an unknown
     /// category, or not positive where the quantity (or its log transform) must be.
     pub fn car(&self, description: &CarDescription) -> Result<Car, CarError> {
-        if let Some(unknown) = description
-            .0
-            .keys()
-            .find(|name| !self.attributes.iter().any(|a| a.name == **name))
-        {
+        if let Some(unknown) = description.0.keys().find(|name| {
+            !self.attributes.iter().any(|a| a.name == **name)
+                && !self.document.ignored_attributes.contains(name)
+        }) {
             return Err(CarError::UnknownAttribute {
                 attribute: unknown.clone(),
                 known: self.attribute_names().join(", "),
@@ -146,7 +145,7 @@ impl Model {
                 compiled.slot(attribute, value)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Car { slots })
+        Ok(validation::assemble(&self.terms, slots))
     }
 
     fn attribute_names(&self) -> Vec<&str> {
@@ -157,7 +156,10 @@ impl Model {
     pub(crate) fn linear_predictor(&self, car: &Car) -> f64 {
         self.terms
             .iter()
-            .fold(self.document.intercept, |eta, term| eta + term.effect(&car.slots))
+            .zip(&car.inputs)
+            .fold(self.document.intercept, |eta, (term, input)| {
+                eta + term.effect(*input)
+            })
     }
 
     /// The linear predictor and, per attribute in model order, its change from the reference car.
@@ -166,8 +168,13 @@ impl Model {
     pub(crate) fn explain(&self, car: &Car) -> (f64, Vec<f64>) {
         let mut deltas = vec![0.0; self.attributes.len()];
         let mut eta = self.document.intercept;
-        for (term, reference) in self.terms.iter().zip(&self.reference_effects) {
-            let effect = term.effect(&car.slots);
+        for ((term, input), reference) in self
+            .terms
+            .iter()
+            .zip(&car.inputs)
+            .zip(&self.reference_effects)
+        {
+            let effect = term.effect(*input);
             eta += effect;
             deltas[term.attribute()] += effect - reference;
         }
@@ -238,7 +245,11 @@ impl Model {
         terms: Vec<CompiledTerm>,
         reference: Car,
     ) -> Self {
-        let reference_effects: Vec<f64> = terms.iter().map(|t| t.effect(&reference.slots)).collect();
+        let reference_effects: Vec<f64> = terms
+            .iter()
+            .zip(&reference.inputs)
+            .map(|(term, input)| term.effect(*input))
+            .collect();
         let reference_eta = reference_effects
             .iter()
             .fold(document.intercept, |eta, effect| eta + effect);

@@ -7,7 +7,11 @@
 /// assert_eq!(model_core::format_dollars(-80.0), "-$80.00");
 /// ```
 pub fn format_dollars(amount: f64) -> String {
-    format!("{}.{:02}", whole(amount), (round_cents(amount).abs() % 100.0) as u64)
+    format!(
+        "{}.{:02}",
+        whole(amount),
+        (round_cents(amount).abs() % 100.0) as u64
+    )
 }
 
 /// Formats dollars rounded to whole dollars, e.g. `$13,495`.
@@ -18,7 +22,10 @@ pub fn format_whole_dollars(amount: f64) -> String {
 fn whole(amount: f64) -> String {
     let cents = round_cents(amount);
     let sign = if cents < 0.0 { "-" } else { "" };
-    format!("{sign}{}", whole_dollars_text((cents.abs() / 100.0).trunc()).trim_start_matches('-'))
+    format!(
+        "{sign}{}",
+        whole_dollars_text((cents.abs() / 100.0).trunc()).trim_start_matches('-')
+    )
 }
 
 fn round_cents(amount: f64) -> f64 {

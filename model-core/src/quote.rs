@@ -97,9 +97,8 @@ impl Extrapolation<'_> {
     /// The attribute concerned.
     pub fn attribute(&self) -> &str {
         match self {
-            Extrapolation::OutOfRange { attribute, .. } | Extrapolation::UntrainedCategory { attribute, .. } => {
-                attribute
-            }
+            Extrapolation::OutOfRange { attribute, .. }
+            | Extrapolation::UntrainedCategory { attribute, .. } => attribute,
         }
     }
 }
@@ -135,20 +134,26 @@ impl Model {
             .iter()
             .zip(&car.slots)
             .zip(&document.attributes)
-            .filter_map(|((compiled, slot), attribute)| match (slot, compiled.range(), &attribute.kind) {
-                (Slot::Number(x), Some((min, max)), _) if *x < min || *x > max => Some(Extrapolation::OutOfRange {
-                    attribute: &attribute.name,
-                    value: *x,
-                    min,
-                    max,
-                }),
-                (Slot::Category(i), _, AttributeKind::Categorical { categories, .. }) if compiled.is_untrained(*i) => {
-                    Some(Extrapolation::UntrainedCategory {
-                        attribute: &attribute.name,
-                        category: &categories[*i as usize],
-                    })
+            .filter_map(|((compiled, slot), attribute)| {
+                match (slot, compiled.range(), &attribute.kind) {
+                    (Slot::Number(x), Some((min, max)), _) if *x < min || *x > max => {
+                        Some(Extrapolation::OutOfRange {
+                            attribute: &attribute.name,
+                            value: *x,
+                            min,
+                            max,
+                        })
+                    }
+                    (Slot::Category(i), _, AttributeKind::Categorical { categories, .. })
+                        if compiled.is_untrained(*i) =>
+                    {
+                        Some(Extrapolation::UntrainedCategory {
+                            attribute: &attribute.name,
+                            category: &categories[*i as usize],
+                        })
+                    }
+                    _ => None,
                 }
-                _ => None,
             })
             .collect();
         Ok(Quote {

@@ -27,7 +27,10 @@ impl CarTable {
         if bytes.len() > MAX_TABLE_BYTES {
             return Err(DataError::Csv {
                 line: 0,
-                message: format!("the file is {} bytes, more than the {MAX_TABLE_BYTES}-byte limit", bytes.len()),
+                message: format!(
+                    "the file is {} bytes, more than the {MAX_TABLE_BYTES}-byte limit",
+                    bytes.len()
+                ),
             });
         }
         let mut reader = csv::ReaderBuilder::new()
@@ -44,7 +47,9 @@ impl CarTable {
         }
         for (i, column) in columns.iter().enumerate() {
             if columns[..i].contains(column) {
-                return Err(DataError::DuplicateColumn { column: column.clone() });
+                return Err(DataError::DuplicateColumn {
+                    column: column.clone(),
+                });
             }
         }
         let mut rows = Vec::new();
@@ -94,8 +99,14 @@ impl CarTable {
     ///
     /// # Errors
     /// [`DataError::MissingColumn`] naming the first absent column.
-    pub fn require_columns<'a>(&self, needed: impl IntoIterator<Item = &'a str>) -> Result<(), DataError> {
-        match needed.into_iter().find(|c| !self.columns.iter().any(|have| have == c)) {
+    pub fn require_columns<'a>(
+        &self,
+        needed: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), DataError> {
+        match needed
+            .into_iter()
+            .find(|c| !self.columns.iter().any(|have| have == c))
+        {
             Some(column) => Err(DataError::MissingColumn {
                 column: column.to_string(),
                 columns: self.columns.join(", "),
@@ -106,7 +117,11 @@ impl CarTable {
 
     fn column_index(&self, column: &str) -> Result<usize, DataError> {
         self.require_columns([column])?;
-        Ok(self.columns.iter().position(|c| c == column).expect("checked above"))
+        Ok(self
+            .columns
+            .iter()
+            .position(|c| c == column)
+            .expect("checked above"))
     }
 
     /// The cells of one column as text.
@@ -165,7 +180,10 @@ impl CarTable {
     pub fn select(&self, rows: &[usize]) -> Result<CarTable, DataError> {
         if let Some(bad) = rows.iter().find(|&&r| r >= self.rows.len()) {
             return Err(DataError::BadRowList {
-                problem: format!("row {bad} does not exist; the table has rows 0 to {}", self.rows.len() - 1),
+                problem: format!(
+                    "row {bad} does not exist; the table has rows 0 to {}",
+                    self.rows.len() - 1
+                ),
             });
         }
         Ok(CarTable {
@@ -182,7 +200,9 @@ impl CarTable {
     /// [`DataError::BadRowList`] for an index past the end.
     pub fn split(&self, held_out: &[usize]) -> Result<(CarTable, CarTable), DataError> {
         let test = self.select(held_out)?;
-        let kept: Vec<usize> = (0..self.rows.len()).filter(|r| !held_out.contains(r)).collect();
+        let kept: Vec<usize> = (0..self.rows.len())
+            .filter(|r| !held_out.contains(r))
+            .collect();
         Ok((self.select(&kept)?, test))
     }
 }
@@ -227,7 +247,9 @@ pub fn hex_sha256(bytes: &[u8]) -> String {
 fn csv_error(error: csv::Error) -> DataError {
     let line = error.position().map_or(0, csv::Position::line);
     let message = match error.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("row has {len} fields, but the header has {expected_len}")
         }
         csv::ErrorKind::Utf8 { .. } => "the file is not valid UTF-8 text".to_string(),

@@ -3,9 +3,7 @@
 use std::collections::HashSet;
 
 use crate::car::{AttributeValue, Car, Slot};
-use crate::document::{
-    Attribute, AttributeKind, ModelDocument, Term, FORMAT_MAJOR, FORMAT_NAME,
-};
+use crate::document::{Attribute, AttributeKind, ModelDocument, Term, FORMAT_MAJOR, FORMAT_NAME};
 use crate::error::{CarError, ModelError};
 use crate::model::Model;
 use crate::ModelVersion;
@@ -82,33 +80,49 @@ impl CompiledAttribute {
 
     /// Whether a category had no training rows.
     pub(crate) fn is_untrained(&self, category: u32) -> bool {
-        self.untrained.get(category as usize).copied().unwrap_or(false)
+        self.untrained
+            .get(category as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
     /// Checks one described value.
-    pub(crate) fn slot(&self, attribute: &Attribute, value: &AttributeValue) -> Result<Slot, CarError> {
+    pub(crate) fn slot(
+        &self,
+        attribute: &Attribute,
+        value: &AttributeValue,
+    ) -> Result<Slot, CarError> {
         match (&attribute.kind, value) {
-            (AttributeKind::Numeric { .. }, AttributeValue::Number(x)) => self.number(*x, || x.to_string()),
+            (AttributeKind::Numeric { .. }, AttributeValue::Number(x)) => {
+                self.number(*x, || x.to_string())
+            }
             (AttributeKind::Numeric { .. }, AttributeValue::Text(text)) => {
-                let x = text.trim().parse::<f64>().map_err(|_| CarError::NotANumber {
-                    attribute: self.name.clone(),
-                    value: text.clone(),
-                })?;
+                let x = text
+                    .trim()
+                    .parse::<f64>()
+                    .map_err(|_| CarError::NotANumber {
+                        attribute: self.name.clone(),
+                        value: text.clone(),
+                    })?;
                 self.number(x, || text.clone())
             }
-            (AttributeKind::Categorical { categories, .. }, AttributeValue::Text(text)) => categories
-                .iter()
-                .position(|c| c == text)
-                .map(|i| Slot::Category(i as u32))
-                .ok_or_else(|| CarError::UnknownCategory {
+            (AttributeKind::Categorical { categories, .. }, AttributeValue::Text(text)) => {
+                categories
+                    .iter()
+                    .position(|c| c == text)
+                    .map(|i| Slot::Category(i as u32))
+                    .ok_or_else(|| CarError::UnknownCategory {
+                        attribute: self.name.clone(),
+                        value: text.clone(),
+                        known: categories.join(", "),
+                    })
+            }
+            (AttributeKind::Categorical { .. }, AttributeValue::Number(x)) => {
+                Err(CarError::NotACategory {
                     attribute: self.name.clone(),
-                    value: text.clone(),
-                    known: categories.join(", "),
-                }),
-            (AttributeKind::Categorical { .. }, AttributeValue::Number(x)) => Err(CarError::NotACategory {
-                attribute: self.name.clone(),
-                value: *x,
-            }),
+                    value: *x,
+                })
+            }
         }
     }
 
@@ -146,45 +160,66 @@ pub(crate) enum CompiledTerm {
 impl CompiledTerm {
     pub(crate) fn attribute(&self) -> usize {
         match self {
-            CompiledTerm::Numeric { attribute, .. } | CompiledTerm::Categorical { attribute, .. } => *attribute,
+            CompiledTerm::Numeric { attribute, .. }
+            | CompiledTerm::Categorical { attribute, .. } => *attribute,
         }
     }
 
-    /// This term's addition to the linear predictor for a car's slots.
-    #[inline]
-    pub(crate) fn effect(&self, slots: &[Slot]) -> f64 {
-        match self {
-            CompiledTerm::Numeric {
-                attribute,
-                transform,
-                center,
-                slope,
-            } => match slots[*attribute] {
-                Slot::Number(x) => slope * (transform.apply(x) - center),
-                Slot::Category(_) => unreachable!("numeric attributes hold numbers"),
-            },
-            CompiledTerm::Categorical { attribute, weights } => match slots[*attribute] {
-                Slot::Category(i) => weights[i as usize],
-                Slot::Number(_) => unreachable!("categorical attributes hold categories"),
-            },
+    /// The term's input for a car: the transformed number, or the category index.
+    pub(crate) fn input(&self, slots: &[Slot]) -> f64 {
+        match (self, slots[self.attribute()]) {
+            (CompiledTerm::Numeric { transform, .. }, Slot::Number(x)) => transform.apply(x),
+            (CompiledTerm::Categorical { .. }, Slot::Category(i)) => f64::from(i),
+            _ => unreachable!(
+                "slots are built from the attribute kinds the terms were checked against"
+            ),
         }
     }
+
+    /// This term's addition to the linear predictor, given its input.
+    #[inline]
+    pub(crate) fn effect(&self, input: f64) -> f64 {
+        match self {
+            CompiledTerm::Numeric { center, slope, .. } => slope * (input - center),
+            CompiledTerm::Categorical { weights, .. } => weights[input as usize],
+        }
+    }
+}
+
+/// Completes a car from its checked slots by computing every term's input.
+pub(crate) fn assemble(terms: &[CompiledTerm], slots: Vec<Slot>) -> Car {
+    let inputs = terms.iter().map(|term| term.input(&slots)).collect();
+    Car { slots, inputs }
 }
 
 /// Checks `format` and `format_version` on the raw JSON, before its shape.
 pub(crate) fn check_format(value: &serde_json::Value) -> Result<(), ModelError> {
-    let format = value.get("format").and_then(|f| f.as_str()).unwrap_or_default();
+    let format = value
+        .get("format")
+        .and_then(|f| f.as_str())
+        .unwrap_or_default();
     if format != FORMAT_NAME {
         return Err(ModelError::UnsupportedFormat {
-            found: value.get("format").map(|f| f.to_string()).unwrap_or_else(|| "missing".into()).trim_matches('"').to_string(),
+            found: value
+                .get("format")
+                .map(|f| f.to_string())
+                .unwrap_or_else(|| "missing".into())
+                .trim_matches('"')
+                .to_string(),
         });
     }
-    let version = value.get("format_version").and_then(|f| f.as_str()).unwrap_or_default();
+    let version = value
+        .get("format_version")
+        .and_then(|f| f.as_str())
+        .unwrap_or_default();
     check_format_version(version)
 }
 
 fn check_format_version(version: &str) -> Result<(), ModelError> {
-    let major = version.split('.').next().and_then(|m| m.parse::<u32>().ok());
+    let major = version
+        .split('.')
+        .next()
+        .and_then(|m| m.parse::<u32>().ok());
     let minor_ok = version
         .split_once('.')
         .is_some_and(|(_, minor)| !minor.is_empty() && minor.bytes().all(|b| b.is_ascii_digit()));
@@ -211,7 +246,10 @@ fn name(field: impl Fn() -> String, text: &str) -> Result<(), ModelError> {
         return Err(ModelError::Empty { field: field() });
     }
     if text.len() > MAX_NAME_BYTES {
-        return Err(invalid(field(), format!("is longer than {MAX_NAME_BYTES} bytes")));
+        return Err(invalid(
+            field(),
+            format!("is longer than {MAX_NAME_BYTES} bytes"),
+        ));
     }
     Ok(())
 }
@@ -245,18 +283,27 @@ pub(crate) fn compile(document: ModelDocument) -> Result<Model, ModelError> {
     count_weights(&document)?;
 
     let attributes = compile_attributes(&document)?;
+    check_ignored(&document)?;
     let terms = compile_terms(&document, &attributes)?;
     let mut attributes = attributes;
     for term in &terms {
-        if let CompiledTerm::Numeric { attribute, transform: Transform::Log, .. } = term {
+        if let CompiledTerm::Numeric {
+            attribute,
+            transform: Transform::Log,
+            ..
+        } = term
+        {
             attributes[*attribute].must_be_positive = true;
         }
     }
-    let reference = reference_car(&document, &attributes)?;
+    let reference = assemble(&terms, reference_slots(&document, &attributes)?);
     let model = Model::from_parts(document, target, attributes, terms, reference);
     let reference_price = model.reference_price();
     if !(reference_price.is_finite() && reference_price > 0.0) {
-        return Err(invalid("terms", "give the reference car no finite positive price"));
+        return Err(invalid(
+            "terms",
+            "give the reference car no finite positive price",
+        ));
     }
     Ok(model)
 }
@@ -265,11 +312,29 @@ fn check_training(document: &ModelDocument) -> Result<(), ModelError> {
     let training = &document.training;
     finite(|| "training.penalty".into(), training.penalty)?;
     finite(|| "training.cv_mae".into(), training.cv_mae)?;
+    finite(
+        || "training.category_penalty".into(),
+        training.category_penalty,
+    )?;
+    if training.category_penalty <= 0.0 {
+        return Err(invalid(
+            "training.category_penalty",
+            format!("must be > 0, found {}", training.category_penalty),
+        ));
+    }
     if training.penalty < 0.0 {
-        return Err(invalid("training.penalty", format!("must be >= 0, found {}", training.penalty)));
+        return Err(invalid(
+            "training.penalty",
+            format!("must be >= 0, found {}", training.penalty),
+        ));
     }
     if let Some(metrics) = &document.test_metrics {
-        for (field, value) in [("r2", metrics.r2), ("mae", metrics.mae), ("rmse", metrics.rmse), ("mape", metrics.mape)] {
+        for (field, value) in [
+            ("r2", metrics.r2),
+            ("mae", metrics.mae),
+            ("rmse", metrics.rmse),
+            ("mape", metrics.mape),
+        ] {
             finite(|| format!("test_metrics.{field}"), value)?;
         }
     }
@@ -282,12 +347,17 @@ fn check_interval(document: &ModelDocument) -> Result<(), ModelError> {
     let lower = finite(|| "interval.lower".into(), interval.lower)?;
     let upper = finite(|| "interval.upper".into(), interval.upper)?;
     if !(level > 0.0 && level < 1.0) {
-        return Err(invalid("interval.level", format!("must be between 0 and 1, found {level}")));
+        return Err(invalid(
+            "interval.level",
+            format!("must be between 0 and 1, found {level}"),
+        ));
     }
     if lower > 0.0 || upper < 0.0 {
         return Err(invalid(
             "interval",
-            format!("must contain the prediction: lower {lower} must be <= 0 and upper {upper} >= 0"),
+            format!(
+                "must contain the prediction: lower {lower} must be <= 0 and upper {upper} >= 0"
+            ),
         ));
     }
     Ok(())
@@ -353,13 +423,22 @@ fn compile_attributes(document: &ModelDocument) -> Result<Vec<CompiledAttribute>
                     let max = finite(|| field("max"), *max)?;
                     let default = finite(|| field("default"), *default)?;
                     if min > max {
-                        return Err(invalid(field("min"), format!("{min} is greater than max {max}")));
+                        return Err(invalid(
+                            field("min"),
+                            format!("{min} is greater than max {max}"),
+                        ));
                     }
                     if !(min..=max).contains(&default) {
-                        return Err(invalid(field("default"), format!("{default} is outside {min} to {max}")));
+                        return Err(invalid(
+                            field("default"),
+                            format!("{default} is outside {min} to {max}"),
+                        ));
                     }
                     if *positive && min <= 0.0 {
-                        return Err(invalid(field("min"), format!("{min} contradicts `positive`")));
+                        return Err(invalid(
+                            field("min"),
+                            format!("{min} contradicts `positive`"),
+                        ));
                     }
                     Some((min, max))
                 }
@@ -384,14 +463,23 @@ fn compile_attributes(document: &ModelDocument) -> Result<Vec<CompiledAttribute>
                         }
                     }
                     if !known.contains(default.as_str()) {
-                        return Err(invalid(field("default"), format!("{default:?} is not one of the categories")));
+                        return Err(invalid(
+                            field("default"),
+                            format!("{default:?} is not one of the categories"),
+                        ));
                     }
                     for category in untrained {
                         if !known.contains(category.as_str()) {
-                            return Err(invalid(field("untrained"), format!("{category:?} is not one of the categories")));
+                            return Err(invalid(
+                                field("untrained"),
+                                format!("{category:?} is not one of the categories"),
+                            ));
                         }
                         if category == default {
-                            return Err(invalid(field("untrained"), format!("includes the default {default:?}")));
+                            return Err(invalid(
+                                field("untrained"),
+                                format!("includes the default {default:?}"),
+                            ));
                         }
                     }
                     untrained_flags = categories.iter().map(|c| untrained.contains(c)).collect();
@@ -400,7 +488,10 @@ fn compile_attributes(document: &ModelDocument) -> Result<Vec<CompiledAttribute>
             };
             Ok(CompiledAttribute {
                 name: attribute.name.clone(),
-                must_be_positive: matches!(attribute.kind, AttributeKind::Numeric { positive: true, .. }),
+                must_be_positive: matches!(
+                    attribute.kind,
+                    AttributeKind::Numeric { positive: true, .. }
+                ),
                 range,
                 untrained: untrained_flags,
             })
@@ -408,12 +499,28 @@ fn compile_attributes(document: &ModelDocument) -> Result<Vec<CompiledAttribute>
         .collect()
 }
 
+fn check_ignored(document: &ModelDocument) -> Result<(), ModelError> {
+    let mut seen = HashSet::new();
+    for (i, name_) in document.ignored_attributes.iter().enumerate() {
+        name(|| format!("ignored_attributes[{i}]"), name_)?;
+        if !seen.insert(name_.as_str()) || document.attributes.iter().any(|a| &a.name == name_) {
+            return Err(ModelError::Duplicate {
+                field: "ignored_attributes".into(),
+                name: name_.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn compile_terms(
     document: &ModelDocument,
     attributes: &[CompiledAttribute],
 ) -> Result<Vec<CompiledTerm>, ModelError> {
     if document.terms.is_empty() {
-        return Err(ModelError::Empty { field: "terms".into() });
+        return Err(ModelError::Empty {
+            field: "terms".into(),
+        });
     }
     let mut used = vec![false; attributes.len()];
     let terms = document
@@ -425,7 +532,12 @@ fn compile_terms(
             let index = attributes
                 .iter()
                 .position(|a| a.name == term.attribute())
-                .ok_or_else(|| invalid(field("attribute"), format!("{:?} is not in `attributes`", term.attribute())))?;
+                .ok_or_else(|| {
+                    invalid(
+                        field("attribute"),
+                        format!("{:?} is not in `attributes`", term.attribute()),
+                    )
+                })?;
             used[index] = true;
             let kind = &document.attributes[index].kind;
             match (term, kind) {
@@ -444,12 +556,18 @@ fn compile_terms(
                     let scale = finite(|| field("scale"), *scale)?;
                     let weight = finite(|| field("weight"), *weight)?;
                     if scale <= 0.0 {
-                        return Err(invalid(field("scale"), format!("must be > 0, found {scale}")));
+                        return Err(invalid(
+                            field("scale"),
+                            format!("must be > 0, found {scale}"),
+                        ));
                     }
                     if transform == Transform::Log && *min <= 0.0 {
                         return Err(invalid(
                             field("transform"),
-                            format!("is log, but attribute {:?} has min {min} <= 0", term.attribute()),
+                            format!(
+                                "is log, but attribute {:?} has min {min} <= 0",
+                                term.attribute()
+                            ),
                         ));
                     }
                     Ok(CompiledTerm::Numeric {
@@ -459,7 +577,10 @@ fn compile_terms(
                         slope: weight / scale,
                     })
                 }
-                (Term::Categorical { weights, .. }, AttributeKind::Categorical { categories, .. }) => {
+                (
+                    Term::Categorical { weights, .. },
+                    AttributeKind::Categorical { categories, .. },
+                ) => {
                     if weights.len() != categories.len() {
                         return Err(ModelError::LengthMismatch {
                             field: field("weights"),
@@ -477,7 +598,10 @@ fn compile_terms(
                 }
                 _ => Err(invalid(
                     field("kind"),
-                    format!("does not match the kind of attribute {:?}", term.attribute()),
+                    format!(
+                        "does not match the kind of attribute {:?}",
+                        term.attribute()
+                    ),
                 )),
             }
         })
@@ -485,14 +609,20 @@ fn compile_terms(
     if let Some(unused) = used.iter().position(|u| !u) {
         return Err(invalid(
             format!("attributes[{unused}]"),
-            format!("{:?} has no term; remove it or add a term", attributes[unused].name),
+            format!(
+                "{:?} has no term; remove it or add a term",
+                attributes[unused].name
+            ),
         ));
     }
     Ok(terms)
 }
 
-fn reference_car(document: &ModelDocument, attributes: &[CompiledAttribute]) -> Result<Car, ModelError> {
-    let slots = document
+fn reference_slots(
+    document: &ModelDocument,
+    attributes: &[CompiledAttribute],
+) -> Result<Vec<Slot>, ModelError> {
+    document
         .attributes
         .iter()
         .zip(attributes)
@@ -506,6 +636,5 @@ fn reference_car(document: &ModelDocument, attributes: &[CompiledAttribute]) -> 
                 .slot(attribute, &value)
                 .map_err(|e| invalid(format!("attributes[{i}].default"), e.to_string()))
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Car { slots })
+        .collect()
 }

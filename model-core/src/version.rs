@@ -107,7 +107,7 @@ mod tests {
 
     #[test]
     fn orders_numerically_not_lexically() {
-        let mut versions = vec![v("1.10"), v("1.9"), v("2"), v("1.9.1"), v("0.99")];
+        let mut versions = [v("1.10"), v("1.9"), v("2"), v("1.9.1"), v("0.99")];
         versions.sort();
         let texts: Vec<_> = versions.iter().map(|x| x.as_str()).collect();
         assert_eq!(texts, ["0.99", "1.9", "1.9.1", "1.10", "2"]);
@@ -115,7 +115,15 @@ mod tests {
 
     #[test]
     fn rejects_non_numeric_versions() {
-        for bad in ["", "1..2", "v1", "1.2-beta", ".1", "1.", "99999999999999999999999"] {
+        for bad in [
+            "",
+            "1..2",
+            "v1",
+            "1.2-beta",
+            ".1",
+            "1.",
+            "99999999999999999999999",
+        ] {
             assert!(bad.parse::<ModelVersion>().is_err(), "{bad:?} accepted");
         }
     }

@@ -46,9 +46,9 @@ fn generated_cars(model: &Model) -> Vec<CarDescription> {
                             let x = min - 0.1 * width + 1.2 * width * random.unit();
                             AttributeValue::Number(x.max(min * 0.5))
                         }
-                        AttributeKind::Categorical { categories, .. } => {
-                            AttributeValue::Text(categories[(random.next() % categories.len() as u64) as usize].clone())
-                        }
+                        AttributeKind::Categorical { categories, .. } => AttributeValue::Text(
+                            categories[(random.next() % categories.len() as u64) as usize].clone(),
+                        ),
                     };
                     (attribute.name.clone(), value)
                 })
@@ -89,8 +89,15 @@ fn default_model_prices_match_the_recorded_bits() {
         return;
     }
     let expected: Vec<&str> = FIXTURE.lines().collect();
-    assert_eq!(expected.len(), CARS, "fixture out of date: regenerate it (see the file header)");
+    assert_eq!(
+        expected.len(),
+        CARS,
+        "fixture out of date: regenerate it (see the file header)"
+    );
     for (i, (got, want)) in lines.iter().zip(&expected).enumerate() {
-        assert_eq!(got, want, "car {i} priced differently from the recorded bits");
+        assert_eq!(
+            got, want,
+            "car {i} priced differently from the recorded bits"
+        );
     }
 }

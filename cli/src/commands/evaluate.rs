@@ -43,7 +43,7 @@ pub fn measure(model: &Model, table: &CarTable) -> Result<Metrics> {
 /// A small text table of metrics.
 pub fn metrics_table(version: &str, m: &Metrics) -> String {
     format!(
-        "model {version} on {} rows\n  R²    {:.3}\n  MAE   {}\n  RMSE  {}\n  MAPE  {:.1}%\n",
+        "model {version} on {} rows\n  R²    {:.3}\n  MAE   {}\n  RMSE  {}\n  MAPE  {:.2}%\n",
         m.rows,
         m.r2,
         format_dollars(m.mae),

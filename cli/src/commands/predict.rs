@@ -19,7 +19,12 @@ pub fn run(model: &Path, cars: Option<&Path>, json: bool) -> Result<()> {
             let target = model.document().target.name.clone();
             table.require_columns(model.attributes().map(|a| a.name.as_str()))?;
             (0..table.len())
-                .map(|row| (format!("CSV line {}", table.line(row)), table.description(row, &[target.as_str()])))
+                .map(|row| {
+                    (
+                        format!("CSV line {}", table.line(row)),
+                        table.description(row, &[target.as_str()]),
+                    )
+                })
                 .collect()
         }
         None => vec![("stdin".to_string(), read_stdin_car()?)],
@@ -63,7 +68,12 @@ fn print_quote(quote: &Quote<'_>, json: bool) -> Result<()> {
         quote.model_version
     );
     let mut drivers: Vec<_> = quote.contributions.iter().collect();
-    drivers.sort_by(|a, b| b.effect.signed_size().abs().total_cmp(&a.effect.signed_size().abs()));
+    drivers.sort_by(|a, b| {
+        b.effect
+            .signed_size()
+            .abs()
+            .total_cmp(&a.effect.signed_size().abs())
+    });
     println!("  reference car {}", format_dollars(quote.reference_price));
     for c in drivers.iter().take(5) {
         match c.effect {

@@ -27,8 +27,11 @@ pub fn run(request: Request) -> Result<()> {
     };
     let created = match request.created {
         Some(created) => {
-            humantime::parse_rfc3339(&created)
-                .with_context(|| format!("--created {created:?} is not an RFC 3339 time such as 2026-11-27T00:00:00Z"))?;
+            humantime::parse_rfc3339(&created).with_context(|| {
+                format!(
+                    "--created {created:?} is not an RFC 3339 time such as 2026-11-27T00:00:00Z"
+                )
+            })?;
             created
         }
         None => humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
@@ -52,7 +55,7 @@ pub fn run(request: Request) -> Result<()> {
     );
     if let Some(metrics) = &model.document().test_metrics {
         eprintln!(
-            "test split ({} rows): R² {:.3}, MAE {}, RMSE {}, MAPE {:.1}%",
+            "test split ({} rows): R² {:.3}, MAE {}, RMSE {}, MAPE {:.2}%",
             metrics.rows,
             metrics.r2,
             model_core::format_dollars(metrics.mae),

@@ -33,7 +33,10 @@ impl Column {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Candidate {
     /// `(transform(x) - center) / scale`.
-    Numeric { attribute: usize, transform: Transform },
+    Numeric {
+        attribute: usize,
+        transform: Transform,
+    },
     /// One-hot columns, one per category.
     OneHot { attribute: usize },
 }
@@ -54,7 +57,7 @@ impl Candidate {
     }
 }
 
-/// Centre and scale of a numeric term on the rows it was fitted on.
+/// Centre and scale of a design column on the training rows.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Standardisation {
     pub(crate) center: f64,
@@ -63,10 +66,14 @@ pub(crate) struct Standardisation {
 
 impl Standardisation {
     /// Mean and population standard deviation; a constant column gets scale 1 so it encodes as 0.
-    pub(crate) fn of(values: impl Iterator<Item = f64> + Clone) -> Self {
-        let n = values.clone().count() as f64;
-        let center = values.clone().sum::<f64>() / n;
-        let variance = values.map(|v| (v - center) * (v - center)).sum::<f64>() / n;
+    pub(crate) fn of(values: &[f64]) -> Self {
+        let n = values.len() as f64;
+        let center = values.iter().sum::<f64>() / n;
+        let variance = values
+            .iter()
+            .map(|v| (v - center) * (v - center))
+            .sum::<f64>()
+            / n;
         let scale = variance.sqrt();
         Standardisation {
             center,
@@ -75,62 +82,77 @@ impl Standardisation {
     }
 }
 
-/// A design matrix with the standardisation of each numeric term (None for one-hot terms).
-pub(crate) struct Design {
-    pub(crate) x: Array2<f64>,
-    pub(crate) standardisations: Vec<Option<Standardisation>>,
-    /// Penalty multiplier per design column.
-    pub(crate) penalty_scale: Array1<f64>,
+/// How a candidate's design columns were scaled.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Encoding {
+    /// One standardised column of the transformed number.
+    Numeric(Standardisation),
+    /// One indicator column per category, each divided by its standard deviation (not centred here;
+    /// the ridge fit centres every column and the intercept absorbs it).
+    OneHot(Vec<f64>),
 }
 
-/// Transformed value of a numeric candidate for one row.
-fn transformed(candidate: Candidate, columns: &[Column], row: usize) -> f64 {
-    match (candidate, &columns[candidate.attribute()]) {
-        (Candidate::Numeric { transform, .. }, Column::Numeric(values)) => transform.apply(values[row]),
-        _ => unreachable!("numeric candidates are built only for numeric columns"),
+/// A design matrix over the training rows.
+pub(crate) struct Design {
+    pub(crate) x: Array2<f64>,
+    pub(crate) encodings: Vec<Encoding>,
+    /// Whether each design column is a category indicator.
+    indicator: Vec<bool>,
+}
+
+impl Design {
+    /// Per-column penalty factors: 1 for numbers, `category_penalty` for indicators.
+    pub(crate) fn penalty(&self, category_penalty: f64) -> Array1<f64> {
+        self.indicator
+            .iter()
+            .map(|&is| if is { category_penalty } else { 1.0 })
+            .collect()
     }
 }
 
-/// Builds the design for `rows`, standardising with `fit_rows` (the rows the fit learns from).
-pub(crate) fn build(
-    candidates: &[Candidate],
-    columns: &[Column],
-    rows: &[usize],
-    fit_rows: &[usize],
-    one_hot_penalty: f64,
-) -> Design {
+/// Builds the design of `candidates` over every row of `columns`.
+pub(crate) fn build(candidates: &[Candidate], columns: &[Column]) -> Design {
+    let rows = match columns.first() {
+        Some(Column::Numeric(values)) => values.len(),
+        Some(Column::Categorical { codes, .. }) => codes.len(),
+        None => 0,
+    };
     let width: usize = candidates.iter().map(|c| c.width(columns)).sum();
-    let mut x = Array2::zeros((rows.len(), width));
-    let mut penalty_scale = Array1::ones(width);
-    let mut standardisations = Vec::with_capacity(candidates.len());
+    let mut x = Array2::zeros((rows, width));
+    let mut indicator = vec![false; width];
+    let mut encodings = Vec::with_capacity(candidates.len());
     let mut offset = 0;
     for &candidate in candidates {
         match (candidate, &columns[candidate.attribute()]) {
-            (Candidate::Numeric { .. }, _) => {
-                let s = Standardisation::of(fit_rows.iter().map(|&r| transformed(candidate, columns, r)));
-                for (i, &row) in rows.iter().enumerate() {
-                    x[[i, offset]] = (transformed(candidate, columns, row) - s.center) / s.scale;
+            (Candidate::Numeric { transform, .. }, Column::Numeric(values)) => {
+                let transformed: Vec<f64> = values.iter().map(|v| transform.apply(*v)).collect();
+                let s = Standardisation::of(&transformed);
+                for (i, t) in transformed.iter().enumerate() {
+                    x[[i, offset]] = (t - s.center) / s.scale;
                 }
-                standardisations.push(Some(s));
+                encodings.push(Encoding::Numeric(s));
             }
-            (Candidate::OneHot { .. }, Column::Categorical { codes, .. }) => {
-                for (i, &row) in rows.iter().enumerate() {
-                    x[[i, offset + codes[row]]] = 1.0;
+            (Candidate::OneHot { .. }, Column::Categorical { categories, codes }) => {
+                let scales: Vec<f64> = (0..categories.len())
+                    .map(|c| {
+                        let indicator: Vec<f64> =
+                            codes.iter().map(|&k| f64::from(u8::from(k == c))).collect();
+                        Standardisation::of(&indicator).scale
+                    })
+                    .collect();
+                for (i, &code) in codes.iter().enumerate() {
+                    x[[i, offset + code]] = 1.0 / scales[code];
                 }
-                for j in 0..candidate.width(columns) {
-                    penalty_scale[offset + j] = one_hot_penalty;
-                }
-                standardisations.push(None);
+                indicator[offset..offset + categories.len()].fill(true);
+                encodings.push(Encoding::OneHot(scales));
             }
-            (Candidate::OneHot { .. }, Column::Numeric(_)) => {
-                unreachable!("one-hot candidates are built only for categorical columns")
-            }
+            _ => unreachable!("candidates are built to match their column kinds"),
         }
         offset += candidate.width(columns);
     }
     Design {
         x,
-        standardisations,
-        penalty_scale,
+        encodings,
+        indicator,
     }
 }

@@ -5,10 +5,9 @@
 //! penalty by k-fold cross-validation on the training rows only. Folds are assigned by row order
 //! (`row % folds`), so the same table and options give a byte-identical model.
 
-mod cv;
 mod design;
+mod loo;
 mod recipe;
-mod ridge;
 
 use ndarray::Array1;
 
@@ -23,7 +22,7 @@ use crate::model::Model;
 use crate::table::CarTable;
 use crate::validation::Transform;
 use crate::ModelVersion;
-use design::{Candidate, Column, Standardisation};
+use design::{Candidate, Column, Encoding};
 
 /// Settings of a training run. Everything not listed here is chosen by cross-validation.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,10 +35,6 @@ pub struct TrainOptions {
     pub created: String,
     /// Target column.
     pub target: String,
-    /// Cross-validation folds.
-    pub folds: usize,
-    /// Ridge penalties to choose from.
-    pub penalties: Vec<f64>,
     /// Coverage of the prediction interval, e.g. 0.8.
     pub interval_level: f64,
 }
@@ -51,9 +46,6 @@ impl Default for TrainOptions {
             version: "1.0.0".into(),
             created: "1970-01-01T00:00:00Z".into(),
             target: "price".into(),
-            folds: 5,
-            // 10^-2 .. 10^2 in quarter decades.
-            penalties: (0..=16).map(|i| 10f64.powf(-2.0 + 0.25 * f64::from(i))).collect(),
             interval_level: 0.8,
         }
     }
@@ -72,18 +64,26 @@ const TRAINER: &str = concat!("carprice ", env!("CARGO_PKG_VERSION"), " ridge-cv
 /// # Errors
 /// [`TrainError`] for bad options, too few rows, a missing or non-positive target, unreadable columns,
 /// or held-out rows the model cannot price.
-pub fn train(data: &CarTable, held_out: &[usize], options: &TrainOptions) -> Result<Model, TrainError> {
+pub fn train(
+    data: &CarTable,
+    held_out: &[usize],
+    options: &TrainOptions,
+) -> Result<Model, TrainError> {
     check_options(options)?;
-    let (training, test) = data.split(held_out).map_err(|e| TrainError::Options(e.to_string()))?;
+    let (training, test) = data
+        .split(held_out)
+        .map_err(|e| TrainError::Options(e.to_string()))?;
     let training_rows: Vec<usize> = (0..data.len()).filter(|r| !held_out.contains(r)).collect();
-    let needed = (options.folds * 2).max(10);
+    let needed = 10;
     if training.len() < needed {
         return Err(TrainError::TooFewRows {
             rows: training.len(),
             needed,
         });
     }
-    let prices = training.numbers(&options.target).map_err(|e| TrainError::Options(e.to_string()))?;
+    let prices = training
+        .numbers(&options.target)
+        .map_err(|e| TrainError::Options(e.to_string()))?;
     if let Some((row, &value)) = prices.iter().enumerate().find(|(_, p)| **p <= 0.0) {
         return Err(TrainError::BadTarget { row, value });
     }
@@ -99,16 +99,32 @@ pub fn train(data: &CarTable, held_out: &[usize], options: &TrainOptions) -> Res
         .map(|name| Ok(read_column(data, name)?.subset(&training_rows)))
         .collect::<Result<Vec<_>, TrainError>>()?;
 
-    let choice = recipe::choose(&columns, &y, options)?;
-    let all_rows: Vec<usize> = (0..y.len()).collect();
-    let design = design::build(&choice.candidates, &columns, &all_rows, &all_rows, 1.0);
-    let y_all = Array1::from(y.clone());
-    let fit = ridge::NormalEquations::new(design.x.view(), y_all.view())
-        .solve(choice.cv.lambda, design.penalty_scale.view())?;
-
-    let residuals: Vec<f64> = y.iter().zip(&choice.cv.out_of_fold).map(|(a, p)| a - p).collect();
+    let y = Array1::from(y);
+    let choice = recipe::choose(&columns, y.view())?;
+    let residuals: Vec<f64> = y
+        .iter()
+        .zip(&choice.fit.held_out)
+        .map(|(a, p)| a - p)
+        .collect();
     let (lower, upper) = central_range(&residuals, options.interval_level);
-    let (attributes, terms) = describe_terms(&names, &columns, &choice.candidates, &design.standardisations, &fit.weights);
+    let (attributes, terms) = describe_terms(
+        &names,
+        &columns,
+        &choice.candidates,
+        &choice.design.encodings,
+        &choice.fit.weights,
+    );
+    let mut notes = vec![format!(
+        "terms and penalties chosen by exact leave-one-out cross-validation (mean absolute error in {} units)",
+        options.target
+    )];
+    if !choice.dropped.is_empty() {
+        let dropped: Vec<&str> = choice.dropped.iter().map(|&a| names[a]).collect();
+        notes.push(format!(
+            "attributes left out by cross-validation: {}",
+            dropped.join(", ")
+        ));
+    }
     let mut document = ModelDocument {
         format: FORMAT_NAME.into(),
         format_version: FORMAT_VERSION.into(),
@@ -119,18 +135,24 @@ pub fn train(data: &CarTable, held_out: &[usize], options: &TrainOptions) -> Res
         training: TrainingInfo {
             rows: training.len(),
             data_sha256: training.sha256().to_string(),
-            penalty: choice.cv.lambda,
-            cv_folds: options.folds,
-            cv_mae: choice.cv.mae,
-            notes: choice.notes,
+            penalty: choice.lambda,
+            category_penalty: choice.category_penalty,
+            cv_method: "leave-one-out".into(),
+            cv_mae: choice.score,
+            notes,
         },
         target: Target {
             name: options.target.clone(),
             unit: "USD".into(),
             transform: Transform::Log.name().into(),
         },
-        intercept: fit.intercept,
+        intercept: choice.fit.intercept,
         attributes,
+        ignored_attributes: choice
+            .dropped
+            .iter()
+            .map(|&a| names[a].to_string())
+            .collect(),
         terms,
         interval: Interval {
             level: options.interval_level,
@@ -149,17 +171,11 @@ pub fn train(data: &CarTable, held_out: &[usize], options: &TrainOptions) -> Res
 
 fn check_options(options: &TrainOptions) -> Result<(), TrainError> {
     let bad = |m: String| Err(TrainError::Options(m));
-    if options.folds < 2 {
-        return bad(format!("folds must be at least 2, got {}", options.folds));
-    }
-    if options.penalties.is_empty() || options.penalties.iter().any(|p| !(p.is_finite() && *p > 0.0)) {
-        return bad("penalties must be a non-empty list of positive numbers".into());
-    }
-    if options.penalties.windows(2).any(|w| w[0] >= w[1]) {
-        return bad("penalties must be in increasing order".into());
-    }
     if !(options.interval_level > 0.0 && options.interval_level < 1.0) {
-        return bad(format!("interval level must be between 0 and 1, got {}", options.interval_level));
+        return bad(format!(
+            "interval level must be between 0 and 1, got {}",
+            options.interval_level
+        ));
     }
     if let Err(e) = options.version.parse::<ModelVersion>() {
         return bad(e.to_string());
@@ -172,12 +188,17 @@ fn read_column(table: &CarTable, name: &str) -> Result<Column, TrainError> {
     if let Ok(values) = table.numbers(name) {
         return Ok(Column::Numeric(values));
     }
-    let texts = table.texts(name).map_err(|e| TrainError::Options(e.to_string()))?;
+    let texts = table
+        .texts(name)
+        .map_err(|e| TrainError::Options(e.to_string()))?;
     // A mostly numeric column with a stray cell is a data error, not a category list.
     let numeric = texts.iter().filter(|t| t.parse::<f64>().is_ok()).count();
     if numeric * 10 >= texts.len() * 9 {
         return Err(TrainError::Options(
-            table.numbers(name).expect_err("not all cells are numbers").to_string(),
+            table
+                .numbers(name)
+                .expect_err("not all cells are numbers")
+                .to_string(),
         ));
     }
     if let Some(row) = texts.iter().position(|t| t.is_empty()) {
@@ -191,7 +212,11 @@ fn read_column(table: &CarTable, name: &str) -> Result<Column, TrainError> {
     categories.dedup();
     let codes = texts
         .iter()
-        .map(|t| categories.binary_search_by(|c| c.as_str().cmp(t)).expect("listed above"))
+        .map(|t| {
+            categories
+                .binary_search_by(|c| c.as_str().cmp(t))
+                .expect("listed above")
+        })
         .collect();
     Ok(Column::Categorical { categories, codes })
 }
@@ -220,13 +245,16 @@ fn describe_terms(
     names: &[&str],
     columns: &[Column],
     candidates: &[Candidate],
-    standardisations: &[Option<Standardisation>],
+    encodings: &[Encoding],
     weights: &Array1<f64>,
 ) -> (Vec<Attribute>, Vec<Term>) {
     let mut used: Vec<usize> = candidates.iter().map(|c| c.attribute()).collect();
     used.sort_by_key(|&a| (form_position(names[a]), a));
     used.dedup();
-    let attributes = used.iter().map(|&a| describe_attribute(names[a], &columns[a])).collect();
+    let attributes = used
+        .iter()
+        .map(|&a| describe_attribute(names[a], &columns[a]))
+        .collect();
 
     let mut offsets = Vec::with_capacity(candidates.len());
     let mut offset = 0;
@@ -240,23 +268,26 @@ fn describe_terms(
         .into_iter()
         .map(|i| {
             let name = names[candidates[i].attribute()].to_string();
-            match (candidates[i], standardisations[i]) {
-                (Candidate::Numeric { transform, .. }, Some(s)) => Term::Numeric {
+            match (candidates[i], &encodings[i]) {
+                (Candidate::Numeric { transform, .. }, Encoding::Numeric(s)) => Term::Numeric {
                     attribute: name,
                     transform: transform.name().into(),
                     center: s.center,
                     scale: s.scale,
                     weight: weights[offsets[i]],
                 },
-                (candidate, _) => Term::Categorical {
+                (_, Encoding::OneHot(scales)) => Term::Categorical {
                     attribute: name,
-                    weights: weights
+                    // Indicators were divided by their spread; fold that into the category weight.
+                    weights: scales
                         .iter()
-                        .skip(offsets[i])
-                        .take(candidate.width(columns))
-                        .copied()
+                        .enumerate()
+                        .map(|(c, scale)| weights[offsets[i] + c] / scale)
                         .collect(),
                 },
+                (Candidate::OneHot { .. }, Encoding::Numeric(_)) => {
+                    unreachable!("encodings follow candidate kinds")
+                }
             }
         })
         .collect();
@@ -265,7 +296,11 @@ fn describe_terms(
 
 fn describe_attribute(name: &str, column: &Column) -> Attribute {
     let info = attribute_info(name);
-    let label = if info.label.is_empty() { name } else { info.label };
+    let label = if info.label.is_empty() {
+        name
+    } else {
+        info.label
+    };
     let kind = match column {
         Column::Numeric(values) => {
             let mut sorted = values.clone();
@@ -308,7 +343,9 @@ fn describe_attribute(name: &str, column: &Column) -> Attribute {
 }
 
 fn test_metrics(model: &Model, test: &CarTable, target: &str) -> Result<Metrics, TrainError> {
-    let actual = test.numbers(target).map_err(|e| TrainError::Test(e.to_string()))?;
+    let actual = test
+        .numbers(target)
+        .map_err(|e| TrainError::Test(e.to_string()))?;
     let predicted = (0..test.len())
         .map(|row| {
             model

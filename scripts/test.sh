@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs every carprice check: formatting, lints, native tests, the wasm build and wasm tests in
+# headless Chromium, then the web app, server and release pipeline suites. Installs whatever is
+# missing first (scripts/setup.sh). Needs the sample data set: $CARPRICE_DATA or ../shared/data.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export CARPRICE_DATA=${CARPRICE_DATA:-$(cd .. && pwd)/shared/data}
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# Two cores: keep parallel compilation from running the machine out of memory or time.
+export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2}
+
+scripts/setup.sh || { echo "setup failed"; exit 1; }
+
+passed=0
+failed=0
+failures=()
+step() {
+  local name=$1
+  shift
+  printf '\n\033[1m== %s\033[0m\n' "$name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+  fi
+}
+
+wasm_tests() {
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    CHROMEDRIVER=/usr/bin/chromedriver \
+    cargo test -p model-core --target wasm32-unknown-unknown --test parity
+}
+
+step "cargo fmt" cargo fmt --all -- --check
+step "cargo clippy (native)" cargo clippy --workspace --all-targets --locked -- -D warnings
+step "cargo clippy (wasm32)" cargo clippy -p model-core -p frontend --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+step "native tests" cargo test --workspace --locked
+step "model-core wasm build" cargo build -p model-core --target wasm32-unknown-unknown --profile wasm-release --locked
+step "model-core wasm tests (headless Chromium)" wasm_tests
+for suite in frontend static-host pipeline; do
+  if [ -x "scripts/test-$suite.sh" ]; then
+    step "$suite suite" "scripts/test-$suite.sh"
+  fi
+done
+
+echo
+if [ "$failed" -gt 0 ]; then
+  printf 'failed: %s\n' "${failures[@]}"
+fi
+echo "test.sh: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
