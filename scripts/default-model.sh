@@ -2,11 +2,14 @@
 # Trains the default model shipped in assets/model.json: the seed split's 135 training rows, with a
 # fixed version and creation time so the output is byte-for-byte reproducible. A test runs this and
 # compares with the committed file. Usage: scripts/default-model.sh [OUT] (default assets/model.json)
+# CARPRICE_BIN names an already built carprice binary to use instead of `cargo run`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${CARPRICE_DATA:-../shared/data}
 [ -d "$data" ] && data="$data/car-prices.csv"
-cargo run -q --release -p carprice -- train \
+carprice=(cargo run -q --release -p carprice --)
+[ -n "${CARPRICE_BIN:-}" ] && carprice=("$CARPRICE_BIN")
+"${carprice[@]}" train \
   --data "$data" \
   --test-rows "$(dirname "$data")/seed-split-test-rows.txt" \
   --version 1.0.0 \

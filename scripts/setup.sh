@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 log() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+# Root on CI machines here; sudo on hosted runners and laptops.
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding the wasm32-unknown-unknown target"
@@ -20,9 +22,8 @@ command -v chromedriver >/dev/null || missing_apt+=(chromium-driver)
 command -v brotli >/dev/null || missing_apt+=(brotli)
 if [ ${#missing_apt[@]} -gt 0 ]; then
   log "installing ${missing_apt[*]} from Debian"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq "${missing_apt[@]}" >/dev/null
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing_apt[@]}" >/dev/null
 fi
 
 # wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock.

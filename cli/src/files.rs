@@ -1,5 +1,6 @@
 //! Reading inputs with clear errors, and writing outputs atomically.
 
+use std::ffi::OsString;
 use std::fs;
 use std::io::Write;
 use std::path::Path;
@@ -25,10 +26,13 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
 
 /// Reads and validates a model file.
 pub fn read_model(path: &Path) -> Result<Model> {
-    let bytes = read(path)?;
-    let text = std::str::from_utf8(&bytes)
-        .with_context(|| format!("{} is not UTF-8 text", path.display()))?;
-    Model::from_json(text).with_context(|| format!("invalid model {}", path.display()))
+    parse_model(&read(path)?, &path.display().to_string())
+}
+
+/// Validates the bytes of a model file; `origin` names it in errors.
+pub fn parse_model(bytes: &[u8], origin: &str) -> Result<Model> {
+    let text = std::str::from_utf8(bytes).with_context(|| format!("{origin} is not UTF-8 text"))?;
+    Model::from_json(text).with_context(|| format!("invalid model {origin}"))
 }
 
 /// Reads a car table.
@@ -69,4 +73,63 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
         let _ = fs::remove_file(&temporary);
     }
     result.with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Creates or replaces the directory `dir` with exactly `files` (name, contents), so that `dir` never
+/// holds a mix of old and new files or a half-written one: the files are written and synced in a
+/// temporary directory beside it, which is then renamed into place. An existing `dir` may only hold
+/// files of the same names (a previous run's output); anything else is refused, never deleted.
+pub fn replace_dir(dir: &Path, files: &[(&str, &[u8])]) -> Result<()> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = dir
+        .file_name()
+        .with_context(|| format!("{} is not a directory path", dir.display()))?;
+    if dir.exists() {
+        let entries = fs::read_dir(dir)
+            .with_context(|| format!("cannot read directory {}", dir.display()))?;
+        for entry in entries {
+            let entry =
+                entry.with_context(|| format!("cannot read directory {}", dir.display()))?;
+            let known = files.iter().any(|(file, _)| entry.file_name() == *file);
+            anyhow::ensure!(
+                known,
+                "{} holds {:?}, which this command did not write: choose a new or empty directory",
+                dir.display(),
+                entry.file_name()
+            );
+        }
+    }
+    let sibling = |suffix: &str| {
+        let mut sibling = OsString::from(".");
+        sibling.push(name);
+        sibling.push(format!(".{}.{suffix}", std::process::id()));
+        parent.join(sibling)
+    };
+    let (staging, retired) = (sibling("tmp"), sibling("old"));
+    let result = (|| {
+        fs::create_dir_all(&staging)?;
+        for (file, contents) in files {
+            let mut out = fs::File::create(staging.join(file))?;
+            out.write_all(contents)?;
+            out.sync_all()?;
+        }
+        if dir.exists() {
+            fs::rename(dir, &retired)?;
+        }
+        fs::rename(&staging, dir)?;
+        if retired.exists() {
+            fs::remove_dir_all(&retired)?;
+        }
+        Ok::<(), std::io::Error>(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+        if !dir.exists() && retired.exists() {
+            let _ = fs::rename(&retired, dir);
+        }
+    }
+    result.with_context(|| format!("cannot write directory {}", dir.display()))
 }

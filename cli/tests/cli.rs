@@ -85,6 +85,7 @@ fn committed_default_model_is_exactly_what_training_produces() {
         .arg(repo().join("scripts/default-model.sh"))
         .arg(&out)
         .env("CARPRICE_DATA", data_dir())
+        .env("CARPRICE_BIN", env!("CARGO_BIN_EXE_carprice"))
         .status()
         .unwrap();
     assert!(status.success());

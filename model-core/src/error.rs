@@ -164,6 +164,21 @@ pub enum CarError {
     },
 }
 
+impl CarError {
+    /// The attribute the error is about.
+    pub fn attribute(&self) -> &str {
+        match self {
+            CarError::Missing { attribute }
+            | CarError::UnknownAttribute { attribute, .. }
+            | CarError::UnknownCategory { attribute, .. }
+            | CarError::NotANumber { attribute, .. }
+            | CarError::NotACategory { attribute, .. }
+            | CarError::NotPositive { attribute, .. }
+            | CarError::OutOfBounds { attribute, .. } => attribute,
+        }
+    }
+}
+
 /// Metrics that cannot be computed from the given numbers.
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]

@@ -128,6 +128,7 @@ fn untrained_categories_are_priced_and_flagged() {
 fn unknown_make_is_refused_naming_the_attribute() {
     let model = tiny();
     let error = model.car(&car("tesla", 100.0)).unwrap_err();
+    assert_eq!(error.attribute(), "make");
     assert_eq!(
         error,
         CarError::UnknownCategory {

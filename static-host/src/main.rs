@@ -1,2 +1,54 @@
-//! carprice static host (placeholder until it lands).
-fn main() {}
+//! `static-host`: serve a built carprice site and its model, as Azure Static Web Apps would.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use static_host::settings::{Options, FUNCTIONS_PORT_VARIABLE};
+use static_host::{app, LiveModel, Settings, Site};
+
+/// How often the model file is checked for a new version.
+const MODEL_POLL: Duration = Duration::from_secs(1);
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "static_host=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Options::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("static-host: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(options: Options) -> Result<(), String> {
+    let settings = Settings::new(options, std::env::var(FUNCTIONS_PORT_VARIABLE).ok())
+        .map_err(|e| e.to_string())?;
+    let model = LiveModel::load(&settings.model).map_err(|e| e.to_string())?;
+    model.watch(MODEL_POLL);
+    let site = match &settings.site {
+        Some(dir) => Some(Site::open(dir).map_err(|e| e.to_string())?),
+        None => None,
+    };
+    let listener = tokio::net::TcpListener::bind(settings.address)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", settings.address))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    println!(
+        "static-host: serving on http://{address}/ (model {})",
+        model.current().version()
+    );
+    axum::serve(listener, app(model, site))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+}

@@ -1,24 +1,14 @@
 //! `carprice train`: fit a model on a car table and write it atomically.
 
-use std::path::PathBuf;
 use std::time::SystemTime;
 
 use anyhow::{Context, Result};
 use model_core::{train, Model, TrainOptions};
 
+use crate::args::TrainArgs;
 use crate::{data_path, files};
 
-/// What to train.
-pub struct Request {
-    pub data: Option<PathBuf>,
-    pub test_rows: Option<PathBuf>,
-    pub out: PathBuf,
-    pub version: String,
-    pub created: Option<String>,
-    pub name: String,
-}
-
-pub fn run(request: Request) -> Result<()> {
+pub fn run(request: TrainArgs) -> Result<()> {
     let data = data_path::resolve(request.data.as_deref())?;
     let table = files::read_table(&data)?;
     let held_out = match &request.test_rows {

@@ -1,0 +1,456 @@
+//! The release commands against Blob storage (Azurite on 127.0.0.1): publish, fetch, promote,
+//! rollback and status through the real `carprice` binary, with storage failures and bad
+//! credentials. Each test runs its own emulator, stopped when the test ends.
+
+mod support;
+
+use std::fs;
+use std::time::{Duration, Instant};
+
+use support::{account_sas, carprice, fails, ok, signature_of, Azurite, Workspace};
+
+const CONTAINER: &str = "models";
+
+/// An emulator with a private container, a workspace and a SAS for it.
+fn private_store() -> (Azurite, Workspace, String) {
+    let azurite = Azurite::start();
+    azurite.create_container(CONTAINER, false);
+    (azurite, Workspace::new(), account_sas())
+}
+
+fn publish(azurite: &Azurite, work: &Workspace, sas: &str, version: &str) -> String {
+    let model = work.model(version, 0.0);
+    ok(carprice(
+        &azurite.container_url(CONTAINER),
+        Some(sas),
+        &["publish", "--model", &model, "--test-data", "test-data.csv"],
+        work.path(),
+    ))
+}
+
+#[test]
+fn publish_then_fetch_gives_back_the_exact_files() {
+    let (azurite, work, sas) = private_store();
+    let url = azurite.container_url(CONTAINER);
+    let said = publish(&azurite, &work, &sas, "1.0.0");
+    assert!(said.contains("published car-price/1.0.0"), "{said}");
+
+    ok(carprice(
+        &url,
+        Some(&sas),
+        &["fetch", "--out", "candidate"],
+        work.path(),
+    ));
+    let fetched = work.path().join("candidate");
+    assert_eq!(
+        fs::read(fetched.join("model.json")).unwrap(),
+        fs::read(work.path().join("model-1.0.0.json")).unwrap()
+    );
+    assert_eq!(
+        fs::read(fetched.join("test-data.csv")).unwrap(),
+        support::test_data()
+    );
+
+    // Fetching again replaces the folder; a folder with foreign files is refused, never emptied.
+    ok(carprice(
+        &url,
+        Some(&sas),
+        &["fetch", "--out", "candidate"],
+        work.path(),
+    ));
+    fs::write(fetched.join("notes.txt"), "mine").unwrap();
+    let error = fails(carprice(
+        &url,
+        Some(&sas),
+        &["fetch", "--out", "candidate"],
+        work.path(),
+    ));
+    assert!(error.contains("notes.txt"), "{error}");
+    assert!(fetched.join("notes.txt").exists());
+
+    let status = ok(carprice(&url, Some(&sas), &["status"], work.path()));
+    assert_eq!(status, "latest=1.0.0\nlive=\n");
+}
+
+#[test]
+fn latest_is_the_highest_version_whatever_the_upload_order() {
+    let (azurite, work, sas) = private_store();
+    let url = azurite.container_url(CONTAINER);
+    for version in ["1.9.0", "1.10.0", "1.2.0"] {
+        publish(&azurite, &work, &sas, version);
+    }
+    ok(carprice(
+        &url,
+        Some(&sas),
+        &["fetch", "--out", "latest"],
+        work.path(),
+    ));
+    let model = fs::read_to_string(work.path().join("latest/model.json")).unwrap();
+    assert!(
+        model.contains("\"version\": \"1.10.0\""),
+        "fetched the wrong version"
+    );
+
+    ok(carprice(
+        &url,
+        Some(&sas),
+        &["fetch", "--version", "1.9.0", "--out", "old"],
+        work.path(),
+    ));
+    let error = fails(carprice(
+        &url,
+        Some(&sas),
+        &["fetch", "--version", "3.0", "--out", "x"],
+        work.path(),
+    ));
+    assert!(
+        error.contains("3.0 is not published") && error.contains("1.2.0, 1.9.0, 1.10.0"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_published_version_is_never_overwritten() {
+    let (azurite, work, sas) = private_store();
+    let url = azurite.container_url(CONTAINER);
+    publish(&azurite, &work, &sas, "1.0.0");
+    // Same version, different content.
+    fs::write(
+        work.path().join("model-1.0.0.json"),
+        support::model_json("1.0.0", 0.3),
+    )
+    .unwrap();
+    let error = fails(carprice(
+        &url,
+        Some(&sas),
+        &[
+            "publish",
+            "--model",
+            "model-1.0.0.json",
+            "--test-data",
+            "test-data.csv",
+        ],
+        work.path(),
+    ));
+    assert!(error.contains("1.0.0 is already published"), "{error}");
+    ok(carprice(
+        &url,
+        Some(&sas),
+        &["fetch", "--out", "got"],
+        work.path(),
+    ));
+    assert_eq!(
+        fs::read_to_string(work.path().join("got/model.json")).unwrap(),
+        support::model_json("1.0.0", 0.0)
+    );
+}
+
+#[test]
+fn a_publication_interrupted_after_the_test_data_can_be_completed() {
+    let (azurite, work, sas) = private_store();
+    let url = azurite.container_url(CONTAINER);
+    publish(&azurite, &work, &sas, "1.0.0");
+    // As if the upload had stopped between test-data.csv and model.json.
+    azurite.delete(CONTAINER, "car-price/1.0.0/model.json");
+    publish(&azurite, &work, &sas, "1.0.0");
+    ok(carprice(
+        &url,
+        Some(&sas),
+        &["fetch", "--out", "got"],
+        work.path(),
+    ));
+
+    // Other test data under the same version is not a resumption.
+    azurite.delete(CONTAINER, "car-price/1.0.0/model.json");
+    fs::write(work.path().join("other.csv"), &support::test_data()[..2000]).unwrap();
+    let other = fs::read_to_string(work.path().join("other.csv")).unwrap();
+    let complete_lines = other.rfind('\n').unwrap() + 1;
+    fs::write(work.path().join("other.csv"), &other[..complete_lines]).unwrap();
+    let error = fails(carprice(
+        &url,
+        Some(&sas),
+        &[
+            "publish",
+            "--model",
+            "model-1.0.0.json",
+            "--test-data",
+            "other.csv",
+        ],
+        work.path(),
+    ));
+    assert!(error.contains("1.0.0 is already published"), "{error}");
+}
+
+#[test]
+fn an_invalid_model_is_not_published() {
+    let (azurite, work, sas) = private_store();
+    fs::write(
+        work.path().join("bad.json"),
+        "{\"format\": \"something-else\"}",
+    )
+    .unwrap();
+    let error = fails(carprice(
+        &azurite.container_url(CONTAINER),
+        Some(&sas),
+        &[
+            "publish",
+            "--model",
+            "bad.json",
+            "--test-data",
+            "test-data.csv",
+        ],
+        work.path(),
+    ));
+    assert!(error.contains("invalid model bad.json"), "{error}");
+    let status = ok(carprice(
+        &azurite.container_url(CONTAINER),
+        Some(&sas),
+        &["status"],
+        work.path(),
+    ));
+    assert_eq!(status, "latest=\nlive=\n");
+}
+
+#[test]
+fn a_corrupted_blob_is_refused_and_nothing_is_written() {
+    let (azurite, work, sas) = private_store();
+    publish(&azurite, &work, &sas, "1.0.0");
+    azurite.overwrite_keeping_metadata(
+        CONTAINER,
+        "car-price/1.0.0/model.json",
+        support::model_json("1.0.0", 0.3).as_bytes(),
+    );
+    let error = fails(carprice(
+        &azurite.container_url(CONTAINER),
+        Some(&sas),
+        &["fetch", "--out", "candidate"],
+        work.path(),
+    ));
+    assert!(
+        error.contains("car-price/1.0.0/model.json does not match the sha256"),
+        "{error}"
+    );
+    assert!(!work.path().join("candidate").exists());
+    let leftovers: Vec<_> = fs::read_dir(work.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 2, "only the inputs remain: {leftovers:?}");
+}
+
+#[test]
+fn storage_going_down_mid_run_stops_the_release_with_nothing_staged() {
+    let (mut azurite, work, sas) = private_store();
+    let url = azurite.container_url(CONTAINER);
+    publish(&azurite, &work, &sas, "1.0.0");
+    fs::create_dir(work.path().join("site")).unwrap();
+    fs::write(work.path().join("site/index.html"), "<!doctype html>").unwrap();
+
+    azurite.stop();
+    let started = Instant::now();
+    let output = carprice(
+        &url,
+        Some(&sas),
+        &["fetch", "--out", "candidate"],
+        work.path(),
+    );
+    let error = fails(output);
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(error.contains("cannot reach http://127.0.0.1:"), "{error}");
+    assert!(error.lines().count() == 1, "one line: {error}");
+    assert!(
+        !error.contains(&signature_of(&sas)),
+        "the SAS leaked: {error}"
+    );
+    // The deploy stops at the failed fetch: there is nothing to stage, and the site is untouched.
+    assert!(!work.path().join("candidate").exists());
+    let stage = fails(carprice(
+        &url,
+        None,
+        &["stage", "--model", "candidate", "--site", "site"],
+        work.path(),
+    ));
+    assert!(stage.contains("candidate/model.json"), "{stage}");
+    let site: Vec<_> = fs::read_dir(work.path().join("site"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(site, ["index.html"]);
+}
+
+#[test]
+fn a_sas_with_a_wrong_signature_is_refused_on_a_private_container() {
+    let (azurite, work, sas) = private_store();
+    let url = azurite.container_url(CONTAINER);
+    publish(&azurite, &work, &sas, "1.0.0");
+    let good = signature_of(&sas);
+    let forged = sas.replace(&good, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D");
+    for args in [
+        &["fetch", "--out", "x"][..],
+        &["status"],
+        &[
+            "publish",
+            "--model",
+            "model-1.0.0.json",
+            "--test-data",
+            "test-data.csv",
+        ],
+    ] {
+        let error = fails(carprice(&url, Some(&forged), args, work.path()));
+        assert!(
+            error.contains("access to http://127.0.0.1:") && error.contains("denied"),
+            "{error}"
+        );
+        assert!(!error.contains("AAAAAAAA"), "the SAS leaked: {error}");
+    }
+    // Without any credentials a private container is refused too.
+    let error = fails(carprice(&url, None, &["fetch", "--out", "x"], work.path()));
+    assert!(error.contains("denied"), "{error}");
+    assert!(!work.path().join("x").exists());
+}
+
+#[test]
+fn a_data_scientists_sas_can_publish_but_not_overwrite_or_promote() {
+    let (azurite, work, _) = private_store();
+    let url = azurite.container_url(CONTAINER);
+    // Read, create, list: no write, so no blob can ever be replaced with this SAS.
+    let publisher = support::container_sas(CONTAINER, "rcl");
+    publish(&azurite, &work, &publisher, "1.0.0");
+    ok(carprice(
+        &url,
+        Some(&publisher),
+        &["fetch", "--out", "got"],
+        work.path(),
+    ));
+    let error = fails(carprice(
+        &url,
+        Some(&publisher),
+        &[
+            "publish",
+            "--model",
+            "model-1.0.0.json",
+            "--test-data",
+            "test-data.csv",
+        ],
+        work.path(),
+    ));
+    assert!(error.contains("already published"), "{error}");
+    // The deploy records production; the publisher cannot change that record.
+    let admin = account_sas();
+    ok(carprice(
+        &url,
+        Some(&admin),
+        &["promote", "--version", "1.0.0"],
+        work.path(),
+    ));
+    publish(&azurite, &work, &publisher, "1.1.0");
+    let error = fails(carprice(
+        &url,
+        Some(&publisher),
+        &["promote", "--version", "1.1.0"],
+        work.path(),
+    ));
+    assert!(error.contains("denied"), "{error}");
+    let error = fails(carprice(
+        &url,
+        Some(&publisher),
+        &["rollback", "--to", "1.1.0"],
+        work.path(),
+    ));
+    assert!(error.contains("denied"), "{error}");
+}
+
+#[test]
+fn anyone_can_read_a_public_container_without_credentials() {
+    let azurite = Azurite::start();
+    azurite.create_container("public", true);
+    let work = Workspace::new();
+    let url = azurite.container_url("public");
+    let sas = account_sas();
+    let model = work.model("2.0.0", 0.0);
+    ok(carprice(
+        &url,
+        Some(&sas),
+        &["publish", "--model", &model, "--test-data", "test-data.csv"],
+        work.path(),
+    ));
+
+    ok(carprice(
+        &url,
+        None,
+        &["fetch", "--out", "anonymous"],
+        work.path(),
+    ));
+    assert!(work.path().join("anonymous/model.json").exists());
+    // Reading is public, writing is not.
+    let other = work.model("2.1.0", 0.0);
+    let error = fails(carprice(
+        &url,
+        None,
+        &["publish", "--model", &other, "--test-data", "test-data.csv"],
+        work.path(),
+    ));
+    assert!(
+        error.contains("denied") || error.contains("failed"),
+        "{error}"
+    );
+}
+
+#[test]
+fn promote_then_rollback_changes_what_ships_next() {
+    let (azurite, work, sas) = private_store();
+    let url = azurite.container_url(CONTAINER);
+    for version in ["1.0.0", "1.1.0"] {
+        publish(&azurite, &work, &sas, version);
+        ok(carprice(
+            &url,
+            Some(&sas),
+            &["promote", "--version", version, "--commit", "abc123"],
+            work.path(),
+        ));
+    }
+    assert_eq!(
+        ok(carprice(&url, Some(&sas), &["status"], work.path())),
+        "latest=1.1.0\nlive=1.1.0\n"
+    );
+
+    let said = ok(carprice(
+        &url,
+        Some(&sas),
+        &["rollback", "--commit", "def456"],
+        work.path(),
+    ));
+    assert!(said.contains("rolled back to model 1.0.0"), "{said}");
+    // The withdrawn version is no longer "latest", so a scheduled deploy does not bring it back.
+    assert_eq!(
+        ok(carprice(&url, Some(&sas), &["status"], work.path())),
+        "latest=1.0.0\nlive=1.0.0\n"
+    );
+    ok(carprice(
+        &url,
+        Some(&sas),
+        &["fetch", "--version", "live", "--out", "live"],
+        work.path(),
+    ));
+    assert!(fs::read_to_string(work.path().join("live/model.json"))
+        .unwrap()
+        .contains("\"version\": \"1.0.0\""));
+
+    // A newer publication is the next candidate again.
+    publish(&azurite, &work, &sas, "1.2.0");
+    assert_eq!(
+        ok(carprice(&url, Some(&sas), &["status"], work.path())),
+        "latest=1.2.0\nlive=1.0.0\n"
+    );
+    let error = fails(carprice(
+        &url,
+        Some(&sas),
+        &["promote", "--version", "9.9.9"],
+        work.path(),
+    ));
+    assert!(error.contains("9.9.9 is not published"), "{error}");
+}

@@ -1,0 +1,45 @@
+// Helpers for the Azurite emulator's well-known development account (devstoreaccount1; its key is
+// public, documented by Microsoft, and works only against the emulator). Used by the rehearsal.
+//   node scripts/azurite-dev.mjs sas                       print an account SAS (blob, full rights)
+//   node scripts/azurite-dev.mjs create CONTAINER_URL      create a private container
+//   node scripts/azurite-dev.mjs corrupt BLOB_URL          replace a blob's bytes, keeping its metadata
+import { createHmac } from "node:crypto";
+
+const ACCOUNT = "devstoreaccount1";
+const KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+const VERSION = "2021-08-06";
+
+/** An account SAS over the documented string-to-sign, signed with HMAC-SHA256. */
+function accountSas() {
+  const [permissions, services, types, expiry, protocol] = ["rwdlacup", "b", "sco", "2099-01-01T00:00:00Z", "https,http"];
+  const toSign = [ACCOUNT, permissions, services, types, "", expiry, "", protocol, VERSION, "", ""].join("\n");
+  const sig = createHmac("sha256", Buffer.from(KEY, "base64")).update(toSign, "utf8").digest("base64");
+  const query = new URLSearchParams({ sv: VERSION, ss: services, srt: types, sp: permissions, se: expiry, spr: protocol, sig });
+  return query.toString();
+}
+
+async function request(method, url, headers = {}, body = undefined) {
+  const response = await fetch(`${url}${url.includes("?") ? "&" : "?"}${accountSas()}`, {
+    method,
+    headers: { "x-ms-version": VERSION, ...headers },
+    body,
+  });
+  if (!response.ok) throw new Error(`${method} ${url}: HTTP ${response.status} ${await response.text()}`);
+  return response;
+}
+
+const [command, url] = process.argv.slice(2);
+if (command === "sas") {
+  console.log(accountSas());
+} else if (command === "create" && url) {
+  await request("PUT", `${url}?restype=container`);
+} else if (command === "corrupt" && url) {
+  const original = await request("GET", url);
+  const meta = Object.fromEntries([...original.headers].filter(([name]) => name.startsWith("x-ms-meta-")));
+  const bytes = Buffer.from(await original.arrayBuffer());
+  bytes[bytes.length - 2] ^= 0x20; // one flipped bit, as a storage fault would
+  await request("PUT", url, { ...meta, "x-ms-blob-type": "BlockBlob" }, bytes);
+} else {
+  console.error("usage: node scripts/azurite-dev.mjs sas | create CONTAINER_URL | corrupt BLOB_URL");
+  process.exit(2);
+}

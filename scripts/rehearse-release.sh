@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Rehearses the deploy workflow (.github/workflows/deploy.yml) on this machine: Azurite stands in
+# for Blob storage and a folder served by static-host for Azure Static Web Apps. Each deploy runs
+# the same commands as the workflow: status → fetch → gate → stage (into the trunk-built site) →
+# deploy (swap the folder) → smoke check → promote.
+#
+# Scenarios, in order:
+#   1. first model published → gated against the floor → served
+#   2. better model published → passes the gate → served
+#   3. worse model published → the gate refuses it; the previous model is still served
+#   4. corrupted model published → fetch refuses it; the previous model is still served
+#   5. rollback → the version before is served again
+#   6. code change, no new model → redeployed with the same model
+# Each served version is checked over HTTP (release.json + model.json hash) and, when Chromium is
+# installed, in the browser. Assumes scripts/setup.sh ran. Prints "rehearsal: N passed, M failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+DATA=${CARPRICE_DATA:-$ROOT/../shared/data/car-prices.csv}
+DATA=${DATA%/}; [ -d "$DATA" ] && DATA=$DATA/car-prices.csv
+SEED_ROWS=$(dirname "$DATA")/seed-split-test-rows.txt
+
+WORK=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+say() { printf '\n\033[1mrehearsal: %s\033[0m\n' "$*"; }
+passed=0 failed=0
+pass() { passed=$((passed + 1)); printf 'rehearsal: ok: %s\n' "$*"; }
+fail() { failed=$((failed + 1)); printf 'rehearsal: FAILED: %s\n' "$*"; }
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+# wait_port PORT LOG: waits up to 60 s for a server to listen; shows its log if it does not.
+wait_port() {
+  for _ in $(seq 600); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "rehearsal: nothing listens on port $1; its log:" >&2
+  cat "$2" >&2
+  return 1
+}
+
+say "building carprice, static-host and the site"
+cargo build --locked -q -p carprice -p static-host
+BIN=$CARGO_TARGET_DIR/debug
+carprice() { "$BIN/carprice" "$@"; }
+# build_site COMMIT: the site, as the workflow builds it (REHEARSAL_DIST=DIR: copy a built site instead).
+build_site() {
+  rm -rf "$WORK/dist"
+  if [ -n "${REHEARSAL_DIST:-}" ]; then cp -a "$REHEARSAL_DIST" "$WORK/dist"; return; fi
+  cargo fetch --locked -q &&
+    CARPRICE_COMMIT=$1 PATH="$ROOT/node_modules/.bin:$PATH" trunk build --release --dist "$WORK/dist" >"$WORK/trunk.log" 2>&1 ||
+    { cat "$WORK/trunk.log"; return 1; }
+}
+COMMIT=rehearsal-commit-1
+build_site "$COMMIT"
+
+say "starting Azurite and the stand-in for Static Web Apps"
+AZURITE_PORT=$(free_port)
+"$ROOT/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$AZURITE_PORT" \
+  --location "$WORK/azurite" --skipApiVersionCheck --loose --silent >"$WORK/azurite.log" 2>&1 &
+pids+=($!)
+wait_port "$AZURITE_PORT" "$WORK/azurite.log"
+export CARPRICE_CONTAINER_URL="http://127.0.0.1:$AZURITE_PORT/devstoreaccount1/models"
+CARPRICE_SAS=$(node scripts/azurite-dev.mjs sas)
+export CARPRICE_SAS
+unset CARPRICE_AUTH
+node scripts/azurite-dev.mjs create "$CARPRICE_CONTAINER_URL"
+
+# The deployed site starts as the plain build (the packaged model), like a site before the pipeline.
+SITE=$WORK/swa
+cp -a "$WORK/dist" "$SITE"
+SITE_PORT=$(free_port)
+"$BIN/static-host" --dir "$SITE" --port "$SITE_PORT" >"$WORK/static-host.log" 2>&1 &
+pids+=($!)
+wait_port "$SITE_PORT" "$WORK/static-host.log"
+SITE_URL="http://127.0.0.1:$SITE_PORT/"
+
+# The test data: the 58 held-out rows of the sample data.
+awk 'NR==FNR { keep[$1 + 2] = 1; next } FNR == 1 || keep[FNR]' "$SEED_ROWS" "$DATA" >"$WORK/test-data.csv"
+
+# model VERSION SHIFT: the packaged model under another version, with every price scaled by e^SHIFT.
+model() {
+  node -e 'const fs=require("fs");const m=JSON.parse(fs.readFileSync(process.argv[1]));m.version=process.argv[2];m.intercept+=Number(process.argv[3]);process.stdout.write(JSON.stringify(m,null,2)+"\n")' \
+    "$ROOT/assets/model.json" "$1" "$2" >"$WORK/model-$1.json"
+}
+publish() { model "$1" "$2" && carprice publish --model "$WORK/model-$1.json" --test-data "$WORK/test-data.csv"; }
+
+# deploy TRIGGER: one run of deploy.yml. TRIGGER is `model` (model-published or scheduled poll),
+# `code` (push to main) or `manual` (workflow_dispatch).
+deploy() {
+  local trigger=$1 latest='' live='' candidate key value
+  while IFS='=' read -r key value; do
+    case $key in latest) latest=$value ;; live) live=$value ;; esac
+  done < <(carprice status)
+  if [ "$trigger" = model ]; then candidate=$latest; else candidate=${live:-$latest}; fi
+  rm -rf "$WORK/release" "$WORK/staging"
+  if [ -n "$live" ]; then carprice fetch --version live --out "$WORK/release/production" || return 1; fi
+  carprice fetch --version "$candidate" --out "$WORK/release/candidate" || return 1
+  if [ -n "$live" ] && [ "$candidate" != "$live" ]; then
+    carprice gate --candidate "$WORK/release/candidate" --production "$WORK/release/production" || return 1
+  elif [ -z "$live" ]; then
+    carprice gate --candidate "$WORK/release/candidate" || return 1
+  fi
+  cp -a "$WORK/dist" "$WORK/staging"
+  carprice stage --model "$WORK/release/candidate" --site "$WORK/staging" --commit "$COMMIT" || return 1
+  # "Static Web Apps": the new site replaces the served folder.
+  mv "$SITE" "$WORK/retired" && mv "$WORK/staging" "$SITE" && rm -rf "$WORK/retired"
+  node scripts/smoke-check.mjs "$SITE_URL" "$candidate" 30 || return 1
+  carprice promote --version "$candidate" --commit "$COMMIT"
+}
+
+# serves VERSION: the site serves that model, over HTTP and (with Chromium) in the browser.
+serves() {
+  node scripts/smoke-check.mjs "$SITE_URL" "$1" 5 || return 1
+  if [ -x "${CHROMIUM:-/usr/bin/chromium}" ]; then node scripts/rehearsal-browser.mjs "$SITE_URL" "$1" || return 1; fi
+}
+
+# expect WHAT DEPLOY_OUTCOME SERVED_VERSION: runs a model deploy and checks the outcome.
+expect_deploy() {
+  local what=$1 trigger=$2 outcome=$3 version=$4 status=0
+  deploy "$trigger" || status=$?
+  if [ "$outcome" = passes ] && [ $status -ne 0 ]; then fail "$what: the deploy failed"; return; fi
+  if [ "$outcome" = refused ] && [ $status -eq 0 ]; then fail "$what: the deploy went through"; return; fi
+  if serves "$version"; then pass "$what: the site serves $version"; else fail "$what: the site does not serve $version"; fi
+}
+
+say "1. first model: gated against the floor"
+publish 1.0.0 -0.05
+expect_deploy "first model" model passes 1.0.0
+
+say "2. a better model"
+publish 1.1.0 0
+expect_deploy "better model" model passes 1.1.0
+
+say "3. a worse model"
+publish 1.2.0 0.3
+expect_deploy "worse model refused" model refused 1.1.0
+
+say "4. a corrupted model"
+publish 1.3.0 0
+node scripts/azurite-dev.mjs corrupt "$CARPRICE_CONTAINER_URL/car-price/1.3.0/model.json"
+expect_deploy "corrupted model refused" model refused 1.1.0
+
+say "5. rollback"
+carprice rollback --commit "$COMMIT"
+expect_deploy "rollback" manual passes 1.0.0
+
+say "6. a code change with no new model"
+COMMIT=rehearsal-commit-2
+build_site "$COMMIT"
+expect_deploy "code change" code passes 1.0.0
+if curl -fsS "${SITE_URL}release.json" | grep -q "\"commit\": \"$COMMIT\""; then
+  pass "code change: release.json names the new commit"
+else
+  fail "code change: release.json does not name $COMMIT"
+fi
+
+echo
+echo "rehearsal: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,301 @@
+//! The built site, served as Azure Static Web Apps serves it.
+//!
+//! For each request: decode the path safely; find the first route of `staticwebapp.config.json`
+//! that applies (roles, redirect, rewrite, status, headers); allow only GET and HEAD; serve the file
+//! (precompressed copy if accepted, weak `ETag`, `304` when fresh), else the navigation fallback
+//! unless excluded, else a 404 through `responseOverrides`. Global headers, then route headers, go
+//! on every answer. Files without a precompressed copy are compressed on the fly.
+
+pub mod config;
+pub mod files;
+pub mod pattern;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use thiserror::Error;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
+use tower_http::compression::CompressionLayer;
+
+use config::{ConfigError, HeaderChange, SiteConfig};
+use files::{decode_path, SiteFiles};
+
+/// The configuration file's name, at the root of the site. It is read, never served.
+pub const CONFIG_FILE: &str = "staticwebapp.config.json";
+
+/// `Cache-Control` when the configuration sets none: always revalidate (cheap with `ETag`).
+const DEFAULT_CACHE_CONTROL: &str = "no-cache";
+
+/// A site that cannot be served.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum SiteError {
+    /// The directory is missing or unreadable.
+    #[error("cannot serve {path}: {source}")]
+    Directory {
+        /// The site directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The configuration file cannot be read.
+    #[error("cannot read {path}: {source}")]
+    ConfigFile {
+        /// The configuration file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The configuration is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+/// A built site and its configuration.
+#[derive(Debug, Clone)]
+pub struct Site {
+    files: SiteFiles,
+    config: SiteConfig,
+}
+
+impl Site {
+    /// Opens a site directory and reads its `staticwebapp.config.json` (an absent file means the
+    /// service's defaults).
+    ///
+    /// # Errors
+    /// [`SiteError`] for a missing directory or an unreadable or invalid configuration.
+    pub fn open(dir: &Path) -> Result<Self, SiteError> {
+        let files = SiteFiles::new(dir).map_err(|source| SiteError::Directory {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let config_path = files.root().join(CONFIG_FILE);
+        let config = match std::fs::read_to_string(&config_path) {
+            Ok(text) => SiteConfig::parse(&text)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => SiteConfig::default(),
+            Err(source) => {
+                return Err(SiteError::ConfigFile {
+                    path: config_path,
+                    source,
+                })
+            }
+        };
+        Ok(Site { files, config })
+    }
+
+    /// The service answering every request for the site, with on-the-fly compression of files
+    /// that have no precompressed copy.
+    pub fn service(self) -> Router {
+        let compress = DefaultPredicate::new().and(
+            |status: StatusCode,
+             _: axum::http::Version,
+             _: &HeaderMap,
+             _: &axum::http::Extensions| {
+                status == StatusCode::OK || status == StatusCode::NOT_FOUND
+            },
+        );
+        Router::new()
+            .fallback(serve)
+            .with_state(Arc::new(self))
+            .layer(CompressionLayer::new().compress_when(compress))
+    }
+
+    async fn respond(&self, method: &Method, raw_path: &str, request: &HeaderMap) -> Response {
+        let Ok(path) = decode_path(raw_path) else {
+            return self
+                .error(StatusCode::BAD_REQUEST, &[], method, request)
+                .await;
+        };
+        let route = self.config.routes.iter().find(|r| r.applies(method, &path));
+        let route_headers = route.map_or(&[][..], |r| &r.headers[..]);
+        if let Some(route) = route {
+            if !route.allows_anonymous() {
+                return self
+                    .error(StatusCode::UNAUTHORIZED, route_headers, method, request)
+                    .await;
+            }
+            if let Some(location) = &route.redirect {
+                let status = match route.status {
+                    Some(StatusCode::MOVED_PERMANENTLY) => StatusCode::MOVED_PERMANENTLY,
+                    _ => StatusCode::FOUND,
+                };
+                return self.redirect(status, location, route_headers);
+            }
+        }
+        if method != Method::GET && method != Method::HEAD {
+            // Like the service: an empty 405, no error page.
+            let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+            return self.decorate(response, route_headers);
+        }
+        let status = route.and_then(|r| r.status).unwrap_or(StatusCode::OK);
+        let rewrite = route.and_then(|r| r.rewrite.as_deref());
+        if (status.is_client_error() || status.is_server_error()) && rewrite.is_none() {
+            return self.error(status, route_headers, method, request).await;
+        }
+        if let Some(file) = self.files.find(rewrite.unwrap_or(&path)) {
+            return self
+                .file(status, &file, route_headers, method, request)
+                .await;
+        }
+        if let Some(fallback) = self
+            .config
+            .navigation_fallback
+            .as_ref()
+            .filter(|f| f.covers(&path))
+        {
+            if let Some(file) = self.files.find(&fallback.rewrite) {
+                let headers = match route {
+                    Some(_) => route_headers,
+                    None => self.route_headers(&fallback.rewrite),
+                };
+                return self
+                    .file(StatusCode::OK, &file, headers, method, request)
+                    .await;
+            }
+        }
+        self.error(StatusCode::NOT_FOUND, route_headers, method, request)
+            .await
+    }
+
+    /// Headers of the first route that applies to a GET of `path`.
+    fn route_headers(&self, path: &str) -> &[HeaderChange] {
+        self.config
+            .routes
+            .iter()
+            .find(|r| r.applies(&Method::GET, path))
+            .map_or(&[][..], |r| &r.headers[..])
+    }
+
+    /// Sends a file (or `304 Not Modified` when the client's copy is current).
+    async fn file(
+        &self,
+        status: StatusCode,
+        file: &Path,
+        route: &[HeaderChange],
+        method: &Method,
+        request: &HeaderMap,
+    ) -> Response {
+        let asset = match self.files.read(file, request, &self.config).await {
+            Ok(asset) => asset,
+            Err(error) => {
+                tracing::error!(file = %file.display(), %error, "cannot read a site file");
+                return self.decorate(StatusCode::INTERNAL_SERVER_ERROR.into_response(), route);
+            }
+        };
+        let mut response = if status == StatusCode::OK && asset.is_fresh_for(request) {
+            (StatusCode::NOT_MODIFIED, Body::empty()).into_response()
+        } else {
+            let length = asset.body.len();
+            let body = if method == Method::HEAD {
+                Body::empty()
+            } else {
+                Body::from(asset.body)
+            };
+            let mut response = (status, body).into_response();
+            response
+                .headers_mut()
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+            if let Ok(value) = HeaderValue::from_str(&asset.content_type) {
+                response.headers_mut().insert(header::CONTENT_TYPE, value);
+            }
+            if let Some(encoding) = asset.encoding {
+                response.headers_mut().insert(
+                    header::CONTENT_ENCODING,
+                    HeaderValue::from_static(encoding.token()),
+                );
+            }
+            response
+        };
+        let headers = response.headers_mut();
+        headers.insert(header::ETAG, asset.etag);
+        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        self.decorate(response, route)
+    }
+
+    /// An error status: the `responseOverrides` entry for it, or a small HTML page.
+    async fn error(
+        &self,
+        status: StatusCode,
+        route: &[HeaderChange],
+        method: &Method,
+        request: &HeaderMap,
+    ) -> Response {
+        if let Some(replacement) = self.config.response_overrides.get(&status.as_u16()) {
+            if let Some(location) = &replacement.redirect {
+                return self.redirect(
+                    replacement.status.unwrap_or(StatusCode::FOUND),
+                    location,
+                    route,
+                );
+            }
+            let file = replacement
+                .rewrite
+                .as_deref()
+                .and_then(|path| self.files.find(path));
+            if let Some(file) = file {
+                return Box::pin(self.file(
+                    replacement.status.unwrap_or(status),
+                    &file,
+                    route,
+                    method,
+                    request,
+                ))
+                .await;
+            }
+        }
+        let page = format!("<!doctype html><title>{status}</title><h1>{status}</h1>\n",);
+        let mut response = (status, page).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+        self.decorate(response, route)
+    }
+
+    fn redirect(&self, status: StatusCode, location: &str, route: &[HeaderChange]) -> Response {
+        let mut response = status.into_response();
+        if let Ok(value) = HeaderValue::from_str(location) {
+            response.headers_mut().insert(header::LOCATION, value);
+        }
+        self.decorate(response, route)
+    }
+
+    /// Global headers, then route headers (an empty value removes), then the default cache policy.
+    fn decorate(&self, mut response: Response, route: &[HeaderChange]) -> Response {
+        let headers = response.headers_mut();
+        for (name, value) in self.config.global_headers.iter().chain(route) {
+            match value {
+                Some(value) => {
+                    headers.insert(name.clone(), value.clone());
+                }
+                None => {
+                    headers.remove(name);
+                }
+            }
+        }
+        if !headers.contains_key(header::CACHE_CONTROL) {
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(DEFAULT_CACHE_CONTROL),
+            );
+        }
+        response
+    }
+}
+
+async fn serve(
+    State(site): State<Arc<Site>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    site.respond(&method, uri.path(), &headers).await
+}
