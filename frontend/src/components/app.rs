@@ -1,0 +1,250 @@
+//! The whole app: loads the model, keeps it fresh, and lays out the pricing screen.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_events::EventListener;
+use gloo_timers::callback::Interval;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use super::model_card::ModelCard;
+use super::notices::Notices;
+use super::pricing_form::PricingForm;
+use super::quote_panel::{QuotePanel, Shown};
+use crate::form::{price, Pricing};
+use crate::release::{LoadError, LoadedModel, PricingMode, SiteConfig};
+use crate::services::{browser, site, storage};
+use crate::state::{Action, AppState, ModelSource, RemoteQuote};
+
+/// What a release check comes to; a verified model is also kept as the last good one.
+fn outcome(latest: Result<LoadedModel, LoadError>) -> Action {
+    match latest {
+        Ok(model) => {
+            storage::save(&model);
+            Action::Loaded {
+                model: Rc::new(model),
+                source: ModelSource::Network,
+            }
+        }
+        Err(error @ LoadError::Network { .. }) => Action::Unreachable(error),
+        Err(error) => Action::Rejected(error),
+    }
+}
+
+/// Fetches the live release and dispatches what came of it.
+async fn check_release(config: SiteConfig, dispatch: Callback<Action>) {
+    dispatch.emit(outcome(site::latest(&config).await));
+}
+
+/// The carprice staff app.
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(|| AppState::new(browser::is_online()));
+    let dispatch: Callback<Action> = {
+        let state = state.dispatcher();
+        Callback::from(move |action| state.dispatch(action))
+    };
+
+    // Start-up: the saved model at once, then the site's configuration and live release; then a
+    // check every few minutes and whenever the browser comes back online. The interval and the
+    // listeners live as long as the app.
+    let keep_alive: Rc<RefCell<Vec<Box<dyn std::any::Any>>>> = use_mut_ref(Vec::new);
+    let config_seen: Rc<RefCell<Option<SiteConfig>>> = use_mut_ref(|| None);
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            if let Some(saved) = storage::load() {
+                dispatch.emit(Action::Loaded {
+                    model: Rc::new(saved),
+                    source: ModelSource::Saved,
+                });
+            }
+            if let Some(window) = web_sys::window() {
+                for (event, online) in [("online", true), ("offline", false)] {
+                    let dispatch = dispatch.clone();
+                    let config_seen = config_seen.clone();
+                    let listener = EventListener::new(&window, event, move |_| {
+                        dispatch.emit(Action::Online(online));
+                        if let (true, Some(config)) = (online, config_seen.borrow().clone()) {
+                            spawn_local(check_release(config, dispatch.clone()));
+                        }
+                    });
+                    keep_alive.borrow_mut().push(Box::new(listener));
+                }
+            }
+            let keep_alive = keep_alive.clone();
+            spawn_local(async move {
+                // The configuration and the same-origin release at once: most sites keep the
+                // default model location, and the first price should not wait for two round trips.
+                let default = SiteConfig::default();
+                let (config, first) =
+                    futures::future::join(site::config(), site::latest(&default)).await;
+                let config = match config {
+                    Ok(config) => config,
+                    Err(error @ LoadError::Config(_)) => {
+                        dispatch.emit(Action::Rejected(error));
+                        default
+                    }
+                    Err(_) => default,
+                };
+                *config_seen.borrow_mut() = Some(config.clone());
+                dispatch.emit(Action::Configured(config.clone()));
+                if config.model_base_url.is_some() {
+                    check_release(config.clone(), dispatch.clone()).await;
+                } else {
+                    dispatch.emit(outcome(first));
+                }
+                let interval = Interval::new(config.release_check_millis(), move || {
+                    spawn_local(check_release(config.clone(), dispatch.clone()));
+                });
+                keep_alive.borrow_mut().push(Box::new(interval));
+            });
+            || ()
+        });
+    }
+
+    let pricing: Option<Rc<Pricing>> = {
+        let current = state.current.clone();
+        let form = state.form.clone();
+        let revision = state.revision;
+        use_memo(revision, move |_| {
+            current.map(|loaded| Rc::new(price(loaded.model(), &form)))
+        })
+        .as_ref()
+        .clone()
+    };
+
+    // Endpoint mode: ask the scoring API for every valid revision of the form.
+    {
+        let dispatch = dispatch.clone();
+        let config = state.config.clone();
+        let revision = state.revision;
+        let pricing = pricing.clone();
+        use_effect_with((revision, config.pricing), move |_| {
+            if let (PricingMode::Endpoint, Some(Pricing::Priced { car, .. })) =
+                (config.pricing, pricing.as_deref())
+            {
+                let car = car.clone();
+                dispatch.emit(Action::RemoteAsked(revision));
+                spawn_local(async move {
+                    let answer = site::score(&config, &car).await;
+                    dispatch.emit(Action::RemoteAnswered(revision, answer));
+                });
+            }
+        });
+    }
+
+    let shown = match (pricing.as_deref(), state.config.pricing, &state.remote) {
+        (None, ..) => None,
+        (Some(Pricing::Invalid { problems }), ..) => Some(Shown::Invalid(problems.len())),
+        (Some(Pricing::Priced { quote, .. }), PricingMode::Browser, _) => {
+            Some(Shown::Quote(quote.clone(), false))
+        }
+        (Some(Pricing::Priced { quote, .. }), PricingMode::Endpoint, remote) => {
+            Some(match remote {
+                RemoteQuote::Ready(r, served) if *r == state.revision => {
+                    Shown::Quote(served.clone(), true)
+                }
+                RemoteQuote::Failed(r) if *r == state.revision => {
+                    Shown::Quote(quote.clone(), false)
+                }
+                _ => Shown::Pending,
+            })
+        }
+    };
+
+    let marked = use_mut_ref(|| false);
+    {
+        let priced = matches!(shown, Some(Shown::Quote(..)));
+        use_effect_with(priced, move |priced| {
+            if *priced && !*marked.borrow() {
+                *marked.borrow_mut() = true;
+                browser::mark_first_price();
+            }
+        });
+    }
+
+    let on_edit = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |(attribute, text): (String, String)| {
+            dispatch.emit(Action::Edit { attribute, text });
+        })
+    };
+    let on_dismiss = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |id| dispatch.emit(Action::Dismiss(id)))
+    };
+
+    let status = status_line(&state);
+    html! {
+        <>
+        <header class="topbar">
+            <div class="brand">
+                <svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true">
+                    <rect width="32" height="32" rx="7" />
+                    <path d="M7 19l2.5-6.2A2 2 0 0 1 11.4 11.5h9.2a2 2 0 0 1 1.9 1.3L25 19v4h-3v-2H10v2H7z" />
+                </svg>
+                <div>
+                    <span class="brand-name">{ "Cars R Us" }</span>
+                    <span class="brand-product">{ "Price desk" }</span>
+                </div>
+            </div>
+            <p class={classes!("status", state.is_offline().then_some("status-offline"))}
+               role="status" aria-live="polite" data-testid="status">
+                <span class="status-dot" aria-hidden="true"></span>
+                { status }
+            </p>
+        </header>
+        <Notices notices={state.notices.clone()} on_dismiss={on_dismiss} />
+        <main id="main" class="layout">
+        {
+            match (&state.current, pricing) {
+                (Some(loaded), Some(pricing)) => html! {
+                    <>
+                    <section class="form-column" aria-labelledby="form-title">
+                        <h1 id="form-title">{ "Price a car" }</h1>
+                        <p class="lede">{ "Describe the car; the price updates as you type." }</p>
+                        <PricingForm loaded={loaded.clone()} form={state.form.clone()}
+                            pricing={pricing.clone()} on_edit={on_edit} />
+                    </section>
+                    <aside class="result-column" aria-label="Price">
+                        <QuotePanel shown={shown.clone()} loaded={loaded.clone()} form={state.form.clone()} />
+                        <ModelCard loaded={loaded.clone()} source={state.source} />
+                    </aside>
+                    </>
+                },
+                _ => match &state.startup_error {
+                    Some(error) => html! {
+                        <section class="card startup-error" role="alert">
+                            <h1>{ "The pricing model could not be loaded" }</h1>
+                            <p>{ error.to_string() }</p>
+                            <p>{ "Check the network connection and reload the page." }</p>
+                        </section>
+                    },
+                    None => html! {
+                        <section class="card loading" aria-busy="true">
+                            <p>{ "Loading the pricing model…" }</p>
+                        </section>
+                    },
+                },
+            }
+        }
+        </main>
+        </>
+    }
+}
+
+/// The header's status: online or offline, and which model prices.
+fn status_line(state: &AppState) -> String {
+    let model = state
+        .current
+        .as_ref()
+        .map(|m| format!("model {}", m.model().version()));
+    match (state.is_offline(), model) {
+        (true, Some(model)) => format!("Offline · pricing with saved {model}"),
+        (true, None) => "Offline".to_string(),
+        (false, Some(model)) => format!("Online · {model}"),
+        (false, None) => "Connecting…".to_string(),
+    }
+}

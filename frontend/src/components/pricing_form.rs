@@ -1,0 +1,88 @@
+//! The form, generated from the model's attributes and grouped by their `group`.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::field::Field;
+use crate::form::{FormState, Pricing};
+use crate::quote::ExtrapolationView;
+use crate::release::LoadedModel;
+
+/// Properties of [`PricingForm`].
+#[derive(Properties, PartialEq)]
+pub struct PricingFormProps {
+    /// The model whose attributes make the form.
+    pub loaded: Rc<LoadedModel>,
+    /// What was typed.
+    pub form: FormState,
+    /// What the model makes of it.
+    pub pricing: Rc<Pricing>,
+    /// Called with (attribute, text) on every change.
+    pub on_edit: Callback<(String, String)>,
+}
+
+/// Heading of a form group.
+fn group_title(group: &str) -> String {
+    match group {
+        "identity" => "Identity".to_string(),
+        "body" => "Body and dimensions".to_string(),
+        "engine" => "Engine".to_string(),
+        "economy" => "Fuel economy".to_string(),
+        other => {
+            let mut chars = other.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_else(|| "Other".to_string())
+        }
+    }
+}
+
+/// The pricing form: one fieldset per group, in the model's attribute order.
+#[function_component(PricingForm)]
+pub fn pricing_form(props: &PricingFormProps) -> Html {
+    let model = props.loaded.model();
+    let mut groups: Vec<&str> = Vec::new();
+    for attribute in model.attributes() {
+        if !groups.contains(&attribute.group.as_str()) {
+            groups.push(&attribute.group);
+        }
+    }
+    let extrapolations = match props.pricing.as_ref() {
+        Pricing::Priced { quote, .. } => quote.extrapolations.clone(),
+        Pricing::Invalid { .. } => Vec::new(),
+    };
+    let warning = |name: &str| -> Option<AttrValue> {
+        extrapolations
+            .iter()
+            .find(|e| e.attribute() == name)
+            .map(|e| match e {
+                ExtrapolationView::OutOfRange { min, max, .. } => AttrValue::from(format!(
+                "Outside the {min}–{max} the model was trained on; the price is an extrapolation."
+            )),
+                ExtrapolationView::UntrainedCategory { .. } => AttrValue::from(
+                    "No training cars had this value; it does not change the price.",
+                ),
+            })
+    };
+    html! {
+        <form class="pricing-form" novalidate=true onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+            { for groups.iter().map(|group| html! {
+                <fieldset class="card group" key={group.to_string()}>
+                    <legend>{ group_title(group) }</legend>
+                    <div class="fields">
+                        { for model.attributes().filter(|a| a.group == *group).map(|attribute| html! {
+                            <Field key={attribute.name.clone()}
+                                attribute={attribute.clone()}
+                                value={AttrValue::from(props.form.value(&attribute.name).to_string())}
+                                problem={props.pricing.problem(&attribute.name).cloned()}
+                                warning={warning(&attribute.name)}
+                                on_edit={props.on_edit.clone()} />
+                        }) }
+                    </div>
+                </fieldset>
+            }) }
+        </form>
+    }
+}

@@ -1,0 +1,30 @@
+//! # frontend
+//!
+//! The carprice staff web app: a Yew (client-side rendering) app built by trunk from the root
+//! `Trunk.toml`. It fetches the site's model and release manifest, verifies and keeps the last
+//! good model in the browser, and prices a car on every keystroke with model-core (or, in endpoint
+//! mode, with `POST /api/score`).
+//!
+//! The logic that decides what the screen shows is plain Rust, tested natively
+//! (`cargo test -p frontend`):
+//! - [`form`]: form text → a quote or per-field problems ([`form::price`]);
+//! - [`drivers`]: the chart's bars;
+//! - [`release`]: `config.json`, `release.json` and verifying a fetched model;
+//! - [`state`]: every state transition ([`state::Action`]).
+//!
+//! [`components`] and [`services`] are the thin browser side.
+
+pub mod components;
+pub mod drivers;
+pub mod form;
+pub mod quote;
+pub mod release;
+pub mod services;
+pub mod state;
+#[cfg(test)]
+mod test_support;
+
+/// Mounts the app on the page's `<body>`.
+pub fn start() {
+    yew::Renderer::<components::App>::new().render();
+}

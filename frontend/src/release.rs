@@ -1,0 +1,307 @@
+//! What a site publishes next to the app: its settings (`config.json`), the release manifest
+//! (`release.json`) and the model, and how a fetched model is checked before it is trusted.
+
+use model_core::{hex_sha256, Model};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// The release manifest, `release.json`: which app and which model the site serves.
+///
+/// Written by the build (`frontend/hooks/release.sh`) and rewritten by `carprice stage` when the
+/// pipeline puts a newer model into a built site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Release {
+    /// Version of the web app, e.g. `0.1.0`.
+    #[serde(default)]
+    pub app_version: String,
+    /// Git commit the site was built from (short or full hash; empty when unknown).
+    #[serde(default, alias = "app_commit")]
+    pub commit: String,
+    /// Version of the model in `model.json`.
+    pub model_version: String,
+    /// sha256 (lower-case hex) of the exact bytes of `model.json`.
+    pub model_sha256: String,
+    /// When the release was built or staged (RFC 3339).
+    #[serde(default)]
+    pub built_at: String,
+}
+
+impl Release {
+    /// Reads a release manifest.
+    ///
+    /// # Errors
+    /// [`LoadError::Release`] when the text is not a manifest.
+    pub fn from_json(text: &str) -> Result<Release, LoadError> {
+        serde_json::from_str(text).map_err(|e| LoadError::Release(e.to_string()))
+    }
+}
+
+/// Where quotes come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PricingMode {
+    /// The model runs in the browser (works offline).
+    #[default]
+    Browser,
+    /// Quotes come from `POST /api/score`; the browser model is the fallback when it is unreachable.
+    Endpoint,
+}
+
+/// Site settings, `config.json` (optional; every field has a default).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SiteConfig {
+    /// Absolute base URL (e.g. a Blob or CDN container) to read `model.json` and `release.json`
+    /// from; the site's own origin when absent. The server must allow CORS from the site.
+    pub model_base_url: Option<String>,
+    /// Where quotes come from.
+    pub pricing: PricingMode,
+    /// Base URL of the scoring API in endpoint mode; the site's own origin when absent.
+    pub api_base_url: Option<String>,
+    /// How often to look for a new release while the page is open, in seconds.
+    pub release_check_seconds: u32,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            model_base_url: None,
+            pricing: PricingMode::Browser,
+            api_base_url: None,
+            release_check_seconds: 300,
+        }
+    }
+}
+
+impl SiteConfig {
+    /// Reads `config.json`.
+    ///
+    /// # Errors
+    /// [`LoadError::Config`] when the text is not a configuration.
+    pub fn from_json(text: &str) -> Result<SiteConfig, LoadError> {
+        serde_json::from_str(text).map_err(|e| LoadError::Config(e.to_string()))
+    }
+
+    /// URL of a file published with the model (`model.json`, `release.json`).
+    pub fn model_url(&self, file: &str) -> String {
+        join_url(self.model_base_url.as_deref(), file)
+    }
+
+    /// URL of the scoring endpoint.
+    pub fn score_url(&self) -> String {
+        join_url(self.api_base_url.as_deref(), "api/score")
+    }
+
+    /// The release check period, never below one second.
+    pub fn release_check_millis(&self) -> u32 {
+        self.release_check_seconds.max(1).saturating_mul(1000)
+    }
+}
+
+/// `base` + `/` + `file`, or `file` relative to the page when there is no base.
+fn join_url(base: Option<&str>, file: &str) -> String {
+    match base.map(str::trim).filter(|b| !b.is_empty()) {
+        Some(base) => format!("{}/{file}", base.trim_end_matches('/')),
+        None => file.to_string(),
+    }
+}
+
+/// Why a model could not be loaded or was not trusted.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The request did not get an answer (offline, DNS, CORS refused).
+    #[error("could not reach {url}: {message}")]
+    Network {
+        /// What was requested.
+        url: String,
+        /// What the browser said.
+        message: String,
+    },
+    /// The server answered with an error status.
+    #[error("{url} answered HTTP {status}")]
+    Http {
+        /// What was requested.
+        url: String,
+        /// The status code.
+        status: u16,
+    },
+    /// `config.json` is not valid.
+    #[error("config.json is not valid: {0}")]
+    Config(String),
+    /// `release.json` is not a release manifest.
+    #[error("release.json is not a valid release manifest: {0}")]
+    Release(String),
+    /// The model's bytes are not what the release manifest promises.
+    #[error("model.json does not match release.json: its sha256 is {found}, the release says {expected}")]
+    HashMismatch {
+        /// Hash from `release.json`.
+        expected: String,
+        /// Hash of the bytes received.
+        found: String,
+    },
+    /// The model failed validation.
+    #[error("model.json is not a valid model: {0}")]
+    Model(String),
+    /// The model is valid but another version than the manifest names.
+    #[error("release.json names model {expected} but model.json is version {found}")]
+    VersionMismatch {
+        /// Version in `release.json`.
+        expected: String,
+        /// Version in `model.json`.
+        found: String,
+    },
+}
+
+/// A model together with the release it came with; only [`LoadedModel::verify`] makes one.
+#[derive(Debug, Clone)]
+pub struct LoadedModel {
+    model: Model,
+    release: Release,
+    text: String,
+}
+
+impl PartialEq for LoadedModel {
+    fn eq(&self, other: &Self) -> bool {
+        self.release == other.release
+    }
+}
+
+impl LoadedModel {
+    /// Checks model bytes against a release manifest (sha256, then validation, then version) and
+    /// keeps them together.
+    ///
+    /// # Errors
+    /// [`LoadError::HashMismatch`], [`LoadError::Model`] or [`LoadError::VersionMismatch`].
+    pub fn verify(release: Release, bytes: &[u8]) -> Result<LoadedModel, LoadError> {
+        let found = hex_sha256(bytes);
+        if !found.eq_ignore_ascii_case(release.model_sha256.trim()) {
+            return Err(LoadError::HashMismatch {
+                expected: release.model_sha256.clone(),
+                found,
+            });
+        }
+        let text = String::from_utf8(bytes.to_vec())
+            .map_err(|_| LoadError::Model("the file is not UTF-8 text".to_string()))?;
+        let model = Model::from_json(&text).map_err(|e| LoadError::Model(e.to_string()))?;
+        if model.version() != release.model_version {
+            return Err(LoadError::VersionMismatch {
+                expected: release.model_version.clone(),
+                found: model.version().to_string(),
+            });
+        }
+        Ok(LoadedModel {
+            model,
+            release,
+            text,
+        })
+    }
+
+    /// The validated model.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The release the model came with.
+    pub fn release(&self) -> &Release {
+        &self.release
+    }
+
+    /// The model file exactly as received (to keep it as the last good model).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether `release` describes this same model file.
+    pub fn is_same_model(&self, release: &Release) -> bool {
+        self.release
+            .model_sha256
+            .eq_ignore_ascii_case(release.model_sha256.trim())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::test_support::MODEL_JSON as MODEL;
+
+    fn release_for(text: &str) -> Release {
+        Release {
+            app_version: "0.1.0".into(),
+            commit: "abc1234".into(),
+            model_version: Model::from_json(text).unwrap().version().to_string(),
+            model_sha256: hex_sha256(text.as_bytes()),
+            built_at: "2026-11-27T05:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn a_matching_model_is_loaded() {
+        let loaded = LoadedModel::verify(release_for(MODEL), MODEL.as_bytes()).unwrap();
+        assert_eq!(loaded.text(), MODEL);
+        assert!(loaded.is_same_model(&release_for(MODEL)));
+    }
+
+    #[test]
+    fn a_hash_mismatch_is_refused_before_parsing() {
+        let mut release = release_for(MODEL);
+        release.model_sha256 = "0".repeat(64);
+        let error = LoadedModel::verify(release, b"not even json").unwrap_err();
+        assert!(matches!(error, LoadError::HashMismatch { .. }), "{error}");
+    }
+
+    #[test]
+    fn bad_json_with_its_own_hash_is_refused_by_validation() {
+        let bad = "{\"format\": \"carprice-model\"";
+        let release = Release {
+            model_sha256: hex_sha256(bad.as_bytes()),
+            ..release_for(MODEL)
+        };
+        let error = LoadedModel::verify(release, bad.as_bytes()).unwrap_err();
+        assert!(matches!(error, LoadError::Model(_)), "{error}");
+    }
+
+    #[test]
+    fn a_version_other_than_the_release_names_is_refused() {
+        let mut release = release_for(MODEL);
+        release.model_version = "9.9.9".into();
+        let error = LoadedModel::verify(release, MODEL.as_bytes()).unwrap_err();
+        assert!(
+            matches!(error, LoadError::VersionMismatch { .. }),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn config_defaults_and_urls() {
+        let config = SiteConfig::from_json("{}").unwrap();
+        assert_eq!(config, SiteConfig::default());
+        assert_eq!(config.model_url("model.json"), "model.json");
+        assert_eq!(config.score_url(), "api/score");
+        let config = SiteConfig::from_json(
+            r#"{"model_base_url": "https://cdn.example/models/", "pricing": "endpoint",
+                "api_base_url": "https://api.example", "release_check_seconds": 0}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            config.model_url("model.json"),
+            "https://cdn.example/models/model.json"
+        );
+        assert_eq!(config.score_url(), "https://api.example/api/score");
+        assert_eq!(config.pricing, PricingMode::Endpoint);
+        assert_eq!(config.release_check_millis(), 1000);
+        assert!(matches!(
+            SiteConfig::from_json(r#"{"pricing": "mainframe"}"#),
+            Err(LoadError::Config(_))
+        ));
+    }
+
+    #[test]
+    fn a_release_needs_model_version_and_hash() {
+        assert!(Release::from_json(r#"{"app_version": "0.1.0"}"#).is_err());
+        let release =
+            Release::from_json(r#"{"model_version": "1.0.0", "model_sha256": "ab"}"#).unwrap();
+        assert_eq!(release.commit, "");
+    }
+}

@@ -1,0 +1,12 @@
+// Starts the staff app without inline script (the content security policy forbids it): imports
+// the wasm-bindgen glue named by trunk in this script's data attributes, then registers the
+// service worker that makes the app work offline.
+const boot = document.querySelector("script[data-carprice-js]");
+const { default: init } = await import(boot.dataset.carpriceJs);
+await init({ module_or_path: boot.dataset.carpriceWasm });
+
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("sw.js").catch((error) => {
+    console.warn("carprice: offline support unavailable:", error);
+  });
+}

@@ -1,0 +1,107 @@
+// The pricing screen: same prices as the CLI, live updates, the chart, validation messages, the
+// screenshot for the record. Attributes come from the model, so a retrained model needs no
+// change here.
+import { test, expect, defaultModel, carWith, cliQuote, dollars, fillCar, kinds, otherCategory, within, known } from "../fixtures.mjs";
+
+/** A few realistic cars (UCI Automobile rows), trimmed to the attributes the model has. */
+const CARS = [
+  { make: "bmw", "body-style": "sedan", "drive-wheels": "rwd", "num-of-cylinders": "six", "engine-size": 164, horsepower: 121, "curb-weight": 2765, width: 64.8, "city-mpg": 21, "highway-mpg": 28 },
+  { make: "honda", "body-style": "hatchback", "num-of-doors": "two", "curb-weight": 1819, horsepower: 76, "engine-size": 92, width: 63.9, "city-mpg": 31, "highway-mpg": 38, "fuel-system": "1bbl" },
+  { make: "porsche", "body-style": "hardtop", "num-of-doors": "two", "drive-wheels": "rwd", "engine-location": "rear", horsepower: 207, "peak-rpm": 5900, "curb-weight": 2756, "engine-size": 194, "num-of-cylinders": "six", width: 65 },
+  { make: "mercury", aspiration: "turbo", horsepower: 175, "compression-ratio": 8, "curb-weight": 2910, "engine-size": 140, width: 68 },
+];
+
+test("prices equal `carprice predict` to the cent", async ({ page, site }) => {
+  const model = defaultModel();
+  await page.goto(site.url);
+  await expect(page.getByTestId("price")).toBeVisible();
+  for (const car of CARS) {
+    const full = carWith(model, known(model, car));
+    const expected = cliQuote(full);
+    await fillCar(page, full);
+    const price = page.getByTestId("price");
+    await expect(price).toHaveText(dollars(expected.price));
+    expect(Number(await price.getAttribute("data-price"))).toBe(expected.price);
+    await expect(page.getByTestId("source")).toContainText(`Model ${expected.model_version}`);
+    if (expected.extrapolations.length > 0) {
+      await expect(page.getByTestId("extrapolations").locator("li")).toHaveCount(expected.extrapolations.length);
+    } else {
+      await expect(page.getByTestId("extrapolations")).toHaveCount(0);
+    }
+  }
+});
+
+test("changing an attribute changes the price and the chart", async ({ page, site }) => {
+  const { categorical, numeric } = kinds(defaultModel());
+  await page.goto(site.url);
+  const price = page.getByTestId("price");
+  await expect(price).toBeVisible();
+  const before = await price.textContent();
+  await expect(page.getByTestId("chart")).toContainText("reference car");
+  const [first] = categorical;
+  await page.locator(`#field-${first.name}`).selectOption(otherCategory(first));
+  await expect(price).not.toHaveText(before);
+  const bars = page.locator("[data-testid=chart] g.bar");
+  await expect(bars).toHaveCount(1);
+  await expect(bars.first()).toHaveAttribute("data-attribute", first.name);
+  const afterCategory = await price.textContent();
+  const number = numeric[0];
+  await page.locator(`#field-${number.name}`).fill(String(within(number, number.default > (number.min + number.max) / 2 ? 0.05 : 0.95)));
+  await expect(price).not.toHaveText(afterCategory);
+  await expect(bars).toHaveCount(2);
+  await expect(page.locator(`[data-testid=chart] g.bar[data-attribute=${number.name}]`)).toBeVisible();
+});
+
+test("bad values show messages, not prices", async ({ page, site }) => {
+  const model = defaultModel();
+  const { numeric } = kinds(model);
+  const positive = numeric.find((a) => a.positive) ?? numeric[0];
+  const [a, b] = numeric;
+  await page.goto(site.url);
+  await expect(page.getByTestId("price")).toBeVisible();
+  const cases = [
+    [a, "", "Enter a value."],
+    [a, "fast", "Enter a number"],
+    [a, "NaN", "Enter a number"],
+    [positive, "-3", positive.positive ? "greater than 0" : "Too far outside"],
+    [b, String(b.max + 10 * (b.max - b.min)), "Too far outside"],
+  ];
+  for (const [attribute, value, message] of cases) {
+    const field = page.locator(`#field-${attribute.name}`);
+    await field.fill(value);
+    await expect(page.locator(`#message-${attribute.name}`)).toContainText(message);
+    await expect(field).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByTestId("price")).toHaveCount(0);
+    await expect(page.getByTestId("no-price")).toContainText("need");
+    await expect(page.locator("main")).not.toContainText(/NaN|undefined|Infinity/);
+    await field.fill(String(attribute.default));
+    await expect(page.getByTestId("price")).toBeVisible();
+  }
+  // Two bad fields at once: two messages.
+  await page.locator(`#field-${a.name}`).fill("x");
+  await page.locator(`#field-${b.name}`).fill("");
+  await expect(page.getByTestId("no-price")).toContainText("2 fields");
+  // Outside the training range but plausible: priced, with a warning.
+  await page.locator(`#field-${a.name}`).fill(String(a.max + (a.max - a.min) / 2));
+  await page.locator(`#field-${b.name}`).fill(String(b.default));
+  await expect(page.getByTestId("price")).toBeVisible();
+  await expect(page.locator(`#message-${a.name}`)).toContainText("extrapolation");
+  await expect(page.getByTestId("extrapolations")).toBeVisible();
+});
+
+test("screenshot of the pricing screen", async ({ page, site }, testInfo) => {
+  const model = defaultModel();
+  await page.goto(site.url);
+  await fillCar(page, known(model, CARS[0]));
+  await expect(page.locator("[data-testid=chart] g.bar").first()).toBeVisible();
+  await page.locator("h1").click();
+  for (const [name, width, height] of [["pricing-screen", 1280, 900], ["pricing-screen-tablet", 768, 1024], ["pricing-screen-phone", 390, 844]]) {
+    await page.setViewportSize({ width, height });
+    const path = testInfo.outputPath(`${name}.png`);
+    await page.screenshot({ path, fullPage: name === "pricing-screen" });
+    await testInfo.attach(name, { path, contentType: "image/png" });
+    // Nothing overflows sideways.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  }
+});

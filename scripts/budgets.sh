@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Measures the staff app's budgets on a built site and prints them:
+#  - first-load transfer, brotli (quality 11): html + js + wasm + css + model + manifests <= 100 KB
+#  - time from navigation to the first price on screen, cold, headless Chromium <= 300 ms (median)
+# Usage: scripts/budgets.sh [SITE_DIR]   (default dist/; build it first with trunk)
+# Exits 1 when a budget is exceeded (BUDGETS_REPORT_ONLY=1 only reports).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+site=${1:-dist}
+size_budget=100000
+time_budget=300
+
+[ -f "$site/index.html" ] || { echo "budgets: no built site in $site (run trunk build --release)" >&2; exit 2; }
+command -v brotli >/dev/null || { echo "budgets: brotli is not installed (scripts/setup.sh)" >&2; exit 2; }
+
+total=0
+printf '%-44s %10s %10s\n' "file" "bytes" "brotli"
+for pattern in index.html boot.js 'frontend-*.js' '*_bg.wasm' '*.css' model.json release.json config.json manifest.webmanifest; do
+  for file in "$site"/$pattern; do
+    [ -f "$file" ] || continue
+    raw=$(wc -c <"$file")
+    br=$(brotli -c -q 11 "$file" | wc -c)
+    total=$((total + br))
+    printf '%-44s %10d %10d\n' "$(basename "$file")" "$raw" "$br"
+  done
+done
+printf '%-44s %10s %10d  (budget %d)\n' "first-load transfer" "" "$total" "$size_budget"
+
+port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+node playwright/server.mjs --dir "$site" --port "$port" >/dev/null &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+  (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break
+  sleep 0.05
+done
+timing=$(node scripts/first-price.mjs "http://127.0.0.1:$port/" "${BUDGETS_RUNS:-7}")
+median=$(node -e 'console.log(JSON.parse(process.argv[1]).median)' "$timing")
+echo "time to first price (cold, ms): $timing  (budget $time_budget, median)"
+
+status=0
+if [ "$total" -gt "$size_budget" ]; then echo "budgets: OVER size budget: $total > $size_budget bytes"; status=1; fi
+if [ "$median" -gt "$time_budget" ]; then echo "budgets: OVER time budget: ${median} ms > ${time_budget} ms"; status=1; fi
+echo "budgets: first-load ${total} B brotli, first price ${median} ms median"
+if [ "${BUDGETS_REPORT_ONLY:-0}" = 1 ]; then exit 0; fi
+exit $status

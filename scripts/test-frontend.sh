@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds and tests the staff web app (assumes scripts/setup.sh ran):
+#   1. cargo test -p frontend (the pure logic, natively)
+#   2. the carprice CLI (reference prices for the end-to-end tests) and the site (trunk)
+#   3. the Playwright end-to-end suite in Chromium (playwright/)
+#   4. the budgets (scripts/budgets.sh)
+# Ends with one summary line. Set CARPRICE_SITE_SERVER to serve the tests with another server,
+# e.g. CARPRICE_SITE_SERVER="target/debug/static-host --dir {dir} --port {port}".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+target_dir=${CARGO_TARGET_DIR:-target}
+results=()
+failed=0
+step() {
+  local name=$1
+  shift
+  printf '\n\033[1m== %s\033[0m\n' "$name"
+  if "$@"; then
+    results+=("$name: ok")
+  else
+    results+=("$name: FAILED")
+    failed=1
+  fi
+}
+
+step "frontend unit tests" cargo test -q -p frontend
+step "build CLI" cargo build -q -p carprice --bin carprice
+step "build site" bash -c 'cargo fetch -q && trunk build --release'
+if [ -f dist/index.html ] && [ -x "$target_dir/debug/carprice" ]; then
+  step "end-to-end tests" env CARPRICE_BIN="$target_dir/debug/carprice" \
+    playwright test -c playwright/playwright.config.mjs
+  step "budgets" scripts/budgets.sh dist
+fi
+
+printf '\n'
+summary=$(IFS=';'; echo "${results[*]}")
+if [ $failed -eq 0 ]; then
+  echo "test-frontend: PASS ($summary)"
+else
+  echo "test-frontend: FAIL ($summary)"
+fi
+exit $failed
