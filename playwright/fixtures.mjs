@@ -2,16 +2,23 @@
 // that is started and stopped with the test, plus helpers to publish or corrupt a model and to
 // ask the `carprice` CLI for reference quotes.
 //
+// The server is static-host (the production-like server: Static Web Apps routing and headers,
+// plus the scoring API) whenever its binary is built; the small Node server of this folder is
+// only a fallback for developers who have not built it.
+//
 // Environment:
 //   CARPRICE_SITE      built site to copy (default: dist)
+//   CARPRICE_STATIC_HOST  the static-host binary
+//                      (default: $CARGO_TARGET_DIR/debug/static-host, else target/debug/static-host)
 //   CARPRICE_SITE_SERVER  server command with {dir} and {port} placeholders
-//                      (default: node playwright/server.mjs --dir {dir} --port {port};
-//                       e.g. "static-host --dir {dir} --port {port}")
-//   CARPRICE_BIN       the carprice CLI (default: target/debug/carprice)
+//                      (default: "<static-host> --dir {dir} --port {port}" when the binary
+//                       exists, else "node playwright/server.mjs --dir {dir} --port {port}")
+//   CARPRICE_BIN       the carprice CLI (default: $CARGO_TARGET_DIR/debug/carprice, else
+//                      target/debug/carprice)
 import { test as base, expect } from "@playwright/test";
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -19,8 +26,18 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SITE = resolve(ROOT, process.env.CARPRICE_SITE ?? "dist");
-const SERVER = process.env.CARPRICE_SITE_SERVER ?? "node playwright/server.mjs --dir {dir} --port {port}";
-const CLI = resolve(ROOT, process.env.CARPRICE_BIN ?? "target/debug/carprice");
+const TARGET = resolve(ROOT, process.env.CARGO_TARGET_DIR || "target");
+const CLI = resolve(ROOT, process.env.CARPRICE_BIN ?? join(TARGET, "debug", "carprice"));
+
+/** The static-host binary (it may not be built). */
+export const STATIC_HOST = resolve(ROOT, process.env.CARPRICE_STATIC_HOST ?? join(TARGET, "debug", "static-host"));
+/** static-host serving a site copy: its files, its staticwebapp.config.json and `/api/*` scoring
+ * with the copy's model.json. */
+export const STATIC_HOST_SERVER = `${STATIC_HOST} --dir {dir} --port {port}`;
+/** The test server of this folder (no API; reads the configuration on every request). */
+export const NODE_SERVER = "node playwright/server.mjs --dir {dir} --port {port}";
+/** The server of every test that does not choose one. */
+export const SERVER = process.env.CARPRICE_SITE_SERVER ?? (existsSync(STATIC_HOST) ? STATIC_HOST_SERVER : NODE_SERVER);
 
 export const sha256 = (text) => createHash("sha256").update(text).digest("hex");
 
@@ -44,13 +61,13 @@ function accepts(port) {
   });
 }
 
-/** The test server of this folder (also what stands in for a model CDN). */
-export const NODE_SERVER = "node playwright/server.mjs --dir {dir} --port {port}";
-
-/** Starts a server on a copy of the built site: CARPRICE_SITE_SERVER unless `server` is given;
+/** Starts a server on a copy of the built site: SERVER (above) unless `server` is given;
  * `extra` arguments are appended to the command; `prepare(dir)` may change the copy first (a
  * server may read staticwebapp.config.json only when it starts). */
 export async function startSite({ server = SERVER, extra = [], prepare = () => {} } = {}) {
+  if (server === STATIC_HOST_SERVER && !existsSync(STATIC_HOST)) {
+    throw new Error(`this test needs static-host (${STATIC_HOST}): cargo build -p static-host`);
+  }
   const dir = mkdtempSync(join(tmpdir(), "carprice-site-"));
   cpSync(SITE, dir, { recursive: true });
   prepare(dir);
@@ -107,6 +124,14 @@ export async function startSite({ server = SERVER, extra = [], prepare = () => {
   };
   return site;
 }
+
+/** A few realistic cars (UCI Automobile rows); trim them to a model's attributes with `known`. */
+export const CARS = [
+  { make: "bmw", "body-style": "sedan", "drive-wheels": "rwd", "num-of-cylinders": "six", "engine-size": 164, horsepower: 121, "curb-weight": 2765, width: 64.8, "city-mpg": 21, "highway-mpg": 28 },
+  { make: "honda", "body-style": "hatchback", "num-of-doors": "two", "curb-weight": 1819, horsepower: 76, "engine-size": 92, width: 63.9, "city-mpg": 31, "highway-mpg": 38, "fuel-system": "1bbl" },
+  { make: "porsche", "body-style": "hardtop", "num-of-doors": "two", "drive-wheels": "rwd", "engine-location": "rear", horsepower: 207, "peak-rpm": 5900, "curb-weight": 2756, "engine-size": 194, "num-of-cylinders": "six", width: 65 },
+  { make: "mercury", aspiration: "turbo", horsepower: 175, "compression-ratio": 8, "curb-weight": 2910, "engine-size": 140, width: 68 },
+];
 
 /** The default model document (as built into the site). */
 export function defaultModel() {

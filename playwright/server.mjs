@@ -1,8 +1,8 @@
 // A small static server for the end-to-end tests: serves a built site the way Azure Static Web
 // Apps would, as far as the app depends on it (globalHeaders, route headers, mimeTypes,
 // navigationFallback with exclude), reading staticwebapp.config.json and files on every request
-// so tests can swap site files while it runs. Stand-in until `static-host` serves the tests
-// (set CARPRICE_SITE_SERVER, see fixtures.mjs).
+// so tests can swap site files while it runs. The tests use static-host whenever it is built
+// (see fixtures.mjs); this server is the fallback for developers who have not built it.
 //
 //   node playwright/server.mjs --dir dist --port 8080 [--cors]
 //

@@ -1,15 +1,7 @@
 // The pricing screen: same prices as the CLI, live updates, the chart, validation messages, the
 // screenshot for the record. Attributes come from the model, so a retrained model needs no
 // change here.
-import { test, expect, defaultModel, carWith, cliQuote, dollars, fillCar, kinds, otherCategory, within, known } from "../fixtures.mjs";
-
-/** A few realistic cars (UCI Automobile rows), trimmed to the attributes the model has. */
-const CARS = [
-  { make: "bmw", "body-style": "sedan", "drive-wheels": "rwd", "num-of-cylinders": "six", "engine-size": 164, horsepower: 121, "curb-weight": 2765, width: 64.8, "city-mpg": 21, "highway-mpg": 28 },
-  { make: "honda", "body-style": "hatchback", "num-of-doors": "two", "curb-weight": 1819, horsepower: 76, "engine-size": 92, width: 63.9, "city-mpg": 31, "highway-mpg": 38, "fuel-system": "1bbl" },
-  { make: "porsche", "body-style": "hardtop", "num-of-doors": "two", "drive-wheels": "rwd", "engine-location": "rear", horsepower: 207, "peak-rpm": 5900, "curb-weight": 2756, "engine-size": 194, "num-of-cylinders": "six", width: 65 },
-  { make: "mercury", aspiration: "turbo", horsepower: 175, "compression-ratio": 8, "curb-weight": 2910, "engine-size": 140, width: 68 },
-];
+import { test, expect, CARS, defaultModel, carWith, cliQuote, dollars, fillCar, kinds, otherCategory, within, known } from "../fixtures.mjs";
 
 test("prices equal `carprice predict` to the cent", async ({ page, site }) => {
   const model = defaultModel();

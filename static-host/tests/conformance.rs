@@ -1,12 +1,13 @@
 //! Conformance with the real thing: one table of requests against static-host and against the
 //! Azure Static Web Apps emulator (`swa start`), both serving the same built site; status, content
-//! type and the configuration's security headers must agree. (One known gap of the emulator: it
-//! sends no `globalHeaders` on error answers, where the service documents them on every response;
-//! there static-host must send them.)
+//! type, the configuration's security headers and the `cache-control` its routes set must agree.
+//! (One known gap of the emulator: it sends no `globalHeaders` on error answers, where the service
+//! documents them on every response; there static-host must send them.)
 //!
-//! The site is `STATIC_HOST_SITE` when set (e.g. the real `dist/`), else a fixture built here. The
-//! emulator is `SWA_BIN`, else `node_modules/.bin/swa` at the workspace root. Set
-//! `STATIC_HOST_SKIP_SWA=1` to skip where the emulator is not installed.
+//! The site is `STATIC_HOST_SITE` when set (e.g. the real `dist/`; a relative path is taken from
+//! the workspace root), else a fixture built here. The emulator is `SWA_BIN`, else
+//! `node_modules/.bin/swa` at the workspace root. Set `STATIC_HOST_SKIP_SWA=1` to skip where the
+//! emulator is not installed.
 
 mod common;
 
@@ -158,6 +159,24 @@ fn security_headers(site: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The `cache-control` values the configuration's routes set (e.g. `no-cache` for the page,
+/// `public, max-age=31536000, immutable` for hashed assets).
+fn configured_cache_controls(site: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(site.join("staticwebapp.config.json")).unwrap_or_default();
+    let config: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    let routes = config["routes"].as_array().cloned().unwrap_or_default();
+    routes
+        .iter()
+        .filter_map(|route| route["headers"].as_object())
+        .flat_map(|headers| headers.iter())
+        .filter(|(name, _)| name.eq_ignore_ascii_case("cache-control"))
+        .filter_map(|(_, value)| value.as_str().map(str::to_string))
+        .collect()
+}
+
+/// static-host's `cache-control` where the configuration sets none.
+const DEFAULT_CACHE_CONTROL: &str = "no-cache";
+
 fn essence(response: &RawResponse) -> String {
     response
         .header("content-type")
@@ -180,9 +199,13 @@ fn static_host_answers_like_the_static_web_apps_emulator() {
     };
     let fixture = tempfile::tempdir().unwrap();
     let site = match std::env::var_os("STATIC_HOST_SITE") {
-        Some(dir) => PathBuf::from(dir)
-            .canonicalize()
-            .expect("STATIC_HOST_SITE exists"),
+        Some(dir) => {
+            // Relative to the workspace root, where the documented commands run (cargo runs the
+            // test in the crate's folder).
+            let dir = workspace().join(dir);
+            dir.canonicalize()
+                .unwrap_or_else(|e| panic!("STATIC_HOST_SITE={}: {e}", dir.display()))
+        }
         None => {
             common::write_site(fixture.path());
             fixture.path().to_path_buf()
@@ -195,6 +218,7 @@ fn static_host_answers_like_the_static_web_apps_emulator() {
     let ours = runtime.block_on(common::serve(common::router(&site)));
 
     let security = security_headers(&site);
+    let cache_controls = configured_cache_controls(&site);
     let mut differences = Vec::new();
     let mut lines = Vec::new();
     for probe in table(&site) {
@@ -237,6 +261,24 @@ fn static_host_answers_like_the_static_web_apps_emulator() {
                     mine.header(name)
                 ));
             }
+        }
+        // Caching: where either server applies a cache-control of the configuration's routes
+        // (hashed assets immutable, the page and the model revalidated), both must send the same.
+        // Where the configuration says nothing (icons, the navigation fallback) the emulator sends
+        // its own default (`must-revalidate, max-age=30`) and static-host `no-cache`: not compared.
+        let configured = |value: Option<&str>| {
+            value.is_some_and(|v| cache_controls.iter().any(|c| c.as_str() == v))
+        };
+        let (their_cache, my_cache) =
+            (theirs.header("cache-control"), mine.header("cache-control"));
+        if theirs.status < 400
+            && (configured(their_cache)
+                || (configured(my_cache) && my_cache != Some(DEFAULT_CACHE_CONTROL)))
+            && their_cache != my_cache
+        {
+            differences.push(format!(
+                "{label}: cache-control {their_cache:?} (swa) vs {my_cache:?} (static-host)"
+            ));
         }
     }
     drop(emulator);

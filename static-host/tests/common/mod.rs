@@ -19,7 +19,10 @@ use tower::ServiceExt;
 pub const HASH: &str = "3f2a9c1d5e7b8a60";
 
 /// The `staticwebapp.config.json` of the fixture site: the web app's settings plus a hashed-asset
-/// cache rule and a 404 page.
+/// cache rule and a 404 page. The hashed-asset patterns name their extensions
+/// (`/frontend-*.{js,wasm}`) as the site's do: the emulator turns a bare `/frontend-*` into the
+/// regular expression `^/frontend-*$` ("frontend" and any number of hyphens), so it would not
+/// apply that rule and the conformance test would see different `cache-control`s.
 pub const CONFIG: &str = r#"{
   "navigationFallback": {
     "rewrite": "/index.html",
@@ -29,8 +32,8 @@ pub const CONFIG: &str = r#"{
     {"route": "/index.html", "headers": {"cache-control": "no-cache"}},
     {"route": "/model.json", "headers": {"cache-control": "no-cache"}},
     {"route": "/manifest.webmanifest", "headers": {"cache-control": "no-cache"}},
-    {"route": "/frontend-*", "headers": {"cache-control": "public, max-age=31536000, immutable"}},
-    {"route": "/styles-*", "headers": {"cache-control": "public, max-age=31536000, immutable"}},
+    {"route": "/frontend-*.{js,wasm}", "headers": {"cache-control": "public, max-age=31536000, immutable"}},
+    {"route": "/styles-*.css", "headers": {"cache-control": "public, max-age=31536000, immutable"}},
     {"route": "/old-pricing", "redirect": "/", "statusCode": 301},
     {"route": "/admin/*", "allowedRoles": ["administrator"]}
   ],
