@@ -23,12 +23,15 @@ pub struct FormState {
 impl FormState {
     /// The form for the model's reference car.
     pub fn for_model(model: &Model) -> FormState {
-        let values = model
-            .default_description()
-            .0
-            .into_iter()
-            .map(|(name, value)| (name, value_text(&value)))
-            .collect();
+        // `extend`, not `collect`: `BTreeMap`'s `collect` sorts first, adding a sort to the download.
+        let mut values = BTreeMap::new();
+        values.extend(
+            model
+                .default_description()
+                .0
+                .into_iter()
+                .map(|(name, value)| (name, value_text(&value))),
+        );
         FormState { values }
     }
 
@@ -171,7 +174,7 @@ pub fn price(model: &Model, form: &FormState) -> Pricing {
     match quoted {
         Ok((car, quote)) => Pricing::Priced { car, quote },
         Err(error) => Pricing::Invalid {
-            problems: vec![(error_attribute(&error), field_problem(model, error))],
+            problems: vec![(error.attribute().to_string(), field_problem(model, error))],
         },
     }
 }
@@ -187,20 +190,6 @@ fn implausible(kind: &AttributeKind, text: &str) -> Option<FieldProblem> {
         min: *min,
         max: *max,
     })
-}
-
-/// The attribute a car error names.
-fn error_attribute(error: &CarError) -> String {
-    match error {
-        CarError::Missing { attribute }
-        | CarError::UnknownAttribute { attribute, .. }
-        | CarError::UnknownCategory { attribute, .. }
-        | CarError::NotANumber { attribute, .. }
-        | CarError::NotACategory { attribute, .. }
-        | CarError::NotPositive { attribute, .. }
-        | CarError::OutOfBounds { attribute, .. } => attribute.clone(),
-        _ => String::new(),
-    }
 }
 
 fn field_problem(model: &Model, error: CarError) -> FieldProblem {

@@ -58,12 +58,12 @@ impl CarDescription {
 }
 
 impl<K: Into<String>, V: Into<AttributeValue>> FromIterator<(K, V)> for CarDescription {
+    /// Inserts the pairs one by one (a later value replaces an earlier one of the same name).
+    /// `BTreeMap`'s own `collect` sorts first, which adds a sort to the web app's download.
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        CarDescription(
-            iter.into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        )
+        let mut map = BTreeMap::new();
+        map.extend(iter.into_iter().map(|(k, v)| (k.into(), v.into())));
+        CarDescription(map)
     }
 }
 

@@ -29,13 +29,10 @@ fn group_title(group: &str) -> String {
         "body" => "Body and dimensions".to_string(),
         "engine" => "Engine".to_string(),
         "economy" => "Fuel economy".to_string(),
-        other => {
-            let mut chars = other.chars();
-            chars
-                .next()
-                .map(|c| c.to_uppercase().chain(chars).collect())
-                .unwrap_or_else(|| "Other".to_string())
-        }
+        // Legends are upper-cased by the style sheet; `char::to_uppercase` here would add
+        // Rust's Unicode case tables (about 6 KB brotli) to the download.
+        "" => "Other".to_string(),
+        other => other.to_string(),
     }
 }
 
