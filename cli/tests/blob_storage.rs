@@ -32,15 +32,11 @@ fn publish(azurite: &Azurite, work: &Workspace, sas: &str, version: &str) -> Str
 fn publish_then_fetch_gives_back_the_exact_files() {
     let (azurite, work, sas) = private_store();
     let url = azurite.container_url(CONTAINER);
+    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
     let said = publish(&azurite, &work, &sas, "1.0.0");
     assert!(said.contains("published car-price/1.0.0"), "{said}");
 
-    ok(carprice(
-        &url,
-        Some(&sas),
-        &["fetch", "--out", "candidate"],
-        work.path(),
-    ));
+    ok(run(&["fetch", "--out", "candidate"]));
     let fetched = work.path().join("candidate");
     assert_eq!(
         fs::read(fetched.join("model.json")).unwrap(),
@@ -52,23 +48,13 @@ fn publish_then_fetch_gives_back_the_exact_files() {
     );
 
     // Fetching again replaces the folder; a folder with foreign files is refused, never emptied.
-    ok(carprice(
-        &url,
-        Some(&sas),
-        &["fetch", "--out", "candidate"],
-        work.path(),
-    ));
+    ok(run(&["fetch", "--out", "candidate"]));
     fs::write(fetched.join("notes.txt"), "mine").unwrap();
-    let error = fails(carprice(
-        &url,
-        Some(&sas),
-        &["fetch", "--out", "candidate"],
-        work.path(),
-    ));
+    let error = fails(run(&["fetch", "--out", "candidate"]));
     assert!(error.contains("notes.txt"), "{error}");
     assert!(fetched.join("notes.txt").exists());
 
-    let status = ok(carprice(&url, Some(&sas), &["status"], work.path()));
+    let status = ok(run(&["status"]));
     assert_eq!(status, "latest=1.0.0\nlive=\n");
 }
 
@@ -76,33 +62,19 @@ fn publish_then_fetch_gives_back_the_exact_files() {
 fn latest_is_the_highest_version_whatever_the_upload_order() {
     let (azurite, work, sas) = private_store();
     let url = azurite.container_url(CONTAINER);
+    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
     for version in ["1.9.0", "1.10.0", "1.2.0"] {
         publish(&azurite, &work, &sas, version);
     }
-    ok(carprice(
-        &url,
-        Some(&sas),
-        &["fetch", "--out", "latest"],
-        work.path(),
-    ));
+    ok(run(&["fetch", "--out", "latest"]));
     let model = fs::read_to_string(work.path().join("latest/model.json")).unwrap();
     assert!(
         model.contains("\"version\": \"1.10.0\""),
         "fetched the wrong version"
     );
 
-    ok(carprice(
-        &url,
-        Some(&sas),
-        &["fetch", "--version", "1.9.0", "--out", "old"],
-        work.path(),
-    ));
-    let error = fails(carprice(
-        &url,
-        Some(&sas),
-        &["fetch", "--version", "3.0", "--out", "x"],
-        work.path(),
-    ));
+    ok(run(&["fetch", "--version", "1.9.0", "--out", "old"]));
+    let error = fails(run(&["fetch", "--version", "3.0", "--out", "x"]));
     assert!(
         error.contains("3.0 is not published") && error.contains("1.2.0, 1.9.0, 1.10.0"),
         "{error}"
@@ -113,6 +85,7 @@ fn latest_is_the_highest_version_whatever_the_upload_order() {
 fn a_published_version_is_never_overwritten() {
     let (azurite, work, sas) = private_store();
     let url = azurite.container_url(CONTAINER);
+    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
     publish(&azurite, &work, &sas, "1.0.0");
     // Same version, different content.
     fs::write(
@@ -120,25 +93,15 @@ fn a_published_version_is_never_overwritten() {
         support::model_json("1.0.0", 0.3),
     )
     .unwrap();
-    let error = fails(carprice(
-        &url,
-        Some(&sas),
-        &[
-            "publish",
-            "--model",
-            "model-1.0.0.json",
-            "--test-data",
-            "test-data.csv",
-        ],
-        work.path(),
-    ));
+    let error = fails(run(&[
+        "publish",
+        "--model",
+        "model-1.0.0.json",
+        "--test-data",
+        "test-data.csv",
+    ]));
     assert!(error.contains("1.0.0 is already published"), "{error}");
-    ok(carprice(
-        &url,
-        Some(&sas),
-        &["fetch", "--out", "got"],
-        work.path(),
-    ));
+    ok(run(&["fetch", "--out", "got"]));
     assert_eq!(
         fs::read_to_string(work.path().join("got/model.json")).unwrap(),
         support::model_json("1.0.0", 0.0)
@@ -149,16 +112,12 @@ fn a_published_version_is_never_overwritten() {
 fn a_publication_interrupted_after_the_test_data_can_be_completed() {
     let (azurite, work, sas) = private_store();
     let url = azurite.container_url(CONTAINER);
+    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
     publish(&azurite, &work, &sas, "1.0.0");
     // As if the upload had stopped between test-data.csv and model.json.
     azurite.delete(CONTAINER, "car-price/1.0.0/model.json");
     publish(&azurite, &work, &sas, "1.0.0");
-    ok(carprice(
-        &url,
-        Some(&sas),
-        &["fetch", "--out", "got"],
-        work.path(),
-    ));
+    ok(run(&["fetch", "--out", "got"]));
 
     // Other test data under the same version is not a resumption.
     azurite.delete(CONTAINER, "car-price/1.0.0/model.json");
@@ -166,18 +125,13 @@ fn a_publication_interrupted_after_the_test_data_can_be_completed() {
     let other = fs::read_to_string(work.path().join("other.csv")).unwrap();
     let complete_lines = other.rfind('\n').unwrap() + 1;
     fs::write(work.path().join("other.csv"), &other[..complete_lines]).unwrap();
-    let error = fails(carprice(
-        &url,
-        Some(&sas),
-        &[
-            "publish",
-            "--model",
-            "model-1.0.0.json",
-            "--test-data",
-            "other.csv",
-        ],
-        work.path(),
-    ));
+    let error = fails(run(&[
+        "publish",
+        "--model",
+        "model-1.0.0.json",
+        "--test-data",
+        "other.csv",
+    ]));
     assert!(error.contains("1.0.0 is already published"), "{error}");
 }
 
@@ -242,18 +196,14 @@ fn a_corrupted_blob_is_refused_and_nothing_is_written() {
 fn storage_going_down_mid_run_stops_the_release_with_nothing_staged() {
     let (mut azurite, work, sas) = private_store();
     let url = azurite.container_url(CONTAINER);
+    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
     publish(&azurite, &work, &sas, "1.0.0");
     fs::create_dir(work.path().join("site")).unwrap();
     fs::write(work.path().join("site/index.html"), "<!doctype html>").unwrap();
 
     azurite.stop();
     let started = Instant::now();
-    let output = carprice(
-        &url,
-        Some(&sas),
-        &["fetch", "--out", "candidate"],
-        work.path(),
-    );
+    let output = run(&["fetch", "--out", "candidate"]);
     let error = fails(output);
     assert!(
         started.elapsed() < Duration::from_secs(30),
@@ -371,13 +321,15 @@ fn anyone_can_read_a_public_container_without_credentials() {
     let work = Workspace::new();
     let url = azurite.container_url("public");
     let sas = account_sas();
+    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
     let model = work.model("2.0.0", 0.0);
-    ok(carprice(
-        &url,
-        Some(&sas),
-        &["publish", "--model", &model, "--test-data", "test-data.csv"],
-        work.path(),
-    ));
+    ok(run(&[
+        "publish",
+        "--model",
+        &model,
+        "--test-data",
+        "test-data.csv",
+    ]));
 
     ok(carprice(
         &url,
@@ -404,53 +356,31 @@ fn anyone_can_read_a_public_container_without_credentials() {
 fn promote_then_rollback_changes_what_ships_next() {
     let (azurite, work, sas) = private_store();
     let url = azurite.container_url(CONTAINER);
+    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
     for version in ["1.0.0", "1.1.0"] {
         publish(&azurite, &work, &sas, version);
-        ok(carprice(
-            &url,
-            Some(&sas),
-            &["promote", "--version", version, "--commit", "abc123"],
-            work.path(),
-        ));
+        ok(run(&[
+            "promote",
+            "--version",
+            version,
+            "--commit",
+            "abc123",
+        ]));
     }
-    assert_eq!(
-        ok(carprice(&url, Some(&sas), &["status"], work.path())),
-        "latest=1.1.0\nlive=1.1.0\n"
-    );
+    assert_eq!(ok(run(&["status"])), "latest=1.1.0\nlive=1.1.0\n");
 
-    let said = ok(carprice(
-        &url,
-        Some(&sas),
-        &["rollback", "--commit", "def456"],
-        work.path(),
-    ));
+    let said = ok(run(&["rollback", "--commit", "def456"]));
     assert!(said.contains("rolled back to model 1.0.0"), "{said}");
     // The withdrawn version is no longer "latest", so a scheduled deploy does not bring it back.
-    assert_eq!(
-        ok(carprice(&url, Some(&sas), &["status"], work.path())),
-        "latest=1.0.0\nlive=1.0.0\n"
-    );
-    ok(carprice(
-        &url,
-        Some(&sas),
-        &["fetch", "--version", "live", "--out", "live"],
-        work.path(),
-    ));
+    assert_eq!(ok(run(&["status"])), "latest=1.0.0\nlive=1.0.0\n");
+    ok(run(&["fetch", "--version", "live", "--out", "live"]));
     assert!(fs::read_to_string(work.path().join("live/model.json"))
         .unwrap()
         .contains("\"version\": \"1.0.0\""));
 
     // A newer publication is the next candidate again.
     publish(&azurite, &work, &sas, "1.2.0");
-    assert_eq!(
-        ok(carprice(&url, Some(&sas), &["status"], work.path())),
-        "latest=1.2.0\nlive=1.0.0\n"
-    );
-    let error = fails(carprice(
-        &url,
-        Some(&sas),
-        &["promote", "--version", "9.9.9"],
-        work.path(),
-    ));
+    assert_eq!(ok(run(&["status"])), "latest=1.2.0\nlive=1.0.0\n");
+    let error = fails(run(&["promote", "--version", "9.9.9"]));
     assert!(error.contains("9.9.9 is not published"), "{error}");
 }

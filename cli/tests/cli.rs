@@ -206,36 +206,25 @@ fn bad_input_gives_one_clear_line_and_exit_code_1() {
         "no car on stdin",
     );
 
-    let empty = dir.join("empty.csv");
-    std::fs::write(&empty, "").unwrap();
-    fails_with(
-        &carprice(
-            &[
-                "evaluate",
-                "--model",
-                "assets/model.json",
-                "--data",
-                empty.to_str().unwrap(),
-            ],
-            "",
+    for (name, contents, problem) in [
+        ("empty.csv", "", "no data rows"),
+        (
+            "no-price.csv",
+            "make,horsepower\naudi,102\n",
+            "no `price` column",
         ),
-        "no data rows",
-    );
-    let no_price = dir.join("no-price.csv");
-    std::fs::write(&no_price, "make,horsepower\naudi,102\n").unwrap();
-    fails_with(
-        &carprice(
-            &[
-                "evaluate",
-                "--model",
-                "assets/model.json",
-                "--data",
-                no_price.to_str().unwrap(),
-            ],
-            "",
-        ),
-        "no `price` column",
-    );
+    ] {
+        let table = dir.join(name);
+        std::fs::write(&table, contents).unwrap();
+        let evaluate = [
+            "evaluate",
+            "--model",
+            "assets/model.json",
+            "--data",
+            table.to_str().unwrap(),
+        ];
+        fails_with(&carprice(&evaluate, ""), problem);
+    }
     fails_with(
         &carprice(
             &[
