@@ -184,7 +184,7 @@ fn implausible(kind: &AttributeKind, text: &str) -> Option<FieldProblem> {
     let AttributeKind::Numeric { min, max, .. } = kind else {
         return None;
     };
-    let x: f64 = text.parse().ok()?;
+    let x = model_core::parse_number(text)?;
     let margin = (max - min).abs().max(1.0) * PLAUSIBLE_SPANS;
     (x < min - margin || x > max + margin).then_some(FieldProblem::TooFar {
         min: *min,

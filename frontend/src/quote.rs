@@ -1,11 +1,11 @@
 //! A quote the app can keep and show: owned, so it can come from the browser's model or, in
 //! endpoint mode, from `POST /api/score` (the JSON of a `model_core::Quote`).
 
-use model_core::{CarDescription, Effect, Extrapolation, Quote};
-use serde::{Deserialize, Serialize};
+use model_core::json::{write_string, Fields, Json, JsonError};
+use model_core::{format_number, AttributeValue, CarDescription, Effect, Extrapolation, Quote};
 
 /// A priced car, as shown on screen.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QuoteView {
     /// Model version that priced the car.
     pub model_version: String,
@@ -22,7 +22,7 @@ pub struct QuoteView {
 }
 
 /// A price range with its coverage.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RangeView {
     /// Coverage, e.g. 0.8.
     pub level: f64,
@@ -33,18 +33,16 @@ pub struct RangeView {
 }
 
 /// How one attribute moves the price.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContributionView {
     /// Attribute name.
     pub attribute: String,
     /// The effect, as in `model_core::Effect`.
-    #[serde(flatten)]
     pub effect: EffectView,
 }
 
-/// The owned, deserialisable twin of `model_core::Effect`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// The owned, readable twin of `model_core::Effect`.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum EffectView {
     /// Multiplies the price.
     Factor(f64),
@@ -61,9 +59,8 @@ impl From<EffectView> for Effect {
     }
 }
 
-/// The owned, deserialisable twin of `model_core::Extrapolation`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+/// The owned, readable twin of `model_core::Extrapolation`.
+#[derive(Debug, Clone, PartialEq)]
 pub enum ExtrapolationView {
     /// A number outside the training range.
     OutOfRange {
@@ -145,20 +142,93 @@ impl From<&Quote<'_>> for QuoteView {
     }
 }
 
-/// Body of `POST /api/score` in its named form.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ScoreRequest<'a> {
-    /// The cars to price.
-    pub cars: Vec<&'a CarDescription>,
+impl QuoteView {
+    /// Reads a quote as `POST /api/score` serves it (the JSON of a `model_core::Quote`).
+    ///
+    /// # Errors
+    /// [`JsonError::Shape`] naming the first missing or mistyped field.
+    pub fn from_fields(fields: &Fields) -> Result<QuoteView, JsonError> {
+        let interval = fields.object("interval")?;
+        Ok(QuoteView {
+            model_version: fields.text("model_version")?,
+            price: fields.number("price")?,
+            interval: RangeView {
+                level: interval.number("level")?,
+                low: interval.number("low")?,
+                high: interval.number("high")?,
+            },
+            reference_price: fields.number("reference_price")?,
+            contributions: fields.list("contributions", |item, path| {
+                contribution(&Fields::of(item, &path)?)
+            })?,
+            extrapolations: fields.list("extrapolations", |item, path| {
+                extrapolation(&Fields::of(item, &path)?)
+            })?,
+        })
+    }
 }
 
-/// Answer of `POST /api/score` to the named form.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ScoreResponse {
-    /// Model version that priced the cars.
-    pub model_version: String,
-    /// One quote per car, in request order.
-    pub quotes: Vec<QuoteView>,
+fn contribution(fields: &Fields) -> Result<ContributionView, JsonError> {
+    let effect = match fields.optional_number("factor")? {
+        Some(factor) => EffectView::Factor(factor),
+        None => EffectView::Dollars(fields.number("dollars")?),
+    };
+    Ok(ContributionView {
+        attribute: fields.text("attribute")?,
+        effect,
+    })
+}
+
+fn extrapolation(fields: &Fields) -> Result<ExtrapolationView, JsonError> {
+    let attribute = fields.text("attribute")?;
+    match fields.text("kind")?.as_str() {
+        "out_of_range" => Ok(ExtrapolationView::OutOfRange {
+            attribute,
+            value: fields.number("value")?,
+            min: fields.number("min")?,
+            max: fields.number("max")?,
+        }),
+        "untrained_category" => Ok(ExtrapolationView::UntrainedCategory {
+            attribute,
+            category: fields.text("category")?,
+        }),
+        other => Err(JsonError::Shape {
+            field: fields.path("kind"),
+            problem: format!("is \"{other}\"; expected \"out_of_range\" or \"untrained_category\""),
+        }),
+    }
+}
+
+/// Body of `POST /api/score` in its named form for one car: `{"cars": [{"make": "audi", ...}]}`.
+/// Numbers are sent as numeric text, which the endpoint reads like the browser's model does.
+pub fn score_request(car: &CarDescription) -> String {
+    let mut body = String::from("{\"cars\":[{");
+    for (i, (name, value)) in car.0.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        write_string(&mut body, name);
+        body.push(':');
+        match value {
+            AttributeValue::Text(text) => write_string(&mut body, text),
+            AttributeValue::Number(x) => write_string(&mut body, &format_number(*x)),
+        }
+    }
+    body.push_str("]}");
+    body
+}
+
+/// The first quote of a `POST /api/score` answer: `{"model_version": ..., "quotes": [...]}`.
+///
+/// # Errors
+/// [`JsonError`] when the answer is not JSON of that shape.
+pub fn first_quote(answer: &str) -> Result<Option<QuoteView>, JsonError> {
+    let json = Json::parse(answer)?;
+    let fields = Fields::of(&json, "")?;
+    let mut quotes = fields.list("quotes", |item, path| {
+        QuoteView::from_fields(&Fields::of(item, &path)?)
+    })?;
+    Ok((!quotes.is_empty()).then(|| quotes.swap_remove(0)))
 }
 
 #[cfg(test)]
@@ -181,19 +251,28 @@ mod tests {
             quote.model_version,
             serde_json::to_string(&quote).unwrap()
         );
-        let response: ScoreResponse = serde_json::from_str(&served).unwrap();
-        assert_eq!(response.quotes, vec![QuoteView::from(&quote)]);
-        assert_eq!(response.model_version, quote.model_version);
+        assert_eq!(first_quote(&served), Ok(Some(QuoteView::from(&quote))));
+        assert_eq!(first_quote(r#"{"quotes": []}"#), Ok(None));
+        assert_eq!(
+            first_quote(r#"{"quotes": [{"model_version": "1"}]}"#)
+                .unwrap_err()
+                .to_string(),
+            "`quotes[0].price` is missing"
+        );
     }
 
     #[test]
-    fn a_score_request_names_every_attribute() {
+    fn a_score_request_names_every_attribute_and_prices_alike() {
         let model = model();
-        let car = model.default_description();
-        let body = serde_json::to_value(ScoreRequest { cars: vec![&car] }).unwrap();
-        assert_eq!(
-            body["cars"][0].as_object().unwrap().len(),
-            model.attributes().len()
-        );
+        let mut car = model.default_description();
+        car.set("note \"quoted\"", "x");
+        let body: serde_json::Value = serde_json::from_str(&score_request(&car)).unwrap();
+        let sent = &body["cars"][0];
+        assert_eq!(sent.as_object().unwrap().len(), model.attributes().len() + 1);
+        let mut sent: model_core::CarDescription = serde_json::from_value(sent.clone()).unwrap();
+        sent.0.remove("note \"quoted\"");
+        car.0.remove("note \"quoted\"");
+        let price = |car| model.price(&model.car(car).unwrap()).unwrap();
+        assert_eq!(price(&sent), price(&car));
     }
 }

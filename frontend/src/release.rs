@@ -1,28 +1,26 @@
 //! What a site publishes next to the app: its settings (`config.json`), the release manifest
 //! (`release.json`) and the model, and how a fetched model is checked before it is trusted.
 
+use model_core::json::{write_string, Fields, Json, JsonError};
 use model_core::{hex_sha256, Model};
-use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// The release manifest, `release.json`: which app and which model the site serves.
 ///
 /// Written by the build (`frontend/hooks/release.sh`) and rewritten by `carprice stage` when the
 /// pipeline puts a newer model into a built site.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Release {
     /// Version of the web app, e.g. `0.1.0`.
-    #[serde(default)]
     pub app_version: String,
-    /// Git commit the site was built from (short or full hash; empty when unknown).
-    #[serde(default, alias = "app_commit")]
+    /// Git commit the site was built from (short or full hash; empty when unknown; also read
+    /// from `app_commit`).
     pub commit: String,
     /// Version of the model in `model.json`.
     pub model_version: String,
     /// sha256 (lower-case hex) of the exact bytes of `model.json`.
     pub model_sha256: String,
     /// When the release was built or staged (RFC 3339).
-    #[serde(default)]
     pub built_at: String,
 }
 
@@ -32,13 +30,59 @@ impl Release {
     /// # Errors
     /// [`LoadError::Release`] when the text is not a manifest.
     pub fn from_json(text: &str) -> Result<Release, LoadError> {
-        serde_json::from_str(text).map_err(|e| LoadError::Release(e.to_string()))
+        Release::read(text).map_err(|e| LoadError::Release(e.to_string()))
+    }
+
+    fn read(text: &str) -> Result<Release, JsonError> {
+        Release::from_fields(&Fields::of(&Json::parse(text)?, "")?)
+    }
+
+    /// Reads a manifest from the fields of a JSON object.
+    ///
+    /// # Errors
+    /// [`JsonError::Shape`] when `model_version` or `model_sha256` is missing, or a field is not
+    /// a string.
+    pub fn from_fields(fields: &Fields) -> Result<Release, JsonError> {
+        let commit = match fields.optional_text("commit")? {
+            Some(commit) => commit,
+            None => fields.optional_text("app_commit")?.unwrap_or_default(),
+        };
+        Ok(Release {
+            app_version: fields.optional_text("app_version")?.unwrap_or_default(),
+            commit,
+            model_version: fields.text("model_version")?,
+            model_sha256: fields.text("model_sha256")?,
+            built_at: fields.optional_text("built_at")?.unwrap_or_default(),
+        })
+    }
+
+    /// The manifest as JSON, readable by [`Release::from_json`].
+    pub fn to_json(&self) -> String {
+        let mut out = String::from("{");
+        for (i, (key, value)) in [
+            ("app_version", &self.app_version),
+            ("commit", &self.commit),
+            ("model_version", &self.model_version),
+            ("model_sha256", &self.model_sha256),
+            ("built_at", &self.built_at),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if i > 0 {
+                out.push(',');
+            }
+            write_string(&mut out, key);
+            out.push(':');
+            write_string(&mut out, value);
+        }
+        out.push('}');
+        out
     }
 }
 
 /// Where quotes come from.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum PricingMode {
     /// The model runs in the browser (works offline).
     #[default]
@@ -48,13 +92,12 @@ pub enum PricingMode {
 }
 
 /// Site settings, `config.json` (optional; every field has a default).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SiteConfig {
     /// Absolute base URL (e.g. a Blob or CDN container) to read `model.json` and `release.json`
     /// from; the site's own origin when absent. The server must allow CORS from the site.
     pub model_base_url: Option<String>,
-    /// Where quotes come from.
+    /// Where quotes come from: `"browser"` (default) or `"endpoint"`.
     pub pricing: PricingMode,
     /// Base URL of the scoring API in endpoint mode; the site's own origin when absent.
     pub api_base_url: Option<String>,
@@ -79,7 +122,33 @@ impl SiteConfig {
     /// # Errors
     /// [`LoadError::Config`] when the text is not a configuration.
     pub fn from_json(text: &str) -> Result<SiteConfig, LoadError> {
-        serde_json::from_str(text).map_err(|e| LoadError::Config(e.to_string()))
+        SiteConfig::read(text).map_err(|e| LoadError::Config(e.to_string()))
+    }
+
+    fn read(text: &str) -> Result<SiteConfig, JsonError> {
+        let json = Json::parse(text)?;
+        let fields = Fields::of(&json, "")?;
+        let defaults = SiteConfig::default();
+        let pricing = match fields.optional_text("pricing")?.as_deref() {
+            None | Some("browser") => PricingMode::Browser,
+            Some("endpoint") => PricingMode::Endpoint,
+            Some(other) => {
+                return Err(JsonError::Shape {
+                    field: "pricing".to_string(),
+                    problem: format!("is \"{other}\"; expected \"browser\" or \"endpoint\""),
+                })
+            }
+        };
+        let release_check_seconds = match fields.get("release_check_seconds") {
+            None => defaults.release_check_seconds,
+            Some(_) => u32::try_from(fields.count("release_check_seconds")?).unwrap_or(u32::MAX),
+        };
+        Ok(SiteConfig {
+            model_base_url: fields.optional_text("model_base_url")?,
+            pricing,
+            api_base_url: fields.optional_text("api_base_url")?,
+            release_check_seconds,
+        })
     }
 
     /// URL of a file published with the model (`model.json`, `release.json`).
@@ -291,17 +360,40 @@ mod tests {
         assert_eq!(config.score_url(), "https://api.example/api/score");
         assert_eq!(config.pricing, PricingMode::Endpoint);
         assert_eq!(config.release_check_millis(), 1000);
+        assert_eq!(
+            SiteConfig::from_json(r#"{"pricing": "mainframe"}"#)
+                .unwrap_err()
+                .to_string(),
+            "config.json is not valid: `pricing` is \"mainframe\"; expected \"browser\" or \"endpoint\""
+        );
         assert!(matches!(
-            SiteConfig::from_json(r#"{"pricing": "mainframe"}"#),
+            SiteConfig::from_json(r#"{"release_check_seconds": -5}"#),
             Err(LoadError::Config(_))
         ));
     }
 
     #[test]
     fn a_release_needs_model_version_and_hash() {
-        assert!(Release::from_json(r#"{"app_version": "0.1.0"}"#).is_err());
-        let release =
-            Release::from_json(r#"{"model_version": "1.0.0", "model_sha256": "ab"}"#).unwrap();
-        assert_eq!(release.commit, "");
+        assert_eq!(
+            Release::from_json(r#"{"app_version": "0.1.0"}"#)
+                .unwrap_err()
+                .to_string(),
+            "release.json is not a valid release manifest: `model_version` is missing"
+        );
+        let release = Release::from_json(
+            r#"{"model_version": "1.0.0", "model_sha256": "ab", "app_commit": "c0ffee"}"#,
+        )
+        .unwrap();
+        assert_eq!(release.commit, "c0ffee");
+        assert_eq!(release.app_version, "");
+    }
+
+    #[test]
+    fn a_release_reads_back_what_it_writes() {
+        let release = Release {
+            commit: "quote\" and \\ backslash".into(),
+            ..release_for(MODEL)
+        };
+        assert_eq!(Release::from_json(&release.to_json()), Ok(release));
     }
 }

@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use crate::json::JsonError;
+
 /// A model document that cannot be used.
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
@@ -94,6 +96,23 @@ pub enum ModelError {
         /// What is wrong with it.
         problem: String,
     },
+}
+
+impl From<JsonError> for ModelError {
+    fn from(error: JsonError) -> Self {
+        match error {
+            JsonError::Syntax {
+                line,
+                column,
+                message,
+            } => ModelError::Json {
+                line,
+                column,
+                message: message.to_string(),
+            },
+            JsonError::Shape { field, problem } => ModelError::Invalid { field, problem },
+        }
+    }
 }
 
 /// A car description that the model cannot price.

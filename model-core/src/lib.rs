@@ -29,8 +29,10 @@
 
 mod car;
 pub mod catalogue;
+mod decimal;
 mod document;
 mod error;
+pub mod json;
 mod metrics;
 mod model;
 mod money;
@@ -41,6 +43,7 @@ mod validation;
 mod version;
 
 pub use car::{AttributeValue, Car, CarDescription};
+pub use decimal::parse_number;
 pub use document::{
     Attribute, AttributeKind, Interval, ModelDocument, Target, Term, TrainingInfo, FORMAT_MAJOR,
     FORMAT_NAME, FORMAT_VERSION,

@@ -1,11 +1,11 @@
 //! Accuracy metrics of predicted against actual prices.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::error::MetricsError;
 
 /// How close predictions are to the truth on a set of rows.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Metrics {
     /// Rows measured.
     pub rows: usize,

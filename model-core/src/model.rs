@@ -5,6 +5,7 @@ use serde::{Serialize, Serializer};
 use crate::car::{AttributeValue, Car, CarDescription, Slot};
 use crate::document::{AttributeKind, ModelDocument};
 use crate::error::{CarError, ModelError};
+use crate::json::Json;
 use crate::validation::{self, CompiledAttribute, CompiledTerm, Transform};
 
 /// A model document that passed validation, ready to price cars.
@@ -37,20 +38,9 @@ impl Model {
             });
         }
         // Check the format before the shape, so a different kind of file gets the clearer error.
-        let header: serde_json::Value = serde_json::from_str(text).map_err(json_error)?;
-        validation::check_format(&header)?;
-        let document: ModelDocument = serde_json::from_value(header).map_err(|e| {
-            // `from_value` has no positions; re-parse from text to report line and column.
-            serde_json::from_str::<ModelDocument>(text)
-                .err()
-                .map(json_error)
-                .unwrap_or(ModelError::Json {
-                    line: 0,
-                    column: 0,
-                    message: e.to_string(),
-                })
-        })?;
-        Model::try_from(document)
+        let json = Json::parse(text)?;
+        validation::check_format(&json)?;
+        Model::try_from(ModelDocument::from_json_value(&json)?)
     }
 
     /// The document as pretty-printed JSON with a trailing newline (deterministic).
@@ -285,19 +275,5 @@ impl PartialEq for Model {
 impl Serialize for Model {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.document.serialize(serializer)
-    }
-}
-
-fn json_error(error: serde_json::Error) -> ModelError {
-    let message = error.to_string();
-    // serde_json appends " at line L column C"; the variant carries those separately.
-    let message = match message.rfind(" at line ") {
-        Some(at) => message[..at].to_string(),
-        None => message,
-    };
-    ModelError::Json {
-        line: error.line(),
-        column: error.column(),
-        message,
     }
 }

@@ -145,8 +145,7 @@ impl CarTable {
             .enumerate()
             .map(|(row, cells)| {
                 let text = &cells[index];
-                text.parse::<f64>()
-                    .ok()
+                crate::parse_number(text)
                     .filter(|x| x.is_finite())
                     .ok_or_else(|| DataError::BadValue {
                         line: self.lines[row],

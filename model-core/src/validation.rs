@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use crate::car::{AttributeValue, Car, Slot};
 use crate::document::{Attribute, AttributeKind, ModelDocument, Term, FORMAT_MAJOR, FORMAT_NAME};
 use crate::error::{CarError, ModelError};
+use crate::json::Json;
 use crate::model::Model;
 use crate::ModelVersion;
 
@@ -97,13 +98,10 @@ impl CompiledAttribute {
                 self.number(*x, || x.to_string())
             }
             (AttributeKind::Numeric { .. }, AttributeValue::Text(text)) => {
-                let x = text
-                    .trim()
-                    .parse::<f64>()
-                    .map_err(|_| CarError::NotANumber {
-                        attribute: self.name.clone(),
-                        value: text.clone(),
-                    })?;
+                let x = crate::parse_number(text.trim()).ok_or_else(|| CarError::NotANumber {
+                    attribute: self.name.clone(),
+                    value: text.clone(),
+                })?;
                 self.number(x, || text.clone())
             }
             (AttributeKind::Categorical { categories, .. }, AttributeValue::Text(text)) => {
@@ -193,26 +191,25 @@ pub(crate) fn assemble(terms: &[CompiledTerm], slots: Vec<Slot>) -> Car {
 }
 
 /// Checks `format` and `format_version` on the raw JSON, before its shape.
-pub(crate) fn check_format(value: &serde_json::Value) -> Result<(), ModelError> {
-    let format = value
-        .get("format")
-        .and_then(|f| f.as_str())
-        .unwrap_or_default();
-    if format != FORMAT_NAME {
-        return Err(ModelError::UnsupportedFormat {
-            found: value
-                .get("format")
-                .map(|f| f.to_string())
-                .unwrap_or_else(|| "missing".into())
-                .trim_matches('"')
-                .to_string(),
-        });
+pub(crate) fn check_format(json: &Json) -> Result<(), ModelError> {
+    match json.get("format") {
+        Some(Json::String(format)) if format == FORMAT_NAME => {}
+        Some(Json::String(other)) => {
+            return Err(ModelError::UnsupportedFormat {
+                found: other.clone(),
+            })
+        }
+        other => {
+            return Err(ModelError::UnsupportedFormat {
+                found: other.map_or("missing", Json::kind).to_string(),
+            })
+        }
     }
-    let version = value
-        .get("format_version")
-        .and_then(|f| f.as_str())
-        .unwrap_or_default();
-    check_format_version(version)
+    check_format_version(
+        json.get("format_version")
+            .and_then(Json::as_str)
+            .unwrap_or_default(),
+    )
 }
 
 fn check_format_version(version: &str) -> Result<(), ModelError> {

@@ -105,12 +105,32 @@ fn category_weight_length_mismatch_is_refused() {
 #[test]
 fn missing_numbers_are_refused_with_the_field_name() {
     let text = tiny_json().replace("\"intercept\"", "\"intercept_was_here\"");
-    match Model::from_json(&text) {
-        Err(ModelError::Json { message, .. }) => {
-            assert!(message.contains("intercept"), "{message}")
+    let error = Model::from_json(&text).unwrap_err();
+    assert_eq!(
+        error,
+        ModelError::Invalid {
+            field: "intercept".into(),
+            problem: "is missing".into()
         }
-        other => panic!("expected a JSON error, got {other:?}"),
-    }
+    );
+    assert_eq!(error.to_string(), "`intercept` is missing");
+}
+
+#[test]
+fn fields_of_the_wrong_type_are_refused_with_their_path() {
+    let mut json: serde_json::Value = serde_json::from_str(&tiny_json()).unwrap();
+    json["terms"][0]["attribute"] = serde_json::json!(7);
+    let error = Model::from_json(&json.to_string()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "`terms[0].attribute` must be a string, not a number"
+    );
+    json["terms"][0]["kind"] = serde_json::json!("cubic");
+    let error = Model::from_json(&json.to_string()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "`terms[0].kind` is \"cubic\"; expected \"numeric\" or \"categorical\""
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use gloo_net::http::{Request, Response};
 use web_sys::RequestCache;
 
-use crate::quote::{QuoteView, ScoreRequest, ScoreResponse};
+use crate::quote::{first_quote, score_request, QuoteView};
 use crate::release::{LoadError, LoadedModel, Release, SiteConfig};
 use model_core::CarDescription;
 
@@ -99,7 +99,8 @@ pub async fn latest(config: &SiteConfig) -> Result<LoadedModel, LoadError> {
 pub async fn score(config: &SiteConfig, car: &CarDescription) -> Result<QuoteView, String> {
     let url = config.score_url();
     let request = Request::post(&url)
-        .json(&ScoreRequest { cars: vec![car] })
+        .header("content-type", "application/json")
+        .body(score_request(car))
         .map_err(|e| e.to_string())?;
     let response = request
         .send()
@@ -111,13 +112,11 @@ pub async fn score(config: &SiteConfig, car: &CarDescription) -> Result<QuoteVie
             response.status()
         ));
     }
-    let answer: ScoreResponse = response
-        .json()
+    let answer = response
+        .text()
         .await
-        .map_err(|e| format!("the pricing service sent an unreadable answer: {e}"))?;
-    answer
-        .quotes
-        .into_iter()
-        .next()
+        .map_err(|e| format!("could not read the pricing service's answer: {e}"))?;
+    first_quote(&answer)
+        .map_err(|e| format!("the pricing service sent an unreadable answer: {e}"))?
         .ok_or_else(|| "the pricing service returned no quote".to_string())
 }

@@ -192,7 +192,10 @@ fn read_column(table: &CarTable, name: &str) -> Result<Column, TrainError> {
         .texts(name)
         .map_err(|e| TrainError::Options(e.to_string()))?;
     // A mostly numeric column with a stray cell is a data error, not a category list.
-    let numeric = texts.iter().filter(|t| t.parse::<f64>().is_ok()).count();
+    let numeric = texts
+        .iter()
+        .filter(|t| crate::parse_number(t).is_some())
+        .count();
     if numeric * 10 >= texts.len() * 9 {
         return Err(TrainError::Options(
             table

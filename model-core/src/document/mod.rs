@@ -1,10 +1,13 @@
-//! The model document as it is stored: plain serde types with public fields.
+//! The model document as it is stored: plain types with public fields, written with serde and
+//! read by [`read`] (the crate's small JSON reader, which keeps the web app's download small).
 //!
 //! A [`ModelDocument`] is *unchecked*: anything that parses as JSON of the right shape can be one.
 //! Turn it into a [`crate::Model`] with [`crate::Model::try_from`] to get a value that is known to be
 //! valid. Field names here are the JSON contract (see the crate docs for an example document).
 
-use serde::{Deserialize, Serialize};
+mod read;
+
+use serde::Serialize;
 
 /// The value of `format` in every carprice model document.
 pub const FORMAT_NAME: &str = "carprice-model";
@@ -13,8 +16,9 @@ pub const FORMAT_MAJOR: u32 = 1;
 /// The format version this build writes.
 pub const FORMAT_VERSION: &str = "1.0";
 
-/// A car price model as stored in JSON. Unknown fields (from newer minor versions) are ignored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A car price model as stored in JSON. Unknown fields (from newer minor versions) are ignored;
+/// absent optional fields read as their defaults.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModelDocument {
     /// Always [`FORMAT_NAME`].
     pub format: String,
@@ -38,19 +42,19 @@ pub struct ModelDocument {
     pub attributes: Vec<Attribute>,
     /// Data set columns the model accepts in a car description but does not use (e.g. removed by
     /// cross-validation), so full car records price without error.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ignored_attributes: Vec<String>,
     /// The additive terms of the linear predictor; each belongs to one attribute.
     pub terms: Vec<Term>,
     /// Prediction interval around a price, from out-of-fold residuals.
     pub interval: Interval,
     /// Metrics measured on held-out test rows, when the trainer had them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_metrics: Option<crate::Metrics>,
 }
 
 /// Provenance of a trained model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TrainingInfo {
     /// Number of rows the final model was fitted on.
     pub rows: usize,
@@ -58,24 +62,20 @@ pub struct TrainingInfo {
     pub data_sha256: String,
     /// The ridge penalty chosen by cross-validation.
     pub penalty: f64,
-    /// Extra factor on the penalty of category indicator columns, chosen by cross-validation.
-    #[serde(default = "one")]
+    /// Extra factor on the penalty of category indicator columns, chosen by cross-validation
+    /// (1 when absent).
     pub category_penalty: f64,
     /// How the settings were cross-validated, e.g. `leave-one-out`.
     pub cv_method: String,
     /// Cross-validated mean absolute error of the chosen settings, in target units.
     pub cv_mae: f64,
     /// Free-form notes on choices the trainer made (e.g. transforms picked by cross-validation).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
 
-fn one() -> f64 {
-    1.0
-}
-
 /// The predicted quantity.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Target {
     /// Column name, e.g. `price`.
     pub name: String,
@@ -86,7 +86,7 @@ pub struct Target {
 }
 
 /// One input attribute of a car.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Attribute {
     /// Attribute name as it appears in car descriptions and CSV headers.
     pub name: String,
@@ -100,13 +100,12 @@ pub struct Attribute {
 }
 
 /// The values an attribute takes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AttributeKind {
     /// A number.
     Numeric {
         /// Unit shown next to the input, e.g. `hp`; empty when unitless.
-        #[serde(default)]
         unit: String,
         /// Smallest value seen in training.
         min: f64,
@@ -115,10 +114,8 @@ pub enum AttributeKind {
         /// Value of the reference car (the training median).
         default: f64,
         /// Whether training only saw whole numbers.
-        #[serde(default)]
         integer: bool,
         /// Whether the quantity is physically positive (every training value was > 0).
-        #[serde(default)]
         positive: bool,
     },
     /// One of a fixed list of names.
@@ -128,13 +125,13 @@ pub enum AttributeKind {
         /// Category of the reference car (the most frequent in training).
         default: String,
         /// Categories of the data set that no training row had: priced with weight 0 and flagged.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(skip_serializing_if = "Vec::is_empty")]
         untrained: Vec<String>,
     },
 }
 
 /// One additive term of the linear predictor.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Term {
     /// `weight * (transform(x) - center) / scale`.
@@ -169,7 +166,7 @@ impl Term {
 }
 
 /// A prediction interval, as offsets from the point prediction in target-transform space.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Interval {
     /// Coverage, e.g. 0.8 for an 80% interval.
     pub level: f64,

@@ -1,0 +1,280 @@
+//! Typed, path-aware access to the fields of a JSON object.
+
+use super::{Json, JsonError};
+
+/// An object's fields, read by name; every error names the field's path (e.g. `terms[2].weight`).
+///
+/// Absent and `null` fields are the same to the `optional_*` readers. Unknown fields are ignored,
+/// so a document from a newer minor format version still reads.
+///
+/// ```
+/// use model_core::json::{Fields, Json};
+///
+/// let json = Json::parse(r#"{"car": {"make": "audi", "doors": "four"}}"#).unwrap();
+/// let car = Fields::of(&json, "")?.object("car")?;
+/// assert_eq!(car.text("make")?, "audi");
+/// let error = car.number("doors").unwrap_err();
+/// assert_eq!(error.to_string(), "`car.doors` must be a number, not a string");
+/// # Ok::<(), model_core::json::JsonError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Fields<'a> {
+    path: String,
+    members: &'a [(String, Json)],
+}
+
+impl<'a> Fields<'a> {
+    /// Reads `value` as an object found at `path` (empty for a document's root).
+    ///
+    /// # Errors
+    /// [`JsonError::Shape`] when `value` is not an object.
+    pub fn of(value: &'a Json, path: &str) -> Result<Self, JsonError> {
+        match value {
+            Json::Object(members) => Ok(Fields {
+                path: path.to_string(),
+                members,
+            }),
+            other => Err(wrong_type(path, "an object", other)),
+        }
+    }
+
+    /// The path of one of this object's fields.
+    pub fn path(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    /// The field's value; `None` when absent or `null`.
+    pub fn get(&self, key: &str) -> Option<&'a Json> {
+        self.members
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+            .filter(|v| **v != Json::Null)
+    }
+
+    fn required(&self, key: &str) -> Result<&'a Json, JsonError> {
+        self.get(key).ok_or_else(|| JsonError::Shape {
+            field: self.path(key),
+            problem: "is missing".to_string(),
+        })
+    }
+
+    /// A required string.
+    ///
+    /// # Errors
+    /// [`JsonError::Shape`] when it is missing or not a string (likewise for every reader here).
+    pub fn text(&self, key: &str) -> Result<String, JsonError> {
+        self.string_of(key, self.required(key)?)
+    }
+
+    /// An optional string.
+    ///
+    /// # Errors
+    /// When present and not a string.
+    pub fn optional_text(&self, key: &str) -> Result<Option<String>, JsonError> {
+        self.get(key).map(|v| self.string_of(key, v)).transpose()
+    }
+
+    fn string_of(&self, key: &str, value: &Json) -> Result<String, JsonError> {
+        match value {
+            Json::String(text) => Ok(text.clone()),
+            other => Err(wrong_type(&self.path(key), "a string", other)),
+        }
+    }
+
+    /// A required number.
+    ///
+    /// # Errors
+    /// When missing or not a number.
+    pub fn number(&self, key: &str) -> Result<f64, JsonError> {
+        number_at(&self.path(key), self.required(key)?)
+    }
+
+    /// An optional number.
+    ///
+    /// # Errors
+    /// When present and not a number.
+    pub fn optional_number(&self, key: &str) -> Result<Option<f64>, JsonError> {
+        self.get(key)
+            .map(|v| number_at(&self.path(key), v))
+            .transpose()
+    }
+
+    /// A required whole number, at least 0.
+    ///
+    /// # Errors
+    /// When missing, not a number, fractional, negative or too large for this platform.
+    pub fn count(&self, key: &str) -> Result<usize, JsonError> {
+        let x = self.number(key)?;
+        if x >= 0.0 && x.fract() == 0.0 && x <= usize::MAX as f64 {
+            Ok(x as usize)
+        } else {
+            Err(JsonError::Shape {
+                field: self.path(key),
+                problem: "must be a whole number, at least 0".to_string(),
+            })
+        }
+    }
+
+    /// An optional boolean; absent means `false`.
+    ///
+    /// # Errors
+    /// When present and not a boolean.
+    pub fn flag(&self, key: &str) -> Result<bool, JsonError> {
+        match self.get(key) {
+            None => Ok(false),
+            Some(Json::Bool(flag)) => Ok(*flag),
+            Some(other) => Err(wrong_type(&self.path(key), "true or false", other)),
+        }
+    }
+
+    /// A required nested object.
+    ///
+    /// # Errors
+    /// When missing or not an object.
+    pub fn object(&self, key: &str) -> Result<Fields<'a>, JsonError> {
+        Fields::of(self.required(key)?, &self.path(key))
+    }
+
+    /// An optional nested object.
+    ///
+    /// # Errors
+    /// When present and not an object.
+    pub fn optional_object(&self, key: &str) -> Result<Option<Fields<'a>>, JsonError> {
+        self.get(key)
+            .map(|v| Fields::of(v, &self.path(key)))
+            .transpose()
+    }
+
+    /// A required array, each item read by `read(item, path of the item)`.
+    ///
+    /// # Errors
+    /// When missing or not an array, or the first error of `read`.
+    pub fn list<T, E: From<JsonError>>(
+        &self,
+        key: &str,
+        read: impl FnMut(&'a Json, String) -> Result<T, E>,
+    ) -> Result<Vec<T>, E> {
+        self.list_of(key, self.required(key)?, read)
+    }
+
+    /// An optional array (absent means empty), each item read by `read`.
+    ///
+    /// # Errors
+    /// When present and not an array, or the first error of `read`.
+    pub fn optional_list<T, E: From<JsonError>>(
+        &self,
+        key: &str,
+        read: impl FnMut(&'a Json, String) -> Result<T, E>,
+    ) -> Result<Vec<T>, E> {
+        match self.get(key) {
+            None => Ok(Vec::new()),
+            Some(value) => self.list_of(key, value, read),
+        }
+    }
+
+    fn list_of<T, E: From<JsonError>>(
+        &self,
+        key: &str,
+        value: &'a Json,
+        mut read: impl FnMut(&'a Json, String) -> Result<T, E>,
+    ) -> Result<Vec<T>, E> {
+        let path = self.path(key);
+        match value {
+            Json::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| read(item, format!("{path}[{i}]")))
+                .collect(),
+            other => Err(wrong_type(&path, "an array", other).into()),
+        }
+    }
+}
+
+/// Reads a string item of a list (see [`Fields::list`]).
+///
+/// # Errors
+/// [`JsonError::Shape`] when the item is not a string.
+pub fn text_item(value: &Json, path: String) -> Result<String, JsonError> {
+    match value {
+        Json::String(text) => Ok(text.clone()),
+        other => Err(wrong_type(&path, "a string", other)),
+    }
+}
+
+/// Reads a number item of a list (see [`Fields::list`]).
+///
+/// # Errors
+/// [`JsonError::Shape`] when the item is not a number.
+pub fn number_item(value: &Json, path: String) -> Result<f64, JsonError> {
+    number_at(&path, value)
+}
+
+fn number_at(path: &str, value: &Json) -> Result<f64, JsonError> {
+    match value {
+        Json::Number(x) => Ok(*x),
+        other => Err(wrong_type(path, "a number", other)),
+    }
+}
+
+fn wrong_type(path: &str, expected: &str, found: &Json) -> JsonError {
+    JsonError::Shape {
+        field: if path.is_empty() { "(document)" } else { path }.to_string(),
+        problem: format!("must be {expected}, not {}", found.kind()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(error: JsonError) -> String {
+        match error {
+            JsonError::Shape { .. } => error.to_string(),
+            other => panic!("expected a shape error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let json =
+            Json::parse(r#"{"a": {"n": 1.5, "list": [1, "x"], "flag": 1, "empty": null}, "s": 2}"#)
+                .unwrap();
+        let root = Fields::of(&json, "").unwrap();
+        let a = root.object("a").unwrap();
+        assert_eq!(
+            shape(root.text("s").unwrap_err()),
+            "`s` must be a string, not a number"
+        );
+        assert_eq!(
+            shape(a.count("n").unwrap_err()),
+            "`a.n` must be a whole number, at least 0"
+        );
+        assert_eq!(
+            shape(a.text("missing").unwrap_err()),
+            "`a.missing` is missing"
+        );
+        assert_eq!(shape(a.text("empty").unwrap_err()), "`a.empty` is missing");
+        assert_eq!(a.optional_text("empty").unwrap(), None);
+        assert_eq!(
+            shape(a.flag("flag").unwrap_err()),
+            "`a.flag` must be true or false, not a number"
+        );
+        assert_eq!(
+            shape(a.list("list", number_item).unwrap_err()),
+            "`a.list[1]` must be a number, not a string"
+        );
+        assert_eq!(
+            a.optional_list("none", text_item).unwrap(),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            shape(Fields::of(&Json::Array(vec![]), "").unwrap_err()),
+            "`(document)` must be an object, not an array"
+        );
+    }
+}
