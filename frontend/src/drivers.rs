@@ -1,6 +1,6 @@
 //! "What drives this price": the largest contributions of a quote, ready to chart.
 
-use model_core::{format_dollars, AttributeKind, Effect, Model};
+use model_core::{format_dollars, format_fixed, AttributeKind, Effect, Model};
 
 use crate::form::FormState;
 use crate::quote::QuoteView;
@@ -73,7 +73,7 @@ pub fn effect_text(effect: Effect) -> String {
     let size = effect.signed_size();
     let sign = if size < 0.0 { "\u{2212}" } else { "+" };
     match effect {
-        Effect::Factor(_) => format!("{sign}{:.1}%", size.abs() * 100.0),
+        Effect::Factor(_) => format!("{sign}{}%", format_fixed(size.abs() * 100.0, 1)),
         Effect::Dollars(_) => format!("{sign}{}", format_dollars(size.abs())),
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use model_core::{AttributeKind, AttributeValue, CarDescription, CarError, Model};
+use model_core::{format_number, AttributeKind, AttributeValue, CarDescription, CarError, Model};
 use thiserror::Error;
 
 use crate::quote::QuoteView;
@@ -74,10 +74,10 @@ impl FormState {
     }
 }
 
-/// Form text for a value.
+/// Form text for a value: numbers read back exactly (so the default form prices the reference car).
 fn value_text(value: &AttributeValue) -> String {
     match value {
-        AttributeValue::Number(x) => x.to_string(),
+        AttributeValue::Number(x) => format_number(*x),
         AttributeValue::Text(text) => text.clone(),
     }
 }
@@ -99,7 +99,11 @@ pub enum FieldProblem {
     #[error("Must be greater than 0.")]
     NotPositive,
     /// So far outside the training range that no price results.
-    #[error("Too far outside the range the model knows ({min} to {max}) to price.")]
+    #[error(
+        "Too far outside the range the model knows ({} to {}) to price.",
+        format_number(*.min),
+        format_number(*.max)
+    )]
     TooFar {
         /// Training minimum.
         min: f64,
@@ -299,6 +303,28 @@ mod tests {
         }
         .to_string()
         .contains("111"));
+    }
+
+    #[test]
+    fn numbers_in_messages_and_fields_read_as_typed() {
+        let problem = FieldProblem::TooFar {
+            min: 48.8,
+            max: 1e300,
+        };
+        assert_eq!(
+            problem.to_string(),
+            "Too far outside the range the model knows (48.8 to 1e300) to price."
+        );
+        assert_eq!(value_text(&AttributeValue::Number(2548.0)), "2548");
+        assert_eq!(value_text(&AttributeValue::Number(3.19)), "3.19");
+        let model = model();
+        let form = FormState::for_model(&model);
+        for attribute in model.attributes() {
+            if let AttributeKind::Numeric { default, .. } = attribute.kind {
+                let text = form.value(&attribute.name);
+                assert_eq!(text.parse::<f64>(), Ok(default), "{text}");
+            }
+        }
     }
 
     #[test]

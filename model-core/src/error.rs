@@ -1,8 +1,12 @@
 //! Error types: one enum per thing that can be wrong, each message saying what and how to fix it.
+//!
+//! Numbers in messages go through [`format_number`], not `f64`'s `Display`, which would add core's
+//! float formatter to the web app.
 
 use thiserror::Error;
 
 use crate::json::JsonError;
+use crate::number::format_number;
 
 /// A model document that cannot be used.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -152,7 +156,10 @@ pub enum CarError {
         value: String,
     },
     /// A categorical attribute given a number.
-    #[error("`{attribute}` must be one of the model's categories, got the number {value}")]
+    #[error(
+        "`{attribute}` must be one of the model's categories, got the number {}",
+        format_number(*.value)
+    )]
     NotACategory {
         /// Attribute name.
         attribute: String,
@@ -160,7 +167,7 @@ pub enum CarError {
         value: f64,
     },
     /// A physically positive quantity given zero or less (or a log transform cannot take it).
-    #[error("`{attribute}` must be greater than 0, got {value}")]
+    #[error("`{attribute}` must be greater than 0, got {}", format_number(*.value))]
     NotPositive {
         /// Attribute name.
         attribute: String,
@@ -169,7 +176,10 @@ pub enum CarError {
     },
     /// The value is so far outside the training range that no finite price results.
     #[error(
-        "`{attribute}` = {value} is too far outside the model's range ({min} to {max}) to price"
+        "`{attribute}` = {} is too far outside the model's range ({} to {}) to price",
+        format_number(*.value),
+        format_number(*.min),
+        format_number(*.max)
     )]
     OutOfBounds {
         /// Attribute name.
@@ -294,7 +304,10 @@ pub enum TrainError {
         needed: usize,
     },
     /// A target value the target transform cannot take.
-    #[error("training row {row}: target {value} must be > 0 for a log target")]
+    #[error(
+        "training row {row}: target {} must be > 0 for a log target",
+        format_number(*.value)
+    )]
     BadTarget {
         /// 0-based row.
         row: usize,
@@ -313,4 +326,33 @@ pub enum TrainError {
     /// Evaluating on test rows failed.
     #[error("test evaluation: {0}")]
     Test(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_messages_read_as_typed() {
+        let error = CarError::OutOfBounds {
+            attribute: "curb-weight".into(),
+            value: 1e300,
+            min: 1488.0,
+            max: 4066.5,
+        };
+        assert_eq!(
+            error.to_string(),
+            "`curb-weight` = 1e300 is too far outside the model's range (1488 to 4066.5) to price"
+        );
+        let error = CarError::NotPositive {
+            attribute: "horsepower".into(),
+            value: -0.5,
+        };
+        assert_eq!(
+            error.to_string(),
+            "`horsepower` must be greater than 0, got -0.5"
+        );
+        let error = TrainError::BadTarget { row: 3, value: 0.0 };
+        assert!(error.to_string().contains("target 0 must be > 0"));
+    }
 }

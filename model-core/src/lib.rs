@@ -12,7 +12,9 @@
 //! - **metrics** ([`Metrics`]): R², MAE, RMSE, MAPE;
 //! - **training** ([`train()`]): one-hot categories, identity/log numeric transforms, standardisation,
 //!   log target, ridge regression with every choice made by k-fold cross-validation;
-//! - **car tables** ([`CarTable`]): CSV with errors that give line, column and value.
+//! - **car tables** ([`CarTable`]): CSV with errors that give line, column and value;
+//! - **numbers as text** ([`format_number`], [`format_fixed`], [`format_dollars`]) without core's
+//!   float formatter, which would add 15–20 KB to the web app.
 //!
 //! ```
 //! use model_core::{CarDescription, Model};
@@ -36,6 +38,7 @@ pub mod json;
 mod metrics;
 mod model;
 mod money;
+mod number;
 mod quote;
 mod table;
 pub mod train;
@@ -52,6 +55,7 @@ pub use error::{CarError, DataError, MetricsError, ModelError, TrainError};
 pub use metrics::Metrics;
 pub use model::Model;
 pub use money::{format_dollars, format_whole_dollars};
+pub use number::{format_fixed, format_number};
 pub use quote::{Contribution, Effect, Extrapolation, PriceRange, Quote};
 pub use table::{hex_sha256, parse_row_list, CarTable, MAX_TABLE_BYTES};
 pub use train::{train, TrainOptions};

@@ -7,6 +7,7 @@ use crate::document::{Attribute, AttributeKind, ModelDocument, Term, FORMAT_MAJO
 use crate::error::{CarError, ModelError};
 use crate::json::Json;
 use crate::model::Model;
+use crate::number::format_number;
 use crate::ModelVersion;
 
 /// Largest model document accepted, in bytes.
@@ -95,7 +96,7 @@ impl CompiledAttribute {
     ) -> Result<Slot, CarError> {
         match (&attribute.kind, value) {
             (AttributeKind::Numeric { .. }, AttributeValue::Number(x)) => {
-                self.number(*x, || x.to_string())
+                self.number(*x, || format_number(*x))
             }
             (AttributeKind::Numeric { .. }, AttributeValue::Text(text)) => {
                 let x = crate::parse_number(text.trim()).ok_or_else(|| CarError::NotANumber {
@@ -316,13 +317,16 @@ fn check_training(document: &ModelDocument) -> Result<(), ModelError> {
     if training.category_penalty <= 0.0 {
         return Err(invalid(
             "training.category_penalty",
-            format!("must be > 0, found {}", training.category_penalty),
+            format!(
+                "must be > 0, found {}",
+                format_number(training.category_penalty)
+            ),
         ));
     }
     if training.penalty < 0.0 {
         return Err(invalid(
             "training.penalty",
-            format!("must be >= 0, found {}", training.penalty),
+            format!("must be >= 0, found {}", format_number(training.penalty)),
         ));
     }
     if let Some(metrics) = &document.test_metrics {
@@ -346,14 +350,16 @@ fn check_interval(document: &ModelDocument) -> Result<(), ModelError> {
     if !(level > 0.0 && level < 1.0) {
         return Err(invalid(
             "interval.level",
-            format!("must be between 0 and 1, found {level}"),
+            format!("must be between 0 and 1, found {}", format_number(level)),
         ));
     }
     if lower > 0.0 || upper < 0.0 {
         return Err(invalid(
             "interval",
             format!(
-                "must contain the prediction: lower {lower} must be <= 0 and upper {upper} >= 0"
+                "must contain the prediction: lower {} must be <= 0 and upper {} >= 0",
+                format_number(lower),
+                format_number(upper)
             ),
         ));
     }
@@ -422,19 +428,28 @@ fn compile_attributes(document: &ModelDocument) -> Result<Vec<CompiledAttribute>
                     if min > max {
                         return Err(invalid(
                             field("min"),
-                            format!("{min} is greater than max {max}"),
+                            format!(
+                                "{} is greater than max {}",
+                                format_number(min),
+                                format_number(max)
+                            ),
                         ));
                     }
                     if !(min..=max).contains(&default) {
                         return Err(invalid(
                             field("default"),
-                            format!("{default} is outside {min} to {max}"),
+                            format!(
+                                "{} is outside {} to {}",
+                                format_number(default),
+                                format_number(min),
+                                format_number(max)
+                            ),
                         ));
                     }
                     if *positive && min <= 0.0 {
                         return Err(invalid(
                             field("min"),
-                            format!("{min} contradicts `positive`"),
+                            format!("{} contradicts `positive`", format_number(min)),
                         ));
                     }
                     Some((min, max))
@@ -555,15 +570,16 @@ fn compile_terms(
                     if scale <= 0.0 {
                         return Err(invalid(
                             field("scale"),
-                            format!("must be > 0, found {scale}"),
+                            format!("must be > 0, found {}", format_number(scale)),
                         ));
                     }
                     if transform == Transform::Log && *min <= 0.0 {
                         return Err(invalid(
                             field("transform"),
                             format!(
-                                "is log, but attribute {:?} has min {min} <= 0",
-                                term.attribute()
+                                "is log, but attribute {:?} has min {} <= 0",
+                                term.attribute(),
+                                format_number(*min)
                             ),
                         ));
                     }

@@ -2,6 +2,7 @@
 //! text, and an SVG bar growing from a centre line (right raises the price, left lowers it). Text
 //! stays HTML so it keeps a readable size at every width; only the bars scale.
 
+use model_core::format_fixed;
 use yew::prelude::*;
 
 use crate::drivers::{bar_extent, Driver};
@@ -9,6 +10,10 @@ use crate::drivers::{bar_extent, Driver};
 /// Bar geometry in SVG user units: the bar area is 200 wide with the centre line at 100.
 const CENTER: f64 = 100.0;
 const HALF: f64 = 100.0;
+/// [`CENTER`] as an attribute value.
+const CENTER_TEXT: &str = "100";
+/// Decimals of bar coordinates: a hundredth of a unit is far below a pixel.
+const DECIMALS: u32 = 2;
 
 /// Properties of [`DriversChart`].
 #[derive(Properties, PartialEq)]
@@ -46,9 +51,9 @@ pub fn drivers_chart(props: &DriversChartProps) -> Html {
                             <span class="driver-value">{ driver.text.clone() }</span>
                             <svg class="driver-bar" viewBox="0 0 200 10" preserveAspectRatio="none" aria-hidden="true">
                                 <g class={if up { "bar bar-up" } else { "bar bar-down" }} data-attribute={driver.attribute.clone()}>
-                                    <line class="axis" x1={CENTER.to_string()} x2={CENTER.to_string()} y1="0" y2="10" />
-                                    <rect x={(CENTER + start * HALF).to_string()} y="1"
-                                        width={(length * HALF).max(0.8).to_string()} height="8" />
+                                    <line class="axis" x1={CENTER_TEXT} x2={CENTER_TEXT} y1="0" y2="10" />
+                                    <rect x={format_fixed(CENTER + start * HALF, DECIMALS)} y="1"
+                                        width={format_fixed((length * HALF).max(0.8), DECIMALS)} height="8" />
                                 </g>
                             </svg>
                         </li>

@@ -1,7 +1,7 @@
 //! One form field: a select for a categorical attribute, a text box for a numeric one, with its
 //! unit, the range the model was trained on, and an inline message.
 
-use model_core::{Attribute, AttributeKind};
+use model_core::{format_number, Attribute, AttributeKind};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -108,6 +108,7 @@ pub fn field(props: &FieldProps) -> Html {
             } else {
                 format!(" {unit}")
             };
+            let (min, max) = (format_number(*min), format_number(*max));
             (control, Some(format!("Trained on {min}–{max}{unit_text}")))
         }
     };

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use model_core::format_whole_dollars;
+use model_core::{format_fixed, format_whole_dollars};
 use yew::prelude::*;
 
 use crate::release::LoadedModel;
@@ -55,8 +55,9 @@ pub fn model_card(props: &ModelCardProps) -> Html {
                 <dd>{ format!("{} on {} cars", when(&document.created), document.training.rows) }</dd>
                 if let Some(metrics) = &document.test_metrics {
                     <dt>{ "Tested" }</dt>
-                    <dd>{ format!("on {} other cars: typical error {} ({:.1}%), R² {:.3}",
-                        metrics.rows, format_whole_dollars(metrics.mae), metrics.mape, metrics.r2) }</dd>
+                    <dd>{ format!("on {} other cars: typical error {} ({}%), R² {}",
+                        metrics.rows, format_whole_dollars(metrics.mae),
+                        format_fixed(metrics.mape, 1), format_fixed(metrics.r2, 3)) }</dd>
                 }
                 <dt>{ "Released" }</dt>
                 <dd>{ when(&release.built_at) }</dd>

@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use model_core::format_number;
 use yew::prelude::*;
 
 use super::field::Field;
@@ -56,8 +57,10 @@ pub fn pricing_form(props: &PricingFormProps) -> Html {
             .find(|e| e.attribute() == name)
             .map(|e| match e {
                 ExtrapolationView::OutOfRange { min, max, .. } => AttrValue::from(format!(
-                "Outside the {min}–{max} the model was trained on; the price is an extrapolation."
-            )),
+                    "Outside the {}–{} the model was trained on; the price is an extrapolation.",
+                    format_number(*min),
+                    format_number(*max)
+                )),
                 ExtrapolationView::UntrainedCategory { .. } => AttrValue::from(
                     "No training cars had this value; it does not change the price.",
                 ),

@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use model_core::{format_dollars, format_whole_dollars};
+use model_core::{format_dollars, format_fixed, format_number, format_whole_dollars};
 use yew::prelude::*;
 
 use super::chart::DriversChart;
@@ -42,7 +42,7 @@ pub fn quote_panel(props: &QuotePanelProps) -> Html {
     let model = props.loaded.model();
     let body = match &props.shown {
         Some(Shown::Quote(quote, served)) => {
-            let level = format!("{:.0}%", quote.interval.level * 100.0);
+            let level = format!("{}%", format_fixed(quote.interval.level * 100.0, 0));
             let range = format!(
                 "{} – {}",
                 format_whole_dollars(quote.interval.low),
@@ -62,7 +62,8 @@ pub fn quote_panel(props: &QuotePanelProps) -> Html {
                 // Only the price and its range are announced on every change, not the chart.
                 <div aria-live="polite" aria-atomic="true">
                     <p class="price-label">{ "Estimated price" }</p>
-                    <p class="price" data-testid="price" data-price={quote.price.to_string()}>
+                    // `format_number` reads back as exactly this price, as the end-to-end tests check.
+                    <p class="price" data-testid="price" data-price={format_number(quote.price)}>
                         { format_dollars(quote.price) }
                     </p>
                     <p class="range" data-testid="range">
@@ -81,8 +82,9 @@ pub fn quote_panel(props: &QuotePanelProps) -> Html {
                         { for quote.extrapolations.iter().map(|e| html! {
                             <li>{ match e {
                                 ExtrapolationView::OutOfRange { attribute, value, min, max } => format!(
-                                    "{} {value} is outside the {min}–{max} the model was trained on.",
-                                    label_of(attribute)),
+                                    "{} {} is outside the {}–{} the model was trained on.",
+                                    label_of(attribute), format_number(*value),
+                                    format_number(*min), format_number(*max)),
                                 ExtrapolationView::UntrainedCategory { attribute, category } => format!(
                                     "{} “{category}” had no training cars; it does not move the price.",
                                     label_of(attribute)),
