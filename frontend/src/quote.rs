@@ -148,10 +148,12 @@ impl QuoteView {
     /// # Errors
     /// [`JsonError::Shape`] naming the first missing or mistyped field.
     pub fn from_fields(fields: &Fields) -> Result<QuoteView, JsonError> {
+        let model_version = fields.text("model_version")?;
+        let price = fields.number("price")?;
         let interval = fields.object("interval")?;
         Ok(QuoteView {
-            model_version: fields.text("model_version")?,
-            price: fields.number("price")?,
+            model_version,
+            price,
             interval: RangeView {
                 level: interval.number("level")?,
                 low: interval.number("low")?,
@@ -214,7 +216,7 @@ pub fn score_request(car: &CarDescription) -> String {
             AttributeValue::Number(x) => write_string(&mut body, &format_number(*x)),
         }
     }
-    body.push_str("]}");
+    body.push_str("}]}");
     body
 }
 
@@ -268,7 +270,10 @@ mod tests {
         car.set("note \"quoted\"", "x");
         let body: serde_json::Value = serde_json::from_str(&score_request(&car)).unwrap();
         let sent = &body["cars"][0];
-        assert_eq!(sent.as_object().unwrap().len(), model.attributes().len() + 1);
+        assert_eq!(
+            sent.as_object().unwrap().len(),
+            model.attributes().len() + 1
+        );
         let mut sent: model_core::CarDescription = serde_json::from_value(sent.clone()).unwrap();
         sent.0.remove("note \"quoted\"");
         car.0.remove("note \"quoted\"");

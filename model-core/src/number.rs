@@ -200,13 +200,14 @@ fn round_to(digits: &[u8], exponent: i32, count: usize) -> (Vec<u8>, i32) {
 }
 
 /// Whether the decimal `0.d1d2… × 10^(exponent + 1)` reads back as `a`, by parsing it: the app
-/// parses typed numbers anyway, so this costs no code, and parsing is correctly rounded.
+/// parses typed numbers anyway, so this costs no code, and parsing is correctly rounded
+/// ([`crate::parse_number`]).
 fn reads_back_as(digits: &[u8], exponent: i32, a: f64) -> bool {
     let mut text = String::with_capacity(digits.len() + 6);
     push_digits(&mut text, digits);
     text.push('e');
     text.push_str(&(exponent + 1 - digits.len() as i32).to_string());
-    text.parse::<f64>() == Ok(a)
+    crate::parse_number(&text) == Some(a)
 }
 
 /// The exact decimal expansion of a finite non-negative `f64`: the integer digits, and the
