@@ -2,8 +2,6 @@
 //! tested natively. The checks themselves are model-core's; this module only maps its errors to
 //! the field they concern and to words for the person typing.
 
-use std::collections::BTreeMap;
-
 use model_core::{format_number, AttributeKind, AttributeValue, CarDescription, CarError, Model};
 use thiserror::Error;
 
@@ -14,35 +12,43 @@ use crate::quote::QuoteView;
 /// meaningless price (e.g. a curb weight of 1e300 lb), so the form asks for a fix instead.
 const PLAUSIBLE_SPANS: f64 = 2.0;
 
-/// The text of every field, by attribute name, exactly as typed (or picked).
+/// The text of every field, by attribute name, exactly as typed (or picked), in the model's
+/// attribute order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FormState {
-    values: BTreeMap<String, String>,
+    values: Vec<(String, String)>,
 }
 
 impl FormState {
     /// The form for the model's reference car.
     pub fn for_model(model: &Model) -> FormState {
-        // `extend`, not `collect`: `BTreeMap`'s `collect` sorts first, adding a sort to the download.
-        let mut values = BTreeMap::new();
-        values.extend(
-            model
-                .default_description()
-                .0
-                .into_iter()
-                .map(|(name, value)| (name, value_text(&value))),
-        );
+        let values = model
+            .default_description()
+            .into_iter()
+            .map(|(name, value)| (name, value_text(&value)))
+            .collect();
         FormState { values }
     }
 
     /// The text of one field (empty when unknown).
     pub fn value(&self, attribute: &str) -> &str {
-        self.values.get(attribute).map_or("", String::as_str)
+        self.text(attribute).unwrap_or("")
+    }
+
+    fn text(&self, attribute: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(name, _)| name == attribute)
+            .map(|(_, text)| text.as_str())
     }
 
     /// Replaces the text of one field.
     pub fn set(&mut self, attribute: impl Into<String>, text: impl Into<String>) {
-        self.values.insert(attribute.into(), text.into());
+        let (attribute, text) = (attribute.into(), text.into());
+        match self.values.iter_mut().find(|(name, _)| *name == attribute) {
+            Some((_, slot)) => *slot = text,
+            None => self.values.push((attribute, text)),
+        }
     }
 
     /// This form moved onto another model: fields the model has keep their text (a category
@@ -51,15 +57,17 @@ impl FormState {
     pub fn carried_over(&self, model: &Model) -> FormState {
         let mut next = FormState::for_model(model);
         for attribute in model.attributes() {
-            let Some(text) = self.values.get(&attribute.name) else {
+            let Some(text) = self.text(&attribute.name) else {
                 continue;
             };
             let keep = match &attribute.kind {
-                AttributeKind::Categorical { categories, .. } => categories.contains(text),
+                AttributeKind::Categorical { categories, .. } => {
+                    categories.iter().any(|c| c == text)
+                }
                 AttributeKind::Numeric { .. } => true,
             };
             if keep {
-                next.set(attribute.name.clone(), text.clone());
+                next.set(attribute.name.clone(), text);
             }
         }
         next

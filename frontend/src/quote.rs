@@ -205,7 +205,7 @@ fn extrapolation(fields: &Fields) -> Result<ExtrapolationView, JsonError> {
 /// Numbers are sent as numeric text, which the endpoint reads like the browser's model does.
 pub fn score_request(car: &CarDescription) -> String {
     let mut body = String::from("{\"cars\":[{");
-    for (i, (name, value)) in car.0.iter().enumerate() {
+    for (i, (name, value)) in car.iter().enumerate() {
         if i > 0 {
             body.push(',');
         }
@@ -275,8 +275,8 @@ mod tests {
             model.attributes().len() + 1
         );
         let mut sent: model_core::CarDescription = serde_json::from_value(sent.clone()).unwrap();
-        sent.0.remove("note \"quoted\"");
-        car.0.remove("note \"quoted\"");
+        sent.remove("note \"quoted\"");
+        car.remove("note \"quoted\"");
         let price = |car| model.price(&model.car(car).unwrap()).unwrap();
         assert_eq!(price(&sent), price(&car));
     }

@@ -1,8 +1,7 @@
 //! Cars as people describe them (named attribute values) and as a model evaluates them.
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One attribute value as given by a person or a file: a number or a name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,9 +35,13 @@ impl From<String> for AttributeValue {
 ///
 /// Which names are needed is defined by the model ([`crate::Model::attributes`]), so a model with
 /// other attributes needs no code change. Turn it into a [`Car`] with [`crate::Model::car`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct CarDescription(pub BTreeMap<String, AttributeValue>);
+///
+/// Names are unique and kept in the order they were first set (a model's descriptions are in its
+/// attribute order). A plain list rather than a map: descriptions have a few dozen entries, and
+/// a map type would add its code to the web app's download. Reads from and writes as a JSON
+/// object; when a name repeats, the last value wins.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CarDescription(Vec<(String, AttributeValue)>);
 
 impl CarDescription {
     /// An empty description.
@@ -48,22 +51,90 @@ impl CarDescription {
 
     /// Sets one attribute, replacing any earlier value.
     pub fn set(&mut self, attribute: impl Into<String>, value: impl Into<AttributeValue>) {
-        self.0.insert(attribute.into(), value.into());
+        let (attribute, value) = (attribute.into(), value.into());
+        match self.0.iter_mut().find(|(name, _)| *name == attribute) {
+            Some((_, slot)) => *slot = value,
+            None => self.0.push((attribute, value)),
+        }
     }
 
     /// The value given for an attribute.
     pub fn get(&self, attribute: &str) -> Option<&AttributeValue> {
-        self.0.get(attribute)
+        self.0
+            .iter()
+            .find(|(name, _)| name == attribute)
+            .map(|(_, value)| value)
+    }
+
+    /// Removes an attribute, returning its value.
+    pub fn remove(&mut self, attribute: &str) -> Option<AttributeValue> {
+        let index = self.0.iter().position(|(name, _)| name == attribute)?;
+        Some(self.0.remove(index).1)
+    }
+
+    /// The named values, in the order they were first set.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &AttributeValue)> {
+        self.0.iter().map(|(name, value)| (name.as_str(), value))
+    }
+
+    /// How many attributes are given.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no attribute is given.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
 impl<K: Into<String>, V: Into<AttributeValue>> FromIterator<(K, V)> for CarDescription {
-    /// Inserts the pairs one by one (a later value replaces an earlier one of the same name).
-    /// `BTreeMap`'s own `collect` sorts first, which adds a sort to the web app's download.
+    /// Sets the pairs one by one (a later value replaces an earlier one of the same name).
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        let mut map = BTreeMap::new();
-        map.extend(iter.into_iter().map(|(k, v)| (k.into(), v.into())));
-        CarDescription(map)
+        let mut description = CarDescription::new();
+        for (name, value) in iter {
+            description.set(name, value);
+        }
+        description
+    }
+}
+
+impl IntoIterator for CarDescription {
+    type Item = (String, AttributeValue);
+    type IntoIter = std::vec::IntoIter<(String, AttributeValue)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl Serialize for CarDescription {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for CarDescription {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries;
+
+        impl<'de> Visitor<'de> for Entries {
+            type Value = CarDescription;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("an object of attribute values")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut description = CarDescription::new();
+                while let Some((name, value)) = map.next_entry::<String, AttributeValue>()? {
+                    description.set(name, value);
+                }
+                Ok(description)
+            }
+        }
+
+        deserializer.deserialize_map(Entries)
     }
 }
 

@@ -32,14 +32,14 @@ pub enum ModelError {
     },
     /// `format` is not a carprice model.
     #[error(
-        "`format` is {found:?}, expected \"carprice-model\"; this file is not a carprice model"
+        "`format` is \"{found}\", expected \"carprice-model\"; this file is not a carprice model"
     )]
     UnsupportedFormat {
         /// The value found.
         found: String,
     },
     /// `format_version` has a major version this build cannot read.
-    #[error("`format_version` is {found:?}, but this build reads only {supported}.x; upgrade carprice to read it")]
+    #[error("`format_version` is \"{found}\", but this build reads only {supported}.x; upgrade carprice to read it")]
     UnsupportedVersion {
         /// The value found.
         found: String,
@@ -63,7 +63,7 @@ pub enum ModelError {
         found: usize,
     },
     /// A name appears twice where names must be unique.
-    #[error("`{field}` lists {name:?} twice")]
+    #[error("`{field}` lists \"{name}\" twice")]
     Duplicate {
         /// JSON path of the list.
         field: String,
@@ -77,7 +77,7 @@ pub enum ModelError {
         field: String,
     },
     /// A transform name this build does not know.
-    #[error("`{field}` is {found:?}; known transforms are \"identity\" and \"log\"")]
+    #[error("`{field}` is \"{found}\"; known transforms are \"identity\" and \"log\"")]
     UnknownTransform {
         /// JSON path of the field.
         field: String,
@@ -138,7 +138,7 @@ pub enum CarError {
         known: String,
     },
     /// A categorical value outside the model's categories.
-    #[error("`{attribute}` is {value:?}, which the model does not know (known: {known})")]
+    #[error("`{attribute}` is \"{value}\", which the model does not know (known: {known})")]
     UnknownCategory {
         /// Attribute name.
         attribute: String,
@@ -148,7 +148,7 @@ pub enum CarError {
         known: String,
     },
     /// A numeric attribute given something that is not a number.
-    #[error("`{attribute}` must be a number, got {value:?}")]
+    #[error("`{attribute}` must be a number, got \"{value}\"")]
     NotANumber {
         /// Attribute name.
         attribute: String,
@@ -272,7 +272,7 @@ pub enum DataError {
         column: String,
     },
     /// A cell that cannot be used.
-    #[error("CSV line {line}, column `{column}`: {value:?} {problem}")]
+    #[error("CSV line {line}, column `{column}`: \"{value}\" {problem}")]
     BadValue {
         /// 1-based line in the file (the header is line 1).
         line: u64,

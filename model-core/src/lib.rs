@@ -38,6 +38,7 @@ pub mod json;
 mod metrics;
 mod model;
 mod money;
+mod names;
 mod number;
 mod quote;
 mod table;

@@ -113,12 +113,12 @@ impl Model {
     /// [`CarError`] naming the first attribute that is unknown, missing, of the wrong kind, an unknown
     /// category, or not positive where the quantity (or its log transform) must be.
     pub fn car(&self, description: &CarDescription) -> Result<Car, CarError> {
-        if let Some(unknown) = description.0.keys().find(|name| {
-            !self.attributes.iter().any(|a| a.name == **name)
-                && !self.document.ignored_attributes.contains(name)
+        if let Some((unknown, _)) = description.iter().find(|(name, _)| {
+            !self.attributes.iter().any(|a| a.name == *name)
+                && !self.document.ignored_attributes.iter().any(|i| i == name)
         }) {
             return Err(CarError::UnknownAttribute {
-                attribute: unknown.clone(),
+                attribute: unknown.to_string(),
                 known: self.attribute_names().join(", "),
             });
         }

@@ -218,7 +218,7 @@ pub fn parse_row_list(text: &str) -> Result<Vec<usize>, DataError> {
             continue;
         }
         let row = line.parse::<usize>().map_err(|_| DataError::BadRowList {
-            problem: format!("line {}: {line:?} is not a row number", i + 1),
+            problem: format!("line {}: \"{line}\" is not a row number", i + 1),
         })?;
         if rows.contains(&row) {
             return Err(DataError::BadRowList {

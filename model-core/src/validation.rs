@@ -1,12 +1,11 @@
 //! Checks a [`ModelDocument`] and compiles it into the tables [`Model`] evaluates.
 
-use std::collections::HashSet;
-
 use crate::car::{AttributeValue, Car, Slot};
 use crate::document::{Attribute, AttributeKind, ModelDocument, Term, FORMAT_MAJOR, FORMAT_NAME};
 use crate::error::{CarError, ModelError};
 use crate::json::Json;
 use crate::model::Model;
+use crate::names::repeated;
 use crate::number::format_number;
 use crate::ModelVersion;
 
@@ -399,20 +398,13 @@ fn compile_attributes(document: &ModelDocument) -> Result<Vec<CompiledAttribute>
             field: "attributes".into(),
         });
     }
-    let mut seen = HashSet::new();
-    document
+    let compiled = document
         .attributes
         .iter()
         .enumerate()
         .map(|(i, attribute)| {
             let field = |suffix: &str| format!("attributes[{i}].{suffix}");
             name(|| field("name"), &attribute.name)?;
-            if !seen.insert(attribute.name.as_str()) {
-                return Err(ModelError::Duplicate {
-                    field: "attributes".into(),
-                    name: attribute.name.clone(),
-                });
-            }
             let mut untrained_flags = Vec::new();
             let range = match &attribute.kind {
                 AttributeKind::Numeric {
@@ -464,33 +456,33 @@ fn compile_attributes(document: &ModelDocument) -> Result<Vec<CompiledAttribute>
                             field: field("categories"),
                         });
                     }
-                    let mut known = HashSet::new();
                     for (j, category) in categories.iter().enumerate() {
                         name(|| format!("attributes[{i}].categories[{j}]"), category)?;
-                        if !known.insert(category.as_str()) {
-                            return Err(ModelError::Duplicate {
-                                field: field("categories"),
-                                name: category.clone(),
-                            });
-                        }
                     }
-                    if !known.contains(default.as_str()) {
+                    if let Some(twice) = repeated(categories.iter().map(String::as_str)) {
+                        return Err(ModelError::Duplicate {
+                            field: field("categories"),
+                            name: twice.to_string(),
+                        });
+                    }
+                    let known = |name: &str| categories.iter().any(|c| c == name);
+                    if !known(default) {
                         return Err(invalid(
                             field("default"),
-                            format!("{default:?} is not one of the categories"),
+                            format!("\"{default}\" is not one of the categories"),
                         ));
                     }
                     for category in untrained {
-                        if !known.contains(category.as_str()) {
+                        if !known(category) {
                             return Err(invalid(
                                 field("untrained"),
-                                format!("{category:?} is not one of the categories"),
+                                format!("\"{category}\" is not one of the categories"),
                             ));
                         }
                         if category == default {
                             return Err(invalid(
                                 field("untrained"),
-                                format!("includes the default {default:?}"),
+                                format!("includes the default \"{default}\""),
                             ));
                         }
                     }
@@ -508,21 +500,29 @@ fn compile_attributes(document: &ModelDocument) -> Result<Vec<CompiledAttribute>
                 untrained: untrained_flags,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(twice) = repeated(document.attributes.iter().map(|a| a.name.as_str())) {
+        return Err(ModelError::Duplicate {
+            field: "attributes".into(),
+            name: twice.to_string(),
+        });
+    }
+    Ok(compiled)
 }
 
 fn check_ignored(document: &ModelDocument) -> Result<(), ModelError> {
-    let mut seen = HashSet::new();
     for (i, name_) in document.ignored_attributes.iter().enumerate() {
         name(|| format!("ignored_attributes[{i}]"), name_)?;
-        if !seen.insert(name_.as_str()) || document.attributes.iter().any(|a| &a.name == name_) {
-            return Err(ModelError::Duplicate {
-                field: "ignored_attributes".into(),
-                name: name_.clone(),
-            });
-        }
     }
-    Ok(())
+    let listed = document.ignored_attributes.iter().map(String::as_str);
+    let used = document.attributes.iter().map(|a| a.name.as_str());
+    match repeated(listed.clone()).or_else(|| repeated(listed.chain(used))) {
+        Some(twice) => Err(ModelError::Duplicate {
+            field: "ignored_attributes".into(),
+            name: twice.to_string(),
+        }),
+        None => Ok(()),
+    }
 }
 
 fn compile_terms(
@@ -547,7 +547,7 @@ fn compile_terms(
                 .ok_or_else(|| {
                     invalid(
                         field("attribute"),
-                        format!("{:?} is not in `attributes`", term.attribute()),
+                        format!("\"{}\" is not in `attributes`", term.attribute()),
                     )
                 })?;
             used[index] = true;
@@ -577,7 +577,7 @@ fn compile_terms(
                         return Err(invalid(
                             field("transform"),
                             format!(
-                                "is log, but attribute {:?} has min {} <= 0",
+                                "is log, but attribute \"{}\" has min {} <= 0",
                                 term.attribute(),
                                 format_number(*min)
                             ),
@@ -612,7 +612,7 @@ fn compile_terms(
                 _ => Err(invalid(
                     field("kind"),
                     format!(
-                        "does not match the kind of attribute {:?}",
+                        "does not match the kind of attribute \"{}\"",
                         term.attribute()
                     ),
                 )),
@@ -623,7 +623,7 @@ fn compile_terms(
         return Err(invalid(
             format!("attributes[{unused}]"),
             format!(
-                "{:?} has no term; remove it or add a term",
+                "\"{}\" has no term; remove it or add a term",
                 attributes[unused].name
             ),
         ));

@@ -20,7 +20,7 @@ pub struct ModelVersion {
 
 /// A version string that is not dot-separated numbers.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("version {text:?} is not dot-separated numbers (e.g. 1.2.0 or 2026.11.27)")]
+#[error("version \"{text}\" is not dot-separated numbers (e.g. 1.2.0 or 2026.11.27)")]
 pub struct VersionError {
     text: String,
 }

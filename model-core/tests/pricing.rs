@@ -162,7 +162,7 @@ fn negative_horsepower_into_a_log_transform_is_refused() {
 fn missing_unknown_and_non_numeric_values_are_refused() {
     let model = tiny();
     let mut description = car("audi", 100.0);
-    description.0.remove("horsepower");
+    description.remove("horsepower");
     assert_eq!(
         model.car(&description).unwrap_err(),
         CarError::Missing {

@@ -8,10 +8,10 @@ use gloo_timers::callback::Interval;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::model_card::ModelCard;
-use super::notices::Notices;
-use super::pricing_form::PricingForm;
-use super::quote_panel::{QuotePanel, Shown};
+use super::model_card::{model_card, ModelCardProps};
+use super::notices::{notices, NoticesProps};
+use super::pricing_form::{pricing_form, PricingFormProps};
+use super::quote_panel::{quote_panel, QuotePanelProps, Shown};
 use crate::form::{price, Pricing};
 use crate::release::{LoadError, LoadedModel, PricingMode, SiteConfig};
 use crate::services::{browser, site, storage};
@@ -196,7 +196,7 @@ pub fn app() -> Html {
                 { status }
             </p>
         </header>
-        <Notices notices={state.notices.clone()} on_dismiss={on_dismiss} />
+        { notices(&NoticesProps { notices: state.notices.clone(), on_dismiss }) }
         <main id="main" class="layout">
         {
             match (&state.current, pricing) {
@@ -205,12 +205,13 @@ pub fn app() -> Html {
                     <section class="form-column" aria-labelledby="form-title">
                         <h1 id="form-title">{ "Price a car" }</h1>
                         <p class="lede">{ "Describe the car; the price updates as you type." }</p>
-                        <PricingForm loaded={loaded.clone()} form={state.form.clone()}
-                            pricing={pricing.clone()} on_edit={on_edit} />
+                        { pricing_form(&PricingFormProps { loaded: loaded.clone(),
+                            form: state.form.clone(), pricing: pricing.clone(), on_edit }) }
                     </section>
                     <aside class="result-column" aria-label="Price">
-                        <QuotePanel shown={shown.clone()} loaded={loaded.clone()} form={state.form.clone()} />
-                        <ModelCard loaded={loaded.clone()} source={state.source} />
+                        { quote_panel(&QuotePanelProps { shown: shown.clone(),
+                            loaded: loaded.clone(), form: state.form.clone() }) }
+                        { model_card(&ModelCardProps { loaded: loaded.clone(), source: state.source }) }
                     </aside>
                     </>
                 },

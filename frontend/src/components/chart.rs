@@ -15,8 +15,7 @@ const CENTER_TEXT: &str = "100";
 /// Decimals of bar coordinates: a hundredth of a unit is far below a pixel.
 const DECIMALS: u32 = 2;
 
-/// Properties of [`DriversChart`].
-#[derive(Properties, PartialEq)]
+/// What [`drivers_chart`] shows.
 pub struct DriversChartProps {
     /// The bars, largest first.
     pub drivers: Vec<Driver>,
@@ -25,7 +24,6 @@ pub struct DriversChartProps {
 }
 
 /// Bars of the largest contributions.
-#[function_component(DriversChart)]
 pub fn drivers_chart(props: &DriversChartProps) -> Html {
     if props.drivers.is_empty() {
         return html! {

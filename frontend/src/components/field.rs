@@ -7,8 +7,7 @@ use yew::prelude::*;
 
 use crate::form::FieldProblem;
 
-/// Properties of [`Field`].
-#[derive(Properties, PartialEq)]
+/// What [`field`] shows.
 pub struct FieldProps {
     /// The attribute.
     pub attribute: Attribute,
@@ -23,7 +22,6 @@ pub struct FieldProps {
 }
 
 /// A labelled input for one attribute.
-#[function_component(Field)]
 pub fn field(props: &FieldProps) -> Html {
     let attribute = &props.attribute;
     let name = attribute.name.clone();
@@ -115,7 +113,7 @@ pub fn field(props: &FieldProps) -> Html {
 
     html! {
         <div class={classes!("field", invalid.then_some("field-invalid"), props.warning.is_some().then_some("field-warning"))}
-             data-attribute={name.clone()}>
+             key={name.clone()} data-attribute={name.clone()}>
             <label for={id}>{ label }</label>
             { control }
             if let Some(hint) = hint {

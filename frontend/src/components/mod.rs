@@ -1,4 +1,4 @@
-//! The screen, as thin Yew components over [`crate::state`] and [`crate::form`].
+//! The screen: the [`App`] component and plain view functions, over [`crate::state`] and [`crate::form`].
 
 mod app;
 mod chart;

@@ -9,8 +9,7 @@ use yew::prelude::*;
 use crate::release::LoadedModel;
 use crate::state::ModelSource;
 
-/// Properties of [`ModelCard`].
-#[derive(Properties, PartialEq)]
+/// What [`model_card`] shows.
 pub struct ModelCardProps {
     /// The model in use.
     pub loaded: Rc<LoadedModel>,
@@ -28,7 +27,6 @@ fn when(timestamp: &str) -> String {
 }
 
 /// The model card.
-#[function_component(ModelCard)]
 pub fn model_card(props: &ModelCardProps) -> Html {
     let document = props.loaded.model().document();
     let release = props.loaded.release();

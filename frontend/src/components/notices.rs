@@ -5,8 +5,7 @@ use yew::prelude::*;
 use crate::release::LoadError;
 use crate::state::{Notice, NoticeKind};
 
-/// Properties of [`Notices`].
-#[derive(Properties, PartialEq)]
+/// What [`notices`] shows.
 pub struct NoticesProps {
     /// The notices, oldest first.
     pub notices: Vec<Notice>,
@@ -15,7 +14,6 @@ pub struct NoticesProps {
 }
 
 /// The list of notices, announced politely to screen readers.
-#[function_component(Notices)]
 pub fn notices(props: &NoticesProps) -> Html {
     html! {
         <div class="notices" aria-live="polite" data-testid="notices">

@@ -5,13 +5,12 @@ use std::rc::Rc;
 use model_core::format_number;
 use yew::prelude::*;
 
-use super::field::Field;
+use super::field::{field, FieldProps};
 use crate::form::{FormState, Pricing};
 use crate::quote::ExtrapolationView;
 use crate::release::LoadedModel;
 
-/// Properties of [`PricingForm`].
-#[derive(Properties, PartialEq)]
+/// What [`pricing_form`] shows.
 pub struct PricingFormProps {
     /// The model whose attributes make the form.
     pub loaded: Rc<LoadedModel>,
@@ -38,7 +37,6 @@ fn group_title(group: &str) -> String {
 }
 
 /// The pricing form: one fieldset per group, in the model's attribute order.
-#[function_component(PricingForm)]
 pub fn pricing_form(props: &PricingFormProps) -> Html {
     let model = props.loaded.model();
     let mut groups: Vec<&str> = Vec::new();
@@ -73,12 +71,13 @@ pub fn pricing_form(props: &PricingFormProps) -> Html {
                     <legend>{ group_title(group) }</legend>
                     <div class="fields">
                         { for model.attributes().filter(|a| a.group == *group).map(|attribute| html! {
-                            <Field key={attribute.name.clone()}
-                                attribute={attribute.clone()}
-                                value={AttrValue::from(props.form.value(&attribute.name).to_string())}
-                                problem={props.pricing.problem(&attribute.name).cloned()}
-                                warning={warning(&attribute.name)}
-                                on_edit={props.on_edit.clone()} />
+                            field(&FieldProps {
+                                attribute: attribute.clone(),
+                                value: AttrValue::from(props.form.value(&attribute.name).to_string()),
+                                problem: props.pricing.problem(&attribute.name).cloned(),
+                                warning: warning(&attribute.name),
+                                on_edit: props.on_edit.clone(),
+                            })
                         }) }
                     </div>
                 </fieldset>

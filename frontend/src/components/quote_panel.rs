@@ -5,7 +5,7 @@ use std::rc::Rc;
 use model_core::{format_dollars, format_fixed, format_number, format_whole_dollars};
 use yew::prelude::*;
 
-use super::chart::DriversChart;
+use super::chart::{drivers_chart, DriversChartProps};
 use crate::drivers::drivers;
 use crate::form::FormState;
 use crate::quote::{ExtrapolationView, QuoteView};
@@ -25,8 +25,7 @@ pub enum Shown {
     Pending,
 }
 
-/// Properties of [`QuotePanel`].
-#[derive(Properties, PartialEq)]
+/// What [`quote_panel`] shows.
 pub struct QuotePanelProps {
     /// What to show (`None` before a model is loaded).
     pub shown: Option<Shown>,
@@ -37,7 +36,6 @@ pub struct QuotePanelProps {
 }
 
 /// The price panel.
-#[function_component(QuotePanel)]
 pub fn quote_panel(props: &QuotePanelProps) -> Html {
     let model = props.loaded.model();
     let body = match &props.shown {
@@ -94,7 +92,7 @@ pub fn quote_panel(props: &QuotePanelProps) -> Html {
                     </div>
                 }
                 <h2 class="chart-title" id="drivers-title">{ "What drives this price" }</h2>
-                <DriversChart drivers={bars} reference={format_dollars(quote.reference_price)} />
+                { drivers_chart(&DriversChartProps { drivers: bars, reference: format_dollars(quote.reference_price) }) }
                 </>
             }
         }

@@ -126,7 +126,7 @@ fn kind(fields: &Fields) -> Result<Kind, JsonError> {
         "categorical" => Ok(Kind::Categorical),
         other => Err(JsonError::Shape {
             field: fields.path("kind"),
-            problem: format!("is {other:?}; expected \"numeric\" or \"categorical\""),
+            problem: format!("is \"{other}\"; expected \"numeric\" or \"categorical\""),
         }),
     }
 }

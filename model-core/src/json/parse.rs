@@ -134,7 +134,9 @@ impl Parser<'_> {
             }
             members.push((key, self.value()?));
             if self.eat(b'}') {
-                if members.len() > SMALL_OBJECT && has_duplicate_keys(&members) {
+                if members.len() > SMALL_OBJECT
+                    && crate::names::repeated(members.iter().map(|(k, _)| k.as_str())).is_some()
+                {
                     self.at -= 1;
                     return Err(self.error("duplicate key"));
                 }
@@ -286,12 +288,6 @@ impl Parser<'_> {
 
 /// Objects up to this many members are checked for duplicate keys as each key is read.
 const SMALL_OBJECT: usize = 32;
-
-fn has_duplicate_keys(members: &[(String, Json)]) -> bool {
-    let mut keys: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
-    keys.sort_unstable();
-    keys.windows(2).any(|pair| pair[0] == pair[1])
-}
 
 /// The largest char boundary at or before `at` (positions can fall inside a multi-byte character).
 fn floor_char_boundary(text: &str, mut at: usize) -> usize {
