@@ -58,14 +58,25 @@ pub fn drivers(quote: &QuoteView, model: &Model, form: &FormState, limit: usize)
             })
         })
         .collect();
-    drivers.sort_unstable_by(|a, b| {
-        b.size
-            .abs()
-            .total_cmp(&a.size.abs())
-            .then_with(|| a.attribute.cmp(&b.attribute))
-    });
+    // Insertion sort: a few dozen drivers, and no general sort routine in the download.
+    for i in 1..drivers.len() {
+        let mut j = i;
+        while j > 0 && ranks_before(&drivers[j], &drivers[j - 1]) {
+            drivers.swap(j, j - 1);
+            j -= 1;
+        }
+    }
     drivers.truncate(limit);
     drivers
+}
+
+/// Larger effects first; equal ones by attribute name.
+fn ranks_before(a: &Driver, b: &Driver) -> bool {
+    a.size
+        .abs()
+        .total_cmp(&b.size.abs())
+        .then_with(|| b.attribute.cmp(&a.attribute))
+        .is_gt()
 }
 
 /// An effect in words, with an explicit sign: `+12.3%`, `−4.0%`, `+$850.00`.

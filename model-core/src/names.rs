@@ -1,16 +1,16 @@
 //! Finding a repeated name in a list (attribute names, categories, JSON object keys).
 
-/// A name that occurs more than once, if any (the smallest such name, in byte order).
+/// The first name (in list order) that occurs again later in the list, if any.
 ///
-/// Sorts a list of references: O(n log n) for documents with thousands of names, and no hash
-/// table code in the web app's download.
-pub(crate) fn repeated<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let mut names: Vec<&str> = names.into_iter().collect();
-    names.sort_unstable();
+/// Compares every pair: lists are short (a model has at most [`crate::MAX_WEIGHTS`] names, JSON
+/// objects at most [`crate::json::MAX_MEMBERS`] members), and neither a sort nor a hash table is
+/// added to the web app's download.
+pub(crate) fn repeated<'a>(names: &[&'a str]) -> Option<&'a str> {
     names
-        .windows(2)
-        .find(|pair| pair[0] == pair[1])
-        .map(|pair| pair[0])
+        .iter()
+        .enumerate()
+        .find(|(i, name)| names[i + 1..].contains(name))
+        .map(|(_, name)| *name)
 }
 
 #[cfg(test)]
@@ -19,8 +19,8 @@ mod tests {
 
     #[test]
     fn finds_a_repeated_name() {
-        assert_eq!(repeated(["b", "a", "c", "a"]), Some("a"));
-        assert_eq!(repeated(["b", "a", "c"]), None);
-        assert_eq!(repeated([]), None);
+        assert_eq!(repeated(&["b", "a", "c", "a", "b"]), Some("b"));
+        assert_eq!(repeated(&["b", "a", "c"]), None);
+        assert_eq!(repeated(&[]), None);
     }
 }

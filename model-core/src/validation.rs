@@ -459,7 +459,9 @@ fn compile_attributes(document: &ModelDocument) -> Result<Vec<CompiledAttribute>
                     for (j, category) in categories.iter().enumerate() {
                         name(|| format!("attributes[{i}].categories[{j}]"), category)?;
                     }
-                    if let Some(twice) = repeated(categories.iter().map(String::as_str)) {
+                    if let Some(twice) =
+                        repeated(&categories.iter().map(String::as_str).collect::<Vec<_>>())
+                    {
                         return Err(ModelError::Duplicate {
                             field: field("categories"),
                             name: twice.to_string(),
@@ -501,7 +503,7 @@ fn compile_attributes(document: &ModelDocument) -> Result<Vec<CompiledAttribute>
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    if let Some(twice) = repeated(document.attributes.iter().map(|a| a.name.as_str())) {
+    if let Some(twice) = repeated(&attribute_names(document)) {
         return Err(ModelError::Duplicate {
             field: "attributes".into(),
             name: twice.to_string(),
@@ -510,13 +512,25 @@ fn compile_attributes(document: &ModelDocument) -> Result<Vec<CompiledAttribute>
     Ok(compiled)
 }
 
+fn attribute_names(document: &ModelDocument) -> Vec<&str> {
+    document
+        .attributes
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect()
+}
+
 fn check_ignored(document: &ModelDocument) -> Result<(), ModelError> {
     for (i, name_) in document.ignored_attributes.iter().enumerate() {
         name(|| format!("ignored_attributes[{i}]"), name_)?;
     }
-    let listed = document.ignored_attributes.iter().map(String::as_str);
-    let used = document.attributes.iter().map(|a| a.name.as_str());
-    match repeated(listed.clone()).or_else(|| repeated(listed.chain(used))) {
+    let mut names: Vec<&str> = document
+        .ignored_attributes
+        .iter()
+        .map(String::as_str)
+        .collect();
+    names.extend(attribute_names(document));
+    match repeated(&names) {
         Some(twice) => Err(ModelError::Duplicate {
             field: "ignored_attributes".into(),
             name: twice.to_string(),

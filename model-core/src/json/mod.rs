@@ -17,6 +17,10 @@ use thiserror::Error;
 /// Deepest nesting of arrays and objects accepted (a model document needs 4).
 pub const MAX_DEPTH: usize = 64;
 
+/// Most members an object may have (a model document's objects have about 20). Keys are checked
+/// for duplicates one by one, so this also bounds the time a hostile document can take.
+pub const MAX_MEMBERS: usize = 1_000;
+
 /// A parsed JSON value. Object members keep their document order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Json {
@@ -63,7 +67,8 @@ impl Json {
     ///
     /// # Errors
     /// [`JsonError::Syntax`] with line and column for malformed text, numbers outside the range
-    /// of `f64`, duplicate object keys and nesting deeper than [`MAX_DEPTH`].
+    /// of `f64`, duplicate object keys, objects with more than [`MAX_MEMBERS`] members and
+    /// nesting deeper than [`MAX_DEPTH`].
     pub fn parse(text: &str) -> Result<Json, JsonError> {
         parse::document(text)
     }

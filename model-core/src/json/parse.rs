@@ -1,6 +1,6 @@
 //! JSON text to [`Json`]: a recursive-descent parser over bytes (RFC 8259).
 
-use super::{Json, JsonError, MAX_DEPTH};
+use super::{Json, JsonError, MAX_DEPTH, MAX_MEMBERS};
 
 /// Parses a whole document: one value, whitespace around it, nothing else.
 pub(super) fn document(text: &str) -> Result<Json, JsonError> {
@@ -124,22 +124,19 @@ impl Parser<'_> {
             }
             let key_at = self.at;
             let key = self.string()?;
-            // Small objects are checked key by key (exact position); large ones once, sorted.
-            if members.len() < SMALL_OBJECT && members.iter().any(|(k, _)| *k == key) {
+            if members.iter().any(|(k, _)| *k == key) {
                 self.at = key_at;
                 return Err(self.error("duplicate key"));
+            }
+            if members.len() == MAX_MEMBERS {
+                self.at = key_at;
+                return Err(self.error("object has too many members"));
             }
             if !self.eat(b':') {
                 return Err(self.unexpected("expected `:`", "EOF while parsing an object"));
             }
             members.push((key, self.value()?));
             if self.eat(b'}') {
-                if members.len() > SMALL_OBJECT
-                    && crate::names::repeated(members.iter().map(|(k, _)| k.as_str())).is_some()
-                {
-                    self.at -= 1;
-                    return Err(self.error("duplicate key"));
-                }
                 return Ok(Json::Object(members));
             }
             if !self.eat(b',') {
@@ -286,9 +283,6 @@ impl Parser<'_> {
     }
 }
 
-/// Objects up to this many members are checked for duplicate keys as each key is read.
-const SMALL_OBJECT: usize = 32;
-
 /// The largest char boundary at or before `at` (positions can fall inside a multi-byte character).
 fn floor_char_boundary(text: &str, mut at: usize) -> usize {
     at = at.min(text.len());
@@ -375,14 +369,18 @@ mod tests {
     }
 
     #[test]
-    fn large_objects_are_checked_for_duplicate_keys_too() {
-        let members: Vec<String> = (0..100).map(|i| format!("\"k{}\": {i}", i % 99)).collect();
+    fn objects_have_unique_keys_and_a_bounded_size() {
+        let members = |n: usize| -> String {
+            let members: Vec<String> = (0..n).map(|i| format!("\"k{i}\": {i}")).collect();
+            format!("{{{}}}", members.join(","))
+        };
+        assert!(document(&members(MAX_MEMBERS)).is_ok());
         assert_eq!(
-            syntax(&format!("{{{}}}", members.join(","))).2,
-            "duplicate key"
+            syntax(&members(MAX_MEMBERS + 1)).2,
+            "object has too many members"
         );
-        let members: Vec<String> = (0..100).map(|i| format!("\"k{i}\": {i}")).collect();
-        assert!(document(&format!("{{{}}}", members.join(","))).is_ok());
+        let repeated = members(100).replace("\"k98\"", "\"k3\"");
+        assert_eq!(syntax(&repeated).2, "duplicate key");
     }
 
     #[test]
