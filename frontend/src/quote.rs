@@ -160,12 +160,20 @@ impl QuoteView {
                 high: interval.number("high")?,
             },
             reference_price: fields.number("reference_price")?,
-            contributions: fields.list("contributions", |item, path| {
-                contribution(&Fields::of(item, &path)?)
-            })?,
-            extrapolations: fields.list("extrapolations", |item, path| {
-                extrapolation(&Fields::of(item, &path)?)
-            })?,
+            contributions: {
+                let mut contributions = Vec::new();
+                for item in fields.objects("contributions")? {
+                    contributions.push(contribution(&item)?);
+                }
+                contributions
+            },
+            extrapolations: {
+                let mut extrapolations = Vec::new();
+                for item in fields.objects("extrapolations")? {
+                    extrapolations.push(extrapolation(&item)?);
+                }
+                extrapolations
+            },
         })
     }
 }
@@ -228,10 +236,13 @@ pub fn score_request(car: &CarDescription) -> String {
 pub fn first_quote(answer: &str) -> Result<Option<QuoteView>, JsonError> {
     let json = Json::parse(answer)?;
     let fields = Fields::of(&json, "")?;
-    let mut quotes = fields.list("quotes", |item, path| {
-        QuoteView::from_fields(&Fields::of(item, &path)?)
-    })?;
-    Ok((!quotes.is_empty()).then(|| quotes.swap_remove(0)))
+    // Every quote is read, so a malformed answer is refused whole.
+    let mut first = None;
+    for item in fields.objects("quotes")? {
+        let quote = QuoteView::from_fields(&item)?;
+        first.get_or_insert(quote);
+    }
+    Ok(first)
 }
 
 #[cfg(test)]

@@ -398,111 +398,10 @@ fn compile_attributes(document: &ModelDocument) -> Result<Vec<CompiledAttribute>
             field: "attributes".into(),
         });
     }
-    let compiled = document
-        .attributes
-        .iter()
-        .enumerate()
-        .map(|(i, attribute)| {
-            let field = |suffix: &str| format!("attributes[{i}].{suffix}");
-            name(|| field("name"), &attribute.name)?;
-            let mut untrained_flags = Vec::new();
-            let range = match &attribute.kind {
-                AttributeKind::Numeric {
-                    min,
-                    max,
-                    default,
-                    positive,
-                    ..
-                } => {
-                    let min = finite(|| field("min"), *min)?;
-                    let max = finite(|| field("max"), *max)?;
-                    let default = finite(|| field("default"), *default)?;
-                    if min > max {
-                        return Err(invalid(
-                            field("min"),
-                            format!(
-                                "{} is greater than max {}",
-                                format_number(min),
-                                format_number(max)
-                            ),
-                        ));
-                    }
-                    if !(min..=max).contains(&default) {
-                        return Err(invalid(
-                            field("default"),
-                            format!(
-                                "{} is outside {} to {}",
-                                format_number(default),
-                                format_number(min),
-                                format_number(max)
-                            ),
-                        ));
-                    }
-                    if *positive && min <= 0.0 {
-                        return Err(invalid(
-                            field("min"),
-                            format!("{} contradicts `positive`", format_number(min)),
-                        ));
-                    }
-                    Some((min, max))
-                }
-                AttributeKind::Categorical {
-                    categories,
-                    default,
-                    untrained,
-                } => {
-                    if categories.is_empty() {
-                        return Err(ModelError::Empty {
-                            field: field("categories"),
-                        });
-                    }
-                    for (j, category) in categories.iter().enumerate() {
-                        name(|| format!("attributes[{i}].categories[{j}]"), category)?;
-                    }
-                    if let Some(twice) =
-                        repeated(&categories.iter().map(String::as_str).collect::<Vec<_>>())
-                    {
-                        return Err(ModelError::Duplicate {
-                            field: field("categories"),
-                            name: twice.to_string(),
-                        });
-                    }
-                    let known = |name: &str| categories.iter().any(|c| c == name);
-                    if !known(default) {
-                        return Err(invalid(
-                            field("default"),
-                            format!("\"{default}\" is not one of the categories"),
-                        ));
-                    }
-                    for category in untrained {
-                        if !known(category) {
-                            return Err(invalid(
-                                field("untrained"),
-                                format!("\"{category}\" is not one of the categories"),
-                            ));
-                        }
-                        if category == default {
-                            return Err(invalid(
-                                field("untrained"),
-                                format!("includes the default \"{default}\""),
-                            ));
-                        }
-                    }
-                    untrained_flags = categories.iter().map(|c| untrained.contains(c)).collect();
-                    None
-                }
-            };
-            Ok(CompiledAttribute {
-                name: attribute.name.clone(),
-                must_be_positive: matches!(
-                    attribute.kind,
-                    AttributeKind::Numeric { positive: true, .. }
-                ),
-                range,
-                untrained: untrained_flags,
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut compiled = Vec::with_capacity(document.attributes.len());
+    for (i, attribute) in document.attributes.iter().enumerate() {
+        compiled.push(compile_attribute(i, attribute)?);
+    }
     if let Some(twice) = repeated(&attribute_names(document)) {
         return Err(ModelError::Duplicate {
             field: "attributes".into(),
@@ -510,6 +409,107 @@ fn compile_attributes(document: &ModelDocument) -> Result<Vec<CompiledAttribute>
         });
     }
     Ok(compiled)
+}
+
+fn compile_attribute(i: usize, attribute: &Attribute) -> Result<CompiledAttribute, ModelError> {
+    let field = |suffix: &str| format!("attributes[{i}].{suffix}");
+    name(|| field("name"), &attribute.name)?;
+    let mut untrained_flags = Vec::new();
+    let range = match &attribute.kind {
+        AttributeKind::Numeric {
+            min,
+            max,
+            default,
+            positive,
+            ..
+        } => {
+            let min = finite(|| field("min"), *min)?;
+            let max = finite(|| field("max"), *max)?;
+            let default = finite(|| field("default"), *default)?;
+            if min > max {
+                return Err(invalid(
+                    field("min"),
+                    format!(
+                        "{} is greater than max {}",
+                        format_number(min),
+                        format_number(max)
+                    ),
+                ));
+            }
+            if !(min..=max).contains(&default) {
+                return Err(invalid(
+                    field("default"),
+                    format!(
+                        "{} is outside {} to {}",
+                        format_number(default),
+                        format_number(min),
+                        format_number(max)
+                    ),
+                ));
+            }
+            if *positive && min <= 0.0 {
+                return Err(invalid(
+                    field("min"),
+                    format!("{} contradicts `positive`", format_number(min)),
+                ));
+            }
+            Some((min, max))
+        }
+        AttributeKind::Categorical {
+            categories,
+            default,
+            untrained,
+        } => {
+            if categories.is_empty() {
+                return Err(ModelError::Empty {
+                    field: field("categories"),
+                });
+            }
+            for (j, category) in categories.iter().enumerate() {
+                name(|| format!("attributes[{i}].categories[{j}]"), category)?;
+            }
+            if let Some(twice) =
+                repeated(&categories.iter().map(String::as_str).collect::<Vec<_>>())
+            {
+                return Err(ModelError::Duplicate {
+                    field: field("categories"),
+                    name: twice.to_string(),
+                });
+            }
+            let known = |name: &str| categories.iter().any(|c| c == name);
+            if !known(default) {
+                return Err(invalid(
+                    field("default"),
+                    format!("\"{default}\" is not one of the categories"),
+                ));
+            }
+            for category in untrained {
+                if !known(category) {
+                    return Err(invalid(
+                        field("untrained"),
+                        format!("\"{category}\" is not one of the categories"),
+                    ));
+                }
+                if category == default {
+                    return Err(invalid(
+                        field("untrained"),
+                        format!("includes the default \"{default}\""),
+                    ));
+                }
+            }
+            untrained_flags = categories.iter().map(|c| untrained.contains(c)).collect();
+            None
+        }
+    };
+    Ok(CompiledAttribute {
+        name: attribute.name.clone(),
+        must_be_positive: matches!(
+            attribute.kind,
+            AttributeKind::Numeric { positive: true, .. }
+        ),
+        range,
+        untrained: untrained_flags,
+    })
 }
 
 fn attribute_names(document: &ModelDocument) -> Vec<&str> {
@@ -549,90 +549,10 @@ fn compile_terms(
         });
     }
     let mut used = vec![false; attributes.len()];
-    let terms = document
-        .terms
-        .iter()
-        .enumerate()
-        .map(|(i, term)| {
-            let field = |suffix: &str| format!("terms[{i}].{suffix}");
-            let index = attributes
-                .iter()
-                .position(|a| a.name == term.attribute())
-                .ok_or_else(|| {
-                    invalid(
-                        field("attribute"),
-                        format!("\"{}\" is not in `attributes`", term.attribute()),
-                    )
-                })?;
-            used[index] = true;
-            let kind = &document.attributes[index].kind;
-            match (term, kind) {
-                (
-                    Term::Numeric {
-                        transform,
-                        center,
-                        scale,
-                        weight,
-                        ..
-                    },
-                    AttributeKind::Numeric { min, .. },
-                ) => {
-                    let transform = Transform::parse(field("transform"), transform)?;
-                    let center = finite(|| field("center"), *center)?;
-                    let scale = finite(|| field("scale"), *scale)?;
-                    let weight = finite(|| field("weight"), *weight)?;
-                    if scale <= 0.0 {
-                        return Err(invalid(
-                            field("scale"),
-                            format!("must be > 0, found {}", format_number(scale)),
-                        ));
-                    }
-                    if transform == Transform::Log && *min <= 0.0 {
-                        return Err(invalid(
-                            field("transform"),
-                            format!(
-                                "is log, but attribute \"{}\" has min {} <= 0",
-                                term.attribute(),
-                                format_number(*min)
-                            ),
-                        ));
-                    }
-                    Ok(CompiledTerm::Numeric {
-                        attribute: index,
-                        transform,
-                        center,
-                        slope: weight / scale,
-                    })
-                }
-                (
-                    Term::Categorical { weights, .. },
-                    AttributeKind::Categorical { categories, .. },
-                ) => {
-                    if weights.len() != categories.len() {
-                        return Err(ModelError::LengthMismatch {
-                            field: field("weights"),
-                            expected: categories.len(),
-                            found: weights.len(),
-                        });
-                    }
-                    for (j, w) in weights.iter().enumerate() {
-                        finite(|| format!("terms[{i}].weights[{j}]"), *w)?;
-                    }
-                    Ok(CompiledTerm::Categorical {
-                        attribute: index,
-                        weights: weights.clone(),
-                    })
-                }
-                _ => Err(invalid(
-                    field("kind"),
-                    format!(
-                        "does not match the kind of attribute \"{}\"",
-                        term.attribute()
-                    ),
-                )),
-            }
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut terms = Vec::with_capacity(document.terms.len());
+    for (i, term) in document.terms.iter().enumerate() {
+        terms.push(compile_term(i, term, document, attributes, &mut used)?);
+    }
     if let Some(unused) = used.iter().position(|u| !u) {
         return Err(invalid(
             format!("attributes[{unused}]"),
@@ -643,6 +563,89 @@ fn compile_terms(
         ));
     }
     Ok(terms)
+}
+
+fn compile_term(
+    i: usize,
+    term: &Term,
+    document: &ModelDocument,
+    attributes: &[CompiledAttribute],
+    used: &mut [bool],
+) -> Result<CompiledTerm, ModelError> {
+    let field = |suffix: &str| format!("terms[{i}].{suffix}");
+    let index = attributes
+        .iter()
+        .position(|a| a.name == term.attribute())
+        .ok_or_else(|| {
+            invalid(
+                field("attribute"),
+                format!("\"{}\" is not in `attributes`", term.attribute()),
+            )
+        })?;
+    used[index] = true;
+    let kind = &document.attributes[index].kind;
+    match (term, kind) {
+        (
+            Term::Numeric {
+                transform,
+                center,
+                scale,
+                weight,
+                ..
+            },
+            AttributeKind::Numeric { min, .. },
+        ) => {
+            let transform = Transform::parse(field("transform"), transform)?;
+            let center = finite(|| field("center"), *center)?;
+            let scale = finite(|| field("scale"), *scale)?;
+            let weight = finite(|| field("weight"), *weight)?;
+            if scale <= 0.0 {
+                return Err(invalid(
+                    field("scale"),
+                    format!("must be > 0, found {}", format_number(scale)),
+                ));
+            }
+            if transform == Transform::Log && *min <= 0.0 {
+                return Err(invalid(
+                    field("transform"),
+                    format!(
+                        "is log, but attribute \"{}\" has min {} <= 0",
+                        term.attribute(),
+                        format_number(*min)
+                    ),
+                ));
+            }
+            Ok(CompiledTerm::Numeric {
+                attribute: index,
+                transform,
+                center,
+                slope: weight / scale,
+            })
+        }
+        (Term::Categorical { weights, .. }, AttributeKind::Categorical { categories, .. }) => {
+            if weights.len() != categories.len() {
+                return Err(ModelError::LengthMismatch {
+                    field: field("weights"),
+                    expected: categories.len(),
+                    found: weights.len(),
+                });
+            }
+            for (j, w) in weights.iter().enumerate() {
+                finite(|| format!("terms[{i}].weights[{j}]"), *w)?;
+            }
+            Ok(CompiledTerm::Categorical {
+                attribute: index,
+                weights: weights.clone(),
+            })
+        }
+        _ => Err(invalid(
+            field("kind"),
+            format!(
+                "does not match the kind of attribute \"{}\"",
+                term.attribute()
+            ),
+        )),
+    }
 }
 
 fn reference_slots(

@@ -1,7 +1,7 @@
 //! Reads a [`ModelDocument`] from parsed JSON, field by field, naming the field in every error.
 
 use super::{Attribute, AttributeKind, Interval, ModelDocument, Target, Term, TrainingInfo};
-use crate::json::{number_item, text_item, Fields, Json, JsonError};
+use crate::json::{Fields, Json, JsonError};
 use crate::Metrics;
 
 impl ModelDocument {
@@ -22,11 +22,9 @@ impl ModelDocument {
             training: training(&root.object("training")?)?,
             target: target(&root.object("target")?)?,
             intercept: root.number("intercept")?,
-            attributes: root.list("attributes", |item, path| {
-                attribute(&Fields::of(item, &path)?)
-            })?,
-            ignored_attributes: root.optional_list("ignored_attributes", text_item)?,
-            terms: root.list("terms", |item, path| term(&Fields::of(item, &path)?))?,
+            attributes: attributes(&root)?,
+            ignored_attributes: root.optional_texts("ignored_attributes")?,
+            terms: terms(&root)?,
             interval: interval(&root.object("interval")?)?,
             test_metrics: root
                 .optional_object("test_metrics")?
@@ -44,7 +42,7 @@ fn training(fields: &Fields) -> Result<TrainingInfo, JsonError> {
         category_penalty: fields.optional_number("category_penalty")?.unwrap_or(1.0),
         cv_method: fields.text("cv_method")?,
         cv_mae: fields.number("cv_mae")?,
-        notes: fields.optional_list("notes", text_item)?,
+        notes: fields.optional_texts("notes")?,
     })
 }
 
@@ -54,6 +52,22 @@ fn target(fields: &Fields) -> Result<Target, JsonError> {
         unit: fields.text("unit")?,
         transform: fields.text("transform")?,
     })
+}
+
+fn attributes(root: &Fields) -> Result<Vec<Attribute>, JsonError> {
+    let mut attributes = Vec::new();
+    for fields in root.objects("attributes")? {
+        attributes.push(attribute(&fields)?);
+    }
+    Ok(attributes)
+}
+
+fn terms(root: &Fields) -> Result<Vec<Term>, JsonError> {
+    let mut terms = Vec::new();
+    for fields in root.objects("terms")? {
+        terms.push(term(&fields)?);
+    }
+    Ok(terms)
 }
 
 fn attribute(fields: &Fields) -> Result<Attribute, JsonError> {
@@ -67,9 +81,9 @@ fn attribute(fields: &Fields) -> Result<Attribute, JsonError> {
             positive: fields.flag("positive")?,
         },
         Kind::Categorical => AttributeKind::Categorical {
-            categories: fields.list("categories", text_item)?,
+            categories: fields.texts("categories")?,
             default: fields.text("default")?,
-            untrained: fields.optional_list("untrained", text_item)?,
+            untrained: fields.optional_texts("untrained")?,
         },
     };
     Ok(Attribute {
@@ -91,7 +105,7 @@ fn term(fields: &Fields) -> Result<Term, JsonError> {
         },
         Kind::Categorical => Term::Categorical {
             attribute: fields.text("attribute")?,
-            weights: fields.list("weights", number_item)?,
+            weights: fields.numbers("weights")?,
         },
     })
 }

@@ -150,68 +150,69 @@ impl<'a> Fields<'a> {
             .transpose()
     }
 
-    /// A required array, each item read by `read(item, path of the item)`.
+    /// A required array of objects, each with its path (`terms[2]`).
     ///
     /// # Errors
-    /// When missing or not an array, or the first error of `read`.
-    pub fn list<T, E: From<JsonError>>(
-        &self,
-        key: &str,
-        read: impl FnMut(&'a Json, String) -> Result<T, E>,
-    ) -> Result<Vec<T>, E> {
-        self.list_of(key, self.required(key)?, read)
+    /// When missing, not an array, or an item is not an object.
+    pub fn objects(&self, key: &str) -> Result<Vec<Fields<'a>>, JsonError> {
+        let mut objects = Vec::new();
+        for (i, item) in self.array(key)?.iter().enumerate() {
+            objects.push(Fields::of(item, &format!("{}[{i}]", self.path(key)))?);
+        }
+        Ok(objects)
     }
 
-    /// An optional array (absent means empty), each item read by `read`.
+    /// A required array of strings.
     ///
     /// # Errors
-    /// When present and not an array, or the first error of `read`.
-    pub fn optional_list<T, E: From<JsonError>>(
-        &self,
-        key: &str,
-        read: impl FnMut(&'a Json, String) -> Result<T, E>,
-    ) -> Result<Vec<T>, E> {
+    /// When missing, not an array, or an item is not a string.
+    pub fn texts(&self, key: &str) -> Result<Vec<String>, JsonError> {
+        let mut texts = Vec::new();
+        for (i, item) in self.array(key)?.iter().enumerate() {
+            match item {
+                Json::String(text) => texts.push(text.clone()),
+                other => return Err(self.wrong_item(key, i, "a string", other)),
+            }
+        }
+        Ok(texts)
+    }
+
+    /// An optional array of strings; absent means empty.
+    ///
+    /// # Errors
+    /// When present and not an array of strings.
+    pub fn optional_texts(&self, key: &str) -> Result<Vec<String>, JsonError> {
         match self.get(key) {
             None => Ok(Vec::new()),
-            Some(value) => self.list_of(key, value, read),
+            Some(_) => self.texts(key),
         }
     }
 
-    fn list_of<T, E: From<JsonError>>(
-        &self,
-        key: &str,
-        value: &'a Json,
-        mut read: impl FnMut(&'a Json, String) -> Result<T, E>,
-    ) -> Result<Vec<T>, E> {
-        let path = self.path(key);
-        match value {
-            Json::Array(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| read(item, format!("{path}[{i}]")))
-                .collect(),
-            other => Err(wrong_type(&path, "an array", other).into()),
+    /// A required array of numbers.
+    ///
+    /// # Errors
+    /// When missing, not an array, or an item is not a number.
+    pub fn numbers(&self, key: &str) -> Result<Vec<f64>, JsonError> {
+        let mut numbers = Vec::new();
+        for (i, item) in self.array(key)?.iter().enumerate() {
+            match item {
+                Json::Number(x) => numbers.push(*x),
+                other => return Err(self.wrong_item(key, i, "a number", other)),
+            }
+        }
+        Ok(numbers)
+    }
+
+    fn array(&self, key: &str) -> Result<&'a [Json], JsonError> {
+        match self.required(key)? {
+            Json::Array(items) => Ok(items),
+            other => Err(wrong_type(&self.path(key), "an array", other)),
         }
     }
-}
 
-/// Reads a string item of a list (see [`Fields::list`]).
-///
-/// # Errors
-/// [`JsonError::Shape`] when the item is not a string.
-pub fn text_item(value: &Json, path: String) -> Result<String, JsonError> {
-    match value {
-        Json::String(text) => Ok(text.clone()),
-        other => Err(wrong_type(&path, "a string", other)),
+    fn wrong_item(&self, key: &str, i: usize, expected: &str, found: &Json) -> JsonError {
+        wrong_type(&format!("{}[{i}]", self.path(key)), expected, found)
     }
-}
-
-/// Reads a number item of a list (see [`Fields::list`]).
-///
-/// # Errors
-/// [`JsonError::Shape`] when the item is not a number.
-pub fn number_item(value: &Json, path: String) -> Result<f64, JsonError> {
-    number_at(&path, value)
 }
 
 fn number_at(path: &str, value: &Json) -> Result<f64, JsonError> {
@@ -265,13 +266,14 @@ mod tests {
             "`a.flag` must be true or false, not a number"
         );
         assert_eq!(
-            shape(a.list("list", number_item).unwrap_err()),
+            shape(a.numbers("list").unwrap_err()),
             "`a.list[1]` must be a number, not a string"
         );
         assert_eq!(
-            a.optional_list("none", text_item).unwrap(),
-            Vec::<String>::new()
+            shape(a.objects("list").unwrap_err()),
+            "`a.list[0]` must be an object, not a number"
         );
+        assert_eq!(a.optional_texts("none").unwrap(), Vec::<String>::new());
         assert_eq!(
             shape(Fields::of(&Json::Array(vec![]), "").unwrap_err()),
             "`(document)` must be an object, not an array"

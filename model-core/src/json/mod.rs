@@ -10,7 +10,7 @@
 mod fields;
 mod parse;
 
-pub use fields::{number_item, text_item, Fields};
+pub use fields::Fields;
 
 use thiserror::Error;
 
