@@ -1,17 +1,21 @@
 //! Fetching `config.json`, `release.json`, `model.json` and quotes from `/api/score` (gloo-net).
 
-use gloo_net::http::{Request, Response};
+use gloo_net::http::Request;
 use web_sys::RequestCache;
 
 use crate::quote::{first_quote, score_request, QuoteView};
 use crate::release::{LoadError, LoadedModel, Release, SiteConfig};
 use model_core::CarDescription;
 
-/// Fetches one file. Same-origin files use the default cache mode: the site serves them with
-/// `cache-control: no-cache` (so they are revalidated) and `index.html` preloads them, which only
-/// a default-mode request can reuse. Files from another origin (a model CDN) are always
+/// Fetches one file's bytes. Same-origin files use the default cache mode: the site serves them
+/// with `cache-control: no-cache` (so they are revalidated) and `index.html` preloads them, which
+/// only a default-mode request can reuse. Files from another origin (a model CDN) are always
 /// revalidated, whatever headers that origin sends.
-async fn get(url: &str) -> Result<Response, LoadError> {
+async fn fetch(url: &str) -> Result<Vec<u8>, LoadError> {
+    let network = |e: gloo_net::Error| LoadError::Network {
+        url: url.to_string(),
+        message: e.to_string(),
+    };
     let absolute = url.starts_with("http://") || url.starts_with("https://");
     let request = Request::get(url);
     let request = if absolute {
@@ -19,29 +23,14 @@ async fn get(url: &str) -> Result<Response, LoadError> {
     } else {
         request
     };
-    let response = request.send().await.map_err(|e| LoadError::Network {
-        url: url.to_string(),
-        message: e.to_string(),
-    })?;
-    if response.ok() {
-        Ok(response)
-    } else {
-        Err(LoadError::Http {
+    let response = request.send().await.map_err(network)?;
+    if !response.ok() {
+        return Err(LoadError::Http {
             url: url.to_string(),
             status: response.status(),
-        })
+        });
     }
-}
-
-async fn text(url: &str) -> Result<String, LoadError> {
-    get(url)
-        .await?
-        .text()
-        .await
-        .map_err(|e| LoadError::Network {
-            url: url.to_string(),
-            message: e.to_string(),
-        })
+    response.binary().await.map_err(network)
 }
 
 /// Reads the site's `config.json`; a site without one uses the defaults.
@@ -49,27 +38,15 @@ async fn text(url: &str) -> Result<String, LoadError> {
 /// # Errors
 /// [`LoadError::Config`] when the file exists but is not valid, network errors otherwise.
 pub async fn config() -> Result<SiteConfig, LoadError> {
-    match text("config.json").await {
-        Ok(text) => SiteConfig::from_json(&text),
+    match fetch("config.json").await {
+        Ok(bytes) => SiteConfig::from_json(&utf8(bytes).map_err(LoadError::Config)?),
         Err(LoadError::Http { status: 404, .. }) => Ok(SiteConfig::default()),
         Err(error) => Err(error),
     }
 }
 
-async fn release(config: &SiteConfig) -> Result<Release, LoadError> {
-    Release::from_json(&text(&config.model_url("release.json")).await?)
-}
-
-async fn model_bytes(config: &SiteConfig) -> Result<Vec<u8>, LoadError> {
-    let url = config.model_url("model.json");
-    get(&url)
-        .await?
-        .binary()
-        .await
-        .map_err(|e| LoadError::Network {
-            url,
-            message: e.to_string(),
-        })
+fn utf8(bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text".to_string())
 }
 
 /// Fetches the published release and its model, and verifies them.
@@ -82,14 +59,22 @@ async fn model_bytes(config: &SiteConfig) -> Result<Vec<u8>, LoadError> {
 /// Network and HTTP errors when the site cannot be reached, [`LoadError`]s of verification when
 /// what it serves cannot be trusted.
 pub async fn latest(config: &SiteConfig) -> Result<LoadedModel, LoadError> {
-    let (release_result, bytes) = futures::future::join(release(config), model_bytes(config)).await;
-    match LoadedModel::verify(release_result?, &bytes?) {
+    let (release_url, model_url) = (
+        config.model_url("release.json"),
+        config.model_url("model.json"),
+    );
+    let (release, model) = futures::future::join(fetch(&release_url), fetch(&model_url)).await;
+    match LoadedModel::verify(read_release(release?)?, &model?) {
         Err(LoadError::HashMismatch { .. }) => {
-            let release = release(config).await?;
-            LoadedModel::verify(release, &model_bytes(config).await?)
+            let release = read_release(fetch(&release_url).await?)?;
+            LoadedModel::verify(release, &fetch(&model_url).await?)
         }
         verified => verified,
     }
+}
+
+fn read_release(bytes: Vec<u8>) -> Result<Release, LoadError> {
+    Release::from_json(&utf8(bytes).map_err(LoadError::Release)?)
 }
 
 /// Prices one car with the scoring endpoint.
