@@ -37,6 +37,70 @@ async fn check_release(config: SiteConfig, dispatch: Callback<Action>) {
     dispatch.emit(outcome(site::latest(&config).await));
 }
 
+/// What the app keeps across renders outside its state: the start-up flag, what must live as long
+/// as the app (the release-check interval, the online/offline listeners), the configuration for
+/// release checks, and bookkeeping of the first price and the endpoint requests.
+#[derive(Default)]
+struct Session {
+    started: bool,
+    keep_alive: Vec<Box<dyn std::any::Any>>,
+    config: Option<SiteConfig>,
+    first_price_marked: bool,
+    asked_revision: Option<u64>,
+}
+
+/// Start-up: the saved model at once, then the site's configuration and live release; then a
+/// check every few minutes and whenever the browser comes back online.
+fn start(session: &Rc<RefCell<Session>>, dispatch: &Callback<Action>) {
+    if let Some(saved) = storage::load() {
+        dispatch.emit(Action::Loaded {
+            model: Rc::new(saved),
+            source: ModelSource::Saved,
+        });
+    }
+    if let Some(window) = web_sys::window() {
+        for (event, online) in [("online", true), ("offline", false)] {
+            let dispatch = dispatch.clone();
+            let listening = session.clone();
+            let listener = EventListener::new(&window, event, move |_| {
+                dispatch.emit(Action::Online(online));
+                let config = listening.borrow().config.clone();
+                if let (true, Some(config)) = (online, config) {
+                    spawn_local(check_release(config, dispatch.clone()));
+                }
+            });
+            session.borrow_mut().keep_alive.push(Box::new(listener));
+        }
+    }
+    let session = session.clone();
+    let dispatch = dispatch.clone();
+    spawn_local(async move {
+        // The configuration and the same-origin release at once: most sites keep the default
+        // model location, and the first price should not wait for two round trips.
+        let default = SiteConfig::default();
+        let (config, first) = futures::future::join(site::config(), site::latest(&default)).await;
+        let config = match config {
+            Ok(config) => config,
+            Err(error @ LoadError::Config(_)) => {
+                dispatch.emit(Action::Rejected(error));
+                default
+            }
+            Err(_) => default,
+        };
+        session.borrow_mut().config = Some(config.clone());
+        dispatch.emit(Action::Configured(config.clone()));
+        if config.model_base_url.is_some() {
+            check_release(config.clone(), dispatch.clone()).await;
+        } else {
+            dispatch.emit(outcome(first));
+        }
+        let interval = Interval::new(config.release_check_millis(), move || {
+            spawn_local(check_release(config.clone(), dispatch.clone()));
+        });
+        session.borrow_mut().keep_alive.push(Box::new(interval));
+    });
+}
+
 /// The carprice staff app.
 #[function_component(App)]
 pub fn app() -> Html {
@@ -45,95 +109,13 @@ pub fn app() -> Html {
         let state = state.dispatcher();
         Callback::from(move |action| state.dispatch(action))
     };
+    let session = use_mut_ref(Session::default);
 
-    // Start-up: the saved model at once, then the site's configuration and live release; then a
-    // check every few minutes and whenever the browser comes back online. The interval and the
-    // listeners live as long as the app.
-    let keep_alive: Rc<RefCell<Vec<Box<dyn std::any::Any>>>> = use_mut_ref(Vec::new);
-    let config_seen: Rc<RefCell<Option<SiteConfig>>> = use_mut_ref(|| None);
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with((), move |_| {
-            if let Some(saved) = storage::load() {
-                dispatch.emit(Action::Loaded {
-                    model: Rc::new(saved),
-                    source: ModelSource::Saved,
-                });
-            }
-            if let Some(window) = web_sys::window() {
-                for (event, online) in [("online", true), ("offline", false)] {
-                    let dispatch = dispatch.clone();
-                    let config_seen = config_seen.clone();
-                    let listener = EventListener::new(&window, event, move |_| {
-                        dispatch.emit(Action::Online(online));
-                        if let (true, Some(config)) = (online, config_seen.borrow().clone()) {
-                            spawn_local(check_release(config, dispatch.clone()));
-                        }
-                    });
-                    keep_alive.borrow_mut().push(Box::new(listener));
-                }
-            }
-            let keep_alive = keep_alive.clone();
-            spawn_local(async move {
-                // The configuration and the same-origin release at once: most sites keep the
-                // default model location, and the first price should not wait for two round trips.
-                let default = SiteConfig::default();
-                let (config, first) =
-                    futures::future::join(site::config(), site::latest(&default)).await;
-                let config = match config {
-                    Ok(config) => config,
-                    Err(error @ LoadError::Config(_)) => {
-                        dispatch.emit(Action::Rejected(error));
-                        default
-                    }
-                    Err(_) => default,
-                };
-                *config_seen.borrow_mut() = Some(config.clone());
-                dispatch.emit(Action::Configured(config.clone()));
-                if config.model_base_url.is_some() {
-                    check_release(config.clone(), dispatch.clone()).await;
-                } else {
-                    dispatch.emit(outcome(first));
-                }
-                let interval = Interval::new(config.release_check_millis(), move || {
-                    spawn_local(check_release(config.clone(), dispatch.clone()));
-                });
-                keep_alive.borrow_mut().push(Box::new(interval));
-            });
-            || ()
-        });
-    }
-
-    let pricing: Option<Rc<Pricing>> = {
-        let current = state.current.clone();
-        let form = state.form.clone();
-        let revision = state.revision;
-        use_memo(revision, move |_| {
-            current.map(|loaded| Rc::new(price(loaded.model(), &form)))
-        })
+    // Pricing is a few microseconds: done on every render rather than memoised.
+    let pricing: Option<Rc<Pricing>> = state
+        .current
         .as_ref()
-        .clone()
-    };
-
-    // Endpoint mode: ask the scoring API for every valid revision of the form.
-    {
-        let dispatch = dispatch.clone();
-        let config = state.config.clone();
-        let revision = state.revision;
-        let pricing = pricing.clone();
-        use_effect_with((revision, config.pricing), move |_| {
-            if let (PricingMode::Endpoint, Some(Pricing::Priced { car, .. })) =
-                (config.pricing, pricing.as_deref())
-            {
-                let car = car.clone();
-                dispatch.emit(Action::RemoteAsked(revision));
-                spawn_local(async move {
-                    let answer = site::score(&config, &car).await;
-                    dispatch.emit(Action::RemoteAnswered(revision, answer));
-                });
-            }
-        });
-    }
+        .map(|loaded| Rc::new(price(loaded.model(), &state.form)));
 
     let shown = match (pricing.as_deref(), state.config.pricing, &state.remote) {
         (None, ..) => None,
@@ -154,13 +136,36 @@ pub fn app() -> Html {
         }
     };
 
-    let marked = use_mut_ref(|| false);
+    // One effect after each render that changed these (one hook, not three, keeps the download
+    // small): start-up on the first; the first-price mark once a price is on screen; in endpoint
+    // mode, one request to the scoring API per valid revision of the form.
     {
+        let dispatch = dispatch.clone();
+        let config = state.config.clone();
+        let revision = state.revision;
         let priced = matches!(shown, Some(Shown::Quote(..)));
-        use_effect_with(priced, move |priced| {
-            if *priced && !*marked.borrow() {
-                *marked.borrow_mut() = true;
+        let pricing = pricing.clone();
+        use_effect_with((revision, config.pricing, priced), move |_| {
+            if !session.borrow().started {
+                session.borrow_mut().started = true;
+                start(&session, &dispatch);
+            }
+            if priced && !session.borrow().first_price_marked {
+                session.borrow_mut().first_price_marked = true;
                 browser::mark_first_price();
+            }
+            if let (PricingMode::Endpoint, Some(Pricing::Priced { car, .. })) =
+                (config.pricing, pricing.as_deref())
+            {
+                if session.borrow().asked_revision != Some(revision) {
+                    session.borrow_mut().asked_revision = Some(revision);
+                    let car = car.clone();
+                    dispatch.emit(Action::RemoteAsked(revision));
+                    spawn_local(async move {
+                        let answer = site::score(&config, &car).await;
+                        dispatch.emit(Action::RemoteAnswered(revision, answer));
+                    });
+                }
             }
         });
     }
