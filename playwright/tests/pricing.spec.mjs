@@ -1,7 +1,7 @@
 // The pricing screen: same prices as the CLI, live updates, the chart, validation messages, the
 // screenshot for the record. Attributes come from the model, so a retrained model needs no
 // change here.
-import { test, expect, CARS, defaultModel, carWith, cliQuote, dollars, fillCar, kinds, otherCategory, within, known } from "../fixtures.mjs";
+import { test, expect, CARS, defaultModel, carWith, cliQuote, cents, dollars, fillCar, kinds, otherCategory, within, known } from "../fixtures.mjs";
 
 test("prices equal `carprice predict` to the cent", async ({ page, site }) => {
   const model = defaultModel();
@@ -13,7 +13,7 @@ test("prices equal `carprice predict` to the cent", async ({ page, site }) => {
     await fillCar(page, full);
     const price = page.getByTestId("price");
     await expect(price).toHaveText(dollars(expected.price));
-    expect(Number(await price.getAttribute("data-price"))).toBe(expected.price);
+    expect(Number(await price.getAttribute("data-price"))).toBe(cents(expected.price));
     await expect(page.getByTestId("source")).toContainText(`Model ${expected.model_version}`);
     if (expected.extrapolations.length > 0) {
       await expect(page.getByTestId("extrapolations").locator("li")).toHaveCount(expected.extrapolations.length);

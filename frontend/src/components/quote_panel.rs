@@ -60,8 +60,8 @@ pub fn quote_panel(props: &QuotePanelProps) -> Html {
                 // Only the price and its range are announced on every change, not the chart.
                 <div aria-live="polite" aria-atomic="true">
                     <p class="price-label">{ "Estimated price" }</p>
-                    // `format_number` reads back as exactly this price, as the end-to-end tests check.
-                    <p class="price" data-testid="price" data-price={format_number(quote.price)}>
+                    // The price to the cent, as a number, for the end-to-end tests.
+                    <p class="price" data-testid="price" data-price={format_fixed(quote.price, 2)}>
                         { format_dollars(quote.price) }
                     </p>
                     <p class="range" data-testid="range">
