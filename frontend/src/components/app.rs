@@ -195,7 +195,7 @@ pub fn app() -> Html {
                     <span class="brand-product">{ "Price desk" }</span>
                 </div>
             </div>
-            <p class={classes!("status", state.is_offline().then_some("status-offline"))}
+            <p class={if state.is_offline() { "status status-offline" } else { "status" }}
                role="status" aria-live="polite" data-testid="status">
                 <span class="status-dot" aria-hidden="true"></span>
                 { status }

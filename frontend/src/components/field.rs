@@ -112,7 +112,11 @@ pub fn field(props: &FieldProps) -> Html {
     };
 
     html! {
-        <div class={classes!("field", invalid.then_some("field-invalid"), props.warning.is_some().then_some("field-warning"))}
+        <div class={match (invalid, props.warning.is_some()) {
+                (true, _) => "field field-invalid",
+                (false, true) => "field field-warning",
+                (false, false) => "field",
+            }}
              key={name.clone()} data-attribute={name.clone()}>
             <label for={id}>{ label }</label>
             { control }

@@ -23,7 +23,7 @@ pub fn notices(props: &NoticesProps) -> Html {
                 let on_dismiss = props.on_dismiss.reform(move |_: MouseEvent| id);
                 let dismiss_label = format!("Dismiss: {title}");
                 html! {
-                    <div class={classes!("notice", class)} data-kind={class}>
+                    <div class={format!("notice {class}")} data-kind={class}>
                         <div class="notice-text">
                             <strong>{ title }</strong>
                             <span>{ body }</span>
