@@ -230,7 +230,7 @@ fn check_format_version(version: &str) -> Result<(), ModelError> {
     }
 }
 
-fn finite(field: impl FnOnce() -> String, x: f64) -> Result<f64, ModelError> {
+fn finite(field: &dyn Fn() -> String, x: f64) -> Result<f64, ModelError> {
     if x.is_finite() {
         Ok(x)
     } else {
@@ -238,7 +238,7 @@ fn finite(field: impl FnOnce() -> String, x: f64) -> Result<f64, ModelError> {
     }
 }
 
-fn name(field: impl Fn() -> String, text: &str) -> Result<(), ModelError> {
+fn name(field: &dyn Fn() -> String, text: &str) -> Result<(), ModelError> {
     if text.trim().is_empty() {
         return Err(ModelError::Empty { field: field() });
     }
@@ -266,15 +266,15 @@ pub(crate) fn compile(document: ModelDocument) -> Result<Model, ModelError> {
         });
     }
     check_format_version(&document.format_version)?;
-    name(|| "name".into(), &document.name)?;
+    name(&|| "name".into(), &document.name)?;
     document
         .version
         .parse::<ModelVersion>()
         .map_err(|e| invalid("version", e.to_string()))?;
-    name(|| "created".into(), &document.created)?;
-    name(|| "target.name".into(), &document.target.name)?;
+    name(&|| "created".into(), &document.created)?;
+    name(&|| "target.name".into(), &document.target.name)?;
     let target = Transform::parse("target.transform".into(), &document.target.transform)?;
-    finite(|| "intercept".into(), document.intercept)?;
+    finite(&|| "intercept".into(), document.intercept)?;
     check_training(&document)?;
     check_interval(&document)?;
     count_weights(&document)?;
@@ -307,10 +307,10 @@ pub(crate) fn compile(document: ModelDocument) -> Result<Model, ModelError> {
 
 fn check_training(document: &ModelDocument) -> Result<(), ModelError> {
     let training = &document.training;
-    finite(|| "training.penalty".into(), training.penalty)?;
-    finite(|| "training.cv_mae".into(), training.cv_mae)?;
+    finite(&|| "training.penalty".into(), training.penalty)?;
+    finite(&|| "training.cv_mae".into(), training.cv_mae)?;
     finite(
-        || "training.category_penalty".into(),
+        &|| "training.category_penalty".into(),
         training.category_penalty,
     )?;
     if training.category_penalty <= 0.0 {
@@ -335,7 +335,7 @@ fn check_training(document: &ModelDocument) -> Result<(), ModelError> {
             ("rmse", metrics.rmse),
             ("mape", metrics.mape),
         ] {
-            finite(|| format!("test_metrics.{field}"), value)?;
+            finite(&|| format!("test_metrics.{field}"), value)?;
         }
     }
     Ok(())
@@ -343,9 +343,9 @@ fn check_training(document: &ModelDocument) -> Result<(), ModelError> {
 
 fn check_interval(document: &ModelDocument) -> Result<(), ModelError> {
     let interval = &document.interval;
-    let level = finite(|| "interval.level".into(), interval.level)?;
-    let lower = finite(|| "interval.lower".into(), interval.lower)?;
-    let upper = finite(|| "interval.upper".into(), interval.upper)?;
+    let level = finite(&|| "interval.level".into(), interval.level)?;
+    let lower = finite(&|| "interval.lower".into(), interval.lower)?;
+    let upper = finite(&|| "interval.upper".into(), interval.upper)?;
     if !(level > 0.0 && level < 1.0) {
         return Err(invalid(
             "interval.level",
@@ -413,7 +413,7 @@ fn compile_attributes(document: &ModelDocument) -> Result<Vec<CompiledAttribute>
 
 fn compile_attribute(i: usize, attribute: &Attribute) -> Result<CompiledAttribute, ModelError> {
     let field = |suffix: &str| format!("attributes[{i}].{suffix}");
-    name(|| field("name"), &attribute.name)?;
+    name(&|| field("name"), &attribute.name)?;
     let mut untrained_flags = Vec::new();
     let range = match &attribute.kind {
         AttributeKind::Numeric {
@@ -423,9 +423,9 @@ fn compile_attribute(i: usize, attribute: &Attribute) -> Result<CompiledAttribut
             positive,
             ..
         } => {
-            let min = finite(|| field("min"), *min)?;
-            let max = finite(|| field("max"), *max)?;
-            let default = finite(|| field("default"), *default)?;
+            let min = finite(&|| field("min"), *min)?;
+            let max = finite(&|| field("max"), *max)?;
+            let default = finite(&|| field("default"), *default)?;
             if min > max {
                 return Err(invalid(
                     field("min"),
@@ -466,7 +466,7 @@ fn compile_attribute(i: usize, attribute: &Attribute) -> Result<CompiledAttribut
                 });
             }
             for (j, category) in categories.iter().enumerate() {
-                name(|| format!("attributes[{i}].categories[{j}]"), category)?;
+                name(&|| format!("attributes[{i}].categories[{j}]"), category)?;
             }
             if let Some(twice) =
                 repeated(&categories.iter().map(String::as_str).collect::<Vec<_>>())
@@ -522,7 +522,7 @@ fn attribute_names(document: &ModelDocument) -> Vec<&str> {
 
 fn check_ignored(document: &ModelDocument) -> Result<(), ModelError> {
     for (i, name_) in document.ignored_attributes.iter().enumerate() {
-        name(|| format!("ignored_attributes[{i}]"), name_)?;
+        name(&|| format!("ignored_attributes[{i}]"), name_)?;
     }
     let mut names: Vec<&str> = document
         .ignored_attributes
@@ -596,9 +596,9 @@ fn compile_term(
             AttributeKind::Numeric { min, .. },
         ) => {
             let transform = Transform::parse(field("transform"), transform)?;
-            let center = finite(|| field("center"), *center)?;
-            let scale = finite(|| field("scale"), *scale)?;
-            let weight = finite(|| field("weight"), *weight)?;
+            let center = finite(&|| field("center"), *center)?;
+            let scale = finite(&|| field("scale"), *scale)?;
+            let weight = finite(&|| field("weight"), *weight)?;
             if scale <= 0.0 {
                 return Err(invalid(
                     field("scale"),
@@ -631,7 +631,7 @@ fn compile_term(
                 });
             }
             for (j, w) in weights.iter().enumerate() {
-                finite(|| format!("terms[{i}].weights[{j}]"), *w)?;
+                finite(&|| format!("terms[{i}].weights[{j}]"), *w)?;
             }
             Ok(CompiledTerm::Categorical {
                 attribute: index,
