@@ -150,30 +150,28 @@ impl QuoteView {
     pub fn from_fields(fields: &Fields) -> Result<QuoteView, JsonError> {
         let model_version = fields.text("model_version")?;
         let price = fields.number("price")?;
-        let interval = fields.object("interval")?;
+        let range = fields.object("interval")?;
+        let interval = RangeView {
+            level: range.number("level")?,
+            low: range.number("low")?,
+            high: range.number("high")?,
+        };
+        let reference_price = fields.number("reference_price")?;
+        let mut contributions = Vec::new();
+        for item in fields.objects("contributions")? {
+            contributions.push(contribution(&item)?);
+        }
+        let mut extrapolations = Vec::new();
+        for item in fields.objects("extrapolations")? {
+            extrapolations.push(extrapolation(&item)?);
+        }
         Ok(QuoteView {
-            model_version,
+            model_version: model_version.into(),
             price,
-            interval: RangeView {
-                level: interval.number("level")?,
-                low: interval.number("low")?,
-                high: interval.number("high")?,
-            },
-            reference_price: fields.number("reference_price")?,
-            contributions: {
-                let mut contributions = Vec::new();
-                for item in fields.objects("contributions")? {
-                    contributions.push(contribution(&item)?);
-                }
-                contributions
-            },
-            extrapolations: {
-                let mut extrapolations = Vec::new();
-                for item in fields.objects("extrapolations")? {
-                    extrapolations.push(extrapolation(&item)?);
-                }
-                extrapolations
-            },
+            interval,
+            reference_price,
+            contributions,
+            extrapolations,
         })
     }
 }
@@ -184,23 +182,23 @@ fn contribution(fields: &Fields) -> Result<ContributionView, JsonError> {
         None => EffectView::Dollars(fields.number("dollars")?),
     };
     Ok(ContributionView {
-        attribute: fields.text("attribute")?,
+        attribute: fields.text("attribute")?.into(),
         effect,
     })
 }
 
 fn extrapolation(fields: &Fields) -> Result<ExtrapolationView, JsonError> {
     let attribute = fields.text("attribute")?;
-    match fields.text("kind")?.as_str() {
+    match fields.text("kind")? {
         "out_of_range" => Ok(ExtrapolationView::OutOfRange {
-            attribute,
             value: fields.number("value")?,
             min: fields.number("min")?,
             max: fields.number("max")?,
+            attribute: attribute.into(),
         }),
         "untrained_category" => Ok(ExtrapolationView::UntrainedCategory {
-            attribute,
-            category: fields.text("category")?,
+            category: fields.text("category")?.into(),
+            attribute: attribute.into(),
         }),
         other => Err(JsonError::Shape {
             field: fields.path("kind"),

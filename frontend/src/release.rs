@@ -47,12 +47,16 @@ impl Release {
             Some(commit) => commit,
             None => fields.optional_text("app_commit")?.unwrap_or_default(),
         };
+        let app_version = fields.optional_text("app_version")?.unwrap_or_default();
+        let model_version = fields.text("model_version")?;
+        let model_sha256 = fields.text("model_sha256")?;
+        let built_at = fields.optional_text("built_at")?.unwrap_or_default();
         Ok(Release {
-            app_version: fields.optional_text("app_version")?.unwrap_or_default(),
-            commit,
-            model_version: fields.text("model_version")?,
-            model_sha256: fields.text("model_sha256")?,
-            built_at: fields.optional_text("built_at")?.unwrap_or_default(),
+            app_version: app_version.into(),
+            commit: commit.into(),
+            model_version: model_version.into(),
+            model_sha256: model_sha256.into(),
+            built_at: built_at.into(),
         })
     }
 
@@ -129,7 +133,7 @@ impl SiteConfig {
         let json = Json::parse(text)?;
         let fields = Fields::of(&json, "")?;
         let defaults = SiteConfig::default();
-        let pricing = match fields.optional_text("pricing")?.as_deref() {
+        let pricing = match fields.optional_text("pricing")? {
             None | Some("browser") => PricingMode::Browser,
             Some("endpoint") => PricingMode::Endpoint,
             Some(other) => {
@@ -143,10 +147,12 @@ impl SiteConfig {
             None => defaults.release_check_seconds,
             Some(_) => u32::try_from(fields.count("release_check_seconds")?).unwrap_or(u32::MAX),
         };
+        let model_base_url = fields.optional_text("model_base_url")?;
+        let api_base_url = fields.optional_text("api_base_url")?;
         Ok(SiteConfig {
-            model_base_url: fields.optional_text("model_base_url")?,
+            model_base_url: model_base_url.map(str::to_string),
             pricing,
-            api_base_url: fields.optional_text("api_base_url")?,
+            api_base_url: api_base_url.map(str::to_string),
             release_check_seconds,
         })
     }

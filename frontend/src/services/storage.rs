@@ -40,7 +40,7 @@ fn read_entry(text: &str) -> Result<(Release, String), JsonError> {
     let fields = Fields::of(&json, "")?;
     Ok((
         Release::from_fields(&fields.object("release")?)?,
-        fields.text("model")?,
+        fields.text("model")?.to_string(),
     ))
 }
 

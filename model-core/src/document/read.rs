@@ -12,45 +12,67 @@ impl ModelDocument {
     /// [`JsonError::Shape`] naming the first field that is missing or of the wrong type.
     pub fn from_json_value(json: &Json) -> Result<ModelDocument, JsonError> {
         let root = Fields::of(json, "")?;
+        let format = root.text("format")?;
+        let format_version = root.text("format_version")?;
+        let name = root.text("name")?;
+        let version = root.text("version")?;
+        let created = root.text("created")?;
+        let trainer = root.text("trainer")?;
+        let intercept = root.number("intercept")?;
+        let interval = interval(&root.object("interval")?)?;
+        let test_metrics = match root.optional_object("test_metrics")? {
+            Some(fields) => Some(metrics(&fields)?),
+            None => None,
+        };
+        let target = target(&root.object("target")?)?;
+        let training = training(&root.object("training")?)?;
+        let attributes = attributes(&root)?;
+        let terms = terms(&root)?;
+        let ignored_attributes = root.optional_texts("ignored_attributes")?;
         Ok(ModelDocument {
-            format: root.text("format")?,
-            format_version: root.text("format_version")?,
-            name: root.text("name")?,
-            version: root.text("version")?,
-            created: root.text("created")?,
-            trainer: root.text("trainer")?,
-            training: training(&root.object("training")?)?,
-            target: target(&root.object("target")?)?,
-            intercept: root.number("intercept")?,
-            attributes: attributes(&root)?,
-            ignored_attributes: root.optional_texts("ignored_attributes")?,
-            terms: terms(&root)?,
-            interval: interval(&root.object("interval")?)?,
-            test_metrics: root
-                .optional_object("test_metrics")?
-                .map(|m| metrics(&m))
-                .transpose()?,
+            format: format.into(),
+            format_version: format_version.into(),
+            name: name.into(),
+            version: version.into(),
+            created: created.into(),
+            trainer: trainer.into(),
+            training,
+            target,
+            intercept,
+            attributes,
+            ignored_attributes,
+            terms,
+            interval,
+            test_metrics,
         })
     }
 }
 
 fn training(fields: &Fields) -> Result<TrainingInfo, JsonError> {
+    let rows = fields.count("rows")?;
+    let data_sha256 = fields.text("data_sha256")?;
+    let penalty = fields.number("penalty")?;
+    let category_penalty = fields.optional_number("category_penalty")?.unwrap_or(1.0);
+    let cv_method = fields.text("cv_method")?;
+    let cv_mae = fields.number("cv_mae")?;
     Ok(TrainingInfo {
-        rows: fields.count("rows")?,
-        data_sha256: fields.text("data_sha256")?,
-        penalty: fields.number("penalty")?,
-        category_penalty: fields.optional_number("category_penalty")?.unwrap_or(1.0),
-        cv_method: fields.text("cv_method")?,
-        cv_mae: fields.number("cv_mae")?,
+        rows,
+        data_sha256: data_sha256.into(),
+        penalty,
+        category_penalty,
+        cv_method: cv_method.into(),
+        cv_mae,
         notes: fields.optional_texts("notes")?,
     })
 }
 
 fn target(fields: &Fields) -> Result<Target, JsonError> {
+    let (name, unit) = (fields.text("name")?, fields.text("unit")?);
+    let transform = fields.text("transform")?;
     Ok(Target {
-        name: fields.text("name")?,
-        unit: fields.text("unit")?,
-        transform: fields.text("transform")?,
+        name: name.into(),
+        unit: unit.into(),
+        transform: transform.into(),
     })
 }
 
@@ -71,40 +93,59 @@ fn terms(root: &Fields) -> Result<Vec<Term>, JsonError> {
 }
 
 fn attribute(fields: &Fields) -> Result<Attribute, JsonError> {
+    let name = fields.text("name")?;
+    let label = fields.text("label")?;
+    let group = fields.text("group")?;
     let kind = match kind(fields)? {
-        Kind::Numeric => AttributeKind::Numeric {
-            unit: fields.optional_text("unit")?.unwrap_or_default(),
-            min: fields.number("min")?,
-            max: fields.number("max")?,
-            default: fields.number("default")?,
-            integer: fields.flag("integer")?,
-            positive: fields.flag("positive")?,
-        },
-        Kind::Categorical => AttributeKind::Categorical {
-            categories: fields.texts("categories")?,
-            default: fields.text("default")?,
-            untrained: fields.optional_texts("untrained")?,
-        },
+        Kind::Numeric => {
+            let (min, max) = (fields.number("min")?, fields.number("max")?);
+            let default = fields.number("default")?;
+            let (integer, positive) = (fields.flag("integer")?, fields.flag("positive")?);
+            AttributeKind::Numeric {
+                unit: fields.optional_text("unit")?.unwrap_or_default().into(),
+                min,
+                max,
+                default,
+                integer,
+                positive,
+            }
+        }
+        Kind::Categorical => {
+            let default = fields.text("default")?;
+            let categories = fields.texts("categories")?;
+            AttributeKind::Categorical {
+                categories,
+                default: default.into(),
+                untrained: fields.optional_texts("untrained")?,
+            }
+        }
     };
     Ok(Attribute {
-        name: fields.text("name")?,
-        label: fields.text("label")?,
-        group: fields.text("group")?,
+        name: name.into(),
+        label: label.into(),
+        group: group.into(),
         kind,
     })
 }
 
 fn term(fields: &Fields) -> Result<Term, JsonError> {
-    Ok(match kind(fields)? {
-        Kind::Numeric => Term::Numeric {
-            attribute: fields.text("attribute")?,
-            transform: fields.text("transform")?,
-            center: fields.number("center")?,
-            scale: fields.number("scale")?,
-            weight: fields.number("weight")?,
-        },
+    let kind = kind(fields)?;
+    let attribute = fields.text("attribute")?;
+    Ok(match kind {
+        Kind::Numeric => {
+            let transform = fields.text("transform")?;
+            let (center, scale) = (fields.number("center")?, fields.number("scale")?);
+            let weight = fields.number("weight")?;
+            Term::Numeric {
+                attribute: attribute.into(),
+                transform: transform.into(),
+                center,
+                scale,
+                weight,
+            }
+        }
         Kind::Categorical => Term::Categorical {
-            attribute: fields.text("attribute")?,
+            attribute: attribute.into(),
             weights: fields.numbers("weights")?,
         },
     })
@@ -135,7 +176,7 @@ enum Kind {
 }
 
 fn kind(fields: &Fields) -> Result<Kind, JsonError> {
-    match fields.text("kind")?.as_str() {
+    match fields.text("kind")? {
         "numeric" => Ok(Kind::Numeric),
         "categorical" => Ok(Kind::Categorical),
         other => Err(JsonError::Shape {

@@ -3,6 +3,8 @@
 use super::{Json, JsonError};
 
 /// An object's fields, read by name; every error names the field's path (e.g. `terms[2].weight`).
+/// Strings are borrowed from the parsed JSON: a reader copies them once it has every field, so
+/// an error part-way leaves nothing to clean up.
 ///
 /// Absent and `null` fields are the same to the `optional_*` readers. Unknown fields are ignored,
 /// so a document from a newer minor format version still reads.
@@ -67,7 +69,7 @@ impl<'a> Fields<'a> {
     ///
     /// # Errors
     /// [`JsonError::Shape`] when it is missing or not a string (likewise for every reader here).
-    pub fn text(&self, key: &str) -> Result<String, JsonError> {
+    pub fn text(&self, key: &str) -> Result<&'a str, JsonError> {
         self.string_of(key, self.required(key)?)
     }
 
@@ -75,13 +77,13 @@ impl<'a> Fields<'a> {
     ///
     /// # Errors
     /// When present and not a string.
-    pub fn optional_text(&self, key: &str) -> Result<Option<String>, JsonError> {
+    pub fn optional_text(&self, key: &str) -> Result<Option<&'a str>, JsonError> {
         self.get(key).map(|v| self.string_of(key, v)).transpose()
     }
 
-    fn string_of(&self, key: &str, value: &Json) -> Result<String, JsonError> {
+    fn string_of(&self, key: &str, value: &'a Json) -> Result<&'a str, JsonError> {
         match value {
-            Json::String(text) => Ok(text.clone()),
+            Json::String(text) => Ok(text),
             other => Err(wrong_type(&self.path(key), "a string", other)),
         }
     }
