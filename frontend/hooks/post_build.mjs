@@ -1,6 +1,7 @@
 // trunk post_build hook for the staff app (runs in the staging directory before it becomes dist/):
-// 0. in release builds, minifies wasm-bindgen's JavaScript glue (terser; trunk leaves it as is)
-//    and updates its subresource-integrity hash in index.html;
+// 0. in release builds, gives the wasm module's imports short names (short-imports.mjs), minifies
+//    wasm-bindgen's JavaScript glue (terser; trunk leaves it as is) and updates both files'
+//    subresource-integrity hashes in index.html;
 // 1. writes release.json: app version, commit, model version and sha256, build time;
 // 2. fills the service worker's asset list and its cache version (a hash of every asset's content,
 //    taken after wasm-opt, unlike trunk's file-name hashes).
@@ -12,6 +13,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { minify } from "terser";
+import { shortenImports } from "./short-imports.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const staging = process.env.TRUNK_STAGING_DIR;
@@ -44,27 +46,40 @@ function buildTime() {
   return date.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-// 0. the JavaScript glue: a third of its transfer size is whitespace and long local names
+// 0. the JavaScript glue and the wasm module: short import names, then terser on the glue
+//    (a third of its transfer size is whitespace and long local names)
 if (process.env.TRUNK_PROFILE === "release") {
+  const integrity = (bytes) => "sha384-" + createHash("sha384").update(bytes).digest("base64");
+  const htmlPath = join(staging, "index.html");
+  let html = readFileSync(htmlPath, "utf8");
+  const replaceIntegrity = (name, before, after) => {
+    if (!html.includes(integrity(before))) {
+      console.error(`post_build: index.html has no integrity hash for ${name}`);
+      process.exit(1);
+    }
+    html = html.replaceAll(integrity(before), integrity(after));
+  };
   for (const name of readdirSync(staging).filter((n) => /^frontend-[0-9a-f]+\.js$/.test(n))) {
-    const path = join(staging, name);
-    const source = readFileSync(path, "utf8");
-    const { code } = await minify(source, {
+    const jsPath = join(staging, name);
+    const wasmPath = join(staging, name.replace(/\.js$/, "_bg.wasm"));
+    const source = readFileSync(jsPath, "utf8");
+    const module = readFileSync(wasmPath);
+    const short = shortenImports(module, source);
+    const { code } = await minify(short.js, {
       module: true,
       compress: { passes: 2 },
       format: { comments: false },
     });
-    writeFileSync(path, code);
-    const integrity = (bytes) => "sha384-" + createHash("sha384").update(bytes).digest("base64");
-    const htmlPath = join(staging, "index.html");
-    const html = readFileSync(htmlPath, "utf8");
-    if (!html.includes(integrity(source))) {
-      console.error(`post_build: index.html has no integrity hash for ${name}`);
-      process.exit(1);
-    }
-    writeFileSync(htmlPath, html.replaceAll(integrity(source), integrity(code)));
-    console.log(`post_build: ${name} minified, ${source.length} -> ${code.length} bytes`);
+    writeFileSync(jsPath, code);
+    writeFileSync(wasmPath, short.wasm);
+    replaceIntegrity(name, Buffer.from(source), Buffer.from(code));
+    replaceIntegrity(wasmPath, module, short.wasm);
+    console.log(
+      `post_build: ${short.renamed} imports renamed; ${name} ${source.length} -> ${code.length} bytes, ` +
+        `wasm ${module.length} -> ${short.wasm.length} bytes`,
+    );
   }
+  writeFileSync(htmlPath, html);
 }
 
 // 1. release.json
