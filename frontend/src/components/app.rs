@@ -75,25 +75,20 @@ fn start(session: &Rc<RefCell<Session>>, dispatch: &Callback<Action>) {
     let session = session.clone();
     let dispatch = dispatch.clone();
     spawn_local(async move {
-        // The configuration and the same-origin release at once: most sites keep the default
-        // model location, and the first price should not wait for two round trips.
-        let default = SiteConfig::default();
-        let (config, first) = futures::future::join(site::config(), site::latest(&default)).await;
-        let config = match config {
+        // One file after the other: `index.html` preloads all three, so waiting for the
+        // configuration before the release costs no round trip.
+        let config = match site::config().await {
             Ok(config) => config,
-            Err(error @ LoadError::Config(_)) => {
-                dispatch.emit(Action::Rejected(error));
-                default
+            Err(error) => {
+                if let LoadError::Config(_) = error {
+                    dispatch.emit(Action::Rejected(error));
+                }
+                SiteConfig::default()
             }
-            Err(_) => default,
         };
         session.borrow_mut().config = Some(config.clone());
         dispatch.emit(Action::Configured(config.clone()));
-        if config.model_base_url.is_some() {
-            check_release(config.clone(), dispatch.clone()).await;
-        } else {
-            dispatch.emit(outcome(first));
-        }
+        check_release(config.clone(), dispatch.clone()).await;
         let interval = Interval::new(config.release_check_millis(), move || {
             spawn_local(check_release(config.clone(), dispatch.clone()));
         });
