@@ -3,7 +3,8 @@
 #  - first-load transfer, brotli (quality 11): html + js + wasm + css + model + manifests <= 100 KB
 #  - time from navigation to the first price on screen, cold, headless Chromium <= 300 ms (median)
 # Usage: scripts/budgets.sh [SITE_DIR]   (default dist/; build it first with trunk)
-# Exits 1 when a budget is exceeded (BUDGETS_REPORT_ONLY=1 only reports).
+# Exits 1 when a budget is exceeded. BUDGETS_TIME=report only reports the time (it depends on the
+# machine's load; the size does not), BUDGETS_REPORT_ONLY=1 only reports both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 site=${1:-dist}
@@ -40,7 +41,10 @@ echo "time to first price (cold, ms): $timing  (budget $time_budget, median)"
 
 status=0
 if [ "$total" -gt "$size_budget" ]; then echo "budgets: OVER size budget: $total > $size_budget bytes"; status=1; fi
-if [ "$median" -gt "$time_budget" ]; then echo "budgets: OVER time budget: ${median} ms > ${time_budget} ms"; status=1; fi
+if [ "$median" -gt "$time_budget" ]; then
+  echo "budgets: OVER time budget: ${median} ms > ${time_budget} ms"
+  if [ "${BUDGETS_TIME:-enforce}" != report ]; then status=1; fi
+fi
 echo "budgets: first-load ${total} B brotli, first price ${median} ms median"
 if [ "${BUDGETS_REPORT_ONLY:-0}" = 1 ]; then exit 0; fi
 exit $status

@@ -50,7 +50,7 @@ step "end-to-end tests (Playwright, Chromium, static-host)" \
   playwright test -c playwright/playwright.config.mjs
 step "static-host conformance with the Static Web Apps emulator (built site)" \
   env STATIC_HOST_SITE="$PWD/dist" cargo test --locked -q -p static-host --test conformance
-step "budgets (size and time to first price)" env BUDGETS_REPORT_ONLY=1 scripts/budgets.sh dist
+step "budgets (size and time to first price)" env BUDGETS_TIME=report scripts/budgets.sh dist
 step "release rehearsal (Azurite, static-host, Chromium)" env REHEARSAL_DIST=dist scripts/rehearse-release.sh
 
 echo
