@@ -13,8 +13,9 @@
 //! - **training** ([`train()`]): one-hot categories, identity/log numeric transforms, standardisation,
 //!   log target, ridge regression with every choice made by k-fold cross-validation;
 //! - **car tables** ([`CarTable`]): CSV with errors that give line, column and value;
-//! - **numbers as text** ([`format_number`], [`format_fixed`], [`format_dollars`]) without core's
-//!   float formatter, which would add 15–20 KB to the web app.
+//! - **JSON reading** ([`json`]) and **numbers as text** ([`parse_number`], [`format_number`],
+//!   [`format_fixed`], [`format_dollars`]): small and exact, without the standard library's float
+//!   tables and formatter, since every byte of them is downloaded by the web app.
 //!
 //! ```
 //! use model_core::{CarDescription, Model};
