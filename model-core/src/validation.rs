@@ -212,15 +212,12 @@ pub(crate) fn check_format(json: &Json) -> Result<(), ModelError> {
     )
 }
 
+/// `<major>.<minor>`, both numbers, with the major version this build reads.
 fn check_format_version(version: &str) -> Result<(), ModelError> {
-    let major = version
-        .split('.')
-        .next()
-        .and_then(|m| m.parse::<u32>().ok());
-    let minor_ok = version
-        .split_once('.')
-        .is_some_and(|(_, minor)| !minor.is_empty() && minor.bytes().all(|b| b.is_ascii_digit()));
-    if major == Some(FORMAT_MAJOR) && minor_ok {
+    let known = version
+        .parse::<ModelVersion>()
+        .is_ok_and(|v| matches!(v.parts(), [major, _] if *major == u64::from(FORMAT_MAJOR)));
+    if known {
         Ok(())
     } else {
         Err(ModelError::UnsupportedVersion {

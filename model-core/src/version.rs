@@ -47,15 +47,13 @@ impl FromStr for ModelVersion {
         if text.is_empty() || text.len() > 64 {
             return Err(bad());
         }
-        let parts = text
-            .split('.')
-            .map(|part| {
-                if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(bad());
-                }
-                part.parse::<u64>().map_err(|_| bad())
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut parts = Vec::new();
+        for part in text.split('.') {
+            if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            parts.push(part.parse::<u64>().map_err(|_| bad())?);
+        }
         Ok(ModelVersion {
             text: text.to_string(),
             parts,
