@@ -122,19 +122,15 @@ impl Model {
                 known: self.attribute_names().join(", "),
             });
         }
-        let slots = self
-            .attributes
-            .iter()
-            .zip(&self.document.attributes)
-            .map(|(compiled, attribute)| {
-                let value = description
-                    .get(&attribute.name)
-                    .ok_or_else(|| CarError::Missing {
-                        attribute: attribute.name.clone(),
-                    })?;
-                compiled.slot(attribute, value)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut slots = Vec::with_capacity(self.attributes.len());
+        for (compiled, attribute) in self.attributes.iter().zip(&self.document.attributes) {
+            let value = description
+                .get(&attribute.name)
+                .ok_or_else(|| CarError::Missing {
+                    attribute: attribute.name.clone(),
+                })?;
+            slots.push(compiled.slot(attribute, value)?);
+        }
         Ok(validation::assemble(&self.terms, slots))
     }
 
