@@ -649,19 +649,16 @@ fn reference_slots(
     document: &ModelDocument,
     attributes: &[CompiledAttribute],
 ) -> Result<Vec<Slot>, ModelError> {
-    document
-        .attributes
-        .iter()
-        .zip(attributes)
-        .enumerate()
-        .map(|(i, (attribute, compiled))| {
-            let value = match &attribute.kind {
-                AttributeKind::Numeric { default, .. } => AttributeValue::Number(*default),
-                AttributeKind::Categorical { default, .. } => AttributeValue::Text(default.clone()),
-            };
-            compiled
-                .slot(attribute, &value)
-                .map_err(|e| invalid(format!("attributes[{i}].default"), e.to_string()))
-        })
-        .collect()
+    let mut slots = Vec::with_capacity(attributes.len());
+    for (i, (attribute, compiled)) in document.attributes.iter().zip(attributes).enumerate() {
+        let value = match &attribute.kind {
+            AttributeKind::Numeric { default, .. } => AttributeValue::Number(*default),
+            AttributeKind::Categorical { default, .. } => AttributeValue::Text(default.clone()),
+        };
+        let slot = compiled
+            .slot(attribute, &value)
+            .map_err(|e| invalid(format!("attributes[{i}].default"), e.to_string()))?;
+        slots.push(slot);
+    }
+    Ok(slots)
 }
