@@ -34,15 +34,8 @@ impl Release {
     }
 
     fn read(text: &str) -> Result<Release, JsonError> {
-        Release::from_fields(&Fields::of(&Json::parse(text)?, "")?)
-    }
-
-    /// Reads a manifest from the fields of a JSON object.
-    ///
-    /// # Errors
-    /// [`JsonError::Shape`] when `model_version` or `model_sha256` is missing, or a field is not
-    /// a string.
-    fn from_fields(fields: &Fields) -> Result<Release, JsonError> {
+        let json = Json::parse(text)?;
+        let fields = Fields::of(&json, "")?;
         let commit = match fields.optional_text("commit")? {
             Some(commit) => commit,
             None => fields.optional_text("app_commit")?.unwrap_or_default(),

@@ -51,11 +51,7 @@ impl<'a> Fields<'a> {
 
     /// The field's value; `None` when absent or `null`.
     pub fn get(&self, key: &str) -> Option<&'a Json> {
-        self.members
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v)
-            .filter(|v| **v != Json::Null)
+        super::member(self.members, key).filter(|v| **v != Json::Null)
     }
 
     fn required(&self, key: &str) -> Result<&'a Json, JsonError> {

@@ -76,7 +76,7 @@ impl Json {
     /// The member `key` of an object (`None` for other values or a missing key).
     pub fn get(&self, key: &str) -> Option<&Json> {
         match self {
-            Json::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            Json::Object(members) => member(members, key),
             _ => None,
         }
     }
@@ -100,6 +100,11 @@ impl Json {
             Json::Object(_) => "an object",
         }
     }
+}
+
+/// The value of `key` among an object's members.
+fn member<'a>(members: &'a [(String, Json)], key: &str) -> Option<&'a Json> {
+    members.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
 /// Appends `text` to `out` as a JSON string literal (quoted and escaped).
