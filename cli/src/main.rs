@@ -1,11 +1,9 @@
 //! `carprice`: the command line of the carprice car pricing product.
 
 mod args;
-mod blob;
 mod commands;
 mod data_path;
 mod files;
-mod registry;
 #[cfg(test)]
 mod workflow_invocations;
 
