@@ -2,6 +2,11 @@
 //! 127.0.0.1 with a temporary folder (killed when dropped), account SAS tokens for the emulator's
 //! well-known development account, sample models, and a runner for the real `carprice` binary.
 
+// The commands' own lookup of the data set (the tests use `resolve_in` only).
+#[allow(dead_code)]
+#[path = "../../src/data_path.rs"]
+mod data_path;
+
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -276,20 +281,16 @@ pub fn model_json(version: &str, shift: f64) -> String {
     serde_json::to_string_pretty(&document).unwrap()
 }
 
-/// The sample car data, used as test data: `$CARPRICE_DATA` (a CSV, or a folder holding
-/// `car-prices.csv`), else `../shared/data/car-prices.csv` beside the repository.
+/// The sample car data set's path, found as the commands find it (`$CARPRICE_DATA`, else
+/// `../shared/data/car-prices.csv` beside the repository).
+pub fn data_path() -> PathBuf {
+    data_path::resolve_in(None, &repo_root()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The sample car data, used as test data.
 pub fn test_data() -> Vec<u8> {
-    let path = match std::env::var_os("CARPRICE_DATA").filter(|v| !v.is_empty()) {
-        Some(path) => PathBuf::from(path),
-        None => repo_root().join("../shared/data"),
-    };
-    let path = if path.is_dir() {
-        path.join("car-prices.csv")
-    } else {
-        path
-    };
-    std::fs::read(&path)
-        .unwrap_or_else(|e| panic!("car data {}: {e}; set CARPRICE_DATA", path.display()))
+    let path = data_path();
+    std::fs::read(&path).unwrap_or_else(|e| panic!("car data {}: {e}", path.display()))
 }
 
 /// A working folder with `model-<version>.json` files and `test-data.csv`.
