@@ -28,6 +28,29 @@ pub struct ProductionRecord {
     pub history: Vec<HistoryEntry>,
 }
 
+impl ProductionRecord {
+    /// Makes `version` live from `commit` at `at`, with its history entry.
+    fn make_live(
+        &mut self,
+        version: &ModelVersion,
+        commit: &str,
+        at: &str,
+        action: &str,
+        replaced: Option<String>,
+    ) {
+        self.live = version.to_string();
+        self.since = at.to_string();
+        self.commit = commit.to_string();
+        self.history.push(HistoryEntry {
+            version: version.to_string(),
+            at: at.to_string(),
+            commit: commit.to_string(),
+            action: action.to_string(),
+            replaced,
+        });
+    }
+}
+
 /// One change of the live version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryEntry {
@@ -100,15 +123,7 @@ pub(crate) fn promoted(
     });
     record.commit = commit.to_string();
     if record.live != version.as_str() {
-        record.live = version.to_string();
-        record.since = at.to_string();
-        record.history.push(HistoryEntry {
-            version: version.to_string(),
-            at: at.to_string(),
-            commit: commit.to_string(),
-            action: "promote".into(),
-            replaced: None,
-        });
+        record.make_live(version, commit, at, "promote", None);
     }
     record
 }
@@ -164,16 +179,7 @@ pub(crate) fn rolled_back(
     if !record.withdrawn.contains(&replaced) {
         record.withdrawn.push(replaced.clone());
     }
-    record.live = target.to_string();
-    record.since = at.to_string();
-    record.commit = commit.to_string();
-    record.history.push(HistoryEntry {
-        version: target.to_string(),
-        at: at.to_string(),
-        commit: commit.to_string(),
-        action: "rollback".into(),
-        replaced: Some(replaced),
-    });
+    record.make_live(target, commit, at, "rollback", Some(replaced));
     record
 }
 

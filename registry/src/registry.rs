@@ -336,10 +336,11 @@ impl Registry {
         if record::is_promoted(current.as_ref(), version, commit) {
             return Ok(done(true));
         }
+        let read = expected.unwrap_or(&state).to_string();
         let changed =
             |found: &RecordState, record: Option<&ProductionRecord>| RegistryError::RecordChanged {
                 version: version.to_string(),
-                expected: expected.map_or_else(String::new, ToString::to_string),
+                expected: read.clone(),
                 found: found.to_string(),
                 live: record.map(|r| r.live.clone()).unwrap_or_default(),
             };
