@@ -428,7 +428,11 @@ fn relay(
                 line.push(byte);
                 if line.ends_with(b"\r\n") {
                     let text = String::from_utf8_lossy(&line);
-                    let matches = text.starts_with(&method) && text.contains(&needle);
+                    // A request line may follow a body without line breaks on the same line.
+                    let request_line = text.rfind(&method).map(|start| &text[start..]);
+                    let matches = request_line.is_some_and(|request| {
+                        request.contains(&needle) && request.ends_with(" HTTP/1.1\r\n")
+                    });
                     let claimed = matches
                         && to_drop
                             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
