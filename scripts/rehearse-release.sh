@@ -49,7 +49,9 @@ wait_port() {
 
 say "building carprice, static-host and the site"
 cargo build --locked -q -p carprice -p static-host
-BIN=$CARGO_TARGET_DIR/debug
+# Copied out at once: a target directory shared with other checkouts may be rebuilt meanwhile.
+BIN=$WORK/bin
+mkdir -p "$BIN" && cp "$CARGO_TARGET_DIR/debug/carprice" "$CARGO_TARGET_DIR/debug/static-host" "$BIN/"
 carprice() { "$BIN/carprice" "$@"; }
 # build_site COMMIT: the site, as the workflow builds it (REHEARSAL_DIST=DIR: copy a built site instead).
 build_site() {

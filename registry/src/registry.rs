@@ -573,3 +573,26 @@ fn verify(name: &str, bytes: &[u8], expected: Option<&String>) -> Result<(), Reg
 fn now() -> String {
     humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_registry_can_be_shared_between_threads() {
+        // The Python package keeps one in an object and calls it with the GIL released.
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Registry>();
+    }
+
+    #[test]
+    fn a_version_choice_reads_latest_live_or_a_number() {
+        assert_eq!("latest".parse(), Ok(VersionChoice::Latest));
+        assert_eq!("live".parse(), Ok(VersionChoice::Live));
+        assert_eq!(
+            "1.10.0".parse(),
+            Ok(VersionChoice::Version("1.10.0".parse().unwrap()))
+        );
+        assert!("newest".parse::<VersionChoice>().is_err());
+    }
+}
