@@ -690,3 +690,33 @@ fn a_rollback_racing_a_promote_leaves_a_true_record() {
         }
     }
 }
+
+#[test]
+fn a_rollback_cut_off_by_a_storage_outage_says_to_run_it_again() {
+    let (azurite, work, sas) = private_store();
+    live_through(&azurite, &work, &sas, &["1.0.0", "1.1.0"]);
+    // Azurite is killed as the record's write arrives.
+    let proxy = LossyProxy::killing(&azurite, "PUT", "production.json");
+    let url = proxy.container_url(CONTAINER);
+    let started = Instant::now();
+    let error = fails(carprice(
+        &url,
+        Some(&sas),
+        &["rollback", "--from", "1.1.0"],
+        work.path(),
+    ));
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        error.contains("cannot reach") && error.contains("run the command again"),
+        "{error}"
+    );
+    assert_eq!(error.lines().count(), 1, "one line: {error}");
+    assert!(
+        !error.contains(&signature_of(&sas)),
+        "the SAS leaked: {error}"
+    );
+}

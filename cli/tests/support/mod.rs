@@ -90,6 +90,11 @@ impl Azurite {
         self.port
     }
 
+    /// The process id of the running emulator.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// Reads a blob's bytes.
     pub fn read(&self, container: &str, blob: &str) -> Vec<u8> {
         let client = self.admin_client(container).blob_client(blob);
@@ -342,10 +347,11 @@ impl Workspace {
     }
 }
 
-/// A TCP proxy in front of a server on 127.0.0.1 that forwards everything, except that the answers
-/// to the first `count` requests whose request line starts with `method` and contains `needle` are
-/// dropped: the server carries the request out, the client sees its connection close (a lost
-/// answer). Stopped when dropped.
+/// A TCP proxy in front of a server on 127.0.0.1 that forwards everything, except for the first
+/// `count` requests whose request line starts with `method` and contains `needle`: their answers
+/// are dropped (the server carries the request out, the client sees its connection close: a lost
+/// answer), or, with [`LossyProxy::killing`], the server is killed as such a request arrives.
+/// Stopped when dropped.
 pub struct LossyProxy {
     port: u16,
     dropped: Arc<AtomicUsize>,
@@ -353,23 +359,41 @@ pub struct LossyProxy {
 }
 
 impl LossyProxy {
-    /// Starts the proxy in front of `upstream_port`.
+    /// Starts the proxy in front of `upstream_port`, dropping answers.
     pub fn start(upstream_port: u16, method: &str, needle: &str, count: usize) -> LossyProxy {
+        Self::with_fault(upstream_port, method, needle, count, None)
+    }
+
+    /// Starts the proxy in front of the server `azurite`, killing it when the first matching
+    /// request arrives (before the request reaches it).
+    pub fn killing(azurite: &Azurite, method: &str, needle: &str) -> LossyProxy {
+        Self::with_fault(azurite.port, method, needle, 1, azurite.pid())
+    }
+
+    fn with_fault(
+        upstream_port: u16,
+        method: &str,
+        needle: &str,
+        count: usize,
+        kill: Option<u32>,
+    ) -> LossyProxy {
         let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
         listener.set_nonblocking(true).unwrap();
         let port = listener.local_addr().unwrap().port();
         let dropped = Arc::new(AtomicUsize::new(0));
         let stop = Arc::new(AtomicBool::new(false));
         let to_drop = Arc::new(AtomicUsize::new(count));
-        let pattern = (format!("{method} "), needle.to_string());
+        let pattern = (format!("{method} "), needle.to_string(), kill);
         let (stop_flag, dropped_count) = (stop.clone(), dropped.clone());
         std::thread::spawn(move || {
             while !stop_flag.load(Ordering::SeqCst) {
                 match listener.accept() {
                     Ok((client, _)) => {
                         client.set_nonblocking(false).unwrap();
-                        let upstream = TcpStream::connect(("127.0.0.1", upstream_port)).unwrap();
-                        relay(client, upstream, &pattern, &to_drop, &dropped_count);
+                        // With the server down, the client sees its connection closed.
+                        if let Ok(upstream) = TcpStream::connect(("127.0.0.1", upstream_port)) {
+                            relay(client, upstream, &pattern, &to_drop, &dropped_count);
+                        }
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(5)),
                 }
@@ -404,16 +428,17 @@ impl Drop for LossyProxy {
 fn relay(
     client: TcpStream,
     upstream: TcpStream,
-    (method, needle): &(String, String),
+    (method, needle, kill): &(String, String, Option<u32>),
     to_drop: &Arc<AtomicUsize>,
     dropped: &Arc<AtomicUsize>,
 ) {
     let drop_next = Arc::new(AtomicBool::new(false));
     let (mut from_client, mut to_upstream) =
         (client.try_clone().unwrap(), upstream.try_clone().unwrap());
-    let (method, needle, to_drop, flag) = (
+    let (method, needle, kill, to_drop, flag) = (
         method.clone(),
         needle.clone(),
+        *kill,
         to_drop.clone(),
         drop_next.clone(),
     );
@@ -438,7 +463,14 @@ fn relay(
                             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
                             .is_ok();
                     if claimed {
-                        flag.store(true, Ordering::SeqCst);
+                        match kill {
+                            // The storage service goes down with the request in flight.
+                            Some(pid) => {
+                                let _ =
+                                    Command::new("kill").args(["-9", &pid.to_string()]).status();
+                            }
+                            None => flag.store(true, Ordering::SeqCst),
+                        }
                     }
                     line.clear();
                 }
