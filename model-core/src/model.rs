@@ -3,10 +3,12 @@
 use serde::{Serialize, Serializer};
 
 use crate::car::{AttributeValue, Car, CarDescription, Slot};
+use crate::compiled::{assemble, CompiledAttribute, CompiledTerm};
 use crate::document::{AttributeKind, ModelDocument};
 use crate::error::{CarError, ModelError};
 use crate::json::Json;
-use crate::validation::{self, CompiledAttribute, CompiledTerm, Transform};
+use crate::transform::Transform;
+use crate::validation::{self, Compiled};
 
 /// A model document that passed validation, ready to price cars.
 ///
@@ -64,11 +66,6 @@ impl Model {
     /// The attributes a car needs, in form order.
     pub fn attributes(&self) -> impl ExactSizeIterator<Item = &crate::document::Attribute> {
         self.document.attributes.iter()
-    }
-
-    /// Whether contributions multiply (log target) or add (identity target).
-    pub fn is_multiplicative(&self) -> bool {
-        self.target == Transform::Log
     }
 
     /// The reference car: every attribute at its default (training median or most frequent).
@@ -131,7 +128,7 @@ impl Model {
                 })?;
             slots.push(compiled.slot(attribute, value)?);
         }
-        Ok(validation::assemble(&self.terms, slots))
+        Ok(assemble(&self.terms, slots))
     }
 
     fn attribute_names(&self) -> Vec<&str> {
@@ -224,13 +221,14 @@ impl Model {
         }
     }
 
-    pub(crate) fn from_parts(
-        document: ModelDocument,
-        target: Transform,
-        attributes: Vec<CompiledAttribute>,
-        terms: Vec<CompiledTerm>,
-        reference: Car,
-    ) -> Self {
+    /// Assembles a model from a document and its validated pricing form.
+    fn from_parts(document: ModelDocument, compiled: Compiled) -> Self {
+        let Compiled {
+            target,
+            attributes,
+            terms,
+            reference,
+        } = compiled;
         let reference_effects: Vec<f64> = terms
             .iter()
             .zip(&reference.inputs)
@@ -258,7 +256,8 @@ impl TryFrom<ModelDocument> for Model {
     /// Validates a document: format, finite numbers, consistent lengths, unique names, known
     /// transforms, sizes within limits, defaults inside ranges, and a finite reference price.
     fn try_from(document: ModelDocument) -> Result<Self, Self::Error> {
-        validation::compile(document)
+        let compiled = validation::compile(&document)?;
+        Ok(Model::from_parts(document, compiled))
     }
 }
 

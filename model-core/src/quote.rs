@@ -6,7 +6,7 @@ use crate::car::{Car, Slot};
 use crate::document::AttributeKind;
 use crate::error::CarError;
 use crate::model::Model;
-use crate::validation::Transform;
+use crate::transform::Transform;
 
 /// What the model says about one car.
 #[derive(Debug, Clone, PartialEq, Serialize)]
