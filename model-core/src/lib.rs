@@ -48,6 +48,7 @@ mod model;
 mod money;
 mod names;
 mod number;
+mod priceable;
 mod quote;
 #[cfg(feature = "train")]
 mod table;

@@ -182,13 +182,13 @@ impl Model {
         self.price_from_predictor(car, self.linear_predictor(car))
     }
 
-    /// Turns a car's linear predictor into its price, or the error blaming the wildest attribute.
+    /// Turns a car's linear predictor into its price, or the error blaming the attribute responsible.
     pub(crate) fn price_from_predictor(&self, car: &Car, eta: f64) -> Result<f64, CarError> {
         let price = self.target.invert(eta);
-        if price.is_finite() && price > 0.0 {
+        if sane(price) {
             Ok(price)
         } else {
-            Err(self.out_of_bounds(car))
+            Err(self.out_of_bounds(car, &self.explain(car).1, pushes_up(price), None))
         }
     }
 
@@ -200,15 +200,35 @@ impl Model {
         cars.iter().map(|car| self.price(car)).collect()
     }
 
-    /// The error for a car whose price overflowed: blame the attribute furthest out of range.
-    fn out_of_bounds(&self, car: &Car) -> CarError {
-        let (_, effects) = self.explain(car);
-        let (index, _) = effects
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| matches!(car.slots[*i], Slot::Number(_)))
-            .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
-            .unwrap_or((0, &0.0));
+    /// The error for a car whose price, interval or contribution is not a finite positive number.
+    ///
+    /// Every car inside the ranges prices sanely (checked at validation), so the blame goes to the
+    /// attribute outside its range whose change from the reference car pushes furthest in the
+    /// failing direction (`upward`: towards infinity), or to `suspect` when it is outside its range.
+    pub(crate) fn out_of_bounds(
+        &self,
+        car: &Car,
+        deltas: &[f64],
+        upward: bool,
+        suspect: Option<usize>,
+    ) -> CarError {
+        let outside = |i: &usize| match (car.slots[*i], self.attributes[*i].range()) {
+            (Slot::Number(x), Some((min, max))) => !(min..=max).contains(&x),
+            _ => false,
+        };
+        let push = |i: &usize| if upward { deltas[*i] } else { -deltas[*i] };
+        let index = suspect
+            .filter(outside)
+            .or_else(|| {
+                (0..deltas.len())
+                    .filter(outside)
+                    .max_by(|a, b| push(a).total_cmp(&push(b)))
+            })
+            .unwrap_or_else(|| {
+                (0..deltas.len())
+                    .max_by(|a, b| push(a).total_cmp(&push(b)))
+                    .unwrap_or(0)
+            });
         let (min, max) = self.attributes[index].range().unwrap_or((0.0, 0.0));
         CarError::OutOfBounds {
             attribute: self.attributes[index].name.clone(),
@@ -248,6 +268,16 @@ impl Model {
             reference_price,
         }
     }
+}
+
+/// Whether a price, interval end or factor is a finite number above 0.
+pub(crate) fn sane(x: f64) -> bool {
+    x.is_finite() && x > 0.0
+}
+
+/// Whether a value that is not [`sane`] failed towards infinity (or NaN) rather than towards 0.
+pub(crate) fn pushes_up(x: f64) -> bool {
+    x > 0.0 || x.is_nan()
 }
 
 impl TryFrom<ModelDocument> for Model {

@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::car::{Car, Slot};
 use crate::document::AttributeKind;
 use crate::error::CarError;
-use crate::model::Model;
+use crate::model::{pushes_up, sane, Model};
 use crate::transform::Transform;
 
 /// What the model says about one car.
@@ -106,29 +106,44 @@ impl Extrapolation<'_> {
 impl Model {
     /// Prices a checked car and explains the price.
     ///
+    /// Every number in a quote is finite, and its price, interval ends and factors are above 0.
+    ///
     /// # Errors
-    /// [`CarError::OutOfBounds`] when the price is not a finite positive number.
+    /// [`CarError::OutOfBounds`], naming the attribute outside its range responsible, when the
+    /// price, an interval end or a contribution would not be such a number.
     pub fn quote(&self, car: &Car) -> Result<Quote<'_>, CarError> {
         let (eta, deltas) = self.explain(car);
-        let price = self.price_from_predictor(car, eta)?;
         let document = self.document();
         let transform = self.target();
+        let price = transform.invert(eta);
+        let low = transform.invert(eta + document.interval.lower);
+        let high = transform.invert(eta + document.interval.upper);
+        if let Some(bad) = [price, low, high].into_iter().find(|x| !sane(*x)) {
+            return Err(self.out_of_bounds(car, &deltas, pushes_up(bad), None));
+        }
+        let mut contributions = Vec::with_capacity(deltas.len());
+        for (i, (delta, attribute)) in deltas.iter().zip(&document.attributes).enumerate() {
+            let effect = match transform {
+                Transform::Log => Effect::Factor(libm::exp(*delta)),
+                Transform::Identity => Effect::Dollars(*delta),
+            };
+            let fine = match effect {
+                Effect::Factor(f) => sane(f),
+                Effect::Dollars(d) => d.is_finite(),
+            };
+            if !fine {
+                return Err(self.out_of_bounds(car, &deltas, pushes_up(*delta), Some(i)));
+            }
+            contributions.push(Contribution {
+                attribute: &attribute.name,
+                effect,
+            });
+        }
         let interval = PriceRange {
             level: document.interval.level,
-            low: transform.invert(eta + document.interval.lower),
-            high: transform.invert(eta + document.interval.upper),
+            low,
+            high,
         };
-        let contributions = deltas
-            .into_iter()
-            .zip(&document.attributes)
-            .map(|(delta, attribute)| Contribution {
-                attribute: &attribute.name,
-                effect: match transform {
-                    Transform::Log => Effect::Factor(libm::exp(delta)),
-                    Transform::Identity => Effect::Dollars(delta),
-                },
-            })
-            .collect();
         let extrapolations = self
             .compiled_attributes()
             .iter()

@@ -7,6 +7,7 @@ use crate::error::ModelError;
 use crate::json::Json;
 use crate::names::repeated;
 use crate::number::format_number;
+use crate::priceable;
 use crate::transform::Transform;
 use crate::ModelVersion;
 
@@ -144,6 +145,7 @@ pub(crate) fn compile(document: &ModelDocument) -> Result<Compiled, ModelError> 
             "give the reference car no finite positive price",
         ));
     }
+    priceable::check(document, target, &attributes, &terms, &reference)?;
     Ok(Compiled {
         target,
         attributes,
