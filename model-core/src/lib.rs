@@ -50,6 +50,7 @@ mod names;
 mod number;
 mod priceable;
 mod quote;
+pub mod release;
 #[cfg(feature = "train")]
 mod table;
 #[cfg(feature = "train")]

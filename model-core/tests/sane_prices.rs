@@ -1,5 +1,7 @@
 //! A model that validates prices every car inside its ranges with finite, positive numbers, and
 //! refuses (with a typed error naming the attribute responsible) any car it cannot price so.
+//! Native only: proptest does not build for the browser.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

@@ -1,4 +1,11 @@
 //! Quotes: a price with its range, the reasons for it, and warnings about extrapolation.
+//!
+//! A quote borrows its names from the model that priced it; one read from JSON (see
+//! [`Quote::from_json`]) owns them, as [`Quote::into_owned`] makes any quote do.
+
+mod read;
+
+use std::borrow::Cow;
 
 use serde::Serialize;
 
@@ -12,7 +19,7 @@ use crate::transform::Transform;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Quote<'m> {
     /// Model version that priced the car.
-    pub model_version: &'m str,
+    pub model_version: Cow<'m, str>,
     /// The price.
     pub price: f64,
     /// The prediction interval around the price.
@@ -27,6 +34,31 @@ pub struct Quote<'m> {
     pub extrapolations: Vec<Extrapolation<'m>>,
 }
 
+impl Quote<'_> {
+    /// The same quote, owning its names (to keep it beyond the model that priced it).
+    pub fn into_owned(self) -> Quote<'static> {
+        Quote {
+            model_version: Cow::Owned(self.model_version.into_owned()),
+            price: self.price,
+            interval: self.interval,
+            reference_price: self.reference_price,
+            contributions: self
+                .contributions
+                .into_iter()
+                .map(|c| Contribution {
+                    attribute: Cow::Owned(c.attribute.into_owned()),
+                    effect: c.effect,
+                })
+                .collect(),
+            extrapolations: self
+                .extrapolations
+                .into_iter()
+                .map(Extrapolation::into_owned)
+                .collect(),
+        }
+    }
+}
+
 /// A range the true price falls in with the stated probability.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct PriceRange {
@@ -39,10 +71,10 @@ pub struct PriceRange {
 }
 
 /// How one attribute moves the price away from the reference car's.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Contribution<'m> {
     /// Attribute name.
-    pub attribute: &'m str,
+    pub attribute: Cow<'m, str>,
     /// The effect.
     #[serde(flatten)]
     pub effect: Effect,
@@ -70,13 +102,13 @@ impl Effect {
 }
 
 /// A value unlike the training data, so the price is an extrapolation.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Extrapolation<'m> {
     /// A number outside the training range.
     OutOfRange {
         /// Attribute name.
-        attribute: &'m str,
+        attribute: Cow<'m, str>,
         /// Value given.
         value: f64,
         /// Smallest training value.
@@ -87,9 +119,9 @@ pub enum Extrapolation<'m> {
     /// A category of the data set that no training row had; it moves the price by nothing.
     UntrainedCategory {
         /// Attribute name.
-        attribute: &'m str,
+        attribute: Cow<'m, str>,
         /// The category.
-        category: &'m str,
+        category: Cow<'m, str>,
     },
 }
 
@@ -99,6 +131,30 @@ impl Extrapolation<'_> {
         match self {
             Extrapolation::OutOfRange { attribute, .. }
             | Extrapolation::UntrainedCategory { attribute, .. } => attribute,
+        }
+    }
+
+    /// The same warning, owning its names.
+    pub fn into_owned(self) -> Extrapolation<'static> {
+        match self {
+            Extrapolation::OutOfRange {
+                attribute,
+                value,
+                min,
+                max,
+            } => Extrapolation::OutOfRange {
+                attribute: Cow::Owned(attribute.into_owned()),
+                value,
+                min,
+                max,
+            },
+            Extrapolation::UntrainedCategory {
+                attribute,
+                category,
+            } => Extrapolation::UntrainedCategory {
+                attribute: Cow::Owned(attribute.into_owned()),
+                category: Cow::Owned(category.into_owned()),
+            },
         }
     }
 }
@@ -135,7 +191,7 @@ impl Model {
                 return Err(self.out_of_bounds(car, &deltas, pushes_up(*delta), Some(i)));
             }
             contributions.push(Contribution {
-                attribute: &attribute.name,
+                attribute: Cow::Borrowed(&attribute.name),
                 effect,
             });
         }
@@ -153,7 +209,7 @@ impl Model {
                 match (slot, compiled.range(), &attribute.kind) {
                     (Slot::Number(x), Some((min, max)), _) if *x < min || *x > max => {
                         Some(Extrapolation::OutOfRange {
-                            attribute: &attribute.name,
+                            attribute: Cow::Borrowed(&attribute.name),
                             value: *x,
                             min,
                             max,
@@ -163,8 +219,8 @@ impl Model {
                         if compiled.is_untrained(*i) =>
                     {
                         Some(Extrapolation::UntrainedCategory {
-                            attribute: &attribute.name,
-                            category: &categories[*i as usize],
+                            attribute: Cow::Borrowed(&attribute.name),
+                            category: Cow::Borrowed(&categories[*i as usize]),
                         })
                     }
                     _ => None,
@@ -172,7 +228,7 @@ impl Model {
             })
             .collect();
         Ok(Quote {
-            model_version: &document.version,
+            model_version: Cow::Borrowed(&document.version),
             price,
             interval,
             reference_price: self.reference_price(),
