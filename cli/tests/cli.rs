@@ -13,20 +13,13 @@ fn repo() -> PathBuf {
 }
 
 fn data_dir() -> PathBuf {
-    let dir = std::env::var_os("CARPRICE_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("../shared/data"));
-    let dir = if dir.is_file() {
-        dir.parent().unwrap().to_path_buf()
-    } else {
-        dir
-    };
+    let file = model_core::data::sample_data_path(&repo());
     assert!(
-        dir.join("car-prices.csv").is_file(),
+        file.is_file(),
         "sample data set missing at {}: set CARPRICE_DATA (see README, Data)",
-        dir.display()
+        file.display()
     );
-    dir
+    file.parent().unwrap().to_path_buf()
 }
 
 fn carprice(args: &[&str], stdin: &str) -> Output {

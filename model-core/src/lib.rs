@@ -38,6 +38,8 @@ mod car;
 #[cfg(feature = "train")]
 pub mod catalogue;
 mod compiled;
+#[cfg(feature = "train")]
+pub mod data;
 mod decimal;
 mod digest;
 mod document;

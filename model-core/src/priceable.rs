@@ -98,39 +98,39 @@ pub(crate) fn check(
     let sane = |price: f64| price.is_finite() && price > 0.0;
     let interval = &document.interval;
 
-    // The interval contains the price (lower <= 0 <= upper), so its ends bound the price too.
-    if !sane(target.invert(highest + interval.upper)) {
-        let (term, push) = terms
+    // The interval contains the price (lower <= 0 <= upper), so its ends bound the price too. As
+    // the reference car prices sanely, the upper end can only overflow and the lower only reach 0.
+    for upward in [true, false] {
+        let (end, offset) = if upward {
+            (highest + interval.upper, interval.upper)
+        } else {
+            (lowest + interval.lower, interval.lower)
+        };
+        if sane(target.invert(end)) {
+            continue;
+        }
+        // The term (or the offset) that moves the end furthest from the reference car's price.
+        let sign = if upward { 1.0 } else { -1.0 };
+        let (term, push) = extremes
             .iter()
+            .zip(&reference_effects)
+            .map(|(e, reference)| sign * (if upward { e.high } else { e.low } - reference))
             .enumerate()
-            .map(|(i, _)| (i, extremes[i].high - reference_effects[i]))
             .max_by(|a, b| a.1.total_cmp(&b.1))
             .expect("a valid document has terms");
-        return Err(if interval.upper > push {
-            unpriceable("interval.upper", "", "an infinite upper price")
-        } else {
-            unpriceable(
+        return Err(match (upward, sign * offset > push) {
+            (true, true) => unpriceable("interval.upper", "", "an infinite upper price"),
+            (false, true) => unpriceable("interval.lower", "", "a lower price that is not above 0"),
+            (true, false) => unpriceable(
                 &format!("terms[{term}]"),
                 &car(document, terms, term, &extremes[term].high_value),
                 "an infinite price or upper price",
-            )
-        });
-    }
-    if !sane(target.invert(lowest + interval.lower)) {
-        let (term, push) = terms
-            .iter()
-            .enumerate()
-            .map(|(i, _)| (i, extremes[i].low - reference_effects[i]))
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-            .expect("a valid document has terms");
-        return Err(if interval.lower < push {
-            unpriceable("interval.lower", "", "a lower price that is not above 0")
-        } else {
-            unpriceable(
+            ),
+            (false, false) => unpriceable(
                 &format!("terms[{term}]"),
                 &car(document, terms, term, &extremes[term].low_value),
                 "a price or lower price that is not above 0",
-            )
+            ),
         });
     }
 

@@ -279,15 +279,7 @@ pub fn model_json(version: &str, shift: f64) -> String {
 /// The sample car data, used as test data: `$CARPRICE_DATA` (a CSV, or a folder holding
 /// `car-prices.csv`), else `../shared/data/car-prices.csv` beside the repository.
 pub fn test_data() -> Vec<u8> {
-    let path = match std::env::var_os("CARPRICE_DATA").filter(|v| !v.is_empty()) {
-        Some(path) => PathBuf::from(path),
-        None => repo_root().join("../shared/data"),
-    };
-    let path = if path.is_dir() {
-        path.join("car-prices.csv")
-    } else {
-        path
-    };
+    let path = model_core::data::sample_data_path(&repo_root());
     std::fs::read(&path)
         .unwrap_or_else(|e| panic!("car data {}: {e}; set CARPRICE_DATA", path.display()))
 }
