@@ -7,6 +7,7 @@ use crate::compiled::{assemble, CompiledAttribute, CompiledTerm};
 use crate::document::{AttributeKind, ModelDocument};
 use crate::error::{CarError, ModelError};
 use crate::json::Json;
+use crate::priceable::{pushes_up, sane};
 use crate::transform::Transform;
 use crate::validation::{self, Compiled};
 
@@ -268,16 +269,6 @@ impl Model {
             reference_price,
         }
     }
-}
-
-/// Whether a price, interval end or factor is a finite number above 0.
-pub(crate) fn sane(x: f64) -> bool {
-    x.is_finite() && x > 0.0
-}
-
-/// Whether a value that is not [`sane`] failed towards infinity (or NaN) rather than towards 0.
-pub(crate) fn pushes_up(x: f64) -> bool {
-    x > 0.0 || x.is_nan()
 }
 
 impl TryFrom<ModelDocument> for Model {

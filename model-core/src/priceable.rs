@@ -16,6 +16,16 @@ use crate::error::ModelError;
 use crate::number::format_number;
 use crate::transform::Transform;
 
+/// Whether a price, interval end or factor is a finite number above 0.
+pub(crate) fn sane(x: f64) -> bool {
+    x.is_finite() && x > 0.0
+}
+
+/// Whether a value that is not [`sane`] failed towards infinity (or NaN) rather than towards 0.
+pub(crate) fn pushes_up(x: f64) -> bool {
+    x > 0.0 || x.is_nan()
+}
+
 /// The smallest and largest effect of one term over the ranges, with the values giving them.
 struct Extremes {
     low: f64,
@@ -95,7 +105,6 @@ pub(crate) fn check(
         .fold((document.intercept, document.intercept), |(lo, hi), e| {
             (lo + e.low, hi + e.high)
         });
-    let sane = |price: f64| price.is_finite() && price > 0.0;
     let interval = &document.interval;
 
     // The interval contains the price (lower <= 0 <= upper), so its ends bound the price too. As

@@ -12,7 +12,8 @@ use serde::Serialize;
 use crate::car::{Car, Slot};
 use crate::document::AttributeKind;
 use crate::error::CarError;
-use crate::model::{pushes_up, sane, Model};
+use crate::model::Model;
+use crate::priceable::{pushes_up, sane};
 use crate::transform::Transform;
 
 /// What the model says about one car.
