@@ -251,3 +251,28 @@ fn validate_summarises_a_good_model() {
     let stdout = succeeds(&["validate", "--model", "assets/model.json"], "");
     assert!(String::from_utf8_lossy(&stdout).contains("valid car-price 1.0.0"));
 }
+
+#[test]
+fn staged_release_manifest_reads_back_with_the_web_apps_reader() {
+    let site = temp_dir("stage");
+    succeeds(
+        &[
+            "stage",
+            "--model",
+            "assets",
+            "--site",
+            site.to_str().unwrap(),
+            "--commit",
+            "abc1234",
+        ],
+        "",
+    );
+    let model = std::fs::read(site.join(model_core::release::MODEL_FILE)).unwrap();
+    let manifest = std::fs::read_to_string(site.join(model_core::release::RELEASE_FILE)).unwrap();
+    let release = model_core::release::Release::from_json(&manifest).unwrap();
+    assert!(release.names_bytes(&model));
+    assert_eq!(release.commit, "abc1234");
+    assert_eq!(release.app_version, env!("CARGO_PKG_VERSION"));
+    assert_eq!(release.to_json(), manifest);
+    std::fs::remove_dir_all(&site).unwrap();
+}
