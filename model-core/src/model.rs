@@ -225,6 +225,7 @@ impl Model {
                     .filter(outside)
                     .max_by(|a, b| push(a).total_cmp(&push(b)))
             })
+            // Unreachable for a valid model; kept so that the error still names an attribute.
             .unwrap_or_else(|| {
                 (0..deltas.len())
                     .max_by(|a, b| push(a).total_cmp(&push(b)))
