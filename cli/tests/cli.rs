@@ -1,11 +1,6 @@
 //! The `carprice` binary end to end: the default model, the seed-split accuracy, and one-line errors
 //! for bad input. Needs the sample data set (`$CARPRICE_DATA` or `../shared/data`).
 
-// The commands' own lookup of the data set (the tests use `resolve_in` only).
-#[allow(dead_code)]
-#[path = "../src/data_path.rs"]
-mod data_path;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -19,8 +14,13 @@ fn repo() -> PathBuf {
 
 /// The folder of the sample data set, found by the commands' own lookup.
 fn data_dir() -> PathBuf {
-    let csv = data_path::resolve_in(None, &repo()).unwrap_or_else(|e| panic!("{e}"));
-    csv.parent().unwrap().to_path_buf()
+    let file = model_core::data::sample_data_path(&repo());
+    assert!(
+        file.is_file(),
+        "sample data set missing at {}: set CARPRICE_DATA (see README, Data)",
+        file.display()
+    );
+    file.parent().unwrap().to_path_buf()
 }
 
 fn carprice(args: &[&str], stdin: &str) -> Output {
@@ -271,4 +271,29 @@ fn predict_into_a_closed_pipe_exits_0_instead_of_panicking() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "stderr: {stderr}");
     assert!(stderr.is_empty(), "stderr: {stderr}");
+}
+
+#[test]
+fn staged_release_manifest_reads_back_with_the_web_apps_reader() {
+    let site = temp_dir("stage");
+    succeeds(
+        &[
+            "stage",
+            "--model",
+            "assets",
+            "--site",
+            site.to_str().unwrap(),
+            "--commit",
+            "abc1234",
+        ],
+        "",
+    );
+    let model = std::fs::read(site.join(model_core::release::MODEL_FILE)).unwrap();
+    let manifest = std::fs::read_to_string(site.join(model_core::release::RELEASE_FILE)).unwrap();
+    let release = model_core::release::Release::from_json(&manifest).unwrap();
+    assert!(release.names_bytes(&model));
+    assert_eq!(release.commit, "abc1234");
+    assert_eq!(release.app_version, env!("CARGO_PKG_VERSION"));
+    assert_eq!(release.to_json(), manifest);
+    std::fs::remove_dir_all(&site).unwrap();
 }

@@ -2,11 +2,6 @@
 //! 127.0.0.1 with a temporary folder (killed when dropped), account SAS tokens for the emulator's
 //! well-known development account, sample models, and a runner for the real `carprice` binary.
 
-// The commands' own lookup of the data set (the tests use `resolve_in` only).
-#[allow(dead_code)]
-#[path = "../../src/data_path.rs"]
-mod data_path;
-
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -308,16 +303,11 @@ pub fn model_json(version: &str, shift: f64) -> String {
     serde_json::to_string_pretty(&document).unwrap()
 }
 
-/// The sample car data set's path, found as the commands find it (`$CARPRICE_DATA`, else
-/// `../shared/data/car-prices.csv` beside the repository).
-pub fn data_path() -> PathBuf {
-    data_path::resolve_in(None, &repo_root()).unwrap_or_else(|e| panic!("{e}"))
-}
-
 /// The sample car data, used as test data.
 pub fn test_data() -> Vec<u8> {
-    let path = data_path();
-    std::fs::read(&path).unwrap_or_else(|e| panic!("car data {}: {e}", path.display()))
+    let path = model_core::data::sample_data_path(&repo_root());
+    std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("car data {}: {e}; set CARPRICE_DATA", path.display()))
 }
 
 /// A working folder with `model-<version>.json` files and `test-data.csv`.
