@@ -26,6 +26,10 @@ pub fn parse_number(text: &str) -> Option<f64> {
 /// digit), since 768 digits decide every halfway case of an `f64`.
 const MAX_DIGITS: usize = 800;
 
+/// Written exponents are capped here: no text has as many digits as could bring a larger one back
+/// into the range of `f64` (a cap of a million read `1` and a million zeros `e-1000000` as `1e8`).
+const EXPONENT_CAP: i64 = 1 << 50;
+
 /// Sign, significant digits (no leading or trailing zeros, each 0–9) and the decimal exponent of
 /// the last digit kept: the value is `digits × 10^exponent`.
 fn split(text: &str) -> Option<(bool, Vec<u8>, i64)> {
@@ -87,8 +91,9 @@ fn split(text: &str) -> Option<(bool, Vec<u8>, i64)> {
         let start = at;
         let mut written: i64 = 0;
         while let Some(&b @ b'0'..=b'9') = bytes.get(at) {
-            // Beyond a million the value is 0 or infinite anyway.
-            written = (written * 10 + i64::from(b - b'0')).min(1_000_000);
+            // Capped far beyond any text's length (and the digit count that could offset it),
+            // where the value is 0 or infinite anyway.
+            written = (written * 10 + i64::from(b - b'0')).min(EXPONENT_CAP);
             at += 1;
         }
         if at == start {

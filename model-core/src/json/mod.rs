@@ -17,8 +17,7 @@ use thiserror::Error;
 /// Deepest nesting of arrays and objects accepted (a model document needs 4).
 pub const MAX_DEPTH: usize = 64;
 
-/// Most members an object may have (a model document's objects have about 20). Keys are checked
-/// for duplicates one by one, so this also bounds the time a hostile document can take.
+/// Most members an object may have (a model document's objects have about 20).
 pub const MAX_MEMBERS: usize = 1_000;
 
 /// A parsed JSON value. Object members keep their document order.
@@ -105,6 +104,14 @@ impl Json {
 /// The value of `key` among an object's members.
 fn member<'a>(members: &'a [(String, Json)], key: &str) -> Option<&'a Json> {
     members.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+/// Positions of `items` sorted by `key`, equal keys in position order (`n log n`, no hashing: a
+/// hash map would add its code to the web app's download). Duplicate keys end up side by side.
+pub(crate) fn positions_by_key<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_unstable_by(|&a, &b| key(&items[a]).cmp(key(&items[b])).then(a.cmp(&b)));
+    order
 }
 
 /// Appends `text` to `out` as a JSON string literal (quoted and escaped).
