@@ -1,5 +1,6 @@
 //! Differential fuzzing of model-core's hand-written readers: the JSON reader against serde_json,
-//! the number parser against `str::parse::<f64>`, and CSV tables that must never panic.
+//! the number parser against `str::parse::<f64>`, car descriptions against setting names one by
+//! one, and CSV tables that must never panic.
 //!
 //! Each property runs `CARPRICE_FUZZ_CASES` generated or mutated inputs (default 64, so the test
 //! command stays fast). The long run is in the README ("Fuzzing"):
@@ -8,6 +9,7 @@
 //! CARPRICE_FUZZ_CASES=100000 cargo test --release -p model-core --test fuzz
 //! ```
 
+mod car;
 mod csv;
 mod json;
 mod numbers;
