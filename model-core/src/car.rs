@@ -108,8 +108,9 @@ impl CarDescription {
         let (names, values): (Vec<String>, Vec<AttributeValue>) = pairs.into_iter().unzip();
         // Each name is kept at its first position, with the value from its last.
         let mut value_from = vec![None; names.len()];
-        let order = crate::json::positions_by_key(&names, String::as_str);
-        for run in order.chunk_by(|&a, &b| names[a] == names[b]) {
+        let keys: Vec<&str> = names.iter().map(String::as_str).collect();
+        let order = crate::json::sorted_positions(&keys);
+        for run in order.chunk_by(|&a, &b| keys[a] == keys[b]) {
             value_from[run[0]] = run.last().copied();
         }
         let mut values: Vec<Option<AttributeValue>> = values.into_iter().map(Some).collect();

@@ -8,9 +8,11 @@
 //! any other exact JSON parser. Writing JSON stays with serde_json (native only).
 
 mod fields;
+mod keys;
 mod parse;
 
 pub use fields::Fields;
+pub(crate) use keys::sorted_positions;
 
 use thiserror::Error;
 
@@ -104,14 +106,6 @@ impl Json {
 /// The value of `key` among an object's members.
 fn member<'a>(members: &'a [(String, Json)], key: &str) -> Option<&'a Json> {
     members.iter().find(|(k, _)| k == key).map(|(_, v)| v)
-}
-
-/// Positions of `items` sorted by `key`, equal keys in position order (`n log n`, no hashing: a
-/// hash map would add its code to the web app's download). Duplicate keys end up side by side.
-pub(crate) fn positions_by_key<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_unstable_by(|&a, &b| key(&items[a]).cmp(key(&items[b])).then(a.cmp(&b)));
-    order
 }
 
 /// Appends `text` to `out` as a JSON string literal (quoted and escaped).

@@ -150,10 +150,11 @@ impl Parser<'_> {
         members: Vec<(String, Json)>,
         key_positions: &[usize],
     ) -> Result<Json, JsonError> {
-        let order = super::positions_by_key(&members, |(key, _)| key);
+        let keys: Vec<&str> = members.iter().map(|(key, _)| key.as_str()).collect();
+        let order = super::sorted_positions(&keys);
         let repeat = order
             .windows(2)
-            .filter(|pair| members[pair[0]].0 == members[pair[1]].0)
+            .filter(|pair| keys[pair[0]] == keys[pair[1]])
             .map(|pair| pair[1])
             .min();
         match repeat {
