@@ -8,6 +8,7 @@
 //! ```text
 //! CARPRICE_FUZZ_CASES=100000 cargo test --release -p model-core --test fuzz
 //! ```
+#![cfg(not(target_arch = "wasm32"))]
 
 mod car;
 mod csv;
