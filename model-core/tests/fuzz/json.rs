@@ -323,10 +323,10 @@ fn byte() -> impl Strategy<Value = u8> {
 fn edit() -> impl Strategy<Value = Edit> {
     let at = any::<usize>();
     prop_oneof![
-        3 => (at.clone(), byte()).prop_map(|(i, b)| Edit::Insert(i, b)),
-        3 => (at.clone(), byte()).prop_map(|(i, b)| Edit::Replace(i, b)),
-        2 => (at.clone(), 1..4usize).prop_map(|(i, n)| Edit::Delete(i, n)),
-        1 => (at.clone(), 1..16usize).prop_map(|(i, n)| Edit::Repeat(i, n)),
+        3 => (at, byte()).prop_map(|(i, b)| Edit::Insert(i, b)),
+        3 => (at, byte()).prop_map(|(i, b)| Edit::Replace(i, b)),
+        2 => (at, 1..4usize).prop_map(|(i, n)| Edit::Delete(i, n)),
+        1 => (at, 1..16usize).prop_map(|(i, n)| Edit::Repeat(i, n)),
         1 => at.prop_map(Edit::Truncate),
     ]
 }

@@ -6,7 +6,7 @@
 //! command stays fast). The long run is in the README ("Fuzzing"):
 //!
 //! ```text
-//! CARPRICE_FUZZ_CASES=100000 cargo test --release -p model-core --test fuzz
+//! CARPRICE_FUZZ_CASES=50000 cargo test --release -p model-core --test fuzz
 //! ```
 #![cfg(not(target_arch = "wasm32"))]
 
