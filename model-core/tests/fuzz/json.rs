@@ -13,16 +13,9 @@ use model_core::json::{Json, JsonError, MAX_DEPTH, MAX_MEMBERS};
 use proptest::prelude::*;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
-/// serde_json's reading of a text, every member kept (duplicates included), in document order.
-#[derive(Debug, Clone, PartialEq)]
-enum Reference {
-    Null,
-    Bool(bool),
-    Number(f64),
-    String(String),
-    Array(Vec<Reference>),
-    Object(Vec<(String, Reference)>),
-}
+/// serde_json's reading of a text as a [`Json`] value, every member kept (duplicates included),
+/// in document order.
+struct Reference(Json);
 
 impl<'de> Deserialize<'de> for Reference {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -39,75 +32,70 @@ impl<'de> Visitor<'de> for ReferenceVisitor {
         formatter.write_str("any JSON value")
     }
     fn visit_unit<E>(self) -> Result<Reference, E> {
-        Ok(Reference::Null)
+        Ok(Reference(Json::Null))
     }
     fn visit_bool<E>(self, v: bool) -> Result<Reference, E> {
-        Ok(Reference::Bool(v))
+        Ok(Reference(Json::Bool(v)))
     }
     fn visit_i64<E>(self, v: i64) -> Result<Reference, E> {
-        Ok(Reference::Number(v as f64))
+        Ok(Reference(Json::Number(v as f64)))
     }
     fn visit_u64<E>(self, v: u64) -> Result<Reference, E> {
-        Ok(Reference::Number(v as f64))
+        Ok(Reference(Json::Number(v as f64)))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Reference, E> {
-        Ok(Reference::Number(v))
+        Ok(Reference(Json::Number(v)))
     }
     fn visit_str<E>(self, v: &str) -> Result<Reference, E> {
-        Ok(Reference::String(v.to_string()))
+        Ok(Reference(Json::String(v.to_string())))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Reference, A::Error> {
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
+        while let Some(Reference(item)) = seq.next_element()? {
             items.push(item);
         }
-        Ok(Reference::Array(items))
+        Ok(Reference(Json::Array(items)))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Reference, A::Error> {
         let mut members = Vec::new();
-        while let Some(member) = map.next_entry()? {
-            members.push(member);
+        while let Some((key, Reference(value))) = map.next_entry()? {
+            members.push((key, value));
         }
-        Ok(Reference::Object(members))
+        Ok(Reference(Json::Object(members)))
     }
 }
 
-impl Reference {
-    /// Whether the value breaks one of the reader's documented limits.
-    fn beyond_limits(&self, depth: usize) -> bool {
-        match self {
-            Reference::Array(items) => {
-                depth >= MAX_DEPTH || items.iter().any(|item| item.beyond_limits(depth + 1))
-            }
-            Reference::Object(members) => {
-                let keys: BTreeSet<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
-                depth >= MAX_DEPTH
-                    || members.len() > MAX_MEMBERS
-                    || keys.len() < members.len()
-                    || members.iter().any(|(_, v)| v.beyond_limits(depth + 1))
-            }
-            _ => false,
+/// Whether a value breaks one of the reader's documented limits, `depth` levels down.
+fn beyond_limits(value: &Json, depth: usize) -> bool {
+    match value {
+        Json::Array(items) => {
+            depth >= MAX_DEPTH || items.iter().any(|item| beyond_limits(item, depth + 1))
         }
+        Json::Object(members) => {
+            let keys: BTreeSet<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
+            depth >= MAX_DEPTH
+                || members.len() > MAX_MEMBERS
+                || keys.len() < members.len()
+                || members.iter().any(|(_, v)| beyond_limits(v, depth + 1))
+        }
+        _ => false,
     }
+}
 
-    /// Whether the reader's value is the same, numbers to the bit.
-    fn same_as(&self, json: &Json) -> bool {
-        match (self, json) {
-            (Reference::Null, Json::Null) => true,
-            (Reference::Bool(a), Json::Bool(b)) => a == b,
-            (Reference::Number(a), Json::Number(b)) => a.to_bits() == b.to_bits(),
-            (Reference::String(a), Json::String(b)) => a == b,
-            (Reference::Array(a), Json::Array(b)) => {
-                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_as(y))
-            }
-            (Reference::Object(a), Json::Object(b)) => {
-                a.len() == b.len()
-                    && a.iter()
-                        .zip(b)
-                        .all(|((ka, va), (kb, vb))| ka == kb && va.same_as(vb))
-            }
-            _ => false,
+/// Whether two values are the same, numbers to the bit (`-0` is not `0`).
+fn same(a: &Json, b: &Json) -> bool {
+    match (a, b) {
+        (Json::Number(x), Json::Number(y)) => x.to_bits() == y.to_bits(),
+        (Json::Array(a), Json::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
         }
+        (Json::Object(a), Json::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|((ka, va), (kb, vb))| ka == kb && same(va, vb))
+        }
+        _ => a == b,
     }
 }
 
@@ -130,7 +118,7 @@ pub fn check(bytes: &[u8]) -> Result<(), TestCaseError> {
                 "accepted {shown:?} as {json:?}; serde_json: {error}"
             )))
         }
-        (Ok(value), ours) if value.beyond_limits(0) => match ours {
+        (Ok(Reference(value)), ours) if beyond_limits(&value, 0) => match ours {
             Some(Err(JsonError::Syntax { message, .. })) if LIMITS.contains(&message) => {}
             other => {
                 return Err(TestCaseError::fail(format!(
@@ -138,14 +126,14 @@ pub fn check(bytes: &[u8]) -> Result<(), TestCaseError> {
                 )))
             }
         },
-        (Ok(value), Some(Ok(json))) => prop_assert!(
-            value.same_as(&json),
+        (Ok(Reference(value)), Some(Ok(json))) => prop_assert!(
+            same(&value, &json),
             "{:?}: {:?} vs serde_json {:?}",
             shown,
             json,
             value
         ),
-        (Ok(value), other) => {
+        (Ok(Reference(value)), other) => {
             return Err(TestCaseError::fail(format!(
                 "refused {shown:?} ({other:?}); serde_json: {value:?}"
             )))
