@@ -1,6 +1,7 @@
 //! Differential fuzzing of model-core's hand-written readers: the JSON reader against serde_json,
 //! the number parser against `str::parse::<f64>`, car descriptions against setting names one by
-//! one, and CSV tables that must never panic.
+//! one, model versions and row lists against plain readings of their grammars, and CSV tables
+//! that must never panic.
 //!
 //! Each property runs `CARPRICE_FUZZ_CASES` generated or mutated inputs (default 64, so the test
 //! command stays fast). The long run is in the README ("Fuzzing"):
@@ -14,6 +15,7 @@ mod car;
 mod csv;
 mod json;
 mod numbers;
+mod texts;
 
 use proptest::test_runner::Config;
 
