@@ -38,8 +38,10 @@ impl From<String> for AttributeValue {
 ///
 /// Names are unique and kept in the order they were first set (a model's descriptions are in its
 /// attribute order). A plain list rather than a map: descriptions have a few dozen entries, and
-/// a map type would add its code to the web app's download. Reads from and writes as a JSON
-/// object; when a name repeats, the last value wins.
+/// a map type would add its code to the web app's download. [`CarDescription::set`] looks the
+/// name up (linear in the entries); building one from many pairs at once (`collect`, or reading
+/// a JSON object) sorts them instead, so a hostile object of `n` keys costs `n log n`. Reads
+/// from and writes as a JSON object; when a name repeats, the last value wins.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CarDescription(Vec<(String, AttributeValue)>);
 
@@ -89,13 +91,35 @@ impl CarDescription {
 }
 
 impl<K: Into<String>, V: Into<AttributeValue>> FromIterator<(K, V)> for CarDescription {
-    /// Sets the pairs one by one (a later value replaces an earlier one of the same name).
+    /// The pairs as if set one by one: a later value replaces an earlier one of the same name,
+    /// names keep the place they were first given. Costs `n log n` in the pairs.
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        let mut description = CarDescription::new();
-        for (name, value) in iter {
-            description.set(name, value);
+        let pairs = iter
+            .into_iter()
+            .map(|(name, value)| (name.into(), value.into()))
+            .collect();
+        CarDescription::from_pairs(pairs)
+    }
+}
+
+impl CarDescription {
+    /// [`CarDescription::set`] for every pair in turn, by sorting instead of a lookup per pair.
+    fn from_pairs(pairs: Vec<(String, AttributeValue)>) -> Self {
+        let (names, values): (Vec<String>, Vec<AttributeValue>) = pairs.into_iter().unzip();
+        // Each name is kept at its first position, with the value from its last.
+        let mut value_from = vec![None; names.len()];
+        let keys: Vec<&str> = names.iter().map(String::as_str).collect();
+        let order = crate::json::sorted_positions(&keys);
+        for run in order.chunk_by(|&a, &b| keys[a] == keys[b]) {
+            value_from[run[0]] = run.last().copied();
         }
-        description
+        let mut values: Vec<Option<AttributeValue>> = values.into_iter().map(Some).collect();
+        let entries = names
+            .into_iter()
+            .zip(value_from)
+            .filter_map(|(name, source)| Some((name, values[source?].take()?)))
+            .collect();
+        CarDescription(entries)
     }
 }
 
@@ -126,11 +150,11 @@ impl<'de> Deserialize<'de> for CarDescription {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut description = CarDescription::new();
-                while let Some((name, value)) = map.next_entry::<String, AttributeValue>()? {
-                    description.set(name, value);
+                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+                while let Some(pair) = map.next_entry::<String, AttributeValue>()? {
+                    pairs.push(pair);
                 }
-                Ok(description)
+                Ok(CarDescription::from_pairs(pairs))
             }
         }
 

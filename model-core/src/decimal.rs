@@ -1,14 +1,18 @@
 //! Decimal text to the nearest `f64`, exactly, with big-integer arithmetic and no tables.
 //!
-//! Rust's own `str::parse::<f64>` is just as exact but carries a 10 KB table of powers of five;
-//! this reader is what every number in a model document and every number a person types goes
-//! through, in about 2 KB of WebAssembly. It is slower per number (microseconds, not nanoseconds),
-//! which is nothing next to reading a model of a few hundred numbers once. The test below checks
-//! it against `str::parse` bit for bit, including halfway cases and the subnormal range.
+//! Rust's own `str::parse::<f64>` is as exact (up to exponents near 65,536) but carries a 10 KB
+//! table of powers of five; this reader is what every number in a model document and every number
+//! a person types goes through, in about 2 KB of WebAssembly. It is slower per number
+//! (microseconds, not nanoseconds), which is nothing next to reading a model of a few hundred
+//! numbers once. The tests below and the
+//! property tests in `tests/fuzz` check it against `str::parse` bit for bit, including halfway
+//! cases, the subnormal range and million-digit texts.
 
 /// Parses `[+-]digits[.digits][(e|E)[+-]digits]` (either digit run may be empty, not both) to the
-/// nearest `f64`, ties to even, like `str::parse::<f64>`. Too large a magnitude gives ±infinity;
-/// anything else (`inf`, `NaN`, `0x10`, spaces) gives `None`.
+/// nearest `f64`, ties to even, like `str::parse::<f64>`, for texts of any length (`str::parse`
+/// stops reading an exponent's digits near 65,536, so it reads `0.` + 999,990 zeros + `1e999990`,
+/// which is 0.1, as 0). Too large a magnitude gives ±infinity; anything else (`inf`, `NaN`,
+/// `0x10`, spaces) gives `None`.
 ///
 /// ```
 /// assert_eq!(model_core::parse_number("2.5"), Some(2.5));
@@ -25,6 +29,10 @@ pub fn parse_number(text: &str) -> Option<f64> {
 /// At most this many significant digits are kept; more only matter as "a little more" (a sticky
 /// digit), since 768 digits decide every halfway case of an `f64`.
 const MAX_DIGITS: usize = 800;
+
+/// Written exponents are capped here: no text has as many digits as could bring a larger one back
+/// into the range of `f64` (a cap of a million read `1` and 1,000,008 zeros `e-1000008` as 1e8).
+const EXPONENT_CAP: i64 = 1 << 50;
 
 /// Sign, significant digits (no leading or trailing zeros, each 0–9) and the decimal exponent of
 /// the last digit kept: the value is `digits × 10^exponent`.
@@ -87,8 +95,9 @@ fn split(text: &str) -> Option<(bool, Vec<u8>, i64)> {
         let start = at;
         let mut written: i64 = 0;
         while let Some(&b @ b'0'..=b'9') = bytes.get(at) {
-            // Beyond a million the value is 0 or infinite anyway.
-            written = (written * 10 + i64::from(b - b'0')).min(1_000_000);
+            // Capped far beyond any text's length (and the digit count that could offset it),
+            // where the value is 0 or infinite anyway.
+            written = (written * 10 + i64::from(b - b'0')).min(EXPONENT_CAP);
             at += 1;
         }
         if at == start {

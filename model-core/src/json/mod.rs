@@ -8,17 +8,18 @@
 //! any other exact JSON parser. Writing JSON stays with serde_json (native only).
 
 mod fields;
+mod keys;
 mod parse;
 
 pub use fields::Fields;
+pub(crate) use keys::sorted_positions;
 
 use thiserror::Error;
 
 /// Deepest nesting of arrays and objects accepted (a model document needs 4).
 pub const MAX_DEPTH: usize = 64;
 
-/// Most members an object may have (a model document's objects have about 20). Keys are checked
-/// for duplicates one by one, so this also bounds the time a hostile document can take.
+/// Most members an object may have (a model document's objects have about 20).
 pub const MAX_MEMBERS: usize = 1_000;
 
 /// A parsed JSON value. Object members keep their document order.
