@@ -13,7 +13,7 @@ use common::{api_router, model_path, send};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use static_host::live_model::Reload;
-use static_host::{app, LiveModel};
+use static_host::{app, Limits, LiveModel};
 
 /// A JSON scalar, biased towards values a car could have.
 fn leaf_value() -> impl Strategy<Value = Value> {
@@ -141,7 +141,7 @@ async fn a_bad_model_replacing_a_good_one_fails_no_request() {
     std::fs::write(&path, &good).unwrap();
     let live = LiveModel::load(&path).unwrap();
     let watcher = live.watch(Duration::from_millis(20));
-    let router = app(live.clone(), None);
+    let router = app(live.clone(), None, &Limits::default());
 
     let stop = Arc::new(AtomicBool::new(false));
     let clients: Vec<_> = (0..4)

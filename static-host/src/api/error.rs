@@ -44,6 +44,12 @@ pub enum ApiError {
     /// The body could not be read.
     #[error("the request body could not be read: {0}")]
     UnreadableBody(String),
+    /// The request was not received and answered in time.
+    #[error("the request was not received and answered within {seconds} s; send the body at once")]
+    Timeout {
+        /// The limit, in seconds.
+        seconds: u64,
+    },
     /// JSON of the wrong shape (not `{"data": ...}` or `{"cars": ...}`).
     #[error("{message}")]
     BadShape {
@@ -109,6 +115,7 @@ impl ApiError {
             ApiError::BadShape { .. } | ApiError::Car { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Timeout { .. } => StatusCode::REQUEST_TIMEOUT,
         }
     }
 
@@ -124,6 +131,7 @@ impl ApiError {
             ApiError::Car { source, .. } => car_error_code(source),
             ApiError::NotFound { .. } => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::Timeout { .. } => "timeout",
         }
     }
 

@@ -6,12 +6,15 @@ mod card;
 mod error;
 mod score;
 
-use axum::extract::State;
-use axum::http::{Method, Uri};
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
-use axum::{Json, Router};
+use axum::{middleware, Json, Router};
 use serde_json::{json, Value};
+use tower_http::timeout::TimeoutLayer;
 
 pub use card::ModelCard;
 pub use error::ApiError;
@@ -19,14 +22,37 @@ pub use score::{ScoreRequest, MAX_BODY_BYTES, MAX_CARS, PUBLISHED_COLUMNS};
 
 use crate::LiveModel;
 
-/// The API routes, to be nested under `/api`.
-pub fn router(model: LiveModel) -> Router {
+/// The API routes, to be nested under `/api`. A request must be received and answered within
+/// `timeout` (else a JSON 408), with a body of at most [`MAX_BODY_BYTES`].
+pub fn router(model: LiveModel, timeout: Duration) -> Router {
     Router::new()
         .route("/score", only(Method::POST, post(score::score)))
         .route("/model", only(Method::GET, get(model_card)))
         .route("/health", only(Method::GET, get(health)))
         .fallback(not_found)
         .with_state(model)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(middleware::map_response(
+            move |response: Response| async move { timeout_as_json(response, timeout) },
+        ))
+}
+
+/// The timeout layer's bare 408, as the API's JSON error.
+fn timeout_as_json(response: Response, timeout: Duration) -> Response {
+    if response.status() == StatusCode::REQUEST_TIMEOUT
+        && !response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        ApiError::Timeout {
+            seconds: timeout.as_secs(),
+        }
+        .into_response()
+    } else {
+        response
+    }
 }
 
 /// A JSON 404 for paths that are not part of the API.

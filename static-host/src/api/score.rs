@@ -3,9 +3,9 @@
 //! - `{"data": [[24 values in PUBLISHED_COLUMNS order], ...]}` → `[price, ...]` (the old contract);
 //! - `{"cars": [{"make": "audi", ...}, ...]}` → `{"model_version": ..., "quotes": [...]}`.
 
-use axum::body::{to_bytes, Body};
-use axum::extract::State;
-use axum::http::{header, HeaderMap};
+use axum::extract::rejection::{BytesRejection, FailedToBufferBody, JsonRejection};
+use axum::extract::{FromRequest, Request, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use model_core::{AttributeValue, Car, CarDescription, Model, Quote};
@@ -63,73 +63,103 @@ struct Quotes<'m> {
     quotes: Vec<Quote<'m>>,
 }
 
-/// The handler: checks the content type and size, parses, prices with one model snapshot.
+/// Bodies up to this size are priced on the async workers; larger ones on the blocking pool, so
+/// that a heavy request never holds up the others.
+const INLINE_BODY_BYTES: u64 = 16 * 1024;
+
+/// A JSON request body, read by axum's [`Json`] extractor (content type, size limit set by
+/// `DefaultBodyLimit`, syntax) with its refusals turned into [`ApiError`]s.
+pub(super) struct JsonBody {
+    value: Value,
+    /// Whether the body is small enough to price in place.
+    small: bool,
+}
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let small = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .is_some_and(|length| length <= INLINE_BODY_BYTES);
+        let found = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .unwrap_or_default();
+        match Json::<Value>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(JsonBody { value, small }),
+            Err(rejection) => Err(refusal(rejection, found)),
+        }
+    }
+}
+
+/// What a refused body means for the caller.
+fn refusal(rejection: JsonRejection, content_type: String) -> ApiError {
+    match rejection {
+        JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType {
+            found: content_type,
+        },
+        JsonRejection::BytesRejection(BytesRejection::FailedToBufferBody(
+            FailedToBufferBody::LengthLimitError(_),
+        )) => ApiError::BodyTooLarge {
+            limit: MAX_BODY_BYTES,
+        },
+        JsonRejection::JsonSyntaxError(_) | JsonRejection::JsonDataError(_) => {
+            match json_error(&rejection) {
+                Some(error) => ApiError::MalformedJson {
+                    line: error.line(),
+                    column: error.column(),
+                    message: without_position(error),
+                },
+                None => ApiError::UnreadableBody(rejection.body_text()),
+            }
+        }
+        other => ApiError::UnreadableBody(other.body_text()),
+    }
+}
+
+/// serde_json's error behind a rejection (directly, or under the field path axum adds).
+fn json_error(rejection: &JsonRejection) -> Option<&serde_json::Error> {
+    let mut cause = std::error::Error::source(rejection);
+    while let Some(error) = cause {
+        if let Some(found) = error.downcast_ref::<serde_json::Error>() {
+            return Some(found);
+        }
+        if let Some(found) = error.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>() {
+            return Some(found.inner());
+        }
+        cause = error.source();
+    }
+    None
+}
+
+/// The handler: prices with one model snapshot, large bodies on the blocking pool.
 pub(super) async fn score(
     State(model): State<LiveModel>,
-    headers: HeaderMap,
-    body: Body,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
-    check_content_type(&headers)?;
-    let bytes = read_body(&headers, body).await?;
     let model = model.current();
-    let request = ScoreRequest::parse(&bytes, &model)?;
-    request.answer(&model)
-}
-
-fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
-    let found = headers
-        .get(header::CONTENT_TYPE)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_default();
-    let essence = found
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
-    {
-        Ok(())
+    let work = move || ScoreRequest::parse(body.value, &model)?.answer(&model);
+    if body.small {
+        work()
     } else {
-        Err(ApiError::UnsupportedMediaType { found })
+        tokio::task::spawn_blocking(work)
+            .await
+            .unwrap_or_else(|error| std::panic::resume_unwind(error.into_panic()))
     }
-}
-
-async fn read_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, ApiError> {
-    let too_large = ApiError::BodyTooLarge {
-        limit: MAX_BODY_BYTES,
-    };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
-        return Err(too_large);
-    }
-    to_bytes(body, MAX_BODY_BYTES).await.map_err(|error| {
-        let over_limit = std::error::Error::source(&error)
-            .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
-        if over_limit {
-            too_large
-        } else {
-            ApiError::UnreadableBody(error.to_string())
-        }
-    })
 }
 
 impl ScoreRequest {
-    /// Parses a body and names each car's values after the model's attributes.
+    /// Reads a JSON body and names each car's values after the model's attributes.
     ///
     /// # Errors
-    /// [`ApiError::MalformedJson`] for text that is not JSON, [`ApiError::TooManyCars`] past
-    /// [`MAX_CARS`], and [`ApiError::BadShape`] naming the JSON path of anything else wrong.
-    pub fn parse(body: &[u8], model: &Model) -> Result<Self, ApiError> {
-        let value: Value = serde_json::from_slice(body).map_err(|e| ApiError::MalformedJson {
-            line: e.line(),
-            column: e.column(),
-            message: without_position(&e),
-        })?;
+    /// [`ApiError::TooManyCars`] past [`MAX_CARS`], and [`ApiError::BadShape`] naming the JSON
+    /// path of anything else wrong.
+    pub fn parse(value: Value, model: &Model) -> Result<Self, ApiError> {
         let Value::Object(mut object) = value else {
             return Err(shape(
                 "the body must be a JSON object with `data` or `cars`",

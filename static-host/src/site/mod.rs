@@ -1,13 +1,16 @@
 //! The built site, served as Azure Static Web Apps serves it.
 //!
-//! For each request: decode the path safely; find the first route of `staticwebapp.config.json`
-//! that applies (roles, redirect, rewrite, status, headers); allow only GET and HEAD; serve the file
-//! (precompressed copy if accepted, weak `ETag`, `304` when fresh), else the navigation fallback
-//! unless excluded, else a 404 through `responseOverrides`. Global headers, then route headers, go
-//! on every answer. Files without a precompressed copy are compressed on the fly.
+//! For each request: decode the path into its one normal form ([`SitePath`], 400 otherwise); find
+//! the first route of `staticwebapp.config.json` that applies (roles, redirect, rewrite, status,
+//! headers); allow only GET and HEAD; serve the file (a precompressed copy if accepted and current,
+//! an `ETag` of the bytes sent, `304` when fresh), else the navigation fallback unless excluded,
+//! else a 404 through `responseOverrides`. Global headers, then route headers, go on every answer;
+//! error answers get [`ERROR_CACHE_CONTROL`] whatever the routes say, so no cache keeps an error.
+//! Files without a precompressed copy are compressed on the fly.
 
 pub mod config;
 pub mod files;
+pub mod path;
 pub mod pattern;
 
 use std::path::{Path, PathBuf};
@@ -19,18 +22,29 @@ use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use headers::HeaderMapExt;
 use thiserror::Error;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::compression::CompressionLayer;
 
 use config::{ConfigError, HeaderChange, SiteConfig};
-use files::{decode_path, SiteFiles};
+use files::SiteFiles;
+pub use path::{PathError, SitePath};
 
 /// The configuration file's name, at the root of the site. It is read, never served.
 pub const CONFIG_FILE: &str = "staticwebapp.config.json";
 
 /// `Cache-Control` when the configuration sets none: always revalidate (cheap with `ETag`).
 const DEFAULT_CACHE_CONTROL: &str = "no-cache";
+
+/// `Cache-Control` of every error answer, whatever the routes say: a missing hashed asset during
+/// a deploy must not be remembered as missing.
+pub const ERROR_CACHE_CONTROL: &str = "no-store";
+
+/// Marks an answer whose headers the site has set (global, route and caching), so that the
+/// server-wide layer leaves them as they are.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Decorated;
 
 /// A site that cannot be served.
 #[derive(Debug, Error)]
@@ -107,7 +121,7 @@ impl Site {
     }
 
     async fn respond(&self, method: &Method, raw_path: &str, request: &HeaderMap) -> Response {
-        let Ok(path) = decode_path(raw_path) else {
+        let Ok(path) = SitePath::parse(raw_path) else {
             return self
                 .error(StatusCode::BAD_REQUEST, &[], method, request)
                 .await;
@@ -137,7 +151,7 @@ impl Site {
             return self.decorate(response, route_headers);
         }
         let status = route.and_then(|r| r.status).unwrap_or(StatusCode::OK);
-        let rewrite = route.and_then(|r| r.rewrite.as_deref());
+        let rewrite = route.and_then(|r| r.rewrite.as_ref());
         if (status.is_client_error() || status.is_server_error()) && rewrite.is_none() {
             return self.error(status, route_headers, method, request).await;
         }
@@ -153,12 +167,20 @@ impl Site {
             .filter(|f| f.covers(&path))
         {
             if let Some(file) = self.files.find(&fallback.rewrite) {
-                let headers = match route {
-                    Some(_) => route_headers,
-                    None => self.route_headers(&fallback.rewrite),
-                };
+                // The page is served with its own caching, never with the caching of the asset
+                // that was asked for (an immutable hashed name must not keep the page).
+                let page = self.route_headers(&fallback.rewrite);
+                let headers: Vec<HeaderChange> = route_headers
+                    .iter()
+                    .filter(|(name, _)| name != header::CACHE_CONTROL)
+                    .chain(
+                        page.iter()
+                            .filter(|(name, _)| name == header::CACHE_CONTROL),
+                    )
+                    .cloned()
+                    .collect();
                 return self
-                    .file(StatusCode::OK, &file, headers, method, request)
+                    .file(StatusCode::OK, &file, &headers, method, request)
                     .await;
             }
         }
@@ -167,7 +189,7 @@ impl Site {
     }
 
     /// Headers of the first route that applies to a GET of `path`.
-    fn route_headers(&self, path: &str) -> &[HeaderChange] {
+    fn route_headers(&self, path: &SitePath) -> &[HeaderChange] {
         self.config
             .routes
             .iter()
@@ -216,7 +238,7 @@ impl Site {
             response
         };
         let headers = response.headers_mut();
-        headers.insert(header::ETAG, asset.etag);
+        headers.typed_insert(asset.etag);
         headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
         self.decorate(response, route)
     }
@@ -239,7 +261,7 @@ impl Site {
             }
             let file = replacement
                 .rewrite
-                .as_deref()
+                .as_ref()
                 .and_then(|path| self.files.find(path));
             if let Some(file) = file {
                 return Box::pin(self.file(
@@ -268,26 +290,32 @@ impl Site {
         self.decorate(response, route)
     }
 
-    /// Global headers, then route headers (an empty value removes), then the default cache policy.
+    /// Global headers, then route headers (an empty value removes), then the cache policy: the
+    /// configuration's (or [`DEFAULT_CACHE_CONTROL`]) for successful answers and redirects,
+    /// [`ERROR_CACHE_CONTROL`] for errors.
     fn decorate(&self, mut response: Response, route: &[HeaderChange]) -> Response {
+        let error = response.status().is_client_error() || response.status().is_server_error();
         let headers = response.headers_mut();
-        for (name, value) in self.config.global_headers.iter().chain(route) {
-            match value {
-                Some(value) => {
-                    headers.insert(name.clone(), value.clone());
-                }
-                None => {
-                    headers.remove(name);
-                }
-            }
-        }
-        if !headers.contains_key(header::CACHE_CONTROL) {
+        config::apply(headers, &self.config.global_headers);
+        config::apply(headers, route);
+        if error {
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(ERROR_CACHE_CONTROL),
+            );
+        } else if !headers.contains_key(header::CACHE_CONTROL) {
             headers.insert(
                 header::CACHE_CONTROL,
                 HeaderValue::from_static(DEFAULT_CACHE_CONTROL),
             );
         }
+        response.extensions_mut().insert(Decorated);
         response
+    }
+
+    /// The site's configuration.
+    pub fn config(&self) -> &SiteConfig {
+        &self.config
     }
 }
 
