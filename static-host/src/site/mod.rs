@@ -17,9 +17,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use headers::HeaderMapExt;
@@ -104,7 +105,8 @@ impl Site {
     }
 
     /// The service answering every request for the site, with on-the-fly compression of files
-    /// that have no precompressed copy.
+    /// that have no precompressed copy. A HEAD request is answered as a GET whose body is
+    /// dropped, so that both carry the same headers (compression included).
     pub fn service(self) -> Router {
         let compress = DefaultPredicate::new().and(
             |status: StatusCode,
@@ -118,20 +120,19 @@ impl Site {
             .fallback(serve)
             .with_state(Arc::new(self))
             .layer(CompressionLayer::new().compress_when(compress))
+            .layer(middleware::from_fn(head_as_get))
     }
 
     async fn respond(&self, method: &Method, raw_path: &str, request: &HeaderMap) -> Response {
         let Ok(path) = SitePath::parse(raw_path) else {
-            return self
-                .error(StatusCode::BAD_REQUEST, &[], method, request)
-                .await;
+            return self.error(StatusCode::BAD_REQUEST, &[], request).await;
         };
         let route = self.config.routes.iter().find(|r| r.applies(method, &path));
         let route_headers = route.map_or(&[][..], |r| &r.headers[..]);
         if let Some(route) = route {
             if !route.allows_anonymous() {
                 return self
-                    .error(StatusCode::UNAUTHORIZED, route_headers, method, request)
+                    .error(StatusCode::UNAUTHORIZED, route_headers, request)
                     .await;
             }
             if let Some(location) = &route.redirect {
@@ -142,8 +143,8 @@ impl Site {
                 return self.redirect(status, location, route_headers);
             }
         }
-        if method != Method::GET && method != Method::HEAD {
-            // Like the service: an empty 405, no error page.
+        if method != Method::GET {
+            // Like the service: an empty 405, no error page. (HEAD arrives here as GET.)
             let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
             response
                 .headers_mut()
@@ -153,12 +154,10 @@ impl Site {
         let status = route.and_then(|r| r.status).unwrap_or(StatusCode::OK);
         let rewrite = route.and_then(|r| r.rewrite.as_ref());
         if (status.is_client_error() || status.is_server_error()) && rewrite.is_none() {
-            return self.error(status, route_headers, method, request).await;
+            return self.error(status, route_headers, request).await;
         }
         if let Some(file) = self.files.find(rewrite.unwrap_or(&path)) {
-            return self
-                .file(status, &file, route_headers, method, request)
-                .await;
+            return self.file(status, &file, route_headers, request).await;
         }
         if let Some(fallback) = self
             .config
@@ -179,12 +178,10 @@ impl Site {
                     )
                     .cloned()
                     .collect();
-                return self
-                    .file(StatusCode::OK, &file, &headers, method, request)
-                    .await;
+                return self.file(StatusCode::OK, &file, &headers, request).await;
             }
         }
-        self.error(StatusCode::NOT_FOUND, route_headers, method, request)
+        self.error(StatusCode::NOT_FOUND, route_headers, request)
             .await
     }
 
@@ -203,7 +200,6 @@ impl Site {
         status: StatusCode,
         file: &Path,
         route: &[HeaderChange],
-        method: &Method,
         request: &HeaderMap,
     ) -> Response {
         let asset = match self.files.read(file, request, &self.config).await {
@@ -217,12 +213,7 @@ impl Site {
             (StatusCode::NOT_MODIFIED, Body::empty()).into_response()
         } else {
             let length = asset.body.len();
-            let body = if method == Method::HEAD {
-                Body::empty()
-            } else {
-                Body::from(asset.body)
-            };
-            let mut response = (status, body).into_response();
+            let mut response = (status, Body::from(asset.body)).into_response();
             response
                 .headers_mut()
                 .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
@@ -248,7 +239,6 @@ impl Site {
         &self,
         status: StatusCode,
         route: &[HeaderChange],
-        method: &Method,
         request: &HeaderMap,
     ) -> Response {
         if let Some(replacement) = self.config.response_overrides.get(&status.as_u16()) {
@@ -268,7 +258,6 @@ impl Site {
                     replacement.status.unwrap_or(status),
                     &file,
                     route,
-                    method,
                     request,
                 ))
                 .await;
@@ -317,6 +306,15 @@ impl Site {
     pub fn config(&self) -> &SiteConfig {
         &self.config
     }
+}
+
+/// Answers HEAD as GET. (axum drops the body of an answer to HEAD without polling it, so
+/// nothing is read or compressed for nothing.)
+async fn head_as_get(mut request: Request, next: Next) -> Response {
+    if request.method() == Method::HEAD {
+        *request.method_mut() = Method::GET;
+    }
+    next.run(request).await
 }
 
 async fn serve(
