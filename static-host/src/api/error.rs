@@ -44,6 +44,9 @@ pub enum ApiError {
     /// The body could not be read.
     #[error("the request body could not be read: {0}")]
     UnreadableBody(String),
+    /// The server stopped before the answer was ready.
+    #[error("the server is shutting down; send the request again")]
+    ShuttingDown,
     /// The request was not received and answered in time.
     #[error("the request was not received and answered within {seconds} s; send the body at once")]
     Timeout {
@@ -116,6 +119,7 @@ impl ApiError {
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Timeout { .. } => StatusCode::REQUEST_TIMEOUT,
+            ApiError::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -132,6 +136,7 @@ impl ApiError {
             ApiError::NotFound { .. } => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::Timeout { .. } => "timeout",
+            ApiError::ShuttingDown => "shutting_down",
         }
     }
 

@@ -3,11 +3,14 @@
 //! - `{"data": [[24 values in PUBLISHED_COLUMNS order], ...]}` → `[price, ...]` (the old contract);
 //! - `{"cars": [{"make": "audi", ...}, ...]}` → `{"model_version": ..., "quotes": [...]}`.
 
+use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, FailedToBufferBody, JsonRejection};
 use axum::extract::{FromRequest, Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use headers::{ContentType, HeaderMapExt};
+use mime::Mime;
 use model_core::{AttributeValue, Car, CarDescription, Model, Quote};
 use serde::Serialize;
 use serde_json::Value;
@@ -65,44 +68,57 @@ struct Quotes<'m> {
 
 /// Bodies up to this size are priced on the async workers; larger ones on the blocking pool, so
 /// that a heavy request never holds up the others.
-const INLINE_BODY_BYTES: u64 = 16 * 1024;
+const INLINE_BODY_BYTES: usize = 16 * 1024;
 
-/// A JSON request body, read by axum's [`Json`] extractor (content type, size limit set by
-/// `DefaultBodyLimit`, syntax) with its refusals turned into [`ApiError`]s.
+/// A JSON request body: a JSON content type, at most `DefaultBodyLimit` bytes, read by axum's
+/// [`Bytes`] extractor and parsed by its [`Json`] extractor, with refusals turned into
+/// [`ApiError`]s. Parsing waits for [`JsonBody::value`], so that a large body is parsed off the
+/// async workers.
 pub(super) struct JsonBody {
-    value: Value,
-    /// Whether the body is small enough to price in place.
-    small: bool,
+    bytes: Bytes,
 }
 
 impl<S: Send + Sync> FromRequest<S> for JsonBody {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let small = request
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok())
-            .is_some_and(|length| length <= INLINE_BODY_BYTES);
-        let found = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-            .unwrap_or_default();
-        match Json::<Value>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(JsonBody { value, small }),
-            Err(rejection) => Err(refusal(rejection, found)),
+        let content_type = request.headers().typed_get::<ContentType>().map(Mime::from);
+        let json = content_type.as_ref().is_some_and(|mime| {
+            mime.type_() == mime::APPLICATION
+                && (mime.subtype() == mime::JSON || mime.suffix() == Some(mime::JSON))
+        });
+        if !json {
+            let found = request
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .unwrap_or_default();
+            return Err(ApiError::UnsupportedMediaType { found });
         }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| refusal(rejection.into()))?;
+        Ok(JsonBody { bytes })
+    }
+}
+
+impl JsonBody {
+    /// The body as a JSON value.
+    fn value(&self) -> Result<Value, ApiError> {
+        Json::<Value>::from_bytes(&self.bytes)
+            .map(|Json(value)| value)
+            .map_err(refusal)
+    }
+
+    /// Whether the body is small enough to parse and price on the async workers.
+    fn is_small(&self) -> bool {
+        self.bytes.len() <= INLINE_BODY_BYTES
     }
 }
 
 /// What a refused body means for the caller.
-fn refusal(rejection: JsonRejection, content_type: String) -> ApiError {
+fn refusal(rejection: JsonRejection) -> ApiError {
     match rejection {
-        JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType {
-            found: content_type,
-        },
         JsonRejection::BytesRejection(BytesRejection::FailedToBufferBody(
             FailedToBufferBody::LengthLimitError(_),
         )) => ApiError::BodyTooLarge {
@@ -143,13 +159,16 @@ pub(super) async fn score(
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     let model = model.current();
-    let work = move || ScoreRequest::parse(body.value, &model)?.answer(&model);
-    if body.small {
-        work()
-    } else {
-        tokio::task::spawn_blocking(work)
-            .await
-            .unwrap_or_else(|error| std::panic::resume_unwind(error.into_panic()))
+    let small = body.is_small();
+    let work = move || ScoreRequest::parse(body.value()?, &model)?.answer(&model);
+    if small {
+        return work();
+    }
+    match tokio::task::spawn_blocking(work).await {
+        Ok(answer) => answer,
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        // The runtime is shutting down.
+        Err(_) => Err(ApiError::ShuttingDown),
     }
 }
 
