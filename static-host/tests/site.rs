@@ -479,6 +479,7 @@ async fn files_and_rules_do_not_escape_their_bounds_through_odd_path_forms() {
     let router = router(site.path());
     let (response, _) = send(&router, get("/admin/secret.html", &[])).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    // Other spellings of the path are that path, for the rules as for the files.
     for path in [
         "//admin/secret.html",
         "/admin//secret.html",
@@ -486,20 +487,15 @@ async fn files_and_rules_do_not_escape_their_bounds_through_odd_path_forms() {
         "/admin/./secret.html",
         "/%2e/admin/secret.html",
         "//%61dmin/secret.html",
+        "/%61dmin/secret.html",
     ] {
         let (response, body) = send(&router, get(path, &[])).await;
-        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
         assert!(
             !String::from_utf8_lossy(&body).contains("admin only"),
             "{path}"
         );
     }
-    let (response, _) = send(&router, get("/%61dmin/secret.html", &[])).await;
-    assert_eq!(
-        response.status(),
-        StatusCode::UNAUTHORIZED,
-        "an encoded letter"
-    );
 }
 
 #[tokio::test]

@@ -38,9 +38,10 @@ pub const CONFIG_FILE: &str = "staticwebapp.config.json";
 /// `Cache-Control` when the configuration sets none: always revalidate (cheap with `ETag`).
 const DEFAULT_CACHE_CONTROL: &str = "no-cache";
 
-/// `Cache-Control` of every error answer, whatever the routes say: a missing hashed asset during
-/// a deploy must not be remembered as missing.
-pub const ERROR_CACHE_CONTROL: &str = "no-store";
+/// `Cache-Control` of every error answer, whatever the routes say: stale at once, so a hashed
+/// asset missing during a deploy is never remembered as missing. The value the Static Web Apps
+/// emulator sends with its error pages.
+pub const ERROR_CACHE_CONTROL: &str = "public, max-age=0";
 
 /// Marks an answer whose headers the site has set (global, route and caching), so that the
 /// server-wide layer leaves them as they are.

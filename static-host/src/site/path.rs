@@ -1,6 +1,7 @@
-//! Request paths of the site, decoded and checked once into the one form that route matching,
-//! the navigation fallback and file lookup all use, so that no rule can be sidestepped by
-//! spelling a path another way.
+//! Request paths of the site, decoded, checked and normalised once into the one form that route
+//! matching, the navigation fallback and file lookup all use, so that no rule can be sidestepped
+//! by spelling a path another way (`//admin/secret.html` is `/admin/secret.html` for all of them,
+//! as for Static Web Apps).
 
 use percent_encoding::percent_decode_str;
 use thiserror::Error;
@@ -15,43 +16,42 @@ pub enum PathError {
     /// `..`, an encoded slash or backslash, a NUL or another control character.
     #[error("the path leaves the site or hides a separator")]
     Unsafe,
-    /// An empty segment (`//`) or a `.` segment: another spelling of a path, which the service
-    /// would not match against the same rules.
-    #[error("the path has an empty or `.` segment")]
-    NotNormal,
     /// Not an absolute path (`*`, or a full URL in the request line).
     #[error("the path does not start with `/`")]
     NotAbsolute,
 }
 
 /// A decoded path in normal form: it starts with `/`, its segments are separated by single
-/// slashes, none is empty (except after a trailing `/`), `.` or `..`, and none holds a separator
-/// or control character.
+/// slashes, none is empty (except after a trailing `/`) or `.`, and none is `..` or holds a
+/// separator or control character.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SitePath(String);
 
 impl SitePath {
-    /// Decodes a request path (percent-encoding) and checks its form.
+    /// Decodes a request path (percent-encoding), checks it, and drops empty and `.` segments
+    /// (a path ending in one keeps a trailing `/`).
     ///
     /// # Errors
-    /// [`PathError`] for undecodable, unsafe or non-normal paths.
+    /// [`PathError`] for undecodable or unsafe paths.
     pub fn parse(raw: &str) -> Result<Self, PathError> {
         let rest = raw.strip_prefix('/').ok_or(PathError::NotAbsolute)?;
-        let segments: Vec<&str> = rest.split('/').collect();
-        let last = segments.len() - 1;
         let mut path = String::with_capacity(raw.len());
-        for (index, segment) in segments.into_iter().enumerate() {
+        let mut trailing_slash = false;
+        for segment in rest.split('/') {
             let text = percent_decode_str(segment)
                 .decode_utf8()
                 .map_err(|_| PathError::NotUtf8)?;
             if text == ".." || text.contains(['/', '\\']) || text.chars().any(char::is_control) {
                 return Err(PathError::Unsafe);
             }
-            if text == "." || (text.is_empty() && index != last) {
-                return Err(PathError::NotNormal);
+            trailing_slash = text.is_empty() || text == ".";
+            if !trailing_slash {
+                path.push('/');
+                path.push_str(&text);
             }
+        }
+        if trailing_slash || path.is_empty() {
             path.push('/');
-            path.push_str(&text);
         }
         Ok(SitePath(path))
     }
@@ -90,17 +90,20 @@ mod tests {
     }
 
     #[test]
-    fn refuses_other_spellings_of_a_path() {
+    fn other_spellings_of_a_path_are_that_path() {
         for odd in [
             "//admin/secret.html",
             "/admin//secret.html",
             "/./admin/secret.html",
             "/admin/./secret.html",
             "/admin/%2e/secret.html",
-            "//",
+            "///admin/secret.html",
         ] {
-            assert_eq!(parse(odd), Err(PathError::NotNormal), "{odd}");
+            assert_eq!(parse(odd).unwrap(), "/admin/secret.html", "{odd}");
         }
+        assert_eq!(parse("//").unwrap(), "/");
+        assert_eq!(parse("/help/.").unwrap(), "/help/");
+        assert_eq!(parse("/help//").unwrap(), "/help/");
         assert_eq!(parse("*"), Err(PathError::NotAbsolute));
         assert_eq!(parse(""), Err(PathError::NotAbsolute));
     }
