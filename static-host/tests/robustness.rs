@@ -624,3 +624,44 @@ fn sigterm_lets_requests_in_flight_finish() {
     );
     assert!(log.contains("/api/score"), "request logs: {log}");
 }
+
+#[test]
+fn connections_beyond_the_bound_wait_their_turn() {
+    // Two silent clients hold both connections the server allows: a third is answered only
+    // once the header timeout has closed one of them.
+    let runtime = Background(Some(
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap(),
+    ));
+    let limits = Limits {
+        max_connections: 2,
+        header_timeout: Duration::from_secs(1),
+        request_timeout: Duration::from_secs(5),
+    };
+    let router = app(LiveModel::load(&model_path()).unwrap(), None, &limits);
+    let address = runtime
+        .0
+        .as_ref()
+        .unwrap()
+        .block_on(common::serve_with(router, limits));
+    let silent: Vec<_> = (0..2)
+        .map(|_| std::net::TcpStream::connect(address).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let start = std::time::Instant::now();
+    let answer = exchange(
+        address,
+        b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        Duration::from_secs(10),
+    );
+    assert_eq!(answer.as_deref().and_then(status_of), Some(200));
+    assert!(
+        start.elapsed() >= Duration::from_millis(500),
+        "answered while both connections were taken ({:?})",
+        start.elapsed()
+    );
+    drop(silent);
+}
