@@ -20,8 +20,7 @@ pub mod site;
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
 use axum::{middleware, Router};
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
-use tracing::Level;
+use tower_http::trace::TraceLayer;
 
 pub use live_model::LiveModel;
 pub use server::Limits;
@@ -30,7 +29,8 @@ pub use site::Site;
 
 /// The server: the scoring API under `/api`, and the site (when there is one) everywhere else.
 /// Every answer carries the site's `globalHeaders` (API answers included), error answers are
-/// never kept by caches, and each request is logged (`tower_http::trace`).
+/// never kept by caches, and each request is traced (`tower_http::trace`: a line per answer at
+/// `debug` level, server errors at `error`).
 pub fn app(model: LiveModel, site: Option<Site>, limits: &Limits) -> Router {
     let global_headers = site
         .as_ref()
@@ -46,11 +46,7 @@ pub fn app(model: LiveModel, site: Option<Site>, limits: &Limits) -> Router {
             let global_headers = global_headers.clone();
             async move { with_global_headers(response, &global_headers) }
         }))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
+        .layer(TraceLayer::new_for_http())
 }
 
 /// Answers the site has not decorated (the API's, timeouts) get the global headers, and errors a

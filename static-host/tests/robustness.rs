@@ -566,7 +566,7 @@ fn sigterm_lets_requests_in_flight_finish() {
             "--port",
             &port.to_string(),
         ])
-        .env("RUST_LOG", "static_host=info,tower_http=info")
+        .env("RUST_LOG", "static_host=info,tower_http=debug")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
