@@ -36,7 +36,7 @@ pub fn app(model: LiveModel, site: Option<Site>, limits: &Limits) -> Router {
         .as_ref()
         .map(|site| site.config().global_headers.clone())
         .unwrap_or_default();
-    let router = Router::new().nest("/api", api::router(model, limits.request_timeout));
+    let router = Router::new().nest("/api", api::router(model, limits));
     let router = match site {
         Some(site) => router.fallback_service(site.service()),
         None => router.fallback(api::not_found),

@@ -2,8 +2,9 @@
 //!
 //! At most [`Limits::max_connections`] are served at once (further clients wait in the listen
 //! queue). A client must send each request head within [`Limits::header_timeout`]; the same timer
-//! closes a keep-alive connection left idle that long. The API answers within
-//! [`Limits::request_timeout`], body included (see [`crate::api::router`]). On shutdown the
+//! closes a keep-alive connection left idle that long. An API body must arrive within
+//! [`Limits::body_timeout`], and the answer within [`Limits::request_timeout`] (see
+//! [`crate::api::router`]). On shutdown the
 //! listener closes, idle connections close, and requests in flight finish.
 
 use std::future::Future;
@@ -25,16 +26,20 @@ pub struct Limits {
     pub max_connections: usize,
     /// Time to send a request head, and time an idle keep-alive connection is kept.
     pub header_timeout: Duration,
+    /// Time for an API request's body to arrive.
+    pub body_timeout: Duration,
     /// Time for an API request to be received (body included) and answered.
     pub request_timeout: Duration,
 }
 
 impl Default for Limits {
-    /// 512 connections, 10 s for a request head or of idleness, 30 s for an API request.
+    /// 512 connections, 10 s for a request head or of idleness, 10 s for a body, 30 s for an
+    /// API request.
     fn default() -> Self {
         Limits {
             max_connections: 512,
             header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
         }
     }

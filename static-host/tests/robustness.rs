@@ -420,10 +420,13 @@ fn one_request_cannot_stall_the_server() {
             .build()
             .unwrap(),
     ));
+    // Short head and body timeouts; a request timeout long enough for a wide car priced in time
+    // linear in its keys on a slow, busy machine, far too short for a quadratic one.
     let limits = Limits {
         max_connections: 64,
         header_timeout: Duration::from_secs(2),
-        request_timeout: Duration::from_secs(5),
+        body_timeout: Duration::from_secs(2),
+        request_timeout: Duration::from_secs(60),
     };
     let router = app(LiveModel::load(&model_path()).unwrap(), None, &limits);
     let address = runtime
@@ -439,7 +442,7 @@ fn one_request_cannot_stall_the_server() {
                 "POST /api/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{wide}",
                 wide.len()
             );
-            std::thread::spawn(move || exchange(address, request.as_bytes(), Duration::from_secs(60)))
+            std::thread::spawn(move || exchange(address, request.as_bytes(), Duration::from_secs(90)))
         })
         .collect();
     let slow_head = std::thread::spawn(move || {
@@ -639,7 +642,7 @@ fn connections_beyond_the_bound_wait_their_turn() {
     let limits = Limits {
         max_connections: 2,
         header_timeout: Duration::from_secs(1),
-        request_timeout: Duration::from_secs(5),
+        ..Limits::default()
     };
     let router = app(LiveModel::load(&model_path()).unwrap(), None, &limits);
     let address = runtime

@@ -47,9 +47,11 @@ pub enum ApiError {
     /// The server stopped before the answer was ready.
     #[error("the server is shutting down; send the request again")]
     ShuttingDown,
-    /// The request was not received and answered in time.
-    #[error("the request was not received and answered within {seconds} s; send the body at once")]
+    /// The body did not arrive, or the request could not be answered, in time.
+    #[error("the request was not {what} within {seconds} s; send the body at once, or fewer cars")]
     Timeout {
+        /// What took too long: `"received"` (the body) or `"answered"`.
+        what: &'static str,
         /// The limit, in seconds.
         seconds: u64,
     },

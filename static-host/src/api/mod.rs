@@ -8,7 +8,7 @@ mod score;
 
 use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, FromRef, State};
 use axum::http::{header, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
@@ -20,17 +20,36 @@ pub use card::ModelCard;
 pub use error::ApiError;
 pub use score::{ScoreRequest, MAX_BODY_BYTES, MAX_CARS, PUBLISHED_COLUMNS};
 
-use crate::LiveModel;
+use crate::{Limits, LiveModel};
 
-/// The API routes, to be nested under `/api`. A request must be received and answered within
-/// `timeout` (else a JSON 408), with a body of at most [`MAX_BODY_BYTES`].
-pub fn router(model: LiveModel, timeout: Duration) -> Router {
+/// What the API's handlers share: the served model, and how long a body may take to arrive.
+#[derive(Debug, Clone)]
+struct ApiState {
+    model: LiveModel,
+    body_timeout: Duration,
+}
+
+impl FromRef<ApiState> for LiveModel {
+    fn from_ref(state: &ApiState) -> Self {
+        state.model.clone()
+    }
+}
+
+/// The API routes, to be nested under `/api`. A body of at most [`MAX_BODY_BYTES`] must arrive
+/// within the limits' body timeout, and the request be answered within their request timeout
+/// (else a JSON 408).
+pub fn router(model: LiveModel, limits: &Limits) -> Router {
+    let timeout = limits.request_timeout;
+    let state = ApiState {
+        model,
+        body_timeout: limits.body_timeout,
+    };
     Router::new()
         .route("/score", only(Method::POST, post(score::score)))
         .route("/model", only(Method::GET, get(model_card)))
         .route("/health", only(Method::GET, get(health)))
         .fallback(not_found)
-        .with_state(model)
+        .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -47,6 +66,7 @@ fn timeout_as_json(response: Response, timeout: Duration) -> Response {
         && !response.headers().contains_key(header::CONTENT_TYPE)
     {
         ApiError::Timeout {
+            what: "answered",
             seconds: timeout.as_secs(),
         }
         .into_response()
@@ -63,7 +83,7 @@ pub async fn not_found(uri: Uri) -> ApiError {
 }
 
 /// Answers other methods with a JSON 405 naming the allowed one.
-fn only(allowed: Method, route: MethodRouter<LiveModel>) -> MethodRouter<LiveModel> {
+fn only(allowed: Method, route: MethodRouter<ApiState>) -> MethodRouter<ApiState> {
     route.fallback(move |method: Method| {
         let allowed = allowed.clone();
         async move { ApiError::MethodNotAllowed { method, allowed } }

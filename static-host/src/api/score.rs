@@ -15,7 +15,7 @@ use model_core::{AttributeValue, Car, CarDescription, Model, Quote};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::ApiError;
+use super::{ApiError, ApiState};
 use crate::LiveModel;
 
 /// Largest body accepted, in bytes.
@@ -70,7 +70,8 @@ struct Quotes<'m> {
 /// that a heavy request never holds up the others.
 const INLINE_BODY_BYTES: usize = 16 * 1024;
 
-/// A JSON request body: a JSON content type, at most `DefaultBodyLimit` bytes, read by axum's
+/// A JSON request body: a JSON content type, at most `DefaultBodyLimit` bytes arriving within the
+/// body timeout, read by axum's
 /// [`Bytes`] extractor and parsed by its [`Json`] extractor, with refusals turned into
 /// [`ApiError`]s. Parsing waits for [`JsonBody::value`], so that a large body is parsed off the
 /// async workers.
@@ -78,10 +79,10 @@ pub(super) struct JsonBody {
     bytes: Bytes,
 }
 
-impl<S: Send + Sync> FromRequest<S> for JsonBody {
+impl FromRequest<ApiState> for JsonBody {
     type Rejection = ApiError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(request: Request, state: &ApiState) -> Result<Self, ApiError> {
         let content_type = request.headers().typed_get::<ContentType>().map(Mime::from);
         let json = content_type.as_ref().is_some_and(|mime| {
             mime.type_() == mime::APPLICATION
@@ -95,8 +96,12 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
                 .unwrap_or_default();
             return Err(ApiError::UnsupportedMediaType { found });
         }
-        let bytes = Bytes::from_request(request, state)
+        let bytes = tokio::time::timeout(state.body_timeout, Bytes::from_request(request, state))
             .await
+            .map_err(|_| ApiError::Timeout {
+                what: "received",
+                seconds: state.body_timeout.as_secs(),
+            })?
             .map_err(|rejection| refusal(rejection.into()))?;
         Ok(JsonBody { bytes })
     }
