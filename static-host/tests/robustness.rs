@@ -408,32 +408,32 @@ impl Drop for Background {
     }
 }
 
+/// The API with the packaged model, served with `limits` on a runtime of two workers (as on the
+/// 2-core machines it runs on), and its address.
+fn serve_api(limits: Limits) -> (Background, std::net::SocketAddr) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let router = app(LiveModel::load(&model_path()).unwrap(), None, &limits);
+    let address = runtime.block_on(common::serve_with(router, limits));
+    (Background(Some(runtime)), address)
+}
+
 #[test]
 fn one_request_cannot_stall_the_server() {
     // Four wide-car bodies at once, a client trickling its request head, one trickling its body
     // and one saying nothing: /api/health keeps answering others within a second, and every
     // slow client is cut off by its timeout.
-    let runtime = Background(Some(
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap(),
-    ));
     // Short head and body timeouts; a request timeout long enough for a wide car priced in time
     // linear in its keys on a slow, busy machine, far too short for a quadratic one.
-    let limits = Limits {
+    let (_runtime, address) = serve_api(Limits {
         max_connections: 64,
         header_timeout: Duration::from_secs(2),
         body_timeout: Duration::from_secs(2),
         request_timeout: Duration::from_secs(60),
-    };
-    let router = app(LiveModel::load(&model_path()).unwrap(), None, &limits);
-    let address = runtime
-        .0
-        .as_ref()
-        .unwrap()
-        .block_on(common::serve_with(router, limits.clone()));
+    });
 
     let wide = wide_car_body();
     let wide_cars: Vec<_> = (0..4)
@@ -632,24 +632,11 @@ fn sigterm_lets_requests_in_flight_finish() {
 fn connections_beyond_the_bound_wait_their_turn() {
     // Two silent clients hold both connections the server allows: a third is answered only
     // once the header timeout has closed one of them.
-    let runtime = Background(Some(
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap(),
-    ));
-    let limits = Limits {
+    let (_runtime, address) = serve_api(Limits {
         max_connections: 2,
         header_timeout: Duration::from_secs(1),
         ..Limits::default()
-    };
-    let router = app(LiveModel::load(&model_path()).unwrap(), None, &limits);
-    let address = runtime
-        .0
-        .as_ref()
-        .unwrap()
-        .block_on(common::serve_with(router, limits));
+    });
     let silent: Vec<_> = (0..2)
         .map(|_| std::net::TcpStream::connect(address).unwrap())
         .collect();
