@@ -24,6 +24,14 @@ pub enum LoadError {
         /// Why.
         source: std::io::Error,
     },
+    /// The file is not UTF-8 text (the rule `carprice validate` applies too).
+    #[error("model {path} is not UTF-8 text: {source}")]
+    NotUtf8 {
+        /// The model file.
+        path: PathBuf,
+        /// Where the first invalid byte is.
+        source: std::str::Utf8Error,
+    },
     /// The file is not a valid model.
     #[error("model {path} is invalid: {source}")]
     Invalid {
@@ -66,8 +74,8 @@ impl LiveModel {
     /// # Errors
     /// [`LoadError`] when the file cannot be read or is not a valid model.
     pub fn load(path: &Path) -> Result<Self, LoadError> {
-        let (text, hash) = read(path)?;
-        let model = parse(path, &text)?;
+        let (bytes, hash) = read(path)?;
+        let model = parse(path, &bytes)?;
         Ok(LiveModel {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
@@ -87,7 +95,7 @@ impl LiveModel {
     /// # Errors
     /// [`LoadError`] for a changed file that cannot be used; the current model stays.
     pub fn reload(&self) -> Result<Reload, LoadError> {
-        let (text, hash) = read(&self.inner.path)?;
+        let (bytes, hash) = read(&self.inner.path)?;
         {
             let mut last_seen = self
                 .inner
@@ -99,7 +107,7 @@ impl LiveModel {
             }
             *last_seen = hash;
         }
-        let model = parse(&self.inner.path, &text)?;
+        let model = parse(&self.inner.path, &bytes)?;
         let version = model.version().to_string();
         self.inner.model.store(Arc::new(model));
         Ok(Reload::Replaced { version })
@@ -129,17 +137,22 @@ impl LiveModel {
     }
 }
 
-fn read(path: &Path) -> Result<(String, String), LoadError> {
+fn read(path: &Path) -> Result<(Vec<u8>, String), LoadError> {
     let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
         path: path.to_path_buf(),
         source,
     })?;
     let hash = hex_sha256(&bytes);
-    // Invalid UTF-8 is kept as replacement characters so that the model parser reports it.
-    Ok((String::from_utf8_lossy(&bytes).into_owned(), hash))
+    Ok((bytes, hash))
 }
 
-fn parse(path: &Path, text: &str) -> Result<Model, LoadError> {
+/// The model in a file's bytes, by the rule every carprice reader applies: UTF-8 text, then
+/// [`Model::from_json`].
+fn parse(path: &Path, bytes: &[u8]) -> Result<Model, LoadError> {
+    let text = std::str::from_utf8(bytes).map_err(|source| LoadError::NotUtf8 {
+        path: path.to_path_buf(),
+        source,
+    })?;
     Model::from_json(text).map_err(|source| LoadError::Invalid {
         path: path.to_path_buf(),
         source,

@@ -1,11 +1,13 @@
 //! `static-host`: serve a built carprice site and its model, as Azure Static Web Apps would.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
+use static_host::server::{serve, shutdown_signal};
 use static_host::settings::{Options, FUNCTIONS_PORT_VARIABLE};
-use static_host::{app, LiveModel, Settings, Site};
+use static_host::{app, Limits, LiveModel, Settings, Site};
 
 /// How often the model file is checked for a new version.
 const MODEL_POLL: Duration = Duration::from_secs(1);
@@ -15,8 +17,9 @@ async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "static_host=info".into()),
+                .unwrap_or_else(|_| "static_host=info,tower_http=info".into()),
         )
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .init();
     match run(Options::parse()).await {
@@ -45,10 +48,13 @@ async fn run(options: Options) -> Result<(), String> {
         "static-host: serving on http://{address}/ (model {})",
         model.current().version()
     );
-    axum::serve(listener, app(model, site))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
+    let limits = Limits::default();
+    serve(
+        listener,
+        app(model, site, &limits),
+        &limits,
+        shutdown_signal(),
+    )
+    .await;
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! Conformance with the real thing: one table of requests against static-host and against the
 //! Azure Static Web Apps emulator (`swa start`), both serving the same built site; status, content
-//! type, the configuration's security headers and the `cache-control` its routes set must agree.
+//! type, the configuration's security headers, the `cache-control` its routes set and the
+//! `cache-control` of error answers must agree.
 //! (One known gap of the emulator: it sends no `globalHeaders` on error answers, where the service
 //! documents them on every response; there static-host must send them.)
 //!
@@ -133,8 +134,15 @@ fn table(site: &Path) -> Vec<Probe> {
         probe("HEAD", "/index.html"),
         probe("GET", "/cars/42"),
         probe("GET", "/price?make=audi"),
+        // Other spellings of a path get that path's rules.
+        probe("GET", "//index.html"),
+        probe("GET", "/./index.html"),
         probe("GET", "/missing-file.js"),
         probe("GET", "/missing-image.png"),
+        // A hashed asset of an earlier deploy: its route makes hashed assets immutable.
+        probe("GET", "/frontend-0123456789abcdef_bg.wasm"),
+        probe("GET", "/frontend-0123456789abcdef.js"),
+        probe("HEAD", "/frontend-0123456789abcdef_bg.wasm"),
         probe("GET", "/staticwebapp.config.json"),
         probe("POST", "/index.html"),
         probe("PUT", "/"),
@@ -172,6 +180,18 @@ fn configured_cache_controls(site: &Path) -> Vec<String> {
         .filter(|(name, _)| name.eq_ignore_ascii_case("cache-control"))
         .filter_map(|(_, value)| value.as_str().map(str::to_string))
         .collect()
+}
+
+/// Whether a `cache-control` lets no cache reuse the answer without asking again.
+fn stale_at_once(value: &str) -> bool {
+    let directives: Vec<String> = value
+        .split(',')
+        .map(|d| d.trim().to_ascii_lowercase())
+        .collect();
+    !directives.iter().any(|d| d == "immutable")
+        && directives
+            .iter()
+            .any(|d| d == "no-store" || d == "no-cache" || d == "max-age=0")
 }
 
 /// static-host's `cache-control` where the configuration sets none.
@@ -227,11 +247,13 @@ fn static_host_answers_like_the_static_web_apps_emulator() {
         let mine = raw_request(ours, probe.method, &probe.path, &probe.headers).unwrap();
         let label = format!("{} {} {:?}", probe.method, probe.path, probe.headers);
         lines.push(format!(
-            "{label:<70} swa {} {:<28} static-host {} {}",
+            "{label:<70} swa {} {:<28} {:?} static-host {} {} {:?}",
             theirs.status,
             essence(&theirs),
+            theirs.header("cache-control"),
             mine.status,
-            essence(&mine)
+            essence(&mine),
+            mine.header("cache-control"),
         ));
         if theirs.status != mine.status {
             differences.push(format!(
@@ -279,6 +301,20 @@ fn static_host_answers_like_the_static_web_apps_emulator() {
             differences.push(format!(
                 "{label}: cache-control {their_cache:?} (swa) vs {my_cache:?} (static-host)"
             ));
+        }
+        // On errors, whatever the routes say: the emulator's value where it sends one (its error
+        // pages: `public, max-age=0`); where it sends none (its bare 405s), static-host's must
+        // still be stale at once and never immutable.
+        if theirs.status >= 400 {
+            let differs = match their_cache {
+                Some(theirs) => my_cache != Some(theirs),
+                None => !my_cache.is_some_and(stale_at_once),
+            };
+            if differs {
+                differences.push(format!(
+                    "{label}: error cache-control {their_cache:?} (swa) vs {my_cache:?} (static-host)"
+                ));
+            }
         }
     }
     drop(emulator);

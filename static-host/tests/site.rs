@@ -235,3 +235,289 @@ async fn a_site_without_configuration_serves_plain_files() {
     let (response, _) = send(&router, get("/missing", &[])).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
+
+/// Headers whose values may differ between two answers to the same request.
+const VARYING: &[&str] = &["date"];
+
+#[tokio::test]
+async fn error_answers_are_not_cached_for_a_year() {
+    // A hashed asset of an earlier deploy: the route gives hashed assets a year of immutability,
+    // which must not apply to the 404.
+    let site = fixture_site();
+    let router = router(site.path());
+    let requests = [
+        get("/frontend-0123456789abcdef_bg.wasm", &[]),
+        get(
+            "/frontend-0123456789abcdef.js",
+            &[("accept-encoding", "br")],
+        ),
+        get("/admin/users", &[]),
+        get("/%2e%2e/secret", &[]),
+        get("/api/nothing", &[]),
+        Request::post("/api/score").body(Body::empty()).unwrap(),
+        Request::head("/frontend-0123456789abcdef_bg.wasm")
+            .body(Body::empty())
+            .unwrap(),
+    ];
+    for request in requests {
+        let label = format!("{} {}", request.method(), request.uri());
+        let (response, _) = send(&router, request).await;
+        assert!(response.status().is_client_error(), "{label}");
+        let cache_control = response.headers()["cache-control"].to_str().unwrap();
+        assert_eq!(
+            cache_control,
+            static_host::site::ERROR_CACHE_CONTROL,
+            "{label}"
+        );
+        assert!(!cache_control.contains("immutable"), "{label}");
+    }
+    // Successful answers keep what the routes say.
+    let (response, _) = send(&router, get(&format!("/{}", wasm_name()), &[])).await;
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+}
+
+#[tokio::test]
+async fn the_navigation_fallback_is_never_immutable() {
+    // A config whose fallback does not exclude hashed scripts: the page served in their place
+    // must keep the page's caching, not a year under the script's name.
+    let site = fixture_site();
+    let config = common::CONFIG.replace(
+        "\"/*.{js,wasm,css,json,webmanifest,png,svg,ico,txt,map}\", ",
+        "",
+    );
+    std::fs::write(site.path().join("staticwebapp.config.json"), config).unwrap();
+    let router = router(site.path());
+    let (response, body) = send(&router, get("/frontend-0123456789abcdef.js", &[])).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(String::from_utf8(body).unwrap().contains("carprice"));
+    assert_eq!(response.headers()["cache-control"], "no-cache");
+}
+
+/// A body with its content coding undone.
+fn decoded(response: &axum::http::Response<()>, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    match response
+        .headers()
+        .get("content-encoding")
+        .map(|v| v.as_bytes())
+    {
+        Some(b"br") => {
+            std::io::Read::read_to_end(&mut brotli::Decompressor::new(body, 4096), &mut out)
+                .unwrap();
+        }
+        Some(b"gzip") => {
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(body), &mut out).unwrap();
+        }
+        None => out = body.to_vec(),
+        Some(other) => panic!("unexpected coding {other:?}"),
+    }
+    out
+}
+
+/// Sets a file's modification time to `seconds` before now.
+fn age(path: &std::path::Path, seconds: u64) {
+    let time = std::time::SystemTime::now() - std::time::Duration::from_secs(seconds);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(time)
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_stale_precompressed_file_is_not_served() {
+    let site = fixture_site();
+    let model = site.path().join("model.json");
+    let old = std::fs::read(&model).unwrap();
+    std::fs::write(
+        site.path().join("model.json.br"),
+        common::brotli_bytes(&old),
+    )
+    .unwrap();
+    age(&site.path().join("model.json.br"), 60);
+    // The model is replaced (as `carprice stage` does); its old brotli copy stays behind.
+    let new = String::from_utf8(old.clone())
+        .unwrap()
+        .replacen('{', "{ ", 1);
+    std::fs::write(&model, &new).unwrap();
+    let router = router(site.path());
+    let (brotli, brotli_body) =
+        send(&router, get("/model.json", &[("accept-encoding", "br")])).await;
+    let (plain, plain_body) = send(&router, get("/model.json", &[])).await;
+    assert_eq!(plain_body, new.as_bytes());
+    // The stale copy is ignored: the new model is sent (compressed on the fly), under the plain
+    // file's (weak) validator.
+    assert_eq!(decoded(&brotli, &brotli_body), new.as_bytes());
+    assert_eq!(brotli.headers()["etag"], plain.headers()["etag"]);
+
+    // A copy at least as new as its file is used, under its own validator.
+    std::fs::write(
+        site.path().join("model.json.br"),
+        common::brotli_bytes(new.as_bytes()),
+    )
+    .unwrap();
+    let (brotli, _) = send(&router, get("/model.json", &[("accept-encoding", "br")])).await;
+    assert_eq!(brotli.headers()["content-encoding"], "br");
+    assert_ne!(brotli.headers()["etag"], plain.headers()["etag"]);
+    let etag = brotli.headers()["etag"].to_str().unwrap().to_string();
+    let (again, _) = send(
+        &router,
+        get(
+            "/model.json",
+            &[("accept-encoding", "br"), ("if-none-match", &etag)],
+        ),
+    )
+    .await;
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    let (other, _) = send(&router, get("/model.json", &[("if-none-match", &etag)])).await;
+    assert_eq!(
+        other.status(),
+        StatusCode::OK,
+        "the plain file is another version"
+    );
+}
+
+#[tokio::test]
+async fn etags_follow_the_bytes_not_the_clock() {
+    let site = fixture_site();
+    let router = router(site.path());
+    let (before, _) = send(&router, get("/index.html", &[])).await;
+    age(&site.path().join("index.html"), 3600);
+    let (same, _) = send(&router, get("/index.html", &[])).await;
+    assert_eq!(before.headers()["etag"], same.headers()["etag"]);
+    std::fs::write(site.path().join("index.html"), "<p>changed</p>").unwrap();
+    let (changed, _) = send(&router, get("/index.html", &[])).await;
+    assert_ne!(before.headers()["etag"], changed.headers()["etag"]);
+}
+
+#[tokio::test]
+async fn head_answers_carry_the_same_headers_as_get() {
+    let site = fixture_site();
+    let router = router(site.path());
+    let wasm = format!("/{}", wasm_name());
+    let script = format!("/frontend-{HASH}.js");
+    for path in [
+        "/",
+        "/index.html",
+        "/cars/42",
+        "/missing.js",
+        "/model.json",
+        &wasm,
+        &script,
+    ] {
+        for accept in ["", "br", "gzip", "br, gzip"] {
+            let headers: &[(&str, &str)] = if accept.is_empty() {
+                &[]
+            } else {
+                &[("accept-encoding", accept)]
+            };
+            let (got, _) = send(&router, get(path, headers)).await;
+            let mut head = Request::head(path);
+            for (name, value) in headers {
+                head = head.header(*name, *value);
+            }
+            let (headed, _) = send(&router, head.body(Body::empty()).unwrap()).await;
+            assert_eq!(got.status(), headed.status(), "{path} {accept}");
+            let strip = |response: &axum::http::Response<()>| {
+                let mut headers = response.headers().clone();
+                for name in VARYING {
+                    headers.remove(*name);
+                }
+                headers
+            };
+            assert_eq!(strip(&got), strip(&headed), "{path} {accept:?}");
+        }
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn files_and_rules_do_not_escape_their_bounds_through_a_precompressed_symlink() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "top secret").unwrap();
+    let site = fixture_site();
+    std::fs::write(
+        site.path().join("boot.js"),
+        "console.log('boot');\n".repeat(10),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        site.path().join("boot.js.br"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        site.path().join("plain.txt"),
+    )
+    .unwrap();
+    let router = router(site.path());
+    let (response, body) = send(&router, get("/boot.js", &[("accept-encoding", "br")])).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        decoded(&response, &body),
+        std::fs::read(site.path().join("boot.js")).unwrap()
+    );
+    let (response, _) = send(&router, get("/plain.txt", &[])).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    // The link itself is not a file of the site (its name is not excluded from the fallback).
+    for path in ["/plain.txt", "/boot.js.br"] {
+        let (_, body) = send(&router, get(path, &[])).await;
+        assert!(!String::from_utf8_lossy(&body).contains("secret"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn files_and_rules_do_not_escape_their_bounds_through_odd_path_forms() {
+    let site = fixture_site();
+    std::fs::create_dir_all(site.path().join("admin")).unwrap();
+    std::fs::write(site.path().join("admin/secret.html"), "<p>admin only</p>").unwrap();
+    let router = router(site.path());
+    let (response, _) = send(&router, get("/admin/secret.html", &[])).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    // Other spellings of the path are that path, for the rules as for the files.
+    for path in [
+        "//admin/secret.html",
+        "/admin//secret.html",
+        "/./admin/secret.html",
+        "/admin/./secret.html",
+        "/%2e/admin/secret.html",
+        "//%61dmin/secret.html",
+        "/%61dmin/secret.html",
+    ] {
+        let (response, body) = send(&router, get(path, &[])).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
+        assert!(
+            !String::from_utf8_lossy(&body).contains("admin only"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn files_and_rules_do_not_escape_their_bounds_api_answers_carry_the_security_headers() {
+    let site = fixture_site();
+    let router = router(site.path());
+    let requests = [
+        get("/api/health", &[]),
+        get("/api/model", &[]),
+        get("/api/nothing", &[]),
+        common::score(r#"{"cars": []}"#),
+        common::score("{"),
+        Request::post("/api/score").body(Body::empty()).unwrap(),
+    ];
+    for request in requests {
+        let label = format!("{} {}", request.method(), request.uri());
+        let (response, _) = send(&router, request).await;
+        for name in SECURITY_HEADERS {
+            assert!(
+                response.headers().contains_key(*name),
+                "{label} lacks {name}"
+            );
+        }
+    }
+}

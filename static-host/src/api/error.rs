@@ -44,6 +44,17 @@ pub enum ApiError {
     /// The body could not be read.
     #[error("the request body could not be read: {0}")]
     UnreadableBody(String),
+    /// The server stopped before the answer was ready.
+    #[error("the server is shutting down; send the request again")]
+    ShuttingDown,
+    /// The body did not arrive, or the request could not be answered, in time.
+    #[error("the request was not {what} within {seconds} s; send the body at once, or fewer cars")]
+    Timeout {
+        /// What took too long: `"received"` (the body) or `"answered"`.
+        what: &'static str,
+        /// The limit, in seconds.
+        seconds: u64,
+    },
     /// JSON of the wrong shape (not `{"data": ...}` or `{"cars": ...}`).
     #[error("{message}")]
     BadShape {
@@ -109,6 +120,8 @@ impl ApiError {
             ApiError::BadShape { .. } | ApiError::Car { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Timeout { .. } => StatusCode::REQUEST_TIMEOUT,
+            ApiError::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -124,6 +137,8 @@ impl ApiError {
             ApiError::Car { source, .. } => car_error_code(source),
             ApiError::NotFound { .. } => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::Timeout { .. } => "timeout",
+            ApiError::ShuttingDown => "shutting_down",
         }
     }
 

@@ -6,27 +6,73 @@ mod card;
 mod error;
 mod score;
 
-use axum::extract::State;
-use axum::http::{Method, Uri};
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, FromRef, State};
+use axum::http::{header, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
-use axum::{Json, Router};
+use axum::{middleware, Json, Router};
 use serde_json::{json, Value};
+use tower_http::timeout::TimeoutLayer;
 
 pub use card::ModelCard;
 pub use error::ApiError;
 pub use score::{ScoreRequest, MAX_BODY_BYTES, MAX_CARS, PUBLISHED_COLUMNS};
 
-use crate::LiveModel;
+use crate::{Limits, LiveModel};
 
-/// The API routes, to be nested under `/api`.
-pub fn router(model: LiveModel) -> Router {
+/// What the API's handlers share: the served model, and how long a body may take to arrive.
+#[derive(Debug, Clone)]
+struct ApiState {
+    model: LiveModel,
+    body_timeout: Duration,
+}
+
+impl FromRef<ApiState> for LiveModel {
+    fn from_ref(state: &ApiState) -> Self {
+        state.model.clone()
+    }
+}
+
+/// The API routes, to be nested under `/api`. A body of at most [`MAX_BODY_BYTES`] must arrive
+/// within the limits' body timeout, and the request be answered within their request timeout
+/// (else a JSON 408).
+pub fn router(model: LiveModel, limits: &Limits) -> Router {
+    let timeout = limits.request_timeout;
+    let state = ApiState {
+        model,
+        body_timeout: limits.body_timeout,
+    };
     Router::new()
         .route("/score", only(Method::POST, post(score::score)))
         .route("/model", only(Method::GET, get(model_card)))
         .route("/health", only(Method::GET, get(health)))
         .fallback(not_found)
-        .with_state(model)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(middleware::map_response(
+            move |response: Response| async move { timeout_as_json(response, timeout) },
+        ))
+}
+
+/// The timeout layer's bare 408, as the API's JSON error.
+fn timeout_as_json(response: Response, timeout: Duration) -> Response {
+    if response.status() == StatusCode::REQUEST_TIMEOUT
+        && !response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        ApiError::Timeout {
+            what: "answered",
+            seconds: timeout.as_secs(),
+        }
+        .into_response()
+    } else {
+        response
+    }
 }
 
 /// A JSON 404 for paths that are not part of the API.
@@ -37,7 +83,7 @@ pub async fn not_found(uri: Uri) -> ApiError {
 }
 
 /// Answers other methods with a JSON 405 naming the allowed one.
-fn only(allowed: Method, route: MethodRouter<LiveModel>) -> MethodRouter<LiveModel> {
+fn only(allowed: Method, route: MethodRouter<ApiState>) -> MethodRouter<ApiState> {
     route.fallback(move |method: Method| {
         let allowed = allowed.clone();
         async move { ApiError::MethodNotAllowed { method, allowed } }

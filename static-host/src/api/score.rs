@@ -3,16 +3,19 @@
 //! - `{"data": [[24 values in PUBLISHED_COLUMNS order], ...]}` → `[price, ...]` (the old contract);
 //! - `{"cars": [{"make": "audi", ...}, ...]}` → `{"model_version": ..., "quotes": [...]}`.
 
-use axum::body::{to_bytes, Body};
-use axum::extract::State;
-use axum::http::{header, HeaderMap};
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, FailedToBufferBody, JsonRejection};
+use axum::extract::{FromRequest, Request, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use headers::{ContentType, HeaderMapExt};
+use mime::Mime;
 use model_core::{AttributeValue, Car, CarDescription, Model, Quote};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::ApiError;
+use super::{ApiError, ApiState};
 use crate::LiveModel;
 
 /// Largest body accepted, in bytes.
@@ -63,73 +66,124 @@ struct Quotes<'m> {
     quotes: Vec<Quote<'m>>,
 }
 
-/// The handler: checks the content type and size, parses, prices with one model snapshot.
+/// Bodies up to this size are priced on the async workers; larger ones on the blocking pool, so
+/// that a heavy request never holds up the others.
+const INLINE_BODY_BYTES: usize = 16 * 1024;
+
+/// A JSON request body: a JSON content type, at most `DefaultBodyLimit` bytes arriving within the
+/// body timeout, read by axum's
+/// [`Bytes`] extractor and parsed by its [`Json`] extractor, with refusals turned into
+/// [`ApiError`]s. Parsing waits for [`JsonBody::value`], so that a large body is parsed off the
+/// async workers.
+pub(super) struct JsonBody {
+    bytes: Bytes,
+}
+
+impl FromRequest<ApiState> for JsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &ApiState) -> Result<Self, ApiError> {
+        let content_type = request.headers().typed_get::<ContentType>().map(Mime::from);
+        let json = content_type.as_ref().is_some_and(|mime| {
+            mime.type_() == mime::APPLICATION
+                && (mime.subtype() == mime::JSON || mime.suffix() == Some(mime::JSON))
+        });
+        if !json {
+            let found = request
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .unwrap_or_default();
+            return Err(ApiError::UnsupportedMediaType { found });
+        }
+        let bytes = tokio::time::timeout(state.body_timeout, Bytes::from_request(request, state))
+            .await
+            .map_err(|_| ApiError::Timeout {
+                what: "received",
+                seconds: state.body_timeout.as_secs(),
+            })?
+            .map_err(|rejection| refusal(rejection.into()))?;
+        Ok(JsonBody { bytes })
+    }
+}
+
+impl JsonBody {
+    /// The body as a JSON value.
+    fn value(&self) -> Result<Value, ApiError> {
+        Json::<Value>::from_bytes(&self.bytes)
+            .map(|Json(value)| value)
+            .map_err(refusal)
+    }
+
+    /// Whether the body is small enough to parse and price on the async workers.
+    fn is_small(&self) -> bool {
+        self.bytes.len() <= INLINE_BODY_BYTES
+    }
+}
+
+/// What a refused body means for the caller.
+fn refusal(rejection: JsonRejection) -> ApiError {
+    match rejection {
+        JsonRejection::BytesRejection(BytesRejection::FailedToBufferBody(
+            FailedToBufferBody::LengthLimitError(_),
+        )) => ApiError::BodyTooLarge {
+            limit: MAX_BODY_BYTES,
+        },
+        JsonRejection::JsonSyntaxError(_) | JsonRejection::JsonDataError(_) => {
+            match json_error(&rejection) {
+                Some(error) => ApiError::MalformedJson {
+                    line: error.line(),
+                    column: error.column(),
+                    message: without_position(error),
+                },
+                None => ApiError::UnreadableBody(rejection.body_text()),
+            }
+        }
+        other => ApiError::UnreadableBody(other.body_text()),
+    }
+}
+
+/// serde_json's error behind a rejection (directly, or under the field path axum adds).
+fn json_error(rejection: &JsonRejection) -> Option<&serde_json::Error> {
+    let mut cause = std::error::Error::source(rejection);
+    while let Some(error) = cause {
+        if let Some(found) = error.downcast_ref::<serde_json::Error>() {
+            return Some(found);
+        }
+        if let Some(found) = error.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>() {
+            return Some(found.inner());
+        }
+        cause = error.source();
+    }
+    None
+}
+
+/// The handler: prices with one model snapshot, large bodies on the blocking pool.
 pub(super) async fn score(
     State(model): State<LiveModel>,
-    headers: HeaderMap,
-    body: Body,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
-    check_content_type(&headers)?;
-    let bytes = read_body(&headers, body).await?;
     let model = model.current();
-    let request = ScoreRequest::parse(&bytes, &model)?;
-    request.answer(&model)
-}
-
-fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
-    let found = headers
-        .get(header::CONTENT_TYPE)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_default();
-    let essence = found
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
-    {
-        Ok(())
-    } else {
-        Err(ApiError::UnsupportedMediaType { found })
+    let small = body.is_small();
+    let work = move || ScoreRequest::parse(body.value()?, &model)?.answer(&model);
+    if small {
+        return work();
     }
-}
-
-async fn read_body(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, ApiError> {
-    let too_large = ApiError::BodyTooLarge {
-        limit: MAX_BODY_BYTES,
-    };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
-        return Err(too_large);
+    match tokio::task::spawn_blocking(work).await {
+        Ok(answer) => answer,
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        // The runtime is shutting down.
+        Err(_) => Err(ApiError::ShuttingDown),
     }
-    to_bytes(body, MAX_BODY_BYTES).await.map_err(|error| {
-        let over_limit = std::error::Error::source(&error)
-            .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
-        if over_limit {
-            too_large
-        } else {
-            ApiError::UnreadableBody(error.to_string())
-        }
-    })
 }
 
 impl ScoreRequest {
-    /// Parses a body and names each car's values after the model's attributes.
+    /// Reads a JSON body and names each car's values after the model's attributes.
     ///
     /// # Errors
-    /// [`ApiError::MalformedJson`] for text that is not JSON, [`ApiError::TooManyCars`] past
-    /// [`MAX_CARS`], and [`ApiError::BadShape`] naming the JSON path of anything else wrong.
-    pub fn parse(body: &[u8], model: &Model) -> Result<Self, ApiError> {
-        let value: Value = serde_json::from_slice(body).map_err(|e| ApiError::MalformedJson {
-            line: e.line(),
-            column: e.column(),
-            message: without_position(&e),
-        })?;
+    /// [`ApiError::TooManyCars`] past [`MAX_CARS`], and [`ApiError::BadShape`] naming the JSON
+    /// path of anything else wrong.
+    pub fn parse(value: Value, model: &Model) -> Result<Self, ApiError> {
         let Value::Object(mut object) = value else {
             return Err(shape(
                 "the body must be a JSON object with `data` or `cars`",

@@ -12,6 +12,7 @@ use axum::http::{Method, StatusCode};
 use serde::Deserialize;
 use thiserror::Error;
 
+use super::path::{PathError, SitePath};
 use super::pattern::{PatternError, RoutePattern};
 
 /// A configuration file that cannot be used.
@@ -38,6 +39,14 @@ pub enum ConfigError {
     /// A method name is invalid.
     #[error("staticwebapp.config.json: {0:?} is not an HTTP method")]
     Method(String),
+    /// A `rewrite` is not a path a request could name.
+    #[error("staticwebapp.config.json: rewrite {path:?} is not a usable path: {source}")]
+    Rewrite {
+        /// The path given.
+        path: String,
+        /// What is wrong with it.
+        source: PathError,
+    },
 }
 
 /// The checked configuration.
@@ -55,6 +64,20 @@ pub struct SiteConfig {
     pub response_overrides: BTreeMap<u16, ResponseOverride>,
 }
 
+/// Applies header changes to an answer, in order (`None` removes the header).
+pub fn apply(headers: &mut axum::http::HeaderMap, changes: &[HeaderChange]) {
+    for (name, value) in changes {
+        match value {
+            Some(value) => {
+                headers.insert(name.clone(), value.clone());
+            }
+            None => {
+                headers.remove(name);
+            }
+        }
+    }
+}
+
 /// A header change: a value sets the header, `None` (an empty string in the file) removes it.
 pub type HeaderChange = (HeaderName, Option<HeaderValue>);
 
@@ -69,7 +92,7 @@ pub struct Route {
     /// Methods it applies to; all when `None`.
     pub methods: Option<Vec<Method>>,
     /// Serve this path instead.
-    pub rewrite: Option<String>,
+    pub rewrite: Option<SitePath>,
     /// Redirect here.
     pub redirect: Option<String>,
     /// Status to answer with (301/302 for redirects).
@@ -82,11 +105,11 @@ pub struct Route {
 
 impl Route {
     /// Whether the route applies to a request.
-    pub fn applies(&self, method: &Method, path: &str) -> bool {
+    pub fn applies(&self, method: &Method, path: &SitePath) -> bool {
         self.methods
             .as_ref()
             .is_none_or(|methods| methods.contains(method))
-            && self.pattern.matches(path)
+            && self.pattern.matches(path.as_str())
     }
 
     /// Whether an anonymous visitor (the only kind a local server has) may see it.
@@ -101,15 +124,18 @@ impl Route {
 #[derive(Debug, Clone)]
 pub struct NavigationFallback {
     /// The page to serve, e.g. `/index.html`.
-    pub rewrite: String,
+    pub rewrite: SitePath,
     /// Paths that get a 404 instead.
     pub exclude: Vec<RoutePattern>,
 }
 
 impl NavigationFallback {
     /// Whether a missing path falls back to the page.
-    pub fn covers(&self, path: &str) -> bool {
-        !self.exclude.iter().any(|pattern| pattern.matches(path))
+    pub fn covers(&self, path: &SitePath) -> bool {
+        !self
+            .exclude
+            .iter()
+            .any(|pattern| pattern.matches(path.as_str()))
     }
 }
 
@@ -117,7 +143,7 @@ impl NavigationFallback {
 #[derive(Debug, Clone)]
 pub struct ResponseOverride {
     /// Serve this path instead.
-    pub rewrite: Option<String>,
+    pub rewrite: Option<SitePath>,
     /// Redirect here instead.
     pub redirect: Option<String>,
     /// Status to answer with instead.
@@ -183,7 +209,7 @@ impl SiteConfig {
                 .navigation_fallback
                 .map(|fallback| {
                     Ok::<_, ConfigError>(NavigationFallback {
-                        rewrite: absolute(fallback.rewrite),
+                        rewrite: rewrite(fallback.rewrite)?,
                         exclude: fallback
                             .exclude
                             .iter()
@@ -213,7 +239,7 @@ impl SiteConfig {
                     Ok((
                         code,
                         ResponseOverride {
-                            rewrite: o.rewrite.map(absolute),
+                            rewrite: o.rewrite.map(rewrite).transpose()?,
                             redirect: o.redirect,
                             status: o.status_code.map(status).transpose()?,
                         },
@@ -239,7 +265,7 @@ fn route(raw: RawRoute) -> Result<Route, ConfigError> {
                     .collect::<Result<_, _>>()
             })
             .transpose()?,
-        rewrite: raw.rewrite.map(absolute),
+        rewrite: raw.rewrite.map(rewrite).transpose()?,
         redirect: raw.redirect,
         status: raw.status_code.map(status).transpose()?,
         headers: headers(raw.headers)?,
@@ -251,12 +277,14 @@ fn status(code: u16) -> Result<StatusCode, ConfigError> {
     StatusCode::from_u16(code).map_err(|_| ConfigError::Status(code))
 }
 
-fn absolute(path: String) -> String {
-    if path.starts_with('/') {
-        path
+/// A rewrite target, relative paths taken from the root as the service does.
+fn rewrite(path: String) -> Result<SitePath, ConfigError> {
+    let absolute = if path.starts_with('/') {
+        path.clone()
     } else {
         format!("/{path}")
-    }
+    };
+    SitePath::parse(&absolute).map_err(|source| ConfigError::Rewrite { path, source })
 }
 
 fn headers(raw: BTreeMap<String, String>) -> Result<Headers, ConfigError> {
@@ -298,17 +326,21 @@ mod tests {
         assert_eq!(config.routes.len(), 2);
         assert_eq!(config.routes[0].status, Some(StatusCode::MOVED_PERMANENTLY));
         let fallback = config.navigation_fallback.unwrap();
-        assert_eq!(fallback.rewrite, "/index.html");
-        assert!(fallback.covers("/cars/42"));
-        assert!(!fallback.covers("/assets/missing.css"));
-        assert!(!fallback.covers("/missing.wasm"));
+        assert_eq!(fallback.rewrite.as_str(), "/index.html");
+        let path = |p| SitePath::parse(p).unwrap();
+        assert!(fallback.covers(&path("/cars/42")));
+        assert!(!fallback.covers(&path("/assets/missing.css")));
+        assert!(!fallback.covers(&path("/missing.wasm")));
         assert!(config
             .global_headers
             .contains(&(HeaderName::from_static("server"), None)));
         assert_eq!(config.mime_types[".wasm"], "application/wasm");
         assert_eq!(config.mime_types[".json"], "application/json");
         assert_eq!(
-            config.response_overrides[&404].rewrite.as_deref(),
+            config.response_overrides[&404]
+                .rewrite
+                .as_ref()
+                .map(SitePath::as_str),
             Some("/404.html")
         );
     }
@@ -326,6 +358,10 @@ mod tests {
         assert!(matches!(
             SiteConfig::parse(r#"{"routes": [{"route": "/", "statusCode": 1000}]}"#),
             Err(ConfigError::Status(1000))
+        ));
+        assert!(matches!(
+            SiteConfig::parse(r#"{"navigationFallback": {"rewrite": "/../index.html"}}"#),
+            Err(ConfigError::Rewrite { .. })
         ));
     }
 }

@@ -1,48 +1,14 @@
-//! Files of the site: safe path resolution, content negotiation of precompressed variants, types
-//! and validators.
+//! Files of the site: lookup confined to the site folder (precompressed variants included),
+//! content negotiation of variants no older than their original, types and validators.
 
 use std::path::{Component, Path, PathBuf};
-use std::time::UNIX_EPOCH;
 
-use axum::http::header::{HeaderMap, HeaderValue, ACCEPT_ENCODING, IF_NONE_MATCH};
-use percent_encoding::percent_decode_str;
-use thiserror::Error;
+use axum::http::header::{HeaderMap, ACCEPT_ENCODING};
+use headers::{ETag, HeaderMapExt, IfNoneMatch};
 
 use super::config::SiteConfig;
+use super::path::SitePath;
 use super::pattern::index_html;
-
-/// A request path that cannot name a file of the site.
-#[derive(Debug, Clone, Error, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum PathError {
-    /// Percent-encoding that is not UTF-8.
-    #[error("the path is not valid UTF-8 once decoded")]
-    NotUtf8,
-    /// `..`, an encoded slash or backslash, a NUL or another control character.
-    #[error("the path leaves the site or hides a separator")]
-    Unsafe,
-}
-
-/// Decodes a request path and refuses anything that could leave the site or smuggle a separator.
-///
-/// # Errors
-/// [`PathError`] for undecodable or unsafe paths.
-pub fn decode_path(raw: &str) -> Result<String, PathError> {
-    let segments = raw
-        .split('/')
-        .map(|segment| {
-            let text = percent_decode_str(segment)
-                .decode_utf8()
-                .map_err(|_| PathError::NotUtf8)?;
-            if text == ".." || text.contains(['/', '\\']) || text.chars().any(char::is_control) {
-                Err(PathError::Unsafe)
-            } else {
-                Ok(text)
-            }
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(segments.join("/"))
-}
 
 /// A content coding the site may hold a precompressed copy in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,27 +68,33 @@ pub struct Asset {
     pub encoding: Option<Encoding>,
     /// Content type of the file (not of its compressed copy).
     pub content_type: String,
-    /// Weak validator: size and modification time of the file.
-    pub etag: HeaderValue,
+    /// Validator computed from `body`, the bytes sent: strong for a precompressed copy, weak for
+    /// the plain file, which the server may still compress on the fly (RFC 9110, 8.8.1).
+    pub etag: ETag,
 }
 
 impl Asset {
-    /// Whether the client's `If-None-Match` already holds this version.
-    pub fn is_fresh_for(&self, headers: &HeaderMap) -> bool {
-        let ours = opaque(self.etag.to_str().unwrap_or(""));
-        headers.get_all(IF_NONE_MATCH).iter().any(|value| {
-            value
-                .to_str()
-                .unwrap_or("")
-                .split(',')
-                .map(str::trim)
-                .any(|tag| tag == "*" || opaque(tag) == ours)
-        })
+    fn new(body: Vec<u8>, encoding: Option<Encoding>, content_type: String) -> Self {
+        let digest = model_core::hex_sha256(&body);
+        let tag = match encoding {
+            Some(_) => format!("\"{}\"", &digest[..32]),
+            None => format!("W/\"{}\"", &digest[..32]),
+        };
+        let etag = tag.parse().expect("hex digits make a valid entity tag");
+        Asset {
+            body,
+            encoding,
+            content_type,
+            etag,
+        }
     }
-}
 
-fn opaque(tag: &str) -> &str {
-    tag.strip_prefix("W/").unwrap_or(tag)
+    /// Whether the client's `If-None-Match` already holds this version (weak comparison).
+    pub fn is_fresh_for(&self, headers: &HeaderMap) -> bool {
+        headers
+            .typed_get::<IfNoneMatch>()
+            .is_some_and(|condition| !condition.precondition_passes(&self.etag))
+    }
 }
 
 /// The files under one directory.
@@ -152,9 +124,11 @@ impl SiteFiles {
         &self.root
     }
 
-    /// The file a decoded path names (`/` and extension-less directories through `index.html`),
-    /// if it exists inside the site. The configuration file itself is never served.
-    pub fn find(&self, path: &str) -> Option<PathBuf> {
+    /// The file a path names (`/` and extension-less directories through `index.html`), if it
+    /// exists inside the site once symlinks are resolved. The configuration file itself is never
+    /// served.
+    pub fn find(&self, path: &SitePath) -> Option<PathBuf> {
+        let path = path.as_str();
         let direct = self.inside(path).filter(|file| file.is_file());
         direct
             .or_else(|| {
@@ -168,6 +142,7 @@ impl SiteFiles {
             })
     }
 
+    /// The real path of `path` under the root, if it stays under the root.
     fn inside(&self, path: &str) -> Option<PathBuf> {
         let relative = Path::new(path.trim_start_matches('/'));
         if relative
@@ -176,11 +151,31 @@ impl SiteFiles {
         {
             return None;
         }
-        let file = self.root.join(relative).canonicalize().ok()?;
+        self.confined(&self.root.join(relative))
+    }
+
+    /// `file` with symlinks resolved, if that is under the root.
+    fn confined(&self, file: &Path) -> Option<PathBuf> {
+        let file = file.canonicalize().ok()?;
         file.starts_with(&self.root).then_some(file)
     }
 
-    /// Reads a file, picking the best precompressed copy the client accepts.
+    /// The precompressed copy of a found file in `encoding`: a file beside it, inside the site
+    /// once symlinks are resolved, and modified no earlier than the file itself (a copy left
+    /// from before the file was replaced is ignored).
+    async fn variant(&self, file: &Path, encoding: Encoding) -> Option<PathBuf> {
+        let mut name = file.as_os_str().to_owned();
+        name.push(".");
+        name.push(encoding.suffix());
+        let variant = self.confined(Path::new(&name))?;
+        let (original, copy) =
+            tokio::join!(tokio::fs::metadata(file), tokio::fs::metadata(&variant));
+        let (original, copy) = (original.ok()?, copy.ok()?);
+        let fresh = copy.is_file() && copy.modified().ok()? >= original.modified().ok()?;
+        fresh.then_some(variant)
+    }
+
+    /// Reads a found file, picking the best precompressed copy the client accepts.
     ///
     /// # Errors
     /// The I/O error when the file cannot be read.
@@ -190,33 +185,15 @@ impl SiteFiles {
         headers: &HeaderMap,
         config: &SiteConfig,
     ) -> std::io::Result<Asset> {
-        let metadata = tokio::fs::metadata(file).await?;
-        let modified = metadata
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        let etag = HeaderValue::from_str(&format!("W/\"{:x}-{:x}\"", metadata.len(), modified))
-            .expect("hex digits make a valid header");
+        let content_type = content_type(file, config);
         for encoding in Encoding::accepted(headers) {
-            let mut name = file.as_os_str().to_owned();
-            name.push(".");
-            name.push(encoding.suffix());
-            if let Ok(body) = tokio::fs::read(&name).await {
-                return Ok(Asset {
-                    body,
-                    encoding: Some(encoding),
-                    content_type: content_type(file, config),
-                    etag,
-                });
+            if let Some(variant) = self.variant(file, encoding).await {
+                if let Ok(body) = tokio::fs::read(&variant).await {
+                    return Ok(Asset::new(body, Some(encoding), content_type));
+                }
             }
         }
-        Ok(Asset {
-            body: tokio::fs::read(file).await?,
-            encoding: None,
-            content_type: content_type(file, config),
-            etag,
-        })
+        Ok(Asset::new(tokio::fs::read(file).await?, None, content_type))
     }
 }
 
@@ -241,18 +218,7 @@ pub fn content_type(file: &Path, config: &SiteConfig) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decodes_paths_and_refuses_escapes() {
-        assert_eq!(decode_path("/a%20b/c.html").unwrap(), "/a b/c.html");
-        assert_eq!(decode_path("/").unwrap(), "/");
-        assert_eq!(decode_path("/%2e%2e/etc/passwd"), Err(PathError::Unsafe));
-        assert_eq!(decode_path("/../etc/passwd"), Err(PathError::Unsafe));
-        assert_eq!(decode_path("/a%2fb"), Err(PathError::Unsafe));
-        assert_eq!(decode_path("/a%5c..%5cb"), Err(PathError::Unsafe));
-        assert_eq!(decode_path("/a%00"), Err(PathError::Unsafe));
-        assert_eq!(decode_path("/%ff"), Err(PathError::NotUtf8));
-    }
+    use axum::http::HeaderValue;
 
     #[test]
     fn negotiates_encodings_by_preference_and_refusal() {

@@ -1,36 +1,52 @@
 //! The built site, served as Azure Static Web Apps serves it.
 //!
-//! For each request: decode the path safely; find the first route of `staticwebapp.config.json`
-//! that applies (roles, redirect, rewrite, status, headers); allow only GET and HEAD; serve the file
-//! (precompressed copy if accepted, weak `ETag`, `304` when fresh), else the navigation fallback
-//! unless excluded, else a 404 through `responseOverrides`. Global headers, then route headers, go
-//! on every answer. Files without a precompressed copy are compressed on the fly.
+//! For each request: decode the path into its one normal form ([`SitePath`], 400 otherwise); find
+//! the first route of `staticwebapp.config.json` that applies (roles, redirect, rewrite, status,
+//! headers); allow only GET and HEAD; serve the file (a precompressed copy if accepted and current,
+//! an `ETag` of the bytes sent, `304` when fresh), else the navigation fallback unless excluded,
+//! else a 404 through `responseOverrides`. Global headers, then route headers, go on every answer;
+//! error answers get [`ERROR_CACHE_CONTROL`] whatever the routes say, so no cache keeps an error.
+//! Files without a precompressed copy are compressed on the fly.
 
 pub mod config;
 pub mod files;
+pub mod path;
 pub mod pattern;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use headers::HeaderMapExt;
 use thiserror::Error;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::compression::CompressionLayer;
 
 use config::{ConfigError, HeaderChange, SiteConfig};
-use files::{decode_path, SiteFiles};
+use files::SiteFiles;
+pub use path::{PathError, SitePath};
 
 /// The configuration file's name, at the root of the site. It is read, never served.
 pub const CONFIG_FILE: &str = "staticwebapp.config.json";
 
 /// `Cache-Control` when the configuration sets none: always revalidate (cheap with `ETag`).
 const DEFAULT_CACHE_CONTROL: &str = "no-cache";
+
+/// `Cache-Control` of every error answer, whatever the routes say: stale at once, so a hashed
+/// asset missing during a deploy is never remembered as missing. The value the Static Web Apps
+/// emulator sends with its error pages.
+pub const ERROR_CACHE_CONTROL: &str = "public, max-age=0";
+
+/// Marks an answer whose headers the site has set (global, route and caching), so that the
+/// server-wide layer leaves them as they are.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Decorated;
 
 /// A site that cannot be served.
 #[derive(Debug, Error)]
@@ -90,7 +106,8 @@ impl Site {
     }
 
     /// The service answering every request for the site, with on-the-fly compression of files
-    /// that have no precompressed copy.
+    /// that have no precompressed copy. A HEAD request is answered as a GET whose body is
+    /// dropped, so that both carry the same headers (compression included).
     pub fn service(self) -> Router {
         let compress = DefaultPredicate::new().and(
             |status: StatusCode,
@@ -104,20 +121,19 @@ impl Site {
             .fallback(serve)
             .with_state(Arc::new(self))
             .layer(CompressionLayer::new().compress_when(compress))
+            .layer(middleware::from_fn(head_as_get))
     }
 
     async fn respond(&self, method: &Method, raw_path: &str, request: &HeaderMap) -> Response {
-        let Ok(path) = decode_path(raw_path) else {
-            return self
-                .error(StatusCode::BAD_REQUEST, &[], method, request)
-                .await;
+        let Ok(path) = SitePath::parse(raw_path) else {
+            return self.error(StatusCode::BAD_REQUEST, &[], request).await;
         };
         let route = self.config.routes.iter().find(|r| r.applies(method, &path));
         let route_headers = route.map_or(&[][..], |r| &r.headers[..]);
         if let Some(route) = route {
             if !route.allows_anonymous() {
                 return self
-                    .error(StatusCode::UNAUTHORIZED, route_headers, method, request)
+                    .error(StatusCode::UNAUTHORIZED, route_headers, request)
                     .await;
             }
             if let Some(location) = &route.redirect {
@@ -128,8 +144,8 @@ impl Site {
                 return self.redirect(status, location, route_headers);
             }
         }
-        if method != Method::GET && method != Method::HEAD {
-            // Like the service: an empty 405, no error page.
+        if method != Method::GET {
+            // Like the service: an empty 405, no error page. (HEAD arrives here as GET.)
             let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
             response
                 .headers_mut()
@@ -137,14 +153,12 @@ impl Site {
             return self.decorate(response, route_headers);
         }
         let status = route.and_then(|r| r.status).unwrap_or(StatusCode::OK);
-        let rewrite = route.and_then(|r| r.rewrite.as_deref());
+        let rewrite = route.and_then(|r| r.rewrite.as_ref());
         if (status.is_client_error() || status.is_server_error()) && rewrite.is_none() {
-            return self.error(status, route_headers, method, request).await;
+            return self.error(status, route_headers, request).await;
         }
         if let Some(file) = self.files.find(rewrite.unwrap_or(&path)) {
-            return self
-                .file(status, &file, route_headers, method, request)
-                .await;
+            return self.file(status, &file, route_headers, request).await;
         }
         if let Some(fallback) = self
             .config
@@ -153,21 +167,27 @@ impl Site {
             .filter(|f| f.covers(&path))
         {
             if let Some(file) = self.files.find(&fallback.rewrite) {
-                let headers = match route {
-                    Some(_) => route_headers,
-                    None => self.route_headers(&fallback.rewrite),
-                };
-                return self
-                    .file(StatusCode::OK, &file, headers, method, request)
-                    .await;
+                // The page is served with its own caching, never with the caching of the asset
+                // that was asked for (an immutable hashed name must not keep the page).
+                let page = self.route_headers(&fallback.rewrite);
+                let headers: Vec<HeaderChange> = route_headers
+                    .iter()
+                    .filter(|(name, _)| name != header::CACHE_CONTROL)
+                    .chain(
+                        page.iter()
+                            .filter(|(name, _)| name == header::CACHE_CONTROL),
+                    )
+                    .cloned()
+                    .collect();
+                return self.file(StatusCode::OK, &file, &headers, request).await;
             }
         }
-        self.error(StatusCode::NOT_FOUND, route_headers, method, request)
+        self.error(StatusCode::NOT_FOUND, route_headers, request)
             .await
     }
 
     /// Headers of the first route that applies to a GET of `path`.
-    fn route_headers(&self, path: &str) -> &[HeaderChange] {
+    fn route_headers(&self, path: &SitePath) -> &[HeaderChange] {
         self.config
             .routes
             .iter()
@@ -181,7 +201,6 @@ impl Site {
         status: StatusCode,
         file: &Path,
         route: &[HeaderChange],
-        method: &Method,
         request: &HeaderMap,
     ) -> Response {
         let asset = match self.files.read(file, request, &self.config).await {
@@ -195,12 +214,7 @@ impl Site {
             (StatusCode::NOT_MODIFIED, Body::empty()).into_response()
         } else {
             let length = asset.body.len();
-            let body = if method == Method::HEAD {
-                Body::empty()
-            } else {
-                Body::from(asset.body)
-            };
-            let mut response = (status, body).into_response();
+            let mut response = (status, Body::from(asset.body)).into_response();
             response
                 .headers_mut()
                 .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
@@ -216,7 +230,7 @@ impl Site {
             response
         };
         let headers = response.headers_mut();
-        headers.insert(header::ETAG, asset.etag);
+        headers.typed_insert(asset.etag);
         headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
         self.decorate(response, route)
     }
@@ -226,7 +240,6 @@ impl Site {
         &self,
         status: StatusCode,
         route: &[HeaderChange],
-        method: &Method,
         request: &HeaderMap,
     ) -> Response {
         if let Some(replacement) = self.config.response_overrides.get(&status.as_u16()) {
@@ -239,14 +252,13 @@ impl Site {
             }
             let file = replacement
                 .rewrite
-                .as_deref()
+                .as_ref()
                 .and_then(|path| self.files.find(path));
             if let Some(file) = file {
                 return Box::pin(self.file(
                     replacement.status.unwrap_or(status),
                     &file,
                     route,
-                    method,
                     request,
                 ))
                 .await;
@@ -268,27 +280,42 @@ impl Site {
         self.decorate(response, route)
     }
 
-    /// Global headers, then route headers (an empty value removes), then the default cache policy.
+    /// Global headers, then route headers (an empty value removes), then the cache policy: the
+    /// configuration's (or [`DEFAULT_CACHE_CONTROL`]) for successful answers and redirects,
+    /// [`ERROR_CACHE_CONTROL`] for errors.
     fn decorate(&self, mut response: Response, route: &[HeaderChange]) -> Response {
+        let error = response.status().is_client_error() || response.status().is_server_error();
         let headers = response.headers_mut();
-        for (name, value) in self.config.global_headers.iter().chain(route) {
-            match value {
-                Some(value) => {
-                    headers.insert(name.clone(), value.clone());
-                }
-                None => {
-                    headers.remove(name);
-                }
-            }
-        }
-        if !headers.contains_key(header::CACHE_CONTROL) {
+        config::apply(headers, &self.config.global_headers);
+        config::apply(headers, route);
+        if error {
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(ERROR_CACHE_CONTROL),
+            );
+        } else if !headers.contains_key(header::CACHE_CONTROL) {
             headers.insert(
                 header::CACHE_CONTROL,
                 HeaderValue::from_static(DEFAULT_CACHE_CONTROL),
             );
         }
+        response.extensions_mut().insert(Decorated);
         response
     }
+
+    /// The site's configuration.
+    pub fn config(&self) -> &SiteConfig {
+        &self.config
+    }
+}
+
+/// Answers HEAD as GET. (axum drops the body of an answer to HEAD without polling it, so
+/// nothing is read or compressed for nothing.)
+async fn head_as_get(mut request: Request, next: Next) -> Response {
+    if request.method() == Method::HEAD {
+        *request.method_mut() = Method::GET;
+    }
+    next.run(request).await
 }
 
 async fn serve(

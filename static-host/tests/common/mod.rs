@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::http::{Request, Response};
 use axum::Router;
 use http_body_util::BodyExt;
-use static_host::{app, LiveModel, Site};
+use static_host::{app, Limits, LiveModel, Site};
 use tower::ServiceExt;
 
 /// Hash part of the fixture's asset names, shaped like trunk's.
@@ -138,12 +138,17 @@ pub fn router(site: &Path) -> Router {
     app(
         LiveModel::load(&model_path()).unwrap(),
         Some(Site::open(site).unwrap()),
+        &Limits::default(),
     )
 }
 
 /// The router serving only the API, with the packaged model.
 pub fn api_router() -> Router {
-    app(LiveModel::load(&model_path()).unwrap(), None)
+    app(
+        LiveModel::load(&model_path()).unwrap(),
+        None,
+        &Limits::default(),
+    )
 }
 
 /// Sends one request in-process; returns the response head and the whole body.
@@ -235,10 +240,18 @@ pub fn raw_request(
     })
 }
 
-/// Serves `router` on a free 127.0.0.1 port in the background; the task ends with the runtime.
+/// Serves `router` on a free 127.0.0.1 port in the background, with the default limits; the
+/// task ends with the runtime.
 pub async fn serve(router: Router) -> SocketAddr {
+    serve_with(router, Limits::default()).await
+}
+
+/// Serves `router` on a free 127.0.0.1 port in the background with `limits`.
+pub async fn serve_with(router: Router, limits: Limits) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    tokio::spawn(async move {
+        static_host::server::serve(listener, router, &limits, std::future::pending()).await
+    });
     address
 }
