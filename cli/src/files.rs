@@ -31,8 +31,7 @@ pub fn read_model(path: &Path) -> Result<Model> {
 
 /// Validates the bytes of a model file; `origin` names it in errors.
 pub fn parse_model(bytes: &[u8], origin: &str) -> Result<Model> {
-    let text = std::str::from_utf8(bytes).with_context(|| format!("{origin} is not UTF-8 text"))?;
-    Model::from_json(text).with_context(|| format!("invalid model {origin}"))
+    Model::from_slice(bytes).with_context(|| format!("invalid model {origin}"))
 }
 
 /// Reads a car table.

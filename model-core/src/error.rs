@@ -13,6 +13,12 @@ use crate::version::VersionError;
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
 pub enum ModelError {
+    /// The file's bytes are not UTF-8 text, so they cannot be a model document.
+    #[error("model file is not UTF-8 text (invalid byte at offset {offset}); is this really a carprice model?")]
+    NotUtf8 {
+        /// Offset of the first byte that is not UTF-8.
+        offset: usize,
+    },
     /// The text is not JSON of the model's shape.
     #[error("model JSON is malformed at line {line}, column {column}: {message}")]
     Json {

@@ -28,6 +28,18 @@ pub struct Model {
 }
 
 impl Model {
+    /// Reads and validates a model file's bytes: the one rule every carprice reader applies to a
+    /// model file (CLI, server, registry): UTF-8 text, then [`Model::from_json`].
+    ///
+    /// # Errors
+    /// [`ModelError::NotUtf8`] for bytes that are not UTF-8, else as [`Model::from_json`].
+    pub fn from_slice(bytes: &[u8]) -> Result<Self, ModelError> {
+        let text = core::str::from_utf8(bytes).map_err(|e| ModelError::NotUtf8 {
+            offset: e.valid_up_to(),
+        })?;
+        Model::from_json(text)
+    }
+
     /// Reads and validates a model document.
     ///
     /// # Errors

@@ -226,3 +226,16 @@ fn inconsistent_documents_are_refused() {
     document.intercept = 1e6;
     assert!(matches!(refused(document), ModelError::Invalid { field, .. } if field == "terms"));
 }
+
+#[test]
+fn a_model_file_that_is_not_utf8_is_refused_by_the_one_file_rule() {
+    // static-host once read such a file lossily and served it while the CLI refused it.
+    let mut bytes = include_bytes!("../../assets/model.json").to_vec();
+    let at = bytes.iter().position(|&b| b == b'c').unwrap();
+    bytes[at] = 0xff;
+    match Model::from_slice(&bytes) {
+        Err(ModelError::NotUtf8 { offset }) => assert_eq!(offset, at),
+        other => panic!("expected NotUtf8, got {other:?}"),
+    }
+    assert!(Model::from_slice(include_bytes!("../../assets/model.json")).is_ok());
+}

@@ -19,9 +19,6 @@ pub enum RegistryError {
         /// What is wrong.
         source: ModelError,
     },
-    /// A model file that is not UTF-8 text.
-    #[error("model {0} is not UTF-8 text, so it is not a carprice model")]
-    NotUtf8(String),
     /// A model's version is not a version number.
     #[error("model version of {origin} is unusable: {source}")]
     BadVersion {

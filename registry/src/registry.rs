@@ -538,9 +538,7 @@ fn rolled_back_already(
 }
 
 fn parse_model(bytes: &[u8], origin: &str) -> Result<Model, RegistryError> {
-    let text =
-        std::str::from_utf8(bytes).map_err(|_| RegistryError::NotUtf8(origin.to_string()))?;
-    Model::from_json(text).map_err(|source| RegistryError::InvalidModel {
+    Model::from_slice(bytes).map_err(|source| RegistryError::InvalidModel {
         origin: origin.to_string(),
         source,
     })

@@ -24,14 +24,6 @@ pub enum LoadError {
         /// Why.
         source: std::io::Error,
     },
-    /// The file is not UTF-8 text (the rule `carprice validate` applies too).
-    #[error("model {path} is not UTF-8 text: {source}")]
-    NotUtf8 {
-        /// The model file.
-        path: PathBuf,
-        /// Where the first invalid byte is.
-        source: std::str::Utf8Error,
-    },
     /// The file is not a valid model.
     #[error("model {path} is invalid: {source}")]
     Invalid {
@@ -146,14 +138,9 @@ fn read(path: &Path) -> Result<(Vec<u8>, String), LoadError> {
     Ok((bytes, hash))
 }
 
-/// The model in a file's bytes, by the rule every carprice reader applies: UTF-8 text, then
-/// [`Model::from_json`].
+/// The model in a file's bytes, by the rule every carprice reader applies ([`Model::from_slice`]).
 fn parse(path: &Path, bytes: &[u8]) -> Result<Model, LoadError> {
-    let text = std::str::from_utf8(bytes).map_err(|source| LoadError::NotUtf8 {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Model::from_json(text).map_err(|source| LoadError::Invalid {
+    Model::from_slice(bytes).map_err(|source| LoadError::Invalid {
         path: path.to_path_buf(),
         source,
     })

@@ -297,7 +297,13 @@ fn files_and_rules_do_not_escape_their_bounds_a_model_that_is_not_utf8_is_refuse
     std::fs::write(&path, &bad).unwrap();
     let error = LiveModel::load(&path).unwrap_err();
     assert!(
-        matches!(error, static_host::live_model::LoadError::NotUtf8 { .. }),
+        matches!(
+            error,
+            static_host::live_model::LoadError::Invalid {
+                source: model_core::ModelError::NotUtf8 { .. },
+                ..
+            }
+        ),
         "{error}"
     );
     assert!(error.to_string().contains("not UTF-8"), "{error}");
@@ -306,7 +312,10 @@ fn files_and_rules_do_not_escape_their_bounds_a_model_that_is_not_utf8_is_refuse
     std::fs::write(&path, &bad).unwrap();
     assert!(matches!(
         live.reload(),
-        Err(static_host::live_model::LoadError::NotUtf8 { .. })
+        Err(static_host::live_model::LoadError::Invalid {
+            source: model_core::ModelError::NotUtf8 { .. },
+            ..
+        })
     ));
 }
 
