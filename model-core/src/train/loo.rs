@@ -45,6 +45,23 @@ impl<'a> LooProblem<'a> {
         }
     }
 
+    /// The same problem restricted to some design columns (the normal equations are reused).
+    pub(crate) fn select(&self, columns: &[usize]) -> LooProblem<'a> {
+        LooProblem {
+            xc: self.xc.select(Axis(1), columns),
+            x_mean: self.x_mean.select(Axis(0), columns),
+            y: self.y,
+            y_mean: self.y_mean,
+            gram: self.gram.select(Axis(0), columns).select(Axis(1), columns),
+            moment: self.moment.select(Axis(0), columns),
+        }
+    }
+
+    /// The (log) targets.
+    pub(crate) fn y(&self) -> ArrayView1<'a, f64> {
+        self.y
+    }
+
     /// Fits with penalty `lambda · penalty[j]` on column `j` and computes leave-one-out predictions.
     pub(crate) fn fit(&self, lambda: f64, penalty: ArrayView1<f64>) -> Result<Fit, TrainError> {
         let mut factor = self.gram.clone();
@@ -89,7 +106,7 @@ pub(crate) fn dollar_mae(y: ArrayView1<f64>, predicted: ArrayView1<f64>) -> f64 
 }
 
 /// In-place lower Cholesky factor of a symmetric positive definite matrix (upper part is ignored).
-fn cholesky(a: &mut Array2<f64>) -> Result<(), TrainError> {
+pub(crate) fn cholesky(a: &mut Array2<f64>) -> Result<(), TrainError> {
     let n = a.nrows();
     for j in 0..n {
         let mut d = a[[j, j]];
@@ -113,7 +130,7 @@ fn cholesky(a: &mut Array2<f64>) -> Result<(), TrainError> {
 }
 
 /// Solves `L Lᵀ x = b` given the lower factor `L`.
-fn solve_cholesky(l: &Array2<f64>, b: &Array1<f64>) -> Array1<f64> {
+pub(crate) fn solve_cholesky(l: &Array2<f64>, b: &Array1<f64>) -> Array1<f64> {
     let n = b.len();
     let mut x = b.clone();
     for i in 0..n {
