@@ -113,31 +113,18 @@ impl Scorer<'_> {
         let Scorer::LeaveOneOut(problem) = self else {
             return Ok(true);
         };
-        let errors = |(columns, setting): (&[usize], &Setting)| -> Result<Vec<f64>, TrainError> {
+        let held_out = |(columns, setting): (&[usize], &Setting)| {
             let penalty = penalty(columns, kinds, setting);
-            let fit = problem
+            problem
                 .select(columns)
-                .fit(setting.lambda, ArrayView1::from(&penalty))?;
-            Ok(problem
-                .y()
-                .iter()
-                .zip(&fit.held_out)
-                .map(|(a, p)| (libm::exp(*a) - libm::exp(*p)).abs())
-                .collect())
+                .fit(setting.lambda, ArrayView1::from(&penalty))
+                .map(|fit| fit.held_out)
         };
-        let reductions: Vec<f64> = errors(before)?
-            .iter()
-            .zip(errors(after)?)
-            .map(|(b, a)| b - a)
-            .collect();
-        let n = reductions.len() as f64;
-        let mean = reductions.iter().sum::<f64>() / n;
-        let variance = reductions
-            .iter()
-            .map(|d| (d - mean) * (d - mean))
-            .sum::<f64>()
-            / (n - 1.0);
-        Ok(mean > SIGNIFICANCE * (variance / n).sqrt())
+        Ok(significantly_better(
+            problem.y(),
+            held_out(before)?.view(),
+            held_out(after)?.view(),
+        ))
     }
 
     /// Scores every setting of the grids; the first strict minimum wins.
@@ -179,6 +166,29 @@ impl Scorer<'_> {
     }
 }
 
+/// Whether held-out predictions `after` have a lower dollar error than `before` by more than
+/// chance: the mean per-row reduction exceeds [`SIGNIFICANCE`] standard errors.
+fn significantly_better(
+    y: ArrayView1<f64>,
+    before: ArrayView1<f64>,
+    after: ArrayView1<f64>,
+) -> bool {
+    let error = |a: f64, p: f64| (libm::exp(a) - libm::exp(p)).abs();
+    let reductions: Vec<f64> = y
+        .iter()
+        .zip(before.iter().zip(after))
+        .map(|(&a, (&b, &c))| error(a, b) - error(a, c))
+        .collect();
+    let n = reductions.len() as f64;
+    let mean = reductions.iter().sum::<f64>() / n;
+    let variance = reductions
+        .iter()
+        .map(|d| (d - mean) * (d - mean))
+        .sum::<f64>()
+        / (n - 1.0);
+    mean > SIGNIFICANCE * (variance / n).sqrt()
+}
+
 /// Penalty factors of some design columns under a setting.
 fn penalty(columns: &[usize], kinds: &[ColumnPenalty], setting: &Setting) -> Vec<f64> {
     columns
@@ -196,14 +206,14 @@ fn penalty(columns: &[usize], kinds: &[ColumnPenalty], setting: &Setting) -> Vec
 }
 
 /// The main term of each attribute.
-fn main_terms(columns: &[Column]) -> Vec<Candidate> {
+fn main_terms(columns: &[Column], logs: bool) -> Vec<Candidate> {
     columns
         .iter()
         .enumerate()
         .map(|(attribute, column)| match column {
             Column::Numeric(values) => Candidate::Numeric {
                 attribute,
-                transform: if values.iter().all(|v| *v > 0.0) {
+                transform: if logs && values.iter().all(|v| *v > 0.0) {
                     Transform::Log
                 } else {
                     Transform::Identity
@@ -214,9 +224,27 @@ fn main_terms(columns: &[Column]) -> Vec<Candidate> {
         .collect()
 }
 
-/// Runs the recipe on log-price targets `y`.
+/// Runs the recipe on log-price targets `y`. Tables scored by leave-one-out run it twice, with
+/// positive numbers log-transformed and with every number as it is; numbers as they are win only
+/// when their leave-one-out error is lower by more than chance (see [`SIGNIFICANCE`]).
 pub(crate) fn choose(columns: &[Column], y: ArrayView1<f64>) -> Result<Choice, TrainError> {
-    let main = main_terms(columns);
+    let logs = choose_with(columns, y, true)?;
+    if y.len() > LOO_ROWS || !columns.iter().any(|c| matches!(c, Column::Numeric(_))) {
+        return Ok(logs);
+    }
+    let plain = choose_with(columns, y, false)?;
+    Ok(
+        if significantly_better(y, logs.fit.held_out.view(), plain.fit.held_out.view()) {
+            plain
+        } else {
+            logs
+        },
+    )
+}
+
+/// The recipe with positive numbers log-transformed (`logs`) or all numbers as they are.
+fn choose_with(columns: &[Column], y: ArrayView1<f64>, logs: bool) -> Result<Choice, TrainError> {
+    let main = main_terms(columns, logs);
     let transforms: Vec<Option<Transform>> = main
         .iter()
         .map(|c| match c {
