@@ -113,12 +113,17 @@ impl FoldSums {
             sums.n += 1.0;
             sums.y += target;
             sums.yy += target * target;
+            let gram = sums
+                .gram
+                .as_slice_mut()
+                .expect("a new matrix is contiguous");
             for (i, &(a, va)) in entries.iter().enumerate() {
                 sums.x[a] += va;
                 sums.xy[a] += va * target;
                 // Lower triangle only (entries are in column order); mirrored below.
+                let row = &mut gram[a * width..(a + 1) * width];
                 for &(b, vb) in &entries[..=i] {
-                    sums.gram[[a, b]] += va * vb;
+                    row[b] += va * vb;
                 }
             }
         }
