@@ -320,8 +320,8 @@ impl<'a> Encoded<'a> {
 pub(crate) enum ColumnPenalty {
     /// A standardised number or a product of numbers.
     Number,
-    /// A one-hot indicator divided by its spread (the spread given).
-    Indicator(f64),
+    /// A one-hot indicator divided by its spread.
+    Indicator,
     /// A product with an indicator factor.
     IndicatorProduct,
 }
@@ -368,7 +368,7 @@ impl Layout {
             match encoding {
                 Encoding::Numeric(_) => kinds.push(ColumnPenalty::Number),
                 Encoding::OneHot(scales) => {
-                    kinds.extend(scales.iter().map(|&s| ColumnPenalty::Indicator(s)));
+                    kinds.extend(scales.iter().map(|_| ColumnPenalty::Indicator));
                 }
                 Encoding::Interaction(products) => kinds.extend(products.iter().map(|p| {
                     if matches!(p.first, Factor::Indicator { .. })

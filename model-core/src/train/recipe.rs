@@ -71,9 +71,6 @@ struct Setting {
     score: f64,
     lambda: f64,
     category_penalty: f64,
-    /// Whether one-hot indicators are penalised as plain 0/1 columns (rare categories shrink
-    /// more) rather than as unit-spread columns (every category alike).
-    plain_indicators: bool,
 }
 
 /// Scores subsets of a design's columns.
@@ -138,27 +135,24 @@ impl Scorer<'_> {
             Scorer::LeaveOneOut(_) => None,
         };
         let mut best: Option<Setting> = None;
-        for plain_indicators in [false, true] {
-            for category_penalty in CATEGORY_PENALTIES {
-                for lambda in penalties() {
-                    let mut setting = Setting {
-                        score: 0.0,
-                        lambda,
-                        category_penalty,
-                        plain_indicators,
-                    };
-                    let penalty = penalty(columns, kinds, &setting);
-                    setting.score = match (&loo, &sums) {
-                        (Some(problem), _) => {
-                            let fit = problem.fit(lambda, ArrayView1::from(&penalty))?;
-                            dollar_mae(problem.y(), fit.held_out.view())
-                        }
-                        (None, Some(sums)) => sums.score(lambda, &penalty)?,
-                        (None, None) => unreachable!("one scorer"),
-                    };
-                    if best.is_none_or(|b| setting.score < b.score) {
-                        best = Some(setting);
+        for category_penalty in CATEGORY_PENALTIES {
+            for lambda in penalties() {
+                let mut setting = Setting {
+                    score: 0.0,
+                    lambda,
+                    category_penalty,
+                };
+                let penalty = penalty(columns, kinds, &setting);
+                setting.score = match (&loo, &sums) {
+                    (Some(problem), _) => {
+                        let fit = problem.fit(lambda, ArrayView1::from(&penalty))?;
+                        dollar_mae(problem.y(), fit.held_out.view())
                     }
+                    (None, Some(sums)) => sums.score(lambda, &penalty)?,
+                    (None, None) => unreachable!("one scorer"),
+                };
+                if best.is_none_or(|b| setting.score < b.score) {
+                    best = Some(setting);
                 }
             }
         }
@@ -195,12 +189,7 @@ fn penalty(columns: &[usize], kinds: &[ColumnPenalty], setting: &Setting) -> Vec
         .iter()
         .map(|&c| match kinds[c] {
             ColumnPenalty::Number => 1.0,
-            ColumnPenalty::IndicatorProduct => setting.category_penalty,
-            // A 0/1 column's weight is `spread` times the unit-spread column's.
-            ColumnPenalty::Indicator(spread) if setting.plain_indicators => {
-                setting.category_penalty / (spread * spread)
-            }
-            ColumnPenalty::Indicator(_) => setting.category_penalty,
+            ColumnPenalty::Indicator | ColumnPenalty::IndicatorProduct => setting.category_penalty,
         })
         .collect()
 }
@@ -265,7 +254,7 @@ fn choose_with(columns: &[Column], y: ArrayView1<f64>, logs: bool) -> Result<Cho
     let (chosen, dropped) = if rows <= LOO_ROWS {
         let layout = Layout::new(&encoded, &candidates, &everything);
         let x = layout.dense(&encoded);
-        let problem = LooProblem::new(x.view(), y);
+        let problem = LooProblem::centred(x.view(), y);
         let selected = select(&layout, &Scorer::LeaveOneOut(problem))?;
         (
             selected
