@@ -182,7 +182,10 @@ fn bad_input_gives_one_clear_line_and_exit_code_1() {
     let future = dir.join("future.json");
     std::fs::write(
         &future,
-        model.replace("\"format_version\": \"1.0\"", "\"format_version\": \"2.0\""),
+        model.replace(
+            &format!("\"format_version\": \"{}\"", model_core::FORMAT_VERSION),
+            "\"format_version\": \"2.0\"",
+        ),
     )
     .unwrap();
     fails_with(
