@@ -251,32 +251,19 @@ fn choose_with(columns: &[Column], y: ArrayView1<f64>, logs: bool) -> Result<Cho
     let rows = encoded.rows();
     let everything: Vec<usize> = (0..rows).collect();
     let y_all = y.to_vec();
-    let (chosen, dropped) = if rows <= LOO_ROWS {
+    let Selected {
+        terms: chosen,
+        dropped,
+    } = if rows <= LOO_ROWS {
         let layout = Layout::new(&encoded, &candidates, &everything);
         let x = layout.dense(&encoded);
         let problem = LooProblem::centred(x.view(), y);
-        let selected = select(&layout, &Scorer::LeaveOneOut(problem))?;
-        (
-            selected
-                .terms
-                .iter()
-                .map(|&i| layout.candidates[i])
-                .collect::<Vec<_>>(),
-            selected.dropped,
-        )
+        select(&layout, &Scorer::LeaveOneOut(problem))?
     } else {
         let sample: Vec<usize> = (0..rows).step_by(rows.div_ceil(SELECTION_ROWS)).collect();
         let layout = Layout::new(&encoded, &candidates, &sample);
         let sums = FoldSums::new(&layout, &encoded, &y_all, &sample);
-        let selected = select(&layout, &Scorer::KFold(sums))?;
-        (
-            selected
-                .terms
-                .iter()
-                .map(|&i| layout.candidates[i])
-                .collect::<Vec<_>>(),
-            selected.dropped,
-        )
+        select(&layout, &Scorer::KFold(sums))?
     };
     let final_layout = Layout::new(&encoded, &chosen, &everything);
     let all_columns: Vec<usize> = (0..final_layout.width).collect();
@@ -331,9 +318,9 @@ fn choose_with(columns: &[Column], y: ArrayView1<f64>, logs: bool) -> Result<Cho
     })
 }
 
-/// The candidates (indices into the layout) kept by screening and interaction search.
+/// The candidates kept by screening and interaction search.
 struct Selected {
-    terms: Vec<usize>,
+    terms: Vec<Candidate>,
     dropped: Vec<usize>,
 }
 
@@ -432,5 +419,8 @@ fn select(layout: &Layout, scorer: &Scorer) -> Result<Selected, TrainError> {
         setting = next;
         pairs.remove(k);
     }
-    Ok(Selected { terms, dropped })
+    Ok(Selected {
+        terms: terms.iter().map(|&t| layout.candidates[t]).collect(),
+        dropped,
+    })
 }
