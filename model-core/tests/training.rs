@@ -156,13 +156,12 @@ fn interactions_are_kept_when_cross_validation_says_they_generalise() {
     for row in held_out {
         let car = model.car(&table.description(row, &["price"])).unwrap();
         let quote = model.quote(&car).unwrap();
-        let rebuilt = quote
+        let factors: f64 = quote
             .contributions
             .iter()
-            .fold(quote.reference_price, |p, c| {
-                p * (1.0 + c.effect.signed_size())
-            });
-        assert!((rebuilt - quote.price).abs() < 1e-9 * quote.price);
+            .map(|c| 1.0 + c.effect.signed_size())
+            .product();
+        assert!((quote.reference_price * factors / quote.price - 1.0).abs() < 1e-9);
     }
 }
 
