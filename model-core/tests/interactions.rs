@@ -80,9 +80,8 @@ fn an_interactions_effect_is_split_in_halves_and_contributions_rebuild_the_price
             p * (1.0 + c.effect.signed_size())
         });
     assert!((rebuilt - quote.price).abs() < 1e-9 * quote.price);
-    // The reference car is a toyota at 100 hp: the interaction's change is 0.3·ln2·(0.75 − (−0.5))/0.5...
-    // at the reference horsepower the product is 0, so the whole change is 0.3·ln 2·0.75/0.5,
-    // half of it on each attribute.
+    // The reference car is a toyota at 100 hp, where the product is 0, so the whole change is
+    // 0.3 · ln 2 · 0.75 / 0.5, half of it on each attribute.
     let hp = 200f64.ln() - 100f64.ln();
     let change = 0.3 * hp * 0.75 / 0.5;
     let make = quote
