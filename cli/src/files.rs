@@ -8,8 +8,8 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use model_core::{parse_row_list, CarTable, Model};
 
-/// Largest file read as an input (models and car tables are far smaller).
-const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+/// Largest file read as an input: a car table's limit (models are far smaller).
+const MAX_INPUT_BYTES: u64 = model_core::MAX_TABLE_BYTES as u64;
 
 /// Reads a whole file, refusing absurd sizes.
 pub fn read(path: &Path) -> Result<Vec<u8>> {

@@ -97,24 +97,81 @@ pub(crate) enum CompiledTerm {
     },
     /// `weights[category]`.
     Categorical { attribute: usize, weights: Vec<f64> },
+    /// `weight * f1 * f2`.
+    Interaction {
+        factors: [CompiledFactor; 2],
+        weight: f64,
+    },
+}
+
+/// One factor of an interaction: `(value - center) / scale`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CompiledFactor {
+    pub(crate) attribute: usize,
+    pub(crate) value: FactorValue,
+    pub(crate) center: f64,
+    pub(crate) scale: f64,
+}
+
+/// What a factor reads from its attribute.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum FactorValue {
+    /// `transform(x)` of a number.
+    Number(Transform),
+    /// `1[x = category]`.
+    Indicator(u32),
+}
+
+impl CompiledFactor {
+    fn value(&self, slots: &[Slot]) -> f64 {
+        let raw = match (self.value, slots[self.attribute]) {
+            (FactorValue::Number(transform), Slot::Number(x)) => transform.apply(x),
+            (FactorValue::Indicator(category), Slot::Category(i)) => {
+                f64::from(u8::from(i == category))
+            }
+            _ => unreachable!(
+                "slots are built from the attribute kinds the factors were checked against"
+            ),
+        };
+        (raw - self.center) / self.scale
+    }
 }
 
 impl CompiledTerm {
-    pub(crate) fn attribute(&self) -> usize {
+    /// The attributes the term reads: one, or two for an interaction.
+    pub(crate) fn attributes(&self) -> (usize, Option<usize>) {
         match self {
             CompiledTerm::Numeric { attribute, .. }
-            | CompiledTerm::Categorical { attribute, .. } => *attribute,
+            | CompiledTerm::Categorical { attribute, .. } => (*attribute, None),
+            CompiledTerm::Interaction { factors, .. } => {
+                (factors[0].attribute, Some(factors[1].attribute))
+            }
         }
     }
 
-    /// The term's input for a car: the transformed number, or the category index.
+    /// The term's input for a car: the transformed number, the category index, or the product of
+    /// an interaction's factors.
     pub(crate) fn input(&self, slots: &[Slot]) -> f64 {
-        match (self, slots[self.attribute()]) {
-            (CompiledTerm::Numeric { transform, .. }, Slot::Number(x)) => transform.apply(x),
-            (CompiledTerm::Categorical { .. }, Slot::Category(i)) => f64::from(i),
-            _ => unreachable!(
-                "slots are built from the attribute kinds the terms were checked against"
-            ),
+        match self {
+            CompiledTerm::Numeric {
+                attribute,
+                transform,
+                ..
+            } => match slots[*attribute] {
+                Slot::Number(x) => transform.apply(x),
+                Slot::Category(_) => unreachable!(
+                    "slots are built from the attribute kinds the terms were checked against"
+                ),
+            },
+            CompiledTerm::Categorical { attribute, .. } => match slots[*attribute] {
+                Slot::Category(i) => f64::from(i),
+                Slot::Number(_) => unreachable!(
+                    "slots are built from the attribute kinds the terms were checked against"
+                ),
+            },
+            CompiledTerm::Interaction { factors, .. } => {
+                factors[0].value(slots) * factors[1].value(slots)
+            }
         }
     }
 
@@ -124,6 +181,7 @@ impl CompiledTerm {
         match self {
             CompiledTerm::Numeric { center, slope, .. } => slope * (input - center),
             CompiledTerm::Categorical { weights, .. } => weights[input as usize],
+            CompiledTerm::Interaction { weight, .. } => weight * input,
         }
     }
 }

@@ -65,8 +65,8 @@ pub use car::{AttributeValue, Car, CarDescription};
 pub use decimal::parse_number;
 pub use digest::hex_sha256;
 pub use document::{
-    Attribute, AttributeKind, Interval, ModelDocument, Target, Term, TrainingInfo, FORMAT_MAJOR,
-    FORMAT_NAME, FORMAT_VERSION,
+    Attribute, AttributeKind, Factor, Interval, ModelDocument, Target, Term, TrainingInfo,
+    FORMAT_MAJOR, FORMAT_NAME, FORMAT_VERSION,
 };
 pub use error::{CarError, DataError, MetricsError, ModelError, TrainError};
 pub use metrics::Metrics;

@@ -160,7 +160,8 @@ impl Model {
 
     /// The linear predictor and, per attribute in model order, its change from the reference car.
     /// The predictor is summed in the same order as [`Model::linear_predictor`], so the two agree
-    /// to the bit.
+    /// to the bit. An interaction's change is split between its two attributes: half to the first,
+    /// the rest (exactly the change minus that half) to the second.
     pub(crate) fn explain(&self, car: &Car) -> (f64, Vec<f64>) {
         let mut deltas = vec![0.0; self.attributes.len()];
         let mut eta = self.document.intercept;
@@ -172,7 +173,15 @@ impl Model {
         {
             let effect = term.effect(*input);
             eta += effect;
-            deltas[term.attribute()] += effect - reference;
+            let change = effect - reference;
+            match term.attributes() {
+                (attribute, None) => deltas[attribute] += change,
+                (first, Some(second)) => {
+                    let half = change / 2.0;
+                    deltas[first] += half;
+                    deltas[second] += change - half;
+                }
+            }
         }
         (eta, deltas)
     }

@@ -1,8 +1,10 @@
 //! Checks a [`ModelDocument`] and compiles it into the parts [`crate::Model`] is assembled from.
 
 use crate::car::{AttributeValue, Car, Slot};
-use crate::compiled::{assemble, CompiledAttribute, CompiledTerm};
-use crate::document::{Attribute, AttributeKind, ModelDocument, Term, FORMAT_MAJOR, FORMAT_NAME};
+use crate::compiled::{assemble, CompiledAttribute, CompiledFactor, CompiledTerm, FactorValue};
+use crate::document::{
+    Attribute, AttributeKind, Factor, ModelDocument, Term, FORMAT_MAJOR, FORMAT_NAME,
+};
 use crate::error::ModelError;
 use crate::json::Json;
 use crate::names::repeated;
@@ -122,13 +124,20 @@ pub(crate) fn compile(document: &ModelDocument) -> Result<Compiled, ModelError> 
     let terms = compile_terms(document, &attributes)?;
     let mut attributes = attributes;
     for term in &terms {
-        if let CompiledTerm::Numeric {
-            attribute,
-            transform: Transform::Log,
-            ..
-        } = term
-        {
-            attributes[*attribute].must_be_positive = true;
+        match term {
+            CompiledTerm::Numeric {
+                attribute,
+                transform: Transform::Log,
+                ..
+            } => attributes[*attribute].must_be_positive = true,
+            CompiledTerm::Interaction { factors, .. } => {
+                for factor in factors {
+                    if let FactorValue::Number(Transform::Log) = factor.value {
+                        attributes[factor.attribute].must_be_positive = true;
+                    }
+                }
+            }
+            _ => {}
         }
     }
     let reference = assemble(&terms, reference_slots(document, &attributes)?);
@@ -219,7 +228,7 @@ fn count_weights(document: &ModelDocument) -> Result<(), ModelError> {
         .terms
         .iter()
         .map(|term| match term {
-            Term::Numeric { .. } => 1,
+            Term::Numeric { .. } | Term::Interaction { .. } => 1,
             Term::Categorical { weights, .. } => weights.len(),
         })
         .sum();
@@ -422,15 +431,11 @@ fn compile_term(
     used: &mut [bool],
 ) -> Result<CompiledTerm, ModelError> {
     let field = |suffix: &str| format!("terms[{i}].{suffix}");
-    let index = attributes
-        .iter()
-        .position(|a| a.name == term.attribute())
-        .ok_or_else(|| {
-            invalid(
-                field("attribute"),
-                format!("\"{}\" is not in `attributes`", term.attribute()),
-            )
-        })?;
+    if let Term::Interaction { factors, weight } = term {
+        return compile_interaction(i, factors, *weight, document, attributes, used);
+    }
+    let name = term.attributes()[0];
+    let index = attribute_index(attributes, name, || field("attribute"))?;
     used[index] = true;
     let kind = &document.attributes[index].kind;
     match (term, kind) {
@@ -444,26 +449,9 @@ fn compile_term(
             },
             AttributeKind::Numeric { min, .. },
         ) => {
-            let transform = Transform::parse(field("transform"), transform)?;
-            let center = finite(&|| field("center"), *center)?;
-            let scale = finite(&|| field("scale"), *scale)?;
+            let transform = numeric_transform(name, transform, *min, &|s| field(s))?;
+            let (center, scale) = center_scale(*center, *scale, &|s| field(s))?;
             let weight = finite(&|| field("weight"), *weight)?;
-            if scale <= 0.0 {
-                return Err(invalid(
-                    field("scale"),
-                    format!("must be > 0, found {}", format_number(scale)),
-                ));
-            }
-            if transform == Transform::Log && *min <= 0.0 {
-                return Err(invalid(
-                    field("transform"),
-                    format!(
-                        "is log, but attribute \"{}\" has min {} <= 0",
-                        term.attribute(),
-                        format_number(*min)
-                    ),
-                ));
-            }
             Ok(CompiledTerm::Numeric {
                 attribute: index,
                 transform,
@@ -489,12 +477,133 @@ fn compile_term(
         }
         _ => Err(invalid(
             field("kind"),
-            format!(
-                "does not match the kind of attribute \"{}\"",
-                term.attribute()
-            ),
+            format!("does not match the kind of attribute \"{name}\""),
         )),
     }
+}
+
+/// The index of the attribute a term or factor names.
+fn attribute_index(
+    attributes: &[CompiledAttribute],
+    name: &str,
+    field: impl Fn() -> String,
+) -> Result<usize, ModelError> {
+    attributes
+        .iter()
+        .position(|a| a.name == name)
+        .ok_or_else(|| invalid(field(), format!("\"{name}\" is not in `attributes`")))
+}
+
+/// A numeric term's or factor's transform, checked against the attribute's training minimum.
+fn numeric_transform(
+    name: &str,
+    transform: &str,
+    min: f64,
+    field: &dyn Fn(&str) -> String,
+) -> Result<Transform, ModelError> {
+    let transform = Transform::parse(field("transform"), transform)?;
+    if transform == Transform::Log && min <= 0.0 {
+        return Err(invalid(
+            field("transform"),
+            format!(
+                "is log, but attribute \"{name}\" has min {} <= 0",
+                format_number(min)
+            ),
+        ));
+    }
+    Ok(transform)
+}
+
+/// A finite centre and a finite scale > 0.
+fn center_scale(
+    center: f64,
+    scale: f64,
+    field: &dyn Fn(&str) -> String,
+) -> Result<(f64, f64), ModelError> {
+    let center = finite(&|| field("center"), center)?;
+    let scale = finite(&|| field("scale"), scale)?;
+    if scale <= 0.0 {
+        return Err(invalid(
+            field("scale"),
+            format!("must be > 0, found {}", format_number(scale)),
+        ));
+    }
+    Ok((center, scale))
+}
+
+/// An interaction: two factors of two different attributes, each of the matching kind.
+fn compile_interaction(
+    i: usize,
+    factors: &[Factor],
+    weight: f64,
+    document: &ModelDocument,
+    attributes: &[CompiledAttribute],
+    used: &mut [bool],
+) -> Result<CompiledTerm, ModelError> {
+    let [first, second] = factors else {
+        return Err(ModelError::LengthMismatch {
+            field: format!("terms[{i}].factors"),
+            expected: 2,
+            found: factors.len(),
+        });
+    };
+    let weight = finite(&|| format!("terms[{i}].weight"), weight)?;
+    let mut compiled = Vec::with_capacity(2);
+    for (j, factor) in [first, second].into_iter().enumerate() {
+        let field = |suffix: &str| format!("terms[{i}].factors[{j}].{suffix}");
+        let name = factor.attribute();
+        let index = attribute_index(attributes, name, || field("attribute"))?;
+        let value = match (factor, &document.attributes[index].kind) {
+            (Factor::Numeric { transform, .. }, AttributeKind::Numeric { min, .. }) => {
+                FactorValue::Number(numeric_transform(name, transform, *min, &field)?)
+            }
+            (
+                Factor::Indicator { category, .. },
+                AttributeKind::Categorical { categories, .. },
+            ) => FactorValue::Indicator(
+                categories
+                    .iter()
+                    .position(|c| c == category)
+                    .ok_or_else(|| {
+                        invalid(
+                            field("category"),
+                            format!("\"{category}\" is not a category of \"{name}\""),
+                        )
+                    })? as u32,
+            ),
+            _ => {
+                return Err(invalid(
+                    field("attribute"),
+                    format!("\"{name}\" is not of the factor's kind (transform: numeric; category: categorical)"),
+                ))
+            }
+        };
+        let (center, scale) = match factor {
+            Factor::Numeric { center, scale, .. } | Factor::Indicator { center, scale, .. } => {
+                center_scale(*center, *scale, &field)?
+            }
+        };
+        used[index] = true;
+        compiled.push(CompiledFactor {
+            attribute: index,
+            value,
+            center,
+            scale,
+        });
+    }
+    if compiled[0].attribute == compiled[1].attribute {
+        return Err(invalid(
+            format!("terms[{i}].factors"),
+            format!(
+                "both read \"{}\"; an interaction needs two different attributes",
+                first.attribute()
+            ),
+        ));
+    }
+    Ok(CompiledTerm::Interaction {
+        factors: [compiled[0], compiled[1]],
+        weight,
+    })
 }
 
 fn reference_slots(

@@ -33,7 +33,7 @@ fn truncated_json_reports_line_and_column() {
 
 #[test]
 fn wrong_format_and_format_version_are_refused() {
-    let text = tiny_json().replace("\"format_version\": \"1.0\"", "\"format_version\": \"2.0\"");
+    let text = tiny_json().replace("\"format_version\": \"1.1\"", "\"format_version\": \"2.0\"");
     assert_eq!(
         Model::from_json(&text),
         Err(ModelError::UnsupportedVersion {
@@ -129,7 +129,7 @@ fn fields_of_the_wrong_type_are_refused_with_their_path() {
     let error = Model::from_json(&json.to_string()).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "`terms[0].kind` is \"cubic\"; expected \"numeric\" or \"categorical\""
+        "`terms[0].kind` is \"cubic\"; expected \"numeric\", \"categorical\" or \"interaction\""
     );
 }
 

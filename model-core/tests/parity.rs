@@ -1,5 +1,7 @@
-//! Native/wasm parity: the default model prices a fixed set of generated cars to exactly the bits
-//! recorded in `parity-prices.txt`. The same test runs natively (`cargo test`) and in headless
+//! Native/wasm parity: the default model, and a model with interaction terms
+//! (`interaction-model.json`: the default model plus three hand-set interactions, one of each factor
+//! pairing), price a fixed set of generated cars to exactly the bits recorded in
+//! `parity-prices.txt` (the default model's lines first). The same test runs natively (`cargo test`) and in headless
 //! Chromium (`cargo test --target wasm32-unknown-unknown`), so both builds give identical prices.
 //!
 //! After retraining the default model, regenerate the fixture with
@@ -11,6 +13,7 @@ use model_core::{AttributeKind, AttributeValue, CarDescription, Effect, Model};
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 const MODEL: &str = include_str!("../../assets/model.json");
+const INTERACTION_MODEL: &str = include_str!("interaction-model.json");
 const FIXTURE: &str = include_str!("parity-prices.txt");
 const CARS: usize = 200;
 
@@ -57,9 +60,16 @@ fn generated_cars(model: &Model) -> Vec<CarDescription> {
         .collect()
 }
 
-/// Every number a quote holds, as exact bit patterns, one line per car.
+/// Every number a quote holds, as exact bit patterns, one line per car and model.
 fn priced_bits() -> Vec<String> {
-    let model = Model::from_json(MODEL).expect("the default model is valid");
+    [MODEL, INTERACTION_MODEL]
+        .iter()
+        .flat_map(|text| model_bits(text))
+        .collect()
+}
+
+fn model_bits(text: &str) -> Vec<String> {
+    let model = Model::from_json(text).expect("the parity models are valid");
     generated_cars(&model)
         .iter()
         .map(|description| {
@@ -91,7 +101,7 @@ fn default_model_prices_match_the_recorded_bits() {
     let expected: Vec<&str> = FIXTURE.lines().collect();
     assert_eq!(
         expected.len(),
-        CARS,
+        2 * CARS,
         "fixture out of date: regenerate it (see the file header)"
     );
     for (i, (got, want)) in lines.iter().zip(&expected).enumerate() {

@@ -104,3 +104,98 @@ fn bad_csv_cell_is_not_reported_as_a_training_option() {
         "CSV line 3, column `horsepower`: \"fast\" is not a number"
     );
 }
+
+/// `rows` cars whose log price has a horsepower slope that is steeper for convertibles (an
+/// interaction), plus a make effect and a little noise; `weight` carries no signal.
+fn interaction_table(rows: usize) -> CarTable {
+    let mut csv = String::from("make,body,horsepower,weight,price\n");
+    for i in 0..rows {
+        let make = ["audi", "bmw", "toyota"][i % 3];
+        let effect = [0.2, 0.4, 0.0][i % 3];
+        let convertible = (i / 3) % 4 == 0;
+        let body = if convertible { "convertible" } else { "sedan" };
+        let horsepower = 60.0 + ((i * 37) % 150) as f64;
+        let weight = 1800 + (i * 53) % 1500;
+        let slope = if convertible { 1.6 } else { 0.6 };
+        let noise = ((i * 7919) % 101) as f64 / 101.0 * 0.04 - 0.02;
+        let price = (9.0 + slope * (horsepower / 100.0).ln() + effect + noise).exp();
+        csv.push_str(&format!("{make},{body},{horsepower},{weight},{price:.2}\n"));
+    }
+    CarTable::from_csv(csv.as_bytes()).unwrap()
+}
+
+fn interactions(model: &Model) -> Vec<Vec<&str>> {
+    model
+        .document()
+        .terms
+        .iter()
+        .filter(|t| matches!(t, model_core::Term::Interaction { .. }))
+        .map(model_core::Term::attributes)
+        .collect()
+}
+
+#[test]
+fn interactions_are_kept_when_cross_validation_says_they_generalise() {
+    let table = interaction_table(240);
+    let held_out: Vec<usize> = (0..240).filter(|r| r % 5 == 0).collect();
+    let model = train(&table, &held_out, &TrainOptions::default()).unwrap();
+    let found = interactions(&model);
+    assert!(
+        found
+            .iter()
+            .any(|pair| pair.contains(&"horsepower") && pair.contains(&"body")),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().all(|pair| !pair.contains(&"weight")),
+        "{found:?}"
+    );
+    let metrics = model.document().test_metrics.unwrap();
+    assert!(metrics.mape < 3.0, "{metrics:?}");
+    // Contributions still rebuild every held-out car's price.
+    for row in held_out {
+        let car = model.car(&table.description(row, &["price"])).unwrap();
+        let quote = model.quote(&car).unwrap();
+        let factors: f64 = quote
+            .contributions
+            .iter()
+            .map(|c| 1.0 + c.effect.signed_size())
+            .product();
+        assert!((quote.reference_price * factors / quote.price - 1.0).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn interactions_that_do_not_beat_chance_stay_out() {
+    // The same table without the interaction: no pair may be kept by luck.
+    let mut csv = String::from("make,body,horsepower,weight,price\n");
+    for i in 0..120 {
+        let make = ["audi", "bmw", "toyota"][i % 3];
+        let body = if (i / 3) % 4 == 0 {
+            "convertible"
+        } else {
+            "sedan"
+        };
+        let horsepower = 60.0 + ((i * 37) % 150) as f64;
+        let weight = 1800 + (i * 53) % 1500;
+        let noise = ((i * 7919) % 101) as f64 / 101.0 * 0.3 - 0.15;
+        let price = (9.0 + 0.6 * (horsepower / 100.0).ln() + noise).exp();
+        csv.push_str(&format!("{make},{body},{horsepower},{weight},{price:.2}\n"));
+    }
+    let table = CarTable::from_csv(csv.as_bytes()).unwrap();
+    let model = train(&table, &[], &TrainOptions::default()).unwrap();
+    assert_eq!(interactions(&model), Vec::<Vec<&str>>::new());
+}
+
+#[test]
+fn large_tables_are_cross_validated_by_folds_and_train_deterministically() {
+    let table = interaction_table(2_400);
+    let options = TrainOptions::default();
+    let model = train(&table, &[], &options).unwrap();
+    assert_eq!(model.document().training.cv_method, "5-fold");
+    assert!(!interactions(&model).is_empty());
+    assert_eq!(
+        model.to_json(),
+        train(&table, &[], &options).unwrap().to_json()
+    );
+}

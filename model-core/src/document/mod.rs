@@ -14,7 +14,7 @@ pub const FORMAT_NAME: &str = "carprice-model";
 /// The major format version this build reads; any minor version of it is accepted.
 pub const FORMAT_MAJOR: u32 = 1;
 /// The format version this build writes.
-pub const FORMAT_VERSION: &str = "1.0";
+pub const FORMAT_VERSION: &str = "1.1";
 
 /// A car price model as stored in JSON. Unknown fields (from newer minor versions) are ignored;
 /// absent optional fields read as their defaults.
@@ -154,13 +154,61 @@ pub enum Term {
         /// One weight per category, in the attribute's category order.
         weights: Vec<f64>,
     },
+    /// `weight * f1 * f2` for two factors of two different attributes (format 1.1). In a quote's
+    /// contributions its effect is split in equal halves between the two attributes.
+    Interaction {
+        /// Exactly two factors.
+        factors: Vec<Factor>,
+        /// Coefficient of the product.
+        weight: f64,
+    },
 }
 
 impl Term {
-    /// The attribute this term reads.
+    /// The attributes this term reads, in order.
+    pub fn attributes(&self) -> Vec<&str> {
+        match self {
+            Term::Numeric { attribute, .. } | Term::Categorical { attribute, .. } => {
+                vec![attribute]
+            }
+            Term::Interaction { factors, .. } => factors.iter().map(Factor::attribute).collect(),
+        }
+    }
+}
+
+/// One factor of an interaction term.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Factor {
+    /// `(transform(x) - center) / scale` of a numeric attribute.
+    Numeric {
+        /// Name of a numeric attribute.
+        attribute: String,
+        /// `identity` or `log`.
+        transform: String,
+        /// Subtracted from `transform(x)`.
+        center: f64,
+        /// Divides the difference; > 0.
+        scale: f64,
+    },
+    /// `(1[x = category] - center) / scale` of a categorical attribute.
+    Indicator {
+        /// Name of a categorical attribute.
+        attribute: String,
+        /// One of the attribute's categories.
+        category: String,
+        /// Subtracted from the indicator.
+        center: f64,
+        /// Divides the difference; > 0.
+        scale: f64,
+    },
+}
+
+impl Factor {
+    /// The attribute this factor reads.
     pub fn attribute(&self) -> &str {
         match self {
-            Term::Numeric { attribute, .. } | Term::Categorical { attribute, .. } => attribute,
+            Factor::Numeric { attribute, .. } | Factor::Indicator { attribute, .. } => attribute,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Reads a [`ModelDocument`] from parsed JSON, field by field, naming the field in every error.
 
-use super::{Attribute, AttributeKind, Interval, ModelDocument, Target, Term, TrainingInfo};
+use super::{
+    Attribute, AttributeKind, Factor, Interval, ModelDocument, Target, Term, TrainingInfo,
+};
 use crate::json::{Fields, Json, JsonError};
 use crate::Metrics;
 
@@ -96,30 +98,37 @@ fn attribute(fields: &Fields) -> Result<Attribute, JsonError> {
     let name = fields.text("name")?;
     let label = fields.text("label")?;
     let group = fields.text("group")?;
-    let kind = match kind(fields)? {
-        Kind::Numeric => {
-            let (min, max) = (fields.number("min")?, fields.number("max")?);
-            let default = fields.number("default")?;
-            let (integer, positive) = (fields.flag("integer")?, fields.flag("positive")?);
-            AttributeKind::Numeric {
-                unit: fields.optional_text("unit")?.unwrap_or_default().into(),
-                min,
-                max,
-                default,
-                integer,
-                positive,
+    let kind =
+        match kind(fields)? {
+            Kind::Interaction => return Err(JsonError::Shape {
+                field: fields.path("kind"),
+                problem:
+                    "is \"interaction\"; expected \"numeric\" or \"categorical\" for an attribute"
+                        .into(),
+            }),
+            Kind::Numeric => {
+                let (min, max) = (fields.number("min")?, fields.number("max")?);
+                let default = fields.number("default")?;
+                let (integer, positive) = (fields.flag("integer")?, fields.flag("positive")?);
+                AttributeKind::Numeric {
+                    unit: fields.optional_text("unit")?.unwrap_or_default().into(),
+                    min,
+                    max,
+                    default,
+                    integer,
+                    positive,
+                }
             }
-        }
-        Kind::Categorical => {
-            let default = fields.text("default")?;
-            let categories = fields.texts("categories")?;
-            AttributeKind::Categorical {
-                categories,
-                default: default.into(),
-                untrained: fields.optional_texts("untrained")?,
+            Kind::Categorical => {
+                let default = fields.text("default")?;
+                let categories = fields.texts("categories")?;
+                AttributeKind::Categorical {
+                    categories,
+                    default: default.into(),
+                    untrained: fields.optional_texts("untrained")?,
+                }
             }
-        }
-    };
+        };
     Ok(Attribute {
         name: name.into(),
         label: label.into(),
@@ -130,6 +139,16 @@ fn attribute(fields: &Fields) -> Result<Attribute, JsonError> {
 
 fn term(fields: &Fields) -> Result<Term, JsonError> {
     let kind = kind(fields)?;
+    if let Kind::Interaction = kind {
+        let mut factors = Vec::new();
+        for factor_fields in fields.objects("factors")? {
+            factors.push(factor(&factor_fields)?);
+        }
+        return Ok(Term::Interaction {
+            factors,
+            weight: fields.number("weight")?,
+        });
+    }
     let attribute = fields.text("attribute")?;
     Ok(match kind {
         Kind::Numeric => {
@@ -148,7 +167,37 @@ fn term(fields: &Fields) -> Result<Term, JsonError> {
             attribute: attribute.into(),
             weights: fields.numbers("weights")?,
         },
+        Kind::Interaction => unreachable!("read above"),
     })
+}
+
+/// A factor is numeric when it has a `transform`, an indicator when it has a `category`.
+fn factor(fields: &Fields) -> Result<Factor, JsonError> {
+    let attribute = fields.text("attribute")?.into();
+    let (center, scale) = (fields.number("center")?, fields.number("scale")?);
+    match (
+        fields.optional_text("transform")?,
+        fields.optional_text("category")?,
+    ) {
+        (Some(transform), None) => Ok(Factor::Numeric {
+            attribute,
+            transform: transform.into(),
+            center,
+            scale,
+        }),
+        (None, Some(category)) => Ok(Factor::Indicator {
+            attribute,
+            category: category.into(),
+            center,
+            scale,
+        }),
+        _ => Err(JsonError::Shape {
+            field: fields.path("transform"),
+            problem:
+                "a factor needs exactly one of `transform` (numeric) and `category` (indicator)"
+                    .into(),
+        }),
+    }
 }
 
 fn interval(fields: &Fields) -> Result<Interval, JsonError> {
@@ -173,15 +222,19 @@ fn metrics(fields: &Fields) -> Result<Metrics, JsonError> {
 enum Kind {
     Numeric,
     Categorical,
+    Interaction,
 }
 
 fn kind(fields: &Fields) -> Result<Kind, JsonError> {
     match fields.text("kind")? {
         "numeric" => Ok(Kind::Numeric),
         "categorical" => Ok(Kind::Categorical),
+        "interaction" => Ok(Kind::Interaction),
         other => Err(JsonError::Shape {
             field: fields.path("kind"),
-            problem: format!("is \"{other}\"; expected \"numeric\" or \"categorical\""),
+            problem: format!(
+                "is \"{other}\"; expected \"numeric\", \"categorical\" or \"interaction\""
+            ),
         }),
     }
 }

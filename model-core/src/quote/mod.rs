@@ -29,7 +29,10 @@ pub struct Quote<'m> {
     pub reference_price: f64,
     /// How the price follows from the reference price: one entry per attribute, in model order.
     /// For a log-target model the factors multiply (`price = reference_price × Π factor`); for an
-    /// identity target the dollar amounts add.
+    /// identity target the dollar amounts add. An attribute's entry is the change of its terms from
+    /// the reference car; an interaction term's change is split in equal halves between its two
+    /// attributes (half to the first factor's, the exact remainder to the second's), so the entries
+    /// still rebuild the price.
     pub contributions: Vec<Contribution<'m>>,
     /// Values unlike anything seen in training: the price is an extrapolation.
     pub extrapolations: Vec<Extrapolation<'m>>,

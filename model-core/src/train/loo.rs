@@ -45,6 +45,40 @@ impl<'a> LooProblem<'a> {
         }
     }
 
+    /// Centres the design and target without forming the normal equations: for a wide design
+    /// that is only ever scored through [`LooProblem::select`].
+    pub(crate) fn centred(x: ArrayView2<f64>, y: ArrayView1<'a, f64>) -> Self {
+        let x_mean = x.mean_axis(Axis(0)).expect("at least one row");
+        let y_mean = y.mean().expect("at least one row");
+        LooProblem {
+            xc: &x - &x_mean,
+            x_mean,
+            y,
+            y_mean,
+            gram: Array2::zeros((0, 0)),
+            moment: Array1::zeros(0),
+        }
+    }
+
+    /// The same problem restricted to some design columns.
+    pub(crate) fn select(&self, columns: &[usize]) -> LooProblem<'a> {
+        let xc = self.xc.select(Axis(1), columns);
+        let yc = &self.y - self.y_mean;
+        LooProblem {
+            gram: xc.t().dot(&xc),
+            moment: xc.t().dot(&yc),
+            xc,
+            x_mean: self.x_mean.select(Axis(0), columns),
+            y: self.y,
+            y_mean: self.y_mean,
+        }
+    }
+
+    /// The (log) targets.
+    pub(crate) fn y(&self) -> ArrayView1<'a, f64> {
+        self.y
+    }
+
     /// Fits with penalty `lambda · penalty[j]` on column `j` and computes leave-one-out predictions.
     pub(crate) fn fit(&self, lambda: f64, penalty: ArrayView1<f64>) -> Result<Fit, TrainError> {
         let mut factor = self.gram.clone();
@@ -89,31 +123,33 @@ pub(crate) fn dollar_mae(y: ArrayView1<f64>, predicted: ArrayView1<f64>) -> f64 
 }
 
 /// In-place lower Cholesky factor of a symmetric positive definite matrix (upper part is ignored).
-fn cholesky(a: &mut Array2<f64>) -> Result<(), TrainError> {
+pub(crate) fn cholesky(a: &mut Array2<f64>) -> Result<(), TrainError> {
     let n = a.nrows();
+    let a = a
+        .as_slice_mut()
+        .expect("normal equations are built contiguous");
+    // Row-major: entry (i, k) is a[i * n + k]; the sums below are dot products of row prefixes.
+    let dot = |x: &[f64], y: &[f64]| x.iter().zip(y).map(|(p, q)| p * q).sum::<f64>();
+    let mut row_j = Vec::with_capacity(n);
     for j in 0..n {
-        let mut d = a[[j, j]];
-        for k in 0..j {
-            d -= a[[j, k]] * a[[j, k]];
-        }
+        row_j.clear();
+        row_j.extend_from_slice(&a[j * n..j * n + j]);
+        let d = a[j * n + j] - dot(&row_j, &row_j);
         if d.is_nan() || d <= 1e-12 {
             return Err(TrainError::Singular);
         }
         let d = d.sqrt();
-        a[[j, j]] = d;
+        a[j * n + j] = d;
         for i in j + 1..n {
-            let mut s = a[[i, j]];
-            for k in 0..j {
-                s -= a[[i, k]] * a[[j, k]];
-            }
-            a[[i, j]] = s / d;
+            let row_i = &mut a[i * n..(i + 1) * n];
+            row_i[j] = (row_i[j] - dot(&row_i[..j], &row_j)) / d;
         }
     }
     Ok(())
 }
 
 /// Solves `L Lᵀ x = b` given the lower factor `L`.
-fn solve_cholesky(l: &Array2<f64>, b: &Array1<f64>) -> Array1<f64> {
+pub(crate) fn solve_cholesky(l: &Array2<f64>, b: &Array1<f64>) -> Array1<f64> {
     let n = b.len();
     let mut x = b.clone();
     for i in 0..n {

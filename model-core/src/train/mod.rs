@@ -6,6 +6,7 @@
 //! and options give a byte-identical model.
 
 mod design;
+mod kfold;
 mod loo;
 mod recipe;
 
@@ -13,8 +14,8 @@ use ndarray::Array1;
 
 use crate::catalogue::{attribute_info, form_position};
 use crate::document::{
-    Attribute, AttributeKind, Interval, ModelDocument, Target, Term, TrainingInfo, FORMAT_NAME,
-    FORMAT_VERSION,
+    Attribute, AttributeKind, Factor, Interval, ModelDocument, Target, Term, TrainingInfo,
+    FORMAT_NAME, FORMAT_VERSION,
 };
 use crate::error::{DataError, TrainError};
 use crate::metrics::Metrics;
@@ -22,7 +23,7 @@ use crate::model::Model;
 use crate::table::CarTable;
 use crate::transform::Transform;
 use crate::ModelVersion;
-use design::{Candidate, Column, Encoding};
+use design::{Candidate, Column, Encoding, Product};
 
 /// Settings of a training run. Everything not listed here is chosen by cross-validation.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,16 +71,22 @@ pub fn train(
     options: &TrainOptions,
 ) -> Result<Model, TrainError> {
     check_options(options)?;
-    let (training, test) = data.split(held_out)?;
-    let training_rows: Vec<usize> = (0..data.len()).filter(|r| !held_out.contains(r)).collect();
+    // The training rows are read in place: a copy of a million-row table would double the memory.
+    let test = data.select(held_out)?;
+    let mut is_held_out = vec![false; data.len()];
+    for &row in held_out {
+        is_held_out[row] = true;
+    }
+    let training_rows: Vec<usize> = (0..data.len()).filter(|&r| !is_held_out[r]).collect();
     let needed = 10;
-    if training.len() < needed {
+    if training_rows.len() < needed {
         return Err(TrainError::TooFewRows {
-            rows: training.len(),
+            rows: training_rows.len(),
             needed,
         });
     }
-    let prices = training.numbers(&options.target)?;
+    let all_prices = data.numbers(&options.target)?;
+    let prices: Vec<f64> = training_rows.iter().map(|&r| all_prices[r]).collect();
     if let Some((row, &value)) = prices.iter().enumerate().find(|(_, p)| **p <= 0.0) {
         return Err(TrainError::BadTarget { row, value });
     }
@@ -107,13 +114,20 @@ pub fn train(
         &names,
         &columns,
         &choice.candidates,
-        &choice.design.encodings,
+        &choice.encodings,
         &choice.fit.weights,
     );
-    let mut notes = vec![format!(
-        "terms and penalties chosen by exact leave-one-out cross-validation (mean absolute error in {} units)",
-        options.target
-    )];
+    let mut notes = vec![if choice.method == "leave-one-out" {
+        format!(
+            "terms and penalties chosen by exact leave-one-out cross-validation (mean absolute error in {} units)",
+            options.target
+        )
+    } else {
+        format!(
+            "terms and penalties chosen by {} cross-validation (mean squared error of log {})",
+            choice.method, options.target
+        )
+    }];
     if !choice.dropped.is_empty() {
         let dropped: Vec<&str> = choice.dropped.iter().map(|&a| names[a]).collect();
         notes.push(format!(
@@ -129,11 +143,11 @@ pub fn train(
         created: options.created.clone(),
         trainer: TRAINER.into(),
         training: TrainingInfo {
-            rows: training.len(),
-            data_sha256: training.sha256().to_string(),
+            rows: training_rows.len(),
+            data_sha256: data.sha256().to_string(),
             penalty: choice.lambda,
             category_penalty: choice.category_penalty,
-            cv_method: "leave-one-out".into(),
+            cv_method: choice.method.clone(),
             cv_mae: choice.score,
             notes,
         },
@@ -199,17 +213,23 @@ fn read_column(table: &CarTable, name: &str) -> Result<Column, TrainError> {
         }
         .into());
     }
-    let mut categories: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
-    categories.sort();
-    categories.dedup();
-    let codes = texts
+    // Distinct values first (a million rows hold a few dozen), then sorted codes.
+    let mut seen: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let first_codes: Vec<u32> = texts
         .iter()
         .map(|t| {
-            categories
-                .binary_search_by(|c| c.as_str().cmp(t))
-                .expect("listed above")
+            let next = seen.len() as u32;
+            *seen.entry(t).or_insert(next)
         })
         .collect();
+    let mut distinct: Vec<(&str, u32)> = seen.into_iter().collect();
+    distinct.sort_unstable();
+    let mut recode = vec![0u32; distinct.len()];
+    for (sorted, (_, first)) in distinct.iter().enumerate() {
+        recode[*first as usize] = sorted as u32;
+    }
+    let categories: Vec<String> = distinct.iter().map(|(t, _)| t.to_string()).collect();
+    let codes = first_codes.iter().map(|&c| recode[c as usize]).collect();
     Ok(Column::Categorical { categories, codes })
 }
 
@@ -232,7 +252,7 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 }
 
 /// Builds the attributes and terms of the document from the chosen candidates and fitted weights,
-/// in form order (known attributes first, in the catalogue's order).
+/// in form order (known attributes first, in the catalogue's order); interactions come last.
 fn describe_terms(
     names: &[&str],
     columns: &[Column],
@@ -240,7 +260,7 @@ fn describe_terms(
     encodings: &[Encoding],
     weights: &Array1<f64>,
 ) -> (Vec<Attribute>, Vec<Term>) {
-    let mut used: Vec<usize> = candidates.iter().map(|c| c.attribute()).collect();
+    let mut used: Vec<usize> = candidates.iter().flat_map(|c| c.attributes()).collect();
     used.sort_by_key(|&a| (form_position(names[a]), a));
     used.dedup();
     let attributes = used
@@ -250,39 +270,59 @@ fn describe_terms(
 
     let mut offsets = Vec::with_capacity(candidates.len());
     let mut offset = 0;
-    for candidate in candidates {
+    for encoding in encodings {
         offsets.push(offset);
-        offset += candidate.width(columns);
+        offset += match encoding {
+            Encoding::Numeric(_) => 1,
+            Encoding::OneHot(scales) => scales.len(),
+            Encoding::Interaction(products) => products.len(),
+        };
     }
     let mut order: Vec<usize> = (0..candidates.len()).collect();
-    order.sort_by_key(|&i| (used.iter().position(|&a| a == candidates[i].attribute()), i));
-    let terms = order
-        .into_iter()
-        .map(|i| {
-            let name = names[candidates[i].attribute()].to_string();
-            match (candidates[i], &encodings[i]) {
-                (Candidate::Numeric { transform, .. }, Encoding::Numeric(s)) => Term::Numeric {
+    order.sort_by_key(|&i| match candidates[i] {
+        Candidate::Interaction { .. } => (used.len(), i),
+        c => (
+            used.iter()
+                .position(|&a| a == c.attributes()[0])
+                .expect("listed above"),
+            i,
+        ),
+    });
+    let mut terms = Vec::new();
+    for i in order {
+        let name = names[candidates[i].attributes()[0]].to_string();
+        match (candidates[i], &encodings[i]) {
+            (Candidate::Numeric { transform, .. }, Encoding::Numeric(s)) => {
+                terms.push(Term::Numeric {
                     attribute: name,
                     transform: transform.name().into(),
                     center: s.center,
                     scale: s.scale,
                     weight: weights[offsets[i]],
-                },
-                (_, Encoding::OneHot(scales)) => Term::Categorical {
-                    attribute: name,
-                    // Indicators were divided by their spread; fold that into the category weight.
-                    weights: scales
-                        .iter()
-                        .enumerate()
-                        .map(|(c, scale)| weights[offsets[i] + c] / scale)
-                        .collect(),
-                },
-                (Candidate::OneHot { .. }, Encoding::Numeric(_)) => {
-                    unreachable!("encodings follow candidate kinds")
+                });
+            }
+            (_, Encoding::OneHot(scales)) => terms.push(Term::Categorical {
+                attribute: name,
+                // Indicators were divided by their spread; fold that into the category weight.
+                weights: scales
+                    .iter()
+                    .enumerate()
+                    .map(|(c, scale)| weights[offsets[i] + c] / scale)
+                    .collect(),
+            }),
+            (_, Encoding::Interaction(products)) => {
+                for (k, product) in products.iter().enumerate() {
+                    terms.push(interaction_term(
+                        names,
+                        columns,
+                        product,
+                        weights[offsets[i] + k],
+                    ));
                 }
             }
-        })
-        .collect();
+            (_, Encoding::Numeric(_)) => unreachable!("encodings follow candidate kinds"),
+        }
+    }
     (attributes, terms)
 }
 
@@ -310,7 +350,7 @@ fn describe_attribute(name: &str, column: &Column) -> Attribute {
         Column::Categorical { categories, codes } => {
             let mut counts = vec![0usize; categories.len()];
             for &c in codes {
-                counts[c] += 1;
+                counts[c as usize] += 1;
             }
             // Most frequent; ties go to the first in sorted order.
             let most = (0..categories.len())
@@ -348,4 +388,37 @@ fn test_metrics(model: &Model, test: &CarTable, target: &str) -> Result<Metrics,
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Metrics::measure(&actual, &predicted)?)
+}
+
+/// An interaction column as a document term: the product's spread folds into the weight.
+fn interaction_term(names: &[&str], columns: &[Column], product: &Product, weight: f64) -> Term {
+    let factor = |factor: &design::Factor| match *factor {
+        design::Factor::Numeric {
+            attribute,
+            transform,
+            standardisation,
+        } => Factor::Numeric {
+            attribute: names[attribute].into(),
+            transform: transform.name().into(),
+            center: standardisation.center,
+            scale: standardisation.scale,
+        },
+        design::Factor::Indicator {
+            attribute,
+            category,
+            scale,
+        } => Factor::Indicator {
+            attribute: names[attribute].into(),
+            category: match &columns[attribute] {
+                Column::Categorical { categories, .. } => categories[category as usize].clone(),
+                Column::Numeric(_) => unreachable!("indicators read categorical columns"),
+            },
+            center: 0.0,
+            scale,
+        },
+    };
+    Term::Interaction {
+        factors: vec![factor(&product.first), factor(&product.second)],
+        weight: weight / product.scale,
+    }
 }

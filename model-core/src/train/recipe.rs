@@ -1,21 +1,44 @@
 //! The modelling recipe: which terms go into the model and how hard they are penalised, all chosen
-//! by exact leave-one-out cross-validation (mean absolute error in dollars) on the training rows.
+//! by cross-validation on the training rows.
+//!
+//! Tables of up to [`LOO_ROWS`] rows are scored by exact leave-one-out (mean absolute error in
+//! dollars); larger ones by [`FOLDS`]-fold cross-validation from per-fold sums (mean squared error of
+//! the log price), the term choices on an evenly spaced sample of at most [`SELECTION_ROWS`] rows.
 //!
 //! 1. Start from every attribute: categories one-hot (each indicator scaled to unit variance),
 //!    numbers log-transformed when always positive (identity otherwise), standardised.
 //! 2. Choose the ridge penalty λ (17 values, 10⁻² to 10², quarter decades) and the extra factor on
-//!    indicator columns (0.25, 0.5, 1, 2, 4); the first strict minimum wins.
+//!    columns with a category indicator (0.25, 0.5, 1, 2, 4); the first strict minimum wins.
 //! 3. Screen once at that setting: rank the attributes whose removal alone lowers the error, most
-//!    helpful removal first.
-//! 4. Remove the first k ranked attributes for the k with the lowest error (k = 0 if none helps).
-//! 5. Choose λ and the factor again for the remaining attributes.
+//!    helpful removal first; remove the first k ranked attributes for the k with the lowest error.
+//! 4. Add pairwise interactions of the remaining attributes one at a time: the pair that lowers the
+//!    error most at the current setting, then λ and the factor chosen again with it; a pair stays
+//!    only if the error with the new setting is at least [`MIN_GAIN`] lower (at most
+//!    [`MAX_INTERACTIONS`] pairs).
+//! 5. Choose λ and the factor again for the final terms (on every row for large tables) and fit.
 
-use ndarray::ArrayView1;
+use ndarray::{Array1, ArrayView1};
 
-use super::design::{self, Candidate, Column, Design};
+use super::design::{Candidate, Column, ColumnPenalty, Encoded, Encoding, Layout};
+use super::kfold::{FoldSums, FOLDS};
 use super::loo::{dollar_mae, Fit, LooProblem};
 use crate::error::TrainError;
 use crate::transform::Transform;
+
+/// Largest table scored by exact leave-one-out.
+pub(crate) const LOO_ROWS: usize = 2_000;
+
+/// Largest sample the k-fold term choices are made on.
+pub(crate) const SELECTION_ROWS: usize = 50_000;
+
+/// Least relative error reduction for an interaction to stay.
+pub(crate) const MIN_GAIN: f64 = 0.01;
+
+/// Standard errors by which an interaction must lower the leave-one-out error per row.
+pub(crate) const SIGNIFICANCE: f64 = 2.0;
+
+/// Most interaction pairs in a model.
+pub(crate) const MAX_INTERACTIONS: usize = 8;
 
 /// Ridge penalties tried: 10^-2 .. 10^2 in quarter decades.
 pub(crate) fn penalties() -> Vec<f64> {
@@ -24,39 +47,162 @@ pub(crate) fn penalties() -> Vec<f64> {
         .collect()
 }
 
-/// Extra penalty factors tried on indicator (one-hot) columns.
+/// Extra penalty factors tried on columns with a category indicator.
 const CATEGORY_PENALTIES: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
 
-/// The settled model: its terms, their design, the fit and its settings.
+/// The settled model: its terms, their encodings, the fit and its settings.
 pub(crate) struct Choice {
     pub(crate) candidates: Vec<Candidate>,
-    pub(crate) design: Design,
+    pub(crate) encodings: Vec<Encoding>,
     pub(crate) fit: Fit,
     pub(crate) lambda: f64,
     pub(crate) category_penalty: f64,
-    /// Leave-one-out mean absolute error of the final setting, in dollars.
+    /// Cross-validated mean absolute error of the final setting, in dollars.
     pub(crate) score: f64,
     /// Attributes removed by screening, in removal order.
     pub(crate) dropped: Vec<usize>,
+    /// `leave-one-out` or `5-fold`.
+    pub(crate) method: String,
 }
 
-/// The best penalty setting for one set of terms.
+/// A penalty setting and its cross-validated error.
+#[derive(Debug, Clone, Copy)]
 struct Setting {
     score: f64,
     lambda: f64,
     category_penalty: f64,
-    fit: Fit,
 }
 
-/// Runs the recipe on log-price targets `y`.
-pub(crate) fn choose(columns: &[Column], y: ArrayView1<f64>) -> Result<Choice, TrainError> {
-    let all: Vec<Candidate> = columns
+/// Scores subsets of a design's columns.
+enum Scorer<'a> {
+    LeaveOneOut(LooProblem<'a>),
+    KFold(FoldSums),
+}
+
+impl Scorer<'_> {
+    fn score(
+        &self,
+        columns: &[usize],
+        kinds: &[ColumnPenalty],
+        setting: &Setting,
+    ) -> Result<f64, TrainError> {
+        let penalty = penalty(columns, kinds, setting);
+        match self {
+            Scorer::LeaveOneOut(problem) => {
+                let fit = problem
+                    .select(columns)
+                    .fit(setting.lambda, ArrayView1::from(&penalty))?;
+                Ok(dollar_mae(problem.y(), fit.held_out.view()))
+            }
+            Scorer::KFold(sums) => sums.select(columns).score(setting.lambda, &penalty),
+        }
+    }
+
+    /// Whether `after` (columns and setting) beats `before` by more than chance: for leave-one-out,
+    /// the mean of the per-row reductions in dollar error must exceed [`SIGNIFICANCE`] standard
+    /// errors; k-fold scores come from tens of thousands of rows, where [`MIN_GAIN`] suffices.
+    fn significant(
+        &self,
+        before: (&[usize], &Setting),
+        after: (&[usize], &Setting),
+        kinds: &[ColumnPenalty],
+    ) -> Result<bool, TrainError> {
+        let Scorer::LeaveOneOut(problem) = self else {
+            return Ok(true);
+        };
+        let held_out = |(columns, setting): (&[usize], &Setting)| {
+            let penalty = penalty(columns, kinds, setting);
+            problem
+                .select(columns)
+                .fit(setting.lambda, ArrayView1::from(&penalty))
+                .map(|fit| fit.held_out)
+        };
+        Ok(significantly_better(
+            problem.y(),
+            held_out(before)?.view(),
+            held_out(after)?.view(),
+        ))
+    }
+
+    /// Scores every setting of the grids; the first strict minimum wins.
+    fn best(&self, columns: &[usize], kinds: &[ColumnPenalty]) -> Result<Setting, TrainError> {
+        let loo = match self {
+            Scorer::LeaveOneOut(problem) => Some(problem.select(columns)),
+            Scorer::KFold(_) => None,
+        };
+        let sums = match self {
+            Scorer::KFold(sums) => Some(sums.select(columns)),
+            Scorer::LeaveOneOut(_) => None,
+        };
+        let mut best: Option<Setting> = None;
+        for category_penalty in CATEGORY_PENALTIES {
+            for lambda in penalties() {
+                let mut setting = Setting {
+                    score: 0.0,
+                    lambda,
+                    category_penalty,
+                };
+                let penalty = penalty(columns, kinds, &setting);
+                setting.score = match (&loo, &sums) {
+                    (Some(problem), _) => {
+                        let fit = problem.fit(lambda, ArrayView1::from(&penalty))?;
+                        dollar_mae(problem.y(), fit.held_out.view())
+                    }
+                    (None, Some(sums)) => sums.score(lambda, &penalty)?,
+                    (None, None) => unreachable!("one scorer"),
+                };
+                if best.is_none_or(|b| setting.score < b.score) {
+                    best = Some(setting);
+                }
+            }
+        }
+        Ok(best.expect("the grids are not empty"))
+    }
+}
+
+/// Whether held-out predictions `after` have a lower dollar error than `before` by more than
+/// chance: the mean per-row reduction exceeds [`SIGNIFICANCE`] standard errors.
+fn significantly_better(
+    y: ArrayView1<f64>,
+    before: ArrayView1<f64>,
+    after: ArrayView1<f64>,
+) -> bool {
+    let error = |a: f64, p: f64| (libm::exp(a) - libm::exp(p)).abs();
+    let reductions: Vec<f64> = y
+        .iter()
+        .zip(before.iter().zip(after))
+        .map(|(&a, (&b, &c))| error(a, b) - error(a, c))
+        .collect();
+    let n = reductions.len() as f64;
+    let mean = reductions.iter().sum::<f64>() / n;
+    let variance = reductions
+        .iter()
+        .map(|d| (d - mean) * (d - mean))
+        .sum::<f64>()
+        / (n - 1.0);
+    mean > SIGNIFICANCE * (variance / n).sqrt()
+}
+
+/// Penalty factors of some design columns under a setting.
+fn penalty(columns: &[usize], kinds: &[ColumnPenalty], setting: &Setting) -> Vec<f64> {
+    columns
+        .iter()
+        .map(|&c| match kinds[c] {
+            ColumnPenalty::Number => 1.0,
+            ColumnPenalty::Indicator | ColumnPenalty::IndicatorProduct => setting.category_penalty,
+        })
+        .collect()
+}
+
+/// The main term of each attribute.
+fn main_terms(columns: &[Column], logs: bool) -> Vec<Candidate> {
+    columns
         .iter()
         .enumerate()
         .map(|(attribute, column)| match column {
             Column::Numeric(values) => Candidate::Numeric {
                 attribute,
-                transform: if values.iter().all(|v| *v > 0.0) {
+                transform: if logs && values.iter().all(|v| *v > 0.0) {
                     Transform::Log
                 } else {
                     Transform::Identity
@@ -64,76 +210,217 @@ pub(crate) fn choose(columns: &[Column], y: ArrayView1<f64>) -> Result<Choice, T
             },
             Column::Categorical { .. } => Candidate::OneHot { attribute },
         })
-        .collect();
+        .collect()
+}
 
-    let first = best_setting(&all, columns, y)?;
-    let without = |removed: &[usize]| -> Vec<Candidate> {
-        all.iter()
+/// Runs the recipe on log-price targets `y`. Tables scored by leave-one-out run it twice, with
+/// positive numbers log-transformed and with every number as it is; numbers as they are win only
+/// when their leave-one-out error is lower by more than chance (see [`SIGNIFICANCE`]).
+pub(crate) fn choose(columns: &[Column], y: ArrayView1<f64>) -> Result<Choice, TrainError> {
+    let logs = choose_with(columns, y, true)?;
+    if y.len() > LOO_ROWS || !columns.iter().any(|c| matches!(c, Column::Numeric(_))) {
+        return Ok(logs);
+    }
+    let plain = choose_with(columns, y, false)?;
+    Ok(
+        if significantly_better(y, logs.fit.held_out.view(), plain.fit.held_out.view()) {
+            plain
+        } else {
+            logs
+        },
+    )
+}
+
+/// The recipe with positive numbers log-transformed (`logs`) or all numbers as they are.
+fn choose_with(columns: &[Column], y: ArrayView1<f64>, logs: bool) -> Result<Choice, TrainError> {
+    let main = main_terms(columns, logs);
+    let transforms: Vec<Option<Transform>> = main
+        .iter()
+        .map(|c| match c {
+            Candidate::Numeric { transform, .. } => Some(*transform),
+            _ => None,
+        })
+        .collect();
+    let encoded = Encoded::new(columns, &transforms);
+    let mut candidates = main.clone();
+    for first in 0..columns.len() {
+        for second in first + 1..columns.len() {
+            candidates.push(Candidate::Interaction { first, second });
+        }
+    }
+    let rows = encoded.rows();
+    let everything: Vec<usize> = (0..rows).collect();
+    let y_all = y.to_vec();
+    let Selected {
+        terms: chosen,
+        dropped,
+    } = if rows <= LOO_ROWS {
+        let layout = Layout::new(&encoded, &candidates, &everything);
+        let x = layout.dense(&encoded);
+        let problem = LooProblem::centred(x.view(), y);
+        select(&layout, &Scorer::LeaveOneOut(problem))?
+    } else {
+        let sample: Vec<usize> = (0..rows).step_by(rows.div_ceil(SELECTION_ROWS)).collect();
+        let layout = Layout::new(&encoded, &candidates, &sample);
+        let sums = FoldSums::new(&layout, &encoded, &y_all, &sample);
+        select(&layout, &Scorer::KFold(sums))?
+    };
+    let final_layout = Layout::new(&encoded, &chosen, &everything);
+    let all_columns: Vec<usize> = (0..final_layout.width).collect();
+    let kinds = final_layout.column_penalties();
+    let (fit, setting, method) = if rows <= LOO_ROWS {
+        let x = final_layout.dense(&encoded);
+        let scorer = Scorer::LeaveOneOut(LooProblem::new(x.view(), y));
+        let setting = scorer.best(&all_columns, &kinds)?;
+        let Scorer::LeaveOneOut(problem) = scorer else {
+            unreachable!("built above")
+        };
+        let penalty = penalty(&all_columns, &kinds, &setting);
+        let fit = problem.fit(setting.lambda, ArrayView1::from(&penalty))?;
+        (fit, setting, "leave-one-out".to_string())
+    } else {
+        let sums = FoldSums::new(&final_layout, &encoded, &y_all, &everything);
+        let scorer = Scorer::KFold(sums);
+        let setting = scorer.best(&all_columns, &kinds)?;
+        let Scorer::KFold(sums) = scorer else {
+            unreachable!("built above")
+        };
+        let penalty = penalty(&all_columns, &kinds, &setting);
+        let ((intercept, weights), folds) = sums.fits(setting.lambda, &penalty)?;
+        let mut entries = Vec::new();
+        let held_out: Array1<f64> = (0..rows)
+            .map(|row| {
+                let (b, w) = &folds[row % FOLDS];
+                final_layout.row(&encoded, row, &mut entries);
+                b + entries.iter().map(|&(c, v)| w[c] * v).sum::<f64>()
+            })
+            .collect();
+        (
+            Fit {
+                intercept,
+                weights,
+                held_out,
+            },
+            setting,
+            format!("{FOLDS}-fold"),
+        )
+    };
+    let score = dollar_mae(y, fit.held_out.view());
+    Ok(Choice {
+        candidates: final_layout.candidates,
+        encodings: final_layout.encodings,
+        fit,
+        lambda: setting.lambda,
+        category_penalty: setting.category_penalty,
+        score,
+        dropped,
+        method,
+    })
+}
+
+/// The candidates kept by screening and interaction search.
+struct Selected {
+    terms: Vec<Candidate>,
+    dropped: Vec<usize>,
+}
+
+/// Steps 1–4 of the recipe on one scorer over `layout` (main terms first, then interactions).
+fn select(layout: &Layout, scorer: &Scorer) -> Result<Selected, TrainError> {
+    let kinds = layout.column_penalties();
+    let columns_of = |terms: &[usize]| -> Vec<usize> {
+        terms.iter().flat_map(|&t| layout.columns_of(t)).collect()
+    };
+    let main: Vec<usize> = (0..layout.candidates.len())
+        .filter(|&t| !matches!(layout.candidates[t], Candidate::Interaction { .. }))
+        .collect();
+    let attributes: Vec<usize> = main
+        .iter()
+        .map(|&t| layout.candidates[t].attributes()[0])
+        .collect();
+    let without = |removed: &[usize]| -> Vec<usize> {
+        main.iter()
             .copied()
-            .filter(|c| !removed.contains(&c.attribute()))
+            .filter(|&t| !removed.contains(&layout.candidates[t].attributes()[0]))
             .collect()
     };
-    let score_at = |candidates: &[Candidate]| -> Result<f64, TrainError> {
-        let design = design::build(candidates, columns);
-        let fit = LooProblem::new(design.x.view(), y)
-            .fit(first.lambda, design.penalty(first.category_penalty).view())?;
-        Ok(dollar_mae(y, fit.held_out.view()))
-    };
+    let first = scorer.best(&columns_of(&main), &kinds)?;
+    let score_at =
+        |terms: &[usize], setting: &Setting| scorer.score(&columns_of(terms), &kinds, setting);
 
     let mut ranked = Vec::new();
-    for attribute in 0..columns.len() {
-        let score = score_at(&without(&[attribute]))?;
+    for &attribute in &attributes {
+        let score = score_at(&without(&[attribute]), &first)?;
         if score < first.score {
             ranked.push((score - first.score, attribute));
         }
     }
     ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let ranked: Vec<usize> = ranked.into_iter().map(|(_, attribute)| attribute).collect();
-
     let (mut keep_dropped, mut best) = (0, first.score);
     for k in 1..=ranked.len() {
-        let score = score_at(&without(&ranked[..k]))?;
+        let score = score_at(&without(&ranked[..k]), &first)?;
         if score < best {
             (keep_dropped, best) = (k, score);
         }
     }
-    let dropped = ranked[..keep_dropped].to_vec();
-    let candidates = without(&dropped);
-    let setting = best_setting(&candidates, columns, y)?;
-    Ok(Choice {
-        design: design::build(&candidates, columns),
-        candidates,
-        fit: setting.fit,
-        lambda: setting.lambda,
-        category_penalty: setting.category_penalty,
-        score: setting.score,
-        dropped,
-    })
-}
-
-/// Scores every (category penalty, λ) pair; the first strict minimum wins.
-fn best_setting(
-    candidates: &[Candidate],
-    columns: &[Column],
-    y: ArrayView1<f64>,
-) -> Result<Setting, TrainError> {
-    let design = design::build(candidates, columns);
-    let problem = LooProblem::new(design.x.view(), y);
-    let mut best: Option<Setting> = None;
-    for category_penalty in CATEGORY_PENALTIES {
-        let penalty = design.penalty(category_penalty);
-        for lambda in penalties() {
-            let fit = problem.fit(lambda, penalty.view())?;
-            let score = dollar_mae(y, fit.held_out.view());
-            if best.as_ref().is_none_or(|b| score < b.score) {
-                best = Some(Setting {
-                    score,
-                    lambda,
-                    category_penalty,
-                    fit,
-                });
-            }
+    let mut dropped = ranked[..keep_dropped].to_vec();
+    let mut terms = without(&dropped);
+    let mut setting = first;
+    if !dropped.is_empty() {
+        let next = scorer.best(&columns_of(&terms), &kinds)?;
+        if scorer.significant(
+            (&columns_of(&main), &first),
+            (&columns_of(&terms), &next),
+            &kinds,
+        )? {
+            setting = next;
+        } else {
+            dropped.clear();
+            terms = main.clone();
         }
     }
-    Ok(best.expect("the grids are not empty"))
+
+    let mut pairs: Vec<usize> = (0..layout.candidates.len())
+        .filter(|&t| {
+            matches!(layout.candidates[t], Candidate::Interaction { .. })
+                && layout.candidates[t]
+                    .attributes()
+                    .iter()
+                    .all(|a| !dropped.contains(a))
+        })
+        .collect();
+    while terms.len() < main.len() + MAX_INTERACTIONS && !pairs.is_empty() {
+        let mut best_pair: Option<(f64, usize)> = None;
+        for (k, &pair) in pairs.iter().enumerate() {
+            let mut trial = terms.clone();
+            trial.push(pair);
+            let score = score_at(&trial, &setting)?;
+            if best_pair.is_none_or(|(s, _)| score < s) {
+                best_pair = Some((score, k));
+            }
+        }
+        let Some((score, k)) = best_pair else { break };
+        if score >= setting.score * (1.0 - MIN_GAIN) {
+            break;
+        }
+        let mut trial = terms.clone();
+        trial.push(pairs[k]);
+        let next = scorer.best(&columns_of(&trial), &kinds)?;
+        if next.score >= setting.score * (1.0 - MIN_GAIN)
+            || !scorer.significant(
+                (&columns_of(&terms), &setting),
+                (&columns_of(&trial), &next),
+                &kinds,
+            )?
+        {
+            break;
+        }
+        terms = trial;
+        setting = next;
+        pairs.remove(k);
+    }
+    Ok(Selected {
+        terms: terms.iter().map(|&t| layout.candidates[t]).collect(),
+        dropped,
+    })
 }
