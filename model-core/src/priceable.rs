@@ -2,15 +2,16 @@
 //! prediction interval and contribution factors.
 //!
 //! A car is *inside the ranges* when each number lies in its attribute's `[min, max]` and each
-//! category is one of its attribute's categories. Every term's effect is monotone in its input
-//! (a slope times a monotone transform, or a table of weights), so its extremes over the ranges are
-//! at `min`, at `max` or at one of the categories. Summed term by term in the order pricing sums
+//! category is one of its attribute's categories. Every one-attribute term's effect is monotone in
+//! its input (a slope times a monotone transform, or a table of weights), so its extremes over the
+//! ranges are at `min`, at `max` or at one of the categories; an interaction is a weight times the
+//! product of two such factors, bilinear, so its extremes are at the corners of their ranges. Summed term by term in the order pricing sums
 //! them (floating-point addition is monotone), they bound the linear predictor of every car inside
 //! the ranges; adding the interval offsets bounds the interval's ends. The same holds for each
 //! attribute's change from the reference car, which sets its contribution.
 
 use crate::car::Car;
-use crate::compiled::{CompiledAttribute, CompiledTerm};
+use crate::compiled::{CompiledAttribute, CompiledFactor, CompiledTerm, FactorValue};
 use crate::document::{AttributeKind, ModelDocument};
 use crate::error::ModelError;
 use crate::number::format_number;
@@ -26,7 +27,8 @@ pub(crate) fn pushes_up(x: f64) -> bool {
     x > 0.0 || x.is_nan()
 }
 
-/// The smallest and largest effect of one term over the ranges, with the values giving them.
+/// The smallest and largest effect of one term over the ranges, with the attribute values giving
+/// them (as `("name" = value)` for messages).
 struct Extremes {
     low: f64,
     low_value: String,
@@ -39,27 +41,69 @@ fn extremes(
     document: &ModelDocument,
     attributes: &[CompiledAttribute],
 ) -> Extremes {
-    let index = term.attribute();
-    let candidates: Vec<(f64, String)> = match (term, &document.attributes[index].kind) {
-        (CompiledTerm::Numeric { transform, .. }, _) => {
-            let (min, max) = attributes[index]
+    let name = |index: usize| &document.attributes[index].name;
+    let candidates: Vec<(f64, String)> = match term {
+        CompiledTerm::Numeric {
+            attribute,
+            transform,
+            ..
+        } => {
+            let (min, max) = attributes[*attribute]
                 .range()
                 .expect("numeric terms read numeric attributes");
             [min, max]
                 .into_iter()
-                .map(|x| (term.effect(transform.apply(x)), format_number(x)))
+                .map(|x| {
+                    let value = format!(" (\"{}\" = {})", name(*attribute), format_number(x));
+                    (term.effect(transform.apply(x)), value)
+                })
                 .collect()
         }
-        (
-            CompiledTerm::Categorical { weights, .. },
-            AttributeKind::Categorical { categories, .. },
-        ) => weights
-            .iter()
-            .zip(categories)
-            .map(|(w, c)| (*w, format!("\"{c}\"")))
-            .collect(),
-        (CompiledTerm::Categorical { .. }, AttributeKind::Numeric { .. }) => {
-            unreachable!("terms were checked against their attribute's kind")
+        CompiledTerm::Categorical { attribute, weights } => {
+            let AttributeKind::Categorical { categories, .. } =
+                &document.attributes[*attribute].kind
+            else {
+                unreachable!("terms were checked against their attribute's kind")
+            };
+            weights
+                .iter()
+                .zip(categories)
+                .map(|(w, c)| (*w, format!(" (\"{}\" = \"{c}\")", name(*attribute))))
+                .collect()
+        }
+        CompiledTerm::Interaction { factors, weight } => {
+            let ends = |factor: &CompiledFactor| -> [(f64, String); 2] {
+                let attribute = name(factor.attribute);
+                match factor.value {
+                    FactorValue::Number(transform) => {
+                        let (min, max) = attributes[factor.attribute]
+                            .range()
+                            .expect("numeric factors read numeric attributes");
+                        [min, max].map(|x| {
+                            (
+                                (transform.apply(x) - factor.center) / factor.scale,
+                                format!("\"{attribute}\" = {}", format_number(x)),
+                            )
+                        })
+                    }
+                    FactorValue::Indicator(_) => [0.0, 1.0].map(|x| {
+                        let which = if x > 0.0 { "the" } else { "not the" };
+                        (
+                            (x - factor.center) / factor.scale,
+                            format!("\"{attribute}\" {which} factor's category"),
+                        )
+                    }),
+                }
+            };
+            let (first, second) = (ends(&factors[0]), ends(&factors[1]));
+            first
+                .iter()
+                .flat_map(|(a, a_value)| {
+                    second.iter().map(move |(b, b_value)| {
+                        (weight * (a * b), format!(" ({a_value}, {b_value})"))
+                    })
+                })
+                .collect()
         }
     };
     let low = candidates
@@ -132,26 +176,36 @@ pub(crate) fn check(
             (false, true) => unpriceable("interval.lower", "", "a lower price that is not above 0"),
             (true, false) => unpriceable(
                 &format!("terms[{term}]"),
-                &car(document, terms, term, &extremes[term].high_value),
+                &extremes[term].high_value,
                 "an infinite price or upper price",
             ),
             (false, false) => unpriceable(
                 &format!("terms[{term}]"),
-                &car(document, terms, term, &extremes[term].low_value),
+                &extremes[term].low_value,
                 "a price or lower price that is not above 0",
             ),
         });
     }
 
-    // Contributions: each attribute's change from the reference car, summed as pricing sums it.
+    // Contributions: each attribute's change from the reference car, summed as pricing sums it; an
+    // interaction's change is split in halves between its two attributes.
     let mut changes = vec![(0.0, 0.0); attributes.len()];
     for ((term, e), reference) in terms.iter().zip(&extremes).zip(&reference_effects) {
-        let (lo, hi) = &mut changes[term.attribute()];
-        *lo += e.low - reference;
-        *hi += e.high - reference;
+        let (first, second) = term.attributes();
+        let share = if second.is_some() { 0.5 } else { 1.0 };
+        for attribute in std::iter::once(first).chain(second) {
+            let (lo, hi) = &mut changes[attribute];
+            *lo += share * (e.low - reference);
+            *hi += share * (e.high - reference);
+        }
     }
     for (i, term) in terms.iter().enumerate() {
-        let (lo, hi) = changes[term.attribute()];
+        let (first, second) = term.attributes();
+        let (lo, hi) = std::iter::once(first)
+            .chain(second)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), attribute| {
+                (lo.min(changes[attribute].0), hi.max(changes[attribute].1))
+            });
         let (high, low) = (&extremes[i].high_value, &extremes[i].low_value);
         let culprit = match target {
             Transform::Log if !libm::exp(hi).is_finite() => Some(high),
@@ -163,18 +217,12 @@ pub(crate) fn check(
         if let Some(value) = culprit {
             return Err(unpriceable(
                 &format!("terms[{i}]"),
-                &car(document, terms, i, value),
+                value,
                 "a contribution that is not a finite positive factor or finite amount",
             ));
         }
     }
     Ok(())
-}
-
-/// `(attribute = value)` for the message.
-fn car(document: &ModelDocument, terms: &[CompiledTerm], term: usize, value: &str) -> String {
-    let attribute = &document.attributes[terms[term].attribute()].name;
-    format!(" (\"{attribute}\" = {value})")
 }
 
 fn unpriceable(field: &str, car: &str, what: &str) -> ModelError {

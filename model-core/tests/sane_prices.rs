@@ -14,6 +14,9 @@ use proptest::prelude::*;
 
 const DEFAULT_MODEL: &str = include_str!("../../assets/model.json");
 
+/// The default model with three hand-set interaction terms (one of each factor pairing).
+const INTERACTION_MODEL: &str = include_str!("interaction-model.json");
+
 fn default_document() -> ModelDocument {
     Model::from_json(DEFAULT_MODEL).unwrap().document().clone()
 }
@@ -228,6 +231,7 @@ fn mutate(document: &mut ModelDocument, mutation: &Mutation) {
                 let n = weights.len();
                 weights[index % n] *= by;
             }
+            Term::Interaction { weight, .. } => *weight *= by,
         },
         Mutation::Center { term, by } => {
             if let Term::Numeric { center, .. } = &mut document.terms[term % terms] {
@@ -272,13 +276,18 @@ proptest! {
     /// gets a sane quote.
     #[test]
     fn a_model_that_validates_quotes_every_in_range_car_sanely(
+        with_interactions in any::<bool>(),
         mutations in prop::collection::vec(mutation(), 1..4),
         cars in prop::collection::vec(
             prop::collection::vec(prop_oneof![Just(0.0), Just(1.0), 0.0..=1.0f64], 14),
             8,
         ),
     ) {
-        let mut document = default_document();
+        let mut document = if with_interactions {
+            Model::from_json(INTERACTION_MODEL).unwrap().document().clone()
+        } else {
+            default_document()
+        };
         for m in &mutations {
             mutate(&mut document, m);
         }
