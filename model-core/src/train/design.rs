@@ -300,14 +300,18 @@ impl<'a> Encoded<'a> {
     /// The product column of two factors scaled to unit spread over `rows`, or `None` when it has
     /// fewer than [`MIN_INTERACTION_ROWS`] non-zero rows or no spread there.
     fn product(&self, first: Factor, second: Factor, rows: &[usize]) -> Option<Product> {
-        let values = rows
+        let values: Vec<f64> = rows
             .iter()
-            .map(|&row| self.factor(&first, row) * self.factor(&second, row));
-        let nonzero = values.clone().filter(|v| *v != 0.0).count();
+            .map(|&row| self.factor(&first, row) * self.factor(&second, row))
+            .collect();
+        let nonzero = values.iter().filter(|v| **v != 0.0).count();
+        if nonzero < MIN_INTERACTION_ROWS {
+            return None;
+        }
         let n = rows.len() as f64;
-        let mean = values.clone().sum::<f64>() / n;
-        let variance = values.map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
-        (nonzero >= MIN_INTERACTION_ROWS && variance > 1e-12).then(|| Product {
+        let mean = values.iter().sum::<f64>() / n;
+        let variance = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+        (variance > 1e-12).then(|| Product {
             first,
             second,
             scale: variance.sqrt(),

@@ -124,8 +124,11 @@ impl Scorer<'_> {
         ))
     }
 
-    /// Scores every setting of the grids; the first strict minimum wins.
+    /// Scores every setting of the grids; the first strict minimum wins. Leave-one-out scores all
+    /// penalties of one indicator factor from one factorisation.
     fn best(&self, columns: &[usize], kinds: &[ColumnPenalty]) -> Result<Setting, TrainError> {
+        let lambdas = penalties();
+        let mut best: Option<Setting> = None;
         let loo = match self {
             Scorer::LeaveOneOut(problem) => Some(problem.select(columns)),
             Scorer::KFold(_) => None,
@@ -134,30 +137,100 @@ impl Scorer<'_> {
             Scorer::KFold(sums) => Some(sums.select(columns)),
             Scorer::LeaveOneOut(_) => None,
         };
-        let mut best: Option<Setting> = None;
         for category_penalty in CATEGORY_PENALTIES {
-            for lambda in penalties() {
-                let mut setting = Setting {
+            let factors = penalty(
+                columns,
+                kinds,
+                &Setting {
                     score: 0.0,
-                    lambda,
+                    lambda: 0.0,
                     category_penalty,
-                };
-                let penalty = penalty(columns, kinds, &setting);
-                setting.score = match (&loo, &sums) {
-                    (Some(problem), _) => {
-                        let fit = problem.fit(lambda, ArrayView1::from(&penalty))?;
-                        dollar_mae(problem.y(), fit.held_out.view())
-                    }
-                    (None, Some(sums)) => sums.score(lambda, &penalty)?,
-                    (None, None) => unreachable!("one scorer"),
-                };
-                if best.is_none_or(|b| setting.score < b.score) {
-                    best = Some(setting);
+                },
+            );
+            let scores: Vec<f64> = match (&loo, &sums) {
+                (Some(problem), _) => problem
+                    .held_out_path(&lambdas, ArrayView1::from(&factors))?
+                    .iter()
+                    .map(|held_out| dollar_mae(problem.y(), held_out.view()))
+                    .collect(),
+                (None, Some(sums)) => lambdas
+                    .iter()
+                    .map(|&lambda| sums.score(lambda, &factors))
+                    .collect::<Result<_, _>>()?,
+                (None, None) => unreachable!("one scorer"),
+            };
+            for (&lambda, score) in lambdas.iter().zip(scores) {
+                if best.is_none_or(|b| score < b.score) {
+                    best = Some(Setting {
+                        score,
+                        lambda,
+                        category_penalty,
+                    });
                 }
             }
         }
         Ok(best.expect("the grids are not empty"))
     }
+
+    /// Scores variants of `columns` at one setting. Leave-one-out factorises `columns` once and
+    /// updates the factorisation for each variant.
+    fn score_changes(
+        &self,
+        columns: &[usize],
+        changes: &[Change],
+        kinds: &[ColumnPenalty],
+        setting: &Setting,
+    ) -> Result<Vec<f64>, TrainError> {
+        match self {
+            Scorer::LeaveOneOut(problem) => {
+                let base = problem.base(
+                    columns,
+                    setting.lambda,
+                    ArrayView1::from(&penalty(columns, kinds, setting)),
+                )?;
+                let downdates = changes
+                    .iter()
+                    .any(|c| matches!(c, Change::LeftOut(_)))
+                    .then(|| base.downdates());
+                changes
+                    .iter()
+                    .map(|change| {
+                        let held_out = match (change, &downdates) {
+                            (Change::Added(added), _) => {
+                                base.held_out_with(added, &penalty(added, kinds, setting))?
+                            }
+                            (Change::LeftOut(positions), Some(downdates)) => {
+                                downdates.held_out_without(positions)?
+                            }
+                            (Change::LeftOut(_), None) => unreachable!("made above"),
+                        };
+                        Ok(dollar_mae(problem.y(), held_out.view()))
+                    })
+                    .collect()
+            }
+            Scorer::KFold(_) => changes
+                .iter()
+                .map(|change| {
+                    let trial: Vec<usize> = match change {
+                        Change::Added(added) => columns.iter().chain(added).copied().collect(),
+                        Change::LeftOut(positions) => (0..columns.len())
+                            .filter(|i| !positions.contains(i))
+                            .map(|i| columns[i])
+                            .collect(),
+                    };
+                    self.score(&trial, kinds, setting)
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A variant of a set of design columns.
+enum Change {
+    /// These design columns added at the end.
+    Added(Vec<usize>),
+    /// The columns at these positions of the set left out.
+    LeftOut(Vec<usize>),
 }
 
 /// Whether held-out predictions `after` have a lower dollar error than `before` by more than
@@ -257,7 +330,7 @@ fn choose_with(columns: &[Column], y: ArrayView1<f64>, logs: bool) -> Result<Cho
     } = if rows <= LOO_ROWS {
         let layout = Layout::new(&encoded, &candidates, &everything);
         let x = layout.dense(&encoded);
-        let problem = LooProblem::centred(x.view(), y);
+        let problem = LooProblem::centred(x, y);
         select(&layout, &Scorer::LeaveOneOut(problem))?
     } else {
         let sample: Vec<usize> = (0..rows).step_by(rows.div_ceil(SELECTION_ROWS)).collect();
@@ -343,22 +416,41 @@ fn select(layout: &Layout, scorer: &Scorer) -> Result<Selected, TrainError> {
             .filter(|&t| !removed.contains(&layout.candidates[t].attributes()[0]))
             .collect()
     };
-    let first = scorer.best(&columns_of(&main), &kinds)?;
-    let score_at =
-        |terms: &[usize], setting: &Setting| scorer.score(&columns_of(terms), &kinds, setting);
-
+    let main_columns = columns_of(&main);
+    let first = scorer.best(&main_columns, &kinds)?;
+    // The attribute of each main design column, to find the positions an attribute's removal drops.
+    let column_attributes: Vec<usize> = main
+        .iter()
+        .flat_map(|&t| {
+            layout
+                .columns_of(t)
+                .map(move |_| layout.candidates[t].attributes()[0])
+        })
+        .collect();
+    let positions = |removed: &[usize]| -> Vec<usize> {
+        (0..column_attributes.len())
+            .filter(|&i| removed.contains(&column_attributes[i]))
+            .collect()
+    };
+    let singles: Vec<Change> = attributes
+        .iter()
+        .map(|&a| Change::LeftOut(positions(&[a])))
+        .collect();
+    let scores = scorer.score_changes(&main_columns, &singles, &kinds, &first)?;
     let mut ranked = Vec::new();
-    for &attribute in &attributes {
-        let score = score_at(&without(&[attribute]), &first)?;
+    for (&attribute, score) in attributes.iter().zip(scores) {
         if score < first.score {
             ranked.push((score - first.score, attribute));
         }
     }
     ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let ranked: Vec<usize> = ranked.into_iter().map(|(_, attribute)| attribute).collect();
+    let prefixes: Vec<Change> = (1..=ranked.len())
+        .map(|k| Change::LeftOut(positions(&ranked[..k])))
+        .collect();
+    let scores = scorer.score_changes(&main_columns, &prefixes, &kinds, &first)?;
     let (mut keep_dropped, mut best) = (0, first.score);
-    for k in 1..=ranked.len() {
-        let score = score_at(&without(&ranked[..k]), &first)?;
+    for (k, score) in (1..=ranked.len()).zip(scores) {
         if score < best {
             (keep_dropped, best) = (k, score);
         }
@@ -390,11 +482,13 @@ fn select(layout: &Layout, scorer: &Scorer) -> Result<Selected, TrainError> {
         })
         .collect();
     while terms.len() < main.len() + MAX_INTERACTIONS && !pairs.is_empty() {
+        let additions: Vec<Change> = pairs
+            .iter()
+            .map(|&pair| Change::Added(columns_of(&[pair])))
+            .collect();
+        let scores = scorer.score_changes(&columns_of(&terms), &additions, &kinds, &setting)?;
         let mut best_pair: Option<(f64, usize)> = None;
-        for (k, &pair) in pairs.iter().enumerate() {
-            let mut trial = terms.clone();
-            trial.push(pair);
-            let score = score_at(&trial, &setting)?;
+        for (k, score) in scores.into_iter().enumerate() {
             if best_pair.is_none_or(|(s, _)| score < s) {
                 best_pair = Some((score, k));
             }
