@@ -17,6 +17,8 @@ pub(crate) struct LooProblem<'a> {
     xc: Array2<f64>,
     x_mean: Array1<f64>,
     y: ArrayView1<'a, f64>,
+    /// `exp(y)`: prices in dollars.
+    prices: Array1<f64>,
     y_mean: f64,
     gram: Array2<f64>,
     moment: Array1<f64>,
@@ -43,6 +45,7 @@ impl<'a> LooProblem<'a> {
             moment: xc.t().dot(&yc),
             xc,
             x_mean,
+            prices: y.mapv(libm::exp),
             y,
             y_mean,
         }
@@ -57,6 +60,7 @@ impl<'a> LooProblem<'a> {
         LooProblem {
             xc: x,
             x_mean,
+            prices: y.mapv(libm::exp),
             y,
             y_mean,
             gram: Array2::zeros((0, 0)),
@@ -73,6 +77,7 @@ impl<'a> LooProblem<'a> {
             moment: xc.t().dot(&yc),
             xc,
             x_mean: self.x_mean.select(Axis(0), columns),
+            prices: self.prices.clone(),
             y: self.y,
             y_mean: self.y_mean,
         }
@@ -81,6 +86,16 @@ impl<'a> LooProblem<'a> {
     /// The (log) targets.
     pub(crate) fn y(&self) -> ArrayView1<'a, f64> {
         self.y
+    }
+
+    /// [`dollar_mae`] of held-out predictions, with the targets' prices computed once.
+    pub(crate) fn dollar_mae(&self, predicted: ArrayView1<f64>) -> f64 {
+        self.prices
+            .iter()
+            .zip(predicted)
+            .map(|(a, p)| (a - libm::exp(*p)).abs())
+            .sum::<f64>()
+            / self.prices.len() as f64
     }
 
     /// Fits with penalty `lambda · penalty[j]` on column `j` and computes leave-one-out predictions.

@@ -92,7 +92,7 @@ impl Scorer<'_> {
                 let fit = problem
                     .select(columns)
                     .fit(setting.lambda, ArrayView1::from(&penalty))?;
-                Ok(dollar_mae(problem.y(), fit.held_out.view()))
+                Ok(problem.dollar_mae(fit.held_out.view()))
             }
             Scorer::KFold(sums) => sums.select(columns).score(setting.lambda, &penalty),
         }
@@ -151,7 +151,7 @@ impl Scorer<'_> {
                 (Some(problem), _) => problem
                     .held_out_path(&lambdas, ArrayView1::from(&factors))?
                     .iter()
-                    .map(|held_out| dollar_mae(problem.y(), held_out.view()))
+                    .map(|held_out| problem.dollar_mae(held_out.view()))
                     .collect(),
                 (None, Some(sums)) => lambdas
                     .iter()
@@ -204,7 +204,7 @@ impl Scorer<'_> {
                             }
                             (Change::LeftOut(_), None) => unreachable!("made above"),
                         };
-                        Ok(dollar_mae(problem.y(), held_out.view()))
+                        Ok(problem.dollar_mae(held_out.view()))
                     })
                     .collect()
             }
