@@ -242,6 +242,11 @@ pub enum MetricsError {
     ConstantActual,
 }
 
+/// A separator as written on a command line (`\t` for a tab).
+fn shown(delimiter: char) -> String {
+    delimiter.escape_default().to_string()
+}
+
 /// A car table (CSV) that cannot be read.
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
@@ -253,6 +258,18 @@ pub enum DataError {
         line: u64,
         /// What is wrong.
         message: String,
+    },
+    /// The header row is evidently separated by another delimiter than the one asked for.
+    #[error(
+        "the header row is separated by `{0}`, not `{1}`: read the table with `{0}` as the delimiter (carprice: --delimiter '{0}')",
+        shown(*.found),
+        shown(*.expected)
+    )]
+    Delimiter {
+        /// The separator the header uses.
+        found: char,
+        /// The separator asked for.
+        expected: char,
     },
     /// No header or no data rows.
     #[error("the car table has no data rows")]

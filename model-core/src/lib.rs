@@ -37,6 +37,7 @@ mod document;
 mod error;
 pub mod json;
 mod metrics;
+mod missing;
 mod model;
 mod money;
 mod names;
@@ -55,6 +56,7 @@ pub use document::{
 };
 pub use error::{CarError, DataError, MetricsError, ModelError, TrainError};
 pub use metrics::Metrics;
+pub use missing::{is_missing, MISSING_MARKERS};
 pub use model::Model;
 pub use money::{format_dollars, format_whole_dollars};
 pub use number::{format_fixed, format_number};
