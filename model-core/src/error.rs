@@ -242,6 +242,24 @@ pub enum MetricsError {
     ConstantActual,
 }
 
+/// `s` for plural counts.
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Line numbers as `4, 9, 12`.
+fn join_lines(lines: &[u64]) -> String {
+    lines
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A separator as written on a command line (`\t` for a tab).
 fn shown(delimiter: char) -> String {
     delimiter.escape_default().to_string()
@@ -334,6 +352,35 @@ pub enum TrainError {
     /// The options are inconsistent.
     #[error("training options: {0}")]
     Options(String),
+    /// A column has missing cells and the options say to refuse them.
+    #[error(
+        "column `{column}` has {count} missing cell{} (CSV line{} {}{}): fill {}, or train with missing values dropped (carprice train --missing drop-rows) or imputed (--missing impute)",
+        plural(*.count), plural(lines.len()), join_lines(lines), if *.count > lines.len() { ", …" } else { "" },
+        if *.count == 1 { "it in" } else { "them in" }
+    )]
+    MissingValues {
+        /// Column name.
+        column: String,
+        /// How many cells are missing.
+        count: usize,
+        /// The first lines (1-based, header is line 1) with a missing cell.
+        lines: Vec<u64>,
+    },
+    /// A column mixes numbers and other text, so it is neither a number nor a category column.
+    #[error(
+        "column `{column}` mixes numbers and text: CSV line {line} has \"{value}\"; fix the cell, mark it missing, or declare the column `kind = \"category\"` in the schema"
+    )]
+    MixedColumn {
+        /// Column name.
+        column: String,
+        /// 1-based line of the first cell that is not a number.
+        line: u64,
+        /// Its text.
+        value: String,
+    },
+    /// The attribute schema does not fit the table.
+    #[error("schema: {0}")]
+    Schema(String),
     /// The linear system could not be solved (e.g. a constant column with no penalty).
     #[error("the ridge system is singular; add rows or a larger penalty")]
     Singular,

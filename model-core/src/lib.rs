@@ -31,24 +31,25 @@
 //! compute identical bits.
 
 mod car;
-pub mod catalogue;
+mod cells;
 mod decimal;
 mod document;
 mod error;
 pub mod json;
 mod metrics;
-mod missing;
 mod model;
 mod money;
 mod names;
 mod number;
 mod quote;
+mod schema;
 mod table;
 pub mod train;
 mod validation;
 mod version;
 
 pub use car::{AttributeValue, Car, CarDescription};
+pub use cells::{is_missing, parse_yes_no, MISSING_MARKERS};
 pub use decimal::parse_number;
 pub use document::{
     Attribute, AttributeKind, Interval, ModelDocument, Target, Term, TrainingInfo, FORMAT_MAJOR,
@@ -56,12 +57,12 @@ pub use document::{
 };
 pub use error::{CarError, DataError, MetricsError, ModelError, TrainError};
 pub use metrics::Metrics;
-pub use missing::{is_missing, MISSING_MARKERS};
 pub use model::Model;
 pub use money::{format_dollars, format_whole_dollars};
 pub use number::{format_fixed, format_number};
 pub use quote::{Contribution, Effect, Extrapolation, PriceRange, Quote};
+pub use schema::{AttributeSchema, KindOverride, Schema};
 pub use table::{hex_sha256, parse_row_list, CarTable, MAX_TABLE_BYTES};
-pub use train::{train, TrainOptions};
+pub use train::{train, MissingValues, TrainOptions};
 pub use validation::{Transform, MAX_DOCUMENT_BYTES, MAX_WEIGHTS};
 pub use version::{ModelVersion, VersionError};

@@ -3,8 +3,8 @@
 use sha2::{Digest, Sha256};
 
 use crate::car::{AttributeValue, CarDescription};
+use crate::cells::is_missing;
 use crate::error::DataError;
-use crate::missing::is_missing;
 
 /// How a missing cell is described in errors.
 pub(crate) const MISSING_PROBLEM: &str =
@@ -218,6 +218,17 @@ impl CarTable {
             .filter(|(column, cell)| !leave_out.contains(&column.as_str()) && !is_missing(cell))
             .map(|(column, cell)| (column.clone(), AttributeValue::Text(cell.clone())))
             .collect()
+    }
+
+    /// The table as comma-separated text (header and rows; lines end in `\n`).
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let written = std::iter::once(&self.columns)
+            .chain(&self.rows)
+            .try_for_each(|record| writer.write_record(record));
+        written
+            .and_then(|()| writer.into_inner().map_err(|e| e.into_error().into()))
+            .expect("writing to memory cannot fail")
     }
 
     /// The table restricted to the given rows, in the given order (fingerprint kept).

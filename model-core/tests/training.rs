@@ -1,6 +1,9 @@
 //! Training on small hand-made tables and, when the sample data set is present, on the seed split.
 
-use model_core::{train, CarTable, Model, TrainError, TrainOptions};
+use model_core::{
+    train, AttributeKind, AttributeSchema, CarTable, KindOverride, MissingValues, Model, Schema,
+    TrainError, TrainOptions,
+};
 
 /// 40 cars whose log price is linear in log horsepower plus a make effect, with a little noise.
 fn synthetic_table() -> CarTable {
@@ -74,5 +77,196 @@ fn training_refuses_bad_input() {
             row: 7,
             value: -5.0
         }
+    );
+}
+
+/// The synthetic table with a `?` in `horsepower` on the given data rows (0-based).
+fn with_question_marks(rows: &[usize]) -> String {
+    let mut csv = String::from("make,horsepower,doors,price\n");
+    for i in 0..40 {
+        let make = ["audi", "bmw", "toyota", "volvo"][i % 4];
+        let horsepower = if rows.contains(&i) {
+            "?".to_string()
+        } else {
+            (60 + 5 * i).to_string()
+        };
+        let doors = if i % 3 == 0 { "two" } else { "four" };
+        csv.push_str(&format!(
+            "{make},{horsepower},{doors},{}\n",
+            10_000 + 250 * i
+        ));
+    }
+    csv
+}
+
+#[test]
+fn question_marks_in_a_number_column_are_refused_not_turned_into_categories() {
+    // 18% of the cells are `?`, as in the UCI file's normalized-losses.
+    let rows: Vec<usize> = (0..40).filter(|i| i % 6 == 1).collect();
+    let table = CarTable::from_csv(with_question_marks(&rows).as_bytes()).unwrap();
+    let error = train(&table, &[], &TrainOptions::default()).unwrap_err();
+    assert_eq!(
+        error,
+        TrainError::MissingValues {
+            column: "horsepower".into(),
+            count: 7,
+            lines: vec![3, 9, 15, 21, 27],
+        }
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains("7 missing cells (CSV lines 3, 9, 15, 21, 27, …)"),
+        "{message}"
+    );
+    assert!(message.contains("--missing drop-rows"), "{message}");
+
+    // Dropped: the column stays a number column, trained on the 33 complete rows.
+    let options = TrainOptions {
+        missing: MissingValues::DropRows,
+        ..TrainOptions::default()
+    };
+    let model = train(&table, &[0, 1, 2], &options).unwrap();
+    assert_eq!(model.document().training.rows, 40 - 7 - 2);
+    assert!(model
+        .attributes()
+        .any(|a| a.name == "horsepower" && matches!(a.kind, AttributeKind::Numeric { .. })));
+    assert_eq!(model.document().test_metrics.unwrap().rows, 2);
+}
+
+#[test]
+fn mixed_number_and_text_column_names_the_first_non_number_cell() {
+    let mut csv = with_question_marks(&[]);
+    csv = csv.replacen("volvo,75,", "volvo,75hp,", 1);
+    let table = CarTable::from_csv(csv.as_bytes()).unwrap();
+    let error = train(&table, &[], &TrainOptions::default()).unwrap_err();
+    assert_eq!(
+        error,
+        TrainError::MixedColumn {
+            column: "horsepower".into(),
+            line: 5,
+            value: "75hp".into(),
+        }
+    );
+    // Declared a category, the same column trains.
+    let options = TrainOptions {
+        schema: Schema {
+            attributes: vec![AttributeSchema {
+                name: "horsepower".into(),
+                kind: Some(KindOverride::Category),
+                ..AttributeSchema::default()
+            }],
+        },
+        ..TrainOptions::default()
+    };
+    assert!(train(&table, &[], &options).is_ok());
+}
+
+#[test]
+fn target_can_be_named_and_id_columns_ignored() {
+    let mut csv = String::from("rownames,make,horsepower,msrp\n");
+    for i in 0..30 {
+        let make = ["audi", "bmw", "volvo"][i % 3];
+        csv.push_str(&format!("{i},{make},{},{}\n", 60 + 5 * i, 10_000 + 300 * i));
+    }
+    let table = CarTable::from_csv(csv.as_bytes()).unwrap();
+    let options = TrainOptions {
+        target: "msrp".into(),
+        ignore: vec!["rownames".into()],
+        ..TrainOptions::default()
+    };
+    let model = train(&table, &[], &options).unwrap();
+    assert_eq!(model.document().target.name, "msrp");
+    let names: Vec<&str> = model.attributes().map(|a| a.name.as_str()).collect();
+    assert!(
+        !names.contains(&"rownames") && !names.contains(&"msrp"),
+        "{names:?}"
+    );
+    // Without naming the target, the table has no `price` column; a wrong ignore is named.
+    let error = train(&table, &[], &TrainOptions::default()).unwrap_err();
+    assert!(error.to_string().contains("no `price` column"), "{error}");
+    let wrong = TrainOptions {
+        ignore: vec!["vin".into()],
+        ..options
+    };
+    assert!(train(&table, &[], &wrong)
+        .unwrap_err()
+        .to_string()
+        .contains("`vin`"));
+}
+
+#[test]
+fn labels_units_and_groups_come_from_a_schema_not_from_code() {
+    let table = synthetic_table();
+    // Without a schema: the column name is the label, no unit, the `other` group.
+    let plain = train(&table, &[], &TrainOptions::default()).unwrap();
+    let make = plain.attributes().find(|a| a.name == "make").unwrap();
+    assert_eq!(
+        (make.label.as_str(), make.group.as_str()),
+        ("make", "other")
+    );
+
+    let schema = Schema {
+        attributes: vec![
+            AttributeSchema {
+                name: "horsepower".into(),
+                label: Some("Power".into()),
+                unit: Some("hp".into()),
+                group: Some("engine".into()),
+                ..AttributeSchema::default()
+            },
+            AttributeSchema {
+                name: "make".into(),
+                label: Some("Make".into()),
+                group: Some("identity".into()),
+                labels: [("bmw".to_string(), "BMW".to_string())].into(),
+                ..AttributeSchema::default()
+            },
+        ],
+    };
+    let options = TrainOptions {
+        schema: schema.clone(),
+        ..TrainOptions::default()
+    };
+    let model = train(&table, &[], &options).unwrap();
+    let attributes: Vec<_> = model.attributes().collect();
+    // Schema order first.
+    assert_eq!(attributes[0].name, "horsepower");
+    assert_eq!(attributes[0].label, "Power");
+    assert!(matches!(&attributes[0].kind, AttributeKind::Numeric { unit, .. } if unit == "hp"));
+    assert_eq!(
+        (attributes[1].label.as_str(), attributes[1].group.as_str()),
+        ("Make", "identity")
+    );
+
+    // An entry for a column the table lacks, or a label for a category it lacks, is named.
+    let mut wrong = schema.clone();
+    wrong.attributes[0].name = "mileage".into();
+    let error = train(
+        &table,
+        &[],
+        &TrainOptions {
+            schema: wrong,
+            ..TrainOptions::default()
+        },
+    );
+    assert!(
+        matches!(&error, Err(TrainError::Schema(m)) if m.contains("`mileage`")),
+        "{error:?}"
+    );
+    let mut wrong = schema;
+    wrong.attributes[1]
+        .labels
+        .insert("tesla".into(), "Tesla".into());
+    let error = train(
+        &table,
+        &[],
+        &TrainOptions {
+            schema: wrong,
+            ..TrainOptions::default()
+        },
+    );
+    assert!(
+        matches!(&error, Err(TrainError::Schema(m)) if m.contains("\"tesla\"")),
+        "{error:?}"
     );
 }

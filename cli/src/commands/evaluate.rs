@@ -7,10 +7,16 @@ use model_core::{format_dollars, CarTable, Metrics, Model};
 
 use crate::{data_path, files};
 
-pub fn run(model: &Path, data: Option<&Path>, rows: Option<&Path>, json: bool) -> Result<()> {
+pub fn run(
+    model: &Path,
+    data: Option<&Path>,
+    delimiter: u8,
+    rows: Option<&Path>,
+    json: bool,
+) -> Result<()> {
     let model = files::read_model(model)?;
     let data = data_path::resolve(data)?;
-    let mut table = files::read_table(&data)?;
+    let mut table = files::read_table(&data, delimiter)?;
     if let Some(rows) = rows {
         table = table
             .select(&files::read_rows(rows)?)
@@ -25,7 +31,7 @@ pub fn run(model: &Path, data: Option<&Path>, rows: Option<&Path>, json: bool) -
     Ok(())
 }
 
-/// Prices every row of a table with a `price` column and measures the result.
+/// Prices every row of a table with the model's target column and measures the result.
 pub fn measure(model: &Model, table: &CarTable) -> Result<Metrics> {
     let target = &model.document().target.name;
     let actual = table.numbers(target)?;
