@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 
+use model_core::release::{MODEL_FILE, TEST_DATA_FILE};
 use model_core::{hex_sha256, ModelVersion};
 use serde::{Deserialize, Serialize};
 
@@ -17,8 +18,6 @@ use crate::blob::{BlobError, Container};
 
 /// The model family: the folder of every published version.
 pub const FAMILY: &str = "car-price";
-const MODEL_FILE: &str = "model.json";
-const TEST_DATA_FILE: &str = "test-data.csv";
 const SHA256: &str = "sha256";
 const TEST_DATA_SHA256: &str = "test_data_sha256";
 

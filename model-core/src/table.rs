@@ -1,9 +1,8 @@
 //! Tables of cars read from CSV, with errors that point at the line, column and value.
 
-use sha2::{Digest, Sha256};
-
 use crate::car::{AttributeValue, CarDescription};
 use crate::cells::is_missing;
+use crate::digest::hex_sha256;
 use crate::error::DataError;
 
 /// How a missing cell is described in errors.
@@ -193,11 +192,6 @@ impl CarTable {
             .collect()
     }
 
-    /// Whether every cell of a column is a finite number.
-    pub fn is_numeric(&self, column: &str) -> bool {
-        self.numbers(column).is_ok()
-    }
-
     /// The rows (0-based) whose cell in a column is missing (see [`crate::is_missing`]).
     ///
     /// # Errors
@@ -292,14 +286,6 @@ pub fn parse_row_list(text: &str) -> Result<Vec<usize>, DataError> {
         });
     }
     Ok(rows)
-}
-
-/// sha256 of bytes as lowercase hex.
-pub fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Where each line of a document starts, to turn the byte offsets the CSV reader gives into

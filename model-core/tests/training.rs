@@ -63,7 +63,7 @@ fn training_refuses_bad_input() {
     };
     assert!(matches!(
         train(&table, &[], &options),
-        Err(TrainError::Options(_))
+        Err(TrainError::IntervalLevel(level)) if level == 1.5
     ));
 
     let mut csv = String::from("make,price\n");
@@ -137,6 +137,7 @@ fn question_marks_in_a_number_column_are_refused_not_turned_into_categories() {
 fn mixed_number_and_text_column_names_the_first_non_number_cell() {
     let mut csv = with_question_marks(&[]);
     csv = csv.replacen("volvo,75,", "volvo,75hp,", 1);
+
     let table = CarTable::from_csv(csv.as_bytes()).unwrap();
     let error = train(&table, &[], &TrainOptions::default()).unwrap_err();
     assert_eq!(
@@ -269,4 +270,30 @@ fn labels_units_and_groups_come_from_a_schema_not_from_code() {
         matches!(&error, Err(TrainError::Schema(m)) if m.contains("\"tesla\"")),
         "{error:?}"
     );
+}
+
+#[test]
+fn bad_csv_cell_is_not_reported_as_a_training_option() {
+    let mut csv = String::from("make,horsepower,price\n");
+    for i in 0..20 {
+        let horsepower = if i == 1 {
+            "fast".to_string()
+        } else {
+            (100 + i).to_string()
+        };
+        csv.push_str(&format!("audi,{horsepower},{}\n", 1000 + i));
+    }
+    let table = CarTable::from_csv(csv.as_bytes()).unwrap();
+    let error = train(&table, &[], &TrainOptions::default()).unwrap_err();
+    assert_eq!(
+        error,
+        TrainError::MixedColumn {
+            column: "horsepower".into(),
+            line: 3,
+            value: "fast".into(),
+        }
+    );
+    assert!(error
+        .to_string()
+        .starts_with("column `horsepower` mixes numbers and text: CSV line 3 has \"fast\""));
 }

@@ -45,7 +45,5 @@ pub fn run(which: &str, out: &Path, container: &ContainerArgs) -> Result<()> {
     Ok(())
 }
 
-/// The model in a fetched directory.
-pub const MODEL_FILE: &str = "model.json";
-/// The test data in a fetched directory.
-pub const TEST_DATA_FILE: &str = "test-data.csv";
+/// The files of a fetched directory.
+pub use model_core::release::{MODEL_FILE, TEST_DATA_FILE};

@@ -2,8 +2,8 @@
 //!
 //! The recipe (see [`recipe`]) encodes categories one-hot and numbers as standardised identity or
 //! log transforms, models the log of the price with ridge regression, and picks the terms and the
-//! penalty by k-fold cross-validation on the training rows only. Folds are assigned by row order
-//! (`row % folds`), so the same table and options give a byte-identical model.
+//! penalty by exact leave-one-out cross-validation on the training rows only, so the same table
+//! and options give a byte-identical model.
 
 mod design;
 mod loo;
@@ -18,12 +18,12 @@ use crate::document::{
     Attribute, AttributeKind, Interval, ModelDocument, Target, Term, TrainingInfo, FORMAT_NAME,
     FORMAT_VERSION,
 };
-use crate::error::TrainError;
+use crate::error::{DataError, TrainError};
 use crate::metrics::Metrics;
 use crate::model::Model;
 use crate::schema::{KindOverride, Schema};
 use crate::table::CarTable;
-use crate::validation::Transform;
+use crate::transform::Transform;
 use crate::ModelVersion;
 use design::{Candidate, Column, Encoding};
 
@@ -99,9 +99,7 @@ pub fn train(
     let names = attribute_names(data, options)?;
     let (data, held_out) = complete_rows(data, held_out, &names, options)?;
     let data = data.as_ref();
-    let (training, test) = data
-        .split(&held_out)
-        .map_err(|e| TrainError::Options(e.to_string()))?;
+    let (training, test) = data.split(&held_out)?;
     let training_rows: Vec<usize> = (0..data.len()).filter(|r| !held_out.contains(r)).collect();
     let needed = 10;
     if training.len() < needed {
@@ -110,9 +108,7 @@ pub fn train(
             needed,
         });
     }
-    let prices = training
-        .numbers(&options.target)
-        .map_err(|e| TrainError::Options(e.to_string()))?;
+    let prices = training.numbers(&options.target)?;
     if let Some((row, &value)) = prices.iter().enumerate().find(|(_, p)| **p <= 0.0) {
         return Err(TrainError::BadTarget { row, value });
     }
@@ -203,16 +199,10 @@ pub fn train(
 }
 
 fn check_options(options: &TrainOptions) -> Result<(), TrainError> {
-    let bad = |m: String| Err(TrainError::Options(m));
     if !(options.interval_level > 0.0 && options.interval_level < 1.0) {
-        return bad(format!(
-            "interval level must be between 0 and 1, got {}",
-            options.interval_level
-        ));
+        return Err(TrainError::IntervalLevel(options.interval_level));
     }
-    if let Err(e) = options.version.parse::<ModelVersion>() {
-        return bad(e.to_string());
-    }
+    options.version.parse::<ModelVersion>()?;
     Ok(())
 }
 
@@ -222,10 +212,8 @@ fn attribute_names<'a>(
     data: &'a CarTable,
     options: &TrainOptions,
 ) -> Result<Vec<&'a str>, TrainError> {
-    data.require_columns([options.target.as_str()])
-        .map_err(|e| TrainError::Options(format!("target: {e}")))?;
-    data.require_columns(options.ignore.iter().map(String::as_str))
-        .map_err(|e| TrainError::Options(format!("ignored columns: {e}")))?;
+    data.require_columns([options.target.as_str()])?;
+    data.require_columns(options.ignore.iter().map(String::as_str))?;
     if let Some(entry) = options
         .schema
         .attributes
@@ -265,8 +253,7 @@ fn complete_rows<'a>(
     names: &[&str],
     options: &TrainOptions,
 ) -> Result<(Cow<'a, CarTable>, Vec<usize>), TrainError> {
-    data.select(held_out)
-        .map_err(|e| TrainError::Options(e.to_string()))?;
+    data.select(held_out)?;
     let checked: Vec<&str> = match options.missing {
         MissingValues::Impute => vec![options.target.as_str()],
         _ => std::iter::once(options.target.as_str())
@@ -275,9 +262,7 @@ fn complete_rows<'a>(
     };
     let mut incomplete = vec![false; data.len()];
     for column in checked {
-        let rows = data
-            .missing_rows(column)
-            .map_err(|e| TrainError::Options(e.to_string()))?;
+        let rows = data.missing_rows(column)?;
         if !rows.is_empty() && options.missing != MissingValues::DropRows {
             return Err(TrainError::MissingValues {
                 column: column.to_string(),
@@ -297,9 +282,7 @@ fn complete_rows<'a>(
         .iter()
         .filter_map(|r| kept.binary_search(r).ok())
         .collect();
-    let table = data
-        .select(&kept)
-        .map_err(|e| TrainError::Options(e.to_string()))?;
+    let table = data.select(&kept)?;
     Ok((Cow::Owned(table), held_out))
 }
 
@@ -323,9 +306,7 @@ fn read_column(
     options: &TrainOptions,
     training_rows: &[usize],
 ) -> Result<ReadColumn, TrainError> {
-    let texts = table
-        .texts(name)
-        .map_err(|e| TrainError::Options(e.to_string()))?;
+    let texts = table.texts(name)?;
     let present = |row: &usize| !is_missing(texts[*row]);
     let training_present: Vec<usize> = training_rows.iter().copied().filter(present).collect();
     let missing: Vec<usize> = (0..texts.len()).filter(|r| !present(r)).collect();
@@ -351,15 +332,13 @@ fn read_column(
         }
     });
     let refuse = |row: usize, problem: &str| {
-        Err(TrainError::Options(
-            crate::DataError::BadValue {
-                line: table.line(row),
-                column: name.to_string(),
-                value: texts[row].to_string(),
-                problem: problem.to_string(),
-            }
-            .to_string(),
-        ))
+        Err(DataError::BadValue {
+            line: table.line(row),
+            column: name.to_string(),
+            value: texts[row].to_string(),
+            problem: problem.to_string(),
+        }
+        .into())
     };
     match kind {
         KindOverride::Number => {
@@ -613,16 +592,17 @@ fn describe_attribute(name: &str, column: &Column, schema: &Schema) -> Attribute
 }
 
 fn test_metrics(model: &Model, test: &CarTable, target: &str) -> Result<Metrics, TrainError> {
-    let actual = test
-        .numbers(target)
-        .map_err(|e| TrainError::Test(e.to_string()))?;
+    let actual = test.numbers(target)?;
     let predicted = (0..test.len())
         .map(|row| {
             model
                 .car(&test.description(row, &[target]))
                 .and_then(|car| model.price(&car))
-                .map_err(|e| TrainError::Test(format!("CSV line {}: {e}", test.line(row))))
+                .map_err(|source| TrainError::TestCar {
+                    line: test.line(row),
+                    source,
+                })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Metrics::measure(&actual, &predicted).map_err(|e| TrainError::Test(e.to_string()))
+    Ok(Metrics::measure(&actual, &predicted)?)
 }
