@@ -40,6 +40,7 @@ pub fn categorical(model: &Model) -> (&Attribute, String, Option<String>) {
                 categories,
                 default,
                 untrained,
+                ..
             } => categories
                 .iter()
                 .find(|c| *c != default && !untrained.contains(c))

@@ -155,6 +155,8 @@ pub(crate) enum Slot {
 pub struct Car {
     /// One value per attribute, in model order.
     pub(crate) slots: Vec<Slot>,
+    /// Attributes (model order) whose value was missing and imputed with the default.
+    pub(crate) imputed: Vec<usize>,
     /// One input per model term: the transformed number (logs taken once, here) or the category
     /// index, so pricing is plain arithmetic.
     pub(crate) inputs: Vec<f64>,

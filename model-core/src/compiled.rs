@@ -131,5 +131,9 @@ impl CompiledTerm {
 /// Completes a car from its checked slots by computing every term's input.
 pub(crate) fn assemble(terms: &[CompiledTerm], slots: Vec<Slot>) -> Car {
     let inputs = terms.iter().map(|term| term.input(&slots)).collect();
-    Car { slots, inputs }
+    Car {
+        slots,
+        inputs,
+        imputed: Vec::new(),
+    }
 }

@@ -270,6 +270,7 @@ fn compile_attribute(i: usize, attribute: &Attribute) -> Result<CompiledAttribut
             max,
             default,
             positive,
+            deciles,
             ..
         } => {
             let min = finite(&|| field("min"), *min)?;
@@ -302,13 +303,26 @@ fn compile_attribute(i: usize, attribute: &Attribute) -> Result<CompiledAttribut
                     format!("{} contradicts `positive`", format_number(min)),
                 ));
             }
+            check_deciles(&field, deciles)?;
             Some((min, max))
         }
         AttributeKind::Categorical {
             categories,
             default,
             untrained,
+            labels,
+            frequencies,
         } => {
+            for (list, len) in [("labels", labels.len()), ("frequencies", frequencies.len())] {
+                if len != 0 && len != categories.len() {
+                    return Err(ModelError::LengthMismatch {
+                        field: field(list),
+                        expected: categories.len(),
+                        found: len,
+                    });
+                }
+            }
+            check_shares(&field, frequencies)?;
             if categories.is_empty() {
                 return Err(ModelError::Empty {
                     field: field("categories"),
@@ -359,6 +373,40 @@ fn compile_attribute(i: usize, attribute: &Attribute) -> Result<CompiledAttribut
         range,
         untrained: untrained_flags,
     })
+}
+
+/// Monitoring deciles: none, or 9 finite numbers in ascending order.
+fn check_deciles(field: &dyn Fn(&str) -> String, deciles: &[f64]) -> Result<(), ModelError> {
+    if deciles.is_empty() {
+        return Ok(());
+    }
+    if deciles.len() != 9 {
+        return Err(ModelError::LengthMismatch {
+            field: field("deciles"),
+            expected: 9,
+            found: deciles.len(),
+        });
+    }
+    for (j, d) in deciles.iter().enumerate() {
+        finite(&|| field(&format!("deciles[{j}]")), *d)?;
+    }
+    if deciles.windows(2).any(|w| w[0] > w[1]) {
+        return Err(invalid(field("deciles"), "must be in ascending order"));
+    }
+    Ok(())
+}
+
+/// Monitoring shares: each between 0 and 1.
+fn check_shares(field: &dyn Fn(&str) -> String, shares: &[f64]) -> Result<(), ModelError> {
+    for (j, share) in shares.iter().enumerate() {
+        if !(0.0..=1.0).contains(share) {
+            return Err(invalid(
+                field(&format!("frequencies[{j}]")),
+                format!("{} is not a share between 0 and 1", format_number(*share)),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn attribute_names(document: &ModelDocument) -> Vec<&str> {

@@ -33,7 +33,7 @@ fn truncated_json_reports_line_and_column() {
 
 #[test]
 fn wrong_format_and_format_version_are_refused() {
-    let text = tiny_json().replace("\"format_version\": \"1.0\"", "\"format_version\": \"2.0\"");
+    let text = tiny_json().replace("\"format_version\": \"1.1\"", "\"format_version\": \"2.0\"");
     assert_eq!(
         Model::from_json(&text),
         Err(ModelError::UnsupportedVersion {

@@ -1,8 +1,8 @@
 //! Training on small hand-made tables and, when the sample data set is present, on the seed split.
 
 use model_core::{
-    train, AttributeKind, AttributeSchema, CarTable, KindOverride, MissingValues, Model, Schema,
-    TrainError, TrainOptions,
+    train, AttributeKind, AttributeSchema, CarError, CarTable, KindOverride, MissingValues, Model,
+    Schema, TrainError, TrainOptions,
 };
 
 /// 40 cars whose log price is linear in log horsepower plus a make effect, with a little noise.
@@ -296,4 +296,56 @@ fn bad_csv_cell_is_not_reported_as_a_training_option() {
     assert!(error
         .to_string()
         .starts_with("column `horsepower` mixes numbers and text: CSV line 3 has \"fast\""));
+}
+
+#[test]
+fn imputed_values_are_recorded_in_the_model_and_named_in_quotes() {
+    let rows: Vec<usize> = (0..40).filter(|i| i % 6 == 1).collect();
+    let table = CarTable::from_csv(with_question_marks(&rows).as_bytes()).unwrap();
+    let options = TrainOptions {
+        missing: MissingValues::Impute,
+        ..TrainOptions::default()
+    };
+    // Held-out rows with a `?` are priced too: imputed like any car.
+    let model = train(&table, &[1, 2, 3], &options).unwrap();
+    assert_eq!(model.document().training.rows, 37);
+    let horsepower = model.attributes().find(|a| a.name == "horsepower").unwrap();
+    assert!(horsepower.imputed);
+    let AttributeKind::Numeric {
+        default, deciles, ..
+    } = &horsepower.kind
+    else {
+        panic!("horsepower stays a number column");
+    };
+    assert_eq!(deciles.len(), 9);
+    assert!(deciles.windows(2).all(|w| w[0] <= w[1]));
+
+    let mut car = model.default_description();
+    car.set("horsepower", "N/A");
+    let quote = model.quote(&model.car(&car).unwrap()).unwrap();
+    assert_eq!(quote.imputed, ["horsepower"]);
+    assert!(model.to_json().contains("\"imputed\": true"));
+    let json = serde_json::to_string(&quote).unwrap();
+    assert!(json.contains("\"imputed\":[\"horsepower\"]"), "{json}");
+    car.remove("horsepower");
+    let absent = model.quote(&model.car(&car).unwrap()).unwrap();
+    assert_eq!(absent.price, quote.price);
+    car.set("horsepower", *default);
+    assert!(model
+        .quote(&model.car(&car).unwrap())
+        .unwrap()
+        .imputed
+        .is_empty());
+
+    // A model that does not impute refuses a missing marker as missing, never as a bad number.
+    let strict = train(&synthetic_table(), &[], &TrainOptions::default()).unwrap();
+    assert!(strict.attributes().all(|a| !a.imputed));
+    let mut car = strict.default_description();
+    car.set("horsepower", "NA");
+    assert_eq!(
+        strict.car(&car).unwrap_err(),
+        CarError::Missing {
+            attribute: "horsepower".into()
+        }
+    );
 }

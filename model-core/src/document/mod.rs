@@ -14,7 +14,7 @@ pub const FORMAT_NAME: &str = "carprice-model";
 /// The major format version this build reads; any minor version of it is accepted.
 pub const FORMAT_MAJOR: u32 = 1;
 /// The format version this build writes.
-pub const FORMAT_VERSION: &str = "1.0";
+pub const FORMAT_VERSION: &str = "1.1";
 
 /// A car price model as stored in JSON. Unknown fields (from newer minor versions) are ignored;
 /// absent optional fields read as their defaults.
@@ -94,6 +94,13 @@ pub struct Attribute {
     pub label: String,
     /// Form section, e.g. `identity`, `body`, `engine`, `economy`.
     pub group: String,
+    /// Help text for forms (format 1.1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether a missing value is replaced by `default` (the training median or most frequent
+    /// value) and the quote says so (format 1.1).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub imputed: bool,
     /// What values the attribute takes.
     #[serde(flatten)]
     pub kind: AttributeKind,
@@ -117,6 +124,10 @@ pub enum AttributeKind {
         integer: bool,
         /// Whether the quantity is physically positive (every training value was > 0).
         positive: bool,
+        /// Training 10th, 20th, …, 90th percentiles, for drift monitoring (format 1.1; 9 ascending
+        /// numbers, or none).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        deciles: Vec<f64>,
     },
     /// One of a fixed list of names.
     Categorical {
@@ -127,6 +138,13 @@ pub enum AttributeKind {
         /// Categories of the data set that no training row had: priced with weight 0 and flagged.
         #[serde(skip_serializing_if = "Vec::is_empty")]
         untrained: Vec<String>,
+        /// Display labels parallel to `categories` (format 1.1), e.g. `fwd` → "Front-wheel drive".
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        labels: Vec<String>,
+        /// Share of training rows per category, parallel to `categories`, for drift monitoring
+        /// (format 1.1).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        frequencies: Vec<f64>,
     },
 }
 

@@ -108,6 +108,7 @@ fn attribute(fields: &Fields) -> Result<Attribute, JsonError> {
                 default,
                 integer,
                 positive,
+                deciles: fields.optional_numbers("deciles")?,
             }
         }
         Kind::Categorical => {
@@ -117,6 +118,8 @@ fn attribute(fields: &Fields) -> Result<Attribute, JsonError> {
                 categories,
                 default: default.into(),
                 untrained: fields.optional_texts("untrained")?,
+                labels: fields.optional_texts("labels")?,
+                frequencies: fields.optional_numbers("frequencies")?,
             }
         }
     };
@@ -124,6 +127,8 @@ fn attribute(fields: &Fields) -> Result<Attribute, JsonError> {
         name: name.into(),
         label: label.into(),
         group: group.into(),
+        description: fields.optional_text("description")?.map(str::to_string),
+        imputed: fields.flag("imputed")?,
         kind,
     })
 }

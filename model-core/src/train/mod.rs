@@ -131,9 +131,11 @@ pub fn train(
         .map(|(a, p)| a - p)
         .collect();
     let (lower, upper) = central_range(&residuals, options.interval_level);
+    let imputed: Vec<bool> = read.iter().map(|r| r.imputed).collect();
     let (attributes, terms) = describe_terms(
         &names,
         &columns,
+        &imputed,
         &options.schema,
         &choice.candidates,
         &choice.design.encodings,
@@ -493,6 +495,7 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 fn describe_terms(
     names: &[&str],
     columns: &[Column],
+    imputed: &[bool],
     schema: &Schema,
     candidates: &[Candidate],
     encodings: &[Encoding],
@@ -503,7 +506,7 @@ fn describe_terms(
     used.dedup();
     let attributes = used
         .iter()
-        .map(|&a| describe_attribute(names[a], &columns[a], schema))
+        .map(|&a| describe_attribute(names[a], &columns[a], imputed[a], schema))
         .collect();
 
     let mut offsets = Vec::with_capacity(candidates.len());
@@ -544,7 +547,9 @@ fn describe_terms(
     (attributes, terms)
 }
 
-fn describe_attribute(name: &str, column: &Column, schema: &Schema) -> Attribute {
+/// An attribute of the document: what the schema says about it, its training range or categories,
+/// its default (median or most frequent) and its monitoring statistics.
+fn describe_attribute(name: &str, column: &Column, imputed: bool, schema: &Schema) -> Attribute {
     let info = schema.attribute(name);
     let text = |field: fn(&crate::schema::AttributeSchema) -> &Option<String>, default: &str| {
         info.and_then(|i| field(i).clone())
@@ -562,6 +567,9 @@ fn describe_attribute(name: &str, column: &Column, schema: &Schema) -> Attribute
                 default: sorted[(sorted.len() - 1) / 2],
                 integer: values.iter().all(|v| v.fract() == 0.0),
                 positive: sorted[0] > 0.0,
+                deciles: (1..10)
+                    .map(|k| quantile(&sorted, f64::from(k) / 10.0))
+                    .collect(),
             }
         }
         Column::Categorical { categories, codes } => {
@@ -580,6 +588,17 @@ fn describe_attribute(name: &str, column: &Column, schema: &Schema) -> Attribute
                     .filter(|&i| counts[i] == 0)
                     .map(|i| categories[i].clone())
                     .collect(),
+                labels: match info {
+                    Some(info) if !info.labels.is_empty() => categories
+                        .iter()
+                        .map(|c| info.labels.get(c).unwrap_or(c).clone())
+                        .collect(),
+                    _ => Vec::new(),
+                },
+                frequencies: counts
+                    .iter()
+                    .map(|&n| n as f64 / codes.len() as f64)
+                    .collect(),
             }
         }
     };
@@ -587,6 +606,8 @@ fn describe_attribute(name: &str, column: &Column, schema: &Schema) -> Attribute
         name: name.into(),
         label: text(|i| &i.label, name),
         group: text(|i| &i.group, "other"),
+        description: info.and_then(|i| i.description.clone()),
+        imputed,
         kind,
     }
 }
