@@ -167,6 +167,14 @@ pub enum CarError {
         /// Value given.
         value: f64,
     },
+    /// A yes/no attribute given something else.
+    #[error("`{attribute}` must be yes or no (also true/false, 1/0), got \"{value}\"")]
+    NotYesNo {
+        /// Attribute name.
+        attribute: String,
+        /// Value given.
+        value: String,
+    },
     /// A physically positive quantity given zero or less (or a log transform cannot take it).
     #[error("`{attribute}` must be greater than 0, got {}", format_number(*.value))]
     NotPositive {
@@ -203,6 +211,7 @@ impl CarError {
             | CarError::UnknownCategory { attribute, .. }
             | CarError::NotANumber { attribute, .. }
             | CarError::NotACategory { attribute, .. }
+            | CarError::NotYesNo { attribute, .. }
             | CarError::NotPositive { attribute, .. }
             | CarError::OutOfBounds { attribute, .. } => attribute,
         }

@@ -96,6 +96,9 @@ impl Model {
                     (Slot::Category(i), AttributeKind::Categorical { categories, .. }) => {
                         AttributeValue::Text(categories[*i as usize].clone())
                     }
+                    (Slot::Category(i), AttributeKind::YesNo { .. }) => {
+                        AttributeValue::Text(if *i == 1 { "yes" } else { "no" }.into())
+                    }
                     (Slot::Category(_), AttributeKind::Numeric { .. }) => {
                         unreachable!("slots are built from the attribute kinds")
                     }

@@ -48,6 +48,11 @@ fn extremes(
             .zip(categories)
             .map(|(w, c)| (*w, format!("\"{c}\"")))
             .collect(),
+        (CompiledTerm::Categorical { weights, .. }, AttributeKind::YesNo { .. }) => weights
+            .iter()
+            .zip(["no", "yes"])
+            .map(|(w, answer)| (*w, answer.to_string()))
+            .collect(),
         (CompiledTerm::Categorical { .. }, AttributeKind::Numeric { .. }) => {
             unreachable!("terms were checked against their attribute's kind")
         }

@@ -46,8 +46,8 @@ pub struct AttributeSchema {
     /// Help text for forms.
     #[serde(default)]
     pub description: Option<String>,
-    /// How to read the column (default: numbers when every present cell is one, yes/no when
-    /// every present cell is a yes/no word, categories when none is a number).
+    /// How to read the column (default: yes/no when every present cell is 0/1 or a yes/no word,
+    /// numbers when every present cell is a number, categories when none is).
     #[serde(default)]
     pub kind: Option<KindOverride>,
     /// Display labels of categories (`fwd` → "Front-wheel drive").

@@ -220,7 +220,7 @@ fn count_weights(document: &ModelDocument) -> Result<(), ModelError> {
         .iter()
         .map(|term| match term {
             Term::Numeric { .. } => 1,
-            Term::Categorical { weights, .. } => weights.len(),
+            Term::Categorical { weights, .. } | Term::YesNo { weights, .. } => weights.len(),
         })
         .sum();
     let categories: usize = document
@@ -228,6 +228,7 @@ fn count_weights(document: &ModelDocument) -> Result<(), ModelError> {
         .iter()
         .map(|a| match &a.kind {
             AttributeKind::Categorical { categories, .. } => categories.len(),
+            AttributeKind::YesNo { .. } => 2,
             AttributeKind::Numeric { .. } => 1,
         })
         .sum();
@@ -361,6 +362,17 @@ fn compile_attribute(i: usize, attribute: &Attribute) -> Result<CompiledAttribut
                 }
             }
             untrained_flags = categories.iter().map(|c| untrained.contains(c)).collect();
+            None
+        }
+        AttributeKind::YesNo { frequencies, .. } => {
+            if !matches!(frequencies.len(), 0 | 2) {
+                return Err(ModelError::LengthMismatch {
+                    field: field("frequencies"),
+                    expected: 2,
+                    found: frequencies.len(),
+                });
+            }
+            check_shares(&field, frequencies)?;
             None
         }
     };
@@ -535,6 +547,22 @@ fn compile_term(
                 weights: weights.clone(),
             })
         }
+        (Term::YesNo { weights, .. }, AttributeKind::YesNo { .. }) => {
+            if weights.len() != 2 {
+                return Err(ModelError::LengthMismatch {
+                    field: field("weights"),
+                    expected: 2,
+                    found: weights.len(),
+                });
+            }
+            for (j, w) in weights.iter().enumerate() {
+                finite(&|| format!("terms[{i}].weights[{j}]"), *w)?;
+            }
+            Ok(CompiledTerm::Categorical {
+                attribute: index,
+                weights: weights.clone(),
+            })
+        }
         _ => Err(invalid(
             field("kind"),
             format!(
@@ -554,6 +582,9 @@ fn reference_slots(
         let value = match &attribute.kind {
             AttributeKind::Numeric { default, .. } => AttributeValue::Number(*default),
             AttributeKind::Categorical { default, .. } => AttributeValue::Text(default.clone()),
+            AttributeKind::YesNo { default, .. } => {
+                AttributeValue::Number(f64::from(u8::from(*default)))
+            }
         };
         let slot = compiled
             .slot(attribute, &value)

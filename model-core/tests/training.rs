@@ -349,3 +349,55 @@ fn imputed_values_are_recorded_in_the_model_and_named_in_quotes() {
         }
     );
 }
+
+#[test]
+fn yes_no_columns_are_a_kind_of_their_own() {
+    let mut csv = String::from("make,sunroof,automatic,price\n");
+    for i in 0..40 {
+        let make = ["audi", "bmw", "volvo"][i % 3];
+        let sunroof = if i % 4 == 0 { "Yes" } else { "no" };
+        let automatic = i % 2;
+        let price = 10_000.0 * if i % 4 == 0 { 1.2 } else { 1.0 } * (1.0 + 0.1 * automatic as f64)
+            + 37.0 * i as f64;
+        csv.push_str(&format!("{make},{sunroof},{automatic},{price}\n"));
+    }
+    let table = CarTable::from_csv(csv.as_bytes()).unwrap();
+    let model = train(&table, &[], &TrainOptions::default()).unwrap();
+    let sunroof = model.attributes().find(|a| a.name == "sunroof").unwrap();
+    assert_eq!(
+        sunroof.kind,
+        AttributeKind::YesNo {
+            default: false,
+            frequencies: vec![0.75, 0.25]
+        }
+    );
+    let automatic = model.attributes().find(|a| a.name == "automatic").unwrap();
+    assert!(matches!(automatic.kind, AttributeKind::YesNo { .. }));
+    let json = model.to_json();
+    assert!(json.contains("\"kind\": \"yes_no\""), "{json}");
+    assert_eq!(Model::from_json(&json).unwrap(), model);
+
+    // The same car as words, JSON booleans and numbers: one price.
+    let prices: Vec<f64> = [
+        r#"{"make": "audi", "sunroof": "yes", "automatic": "No"}"#,
+        r#"{"make": "audi", "sunroof": true, "automatic": false}"#,
+        r#"{"make": "audi", "sunroof": 1, "automatic": 0}"#,
+    ]
+    .iter()
+    .map(|text| {
+        let car: model_core::CarDescription = serde_json::from_str(text).unwrap();
+        model.price(&model.car(&car).unwrap()).unwrap()
+    })
+    .collect();
+    assert!(prices.iter().all(|p| *p == prices[0]), "{prices:?}");
+    let mut car = model.default_description();
+    assert_eq!(car.get("sunroof"), Some(&"no".into()));
+    car.set("sunroof", 2.0);
+    assert_eq!(
+        model.car(&car).unwrap_err(),
+        CarError::NotYesNo {
+            attribute: "sunroof".into(),
+            value: "2".into()
+        }
+    );
+}

@@ -146,6 +146,14 @@ pub enum AttributeKind {
         #[serde(skip_serializing_if = "Vec::is_empty")]
         frequencies: Vec<f64>,
     },
+    /// Yes or no (format 1.1): input true/false, yes/no or 1/0, as text, JSON booleans or numbers.
+    YesNo {
+        /// Value of the reference car (the more frequent in training).
+        default: bool,
+        /// Shares of training rows `[no, yes]`, for drift monitoring.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        frequencies: Vec<f64>,
+    },
 }
 
 /// One additive term of the linear predictor.
@@ -172,13 +180,22 @@ pub enum Term {
         /// One weight per category, in the attribute's category order.
         weights: Vec<f64>,
     },
+    /// `weights[0]` for no, `weights[1]` for yes (format 1.1).
+    YesNo {
+        /// Name of a yes/no attribute.
+        attribute: String,
+        /// `[w_no, w_yes]`.
+        weights: Vec<f64>,
+    },
 }
 
 impl Term {
     /// The attribute this term reads.
     pub fn attribute(&self) -> &str {
         match self {
-            Term::Numeric { attribute, .. } | Term::Categorical { attribute, .. } => attribute,
+            Term::Numeric { attribute, .. }
+            | Term::Categorical { attribute, .. }
+            | Term::YesNo { attribute, .. } => attribute,
         }
     }
 }

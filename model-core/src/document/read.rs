@@ -122,6 +122,10 @@ fn attribute(fields: &Fields) -> Result<Attribute, JsonError> {
                 frequencies: fields.optional_numbers("frequencies")?,
             }
         }
+        Kind::YesNo => AttributeKind::YesNo {
+            default: fields.flag("default")?,
+            frequencies: fields.optional_numbers("frequencies")?,
+        },
     };
     Ok(Attribute {
         name: name.into(),
@@ -153,6 +157,10 @@ fn term(fields: &Fields) -> Result<Term, JsonError> {
             attribute: attribute.into(),
             weights: fields.numbers("weights")?,
         },
+        Kind::YesNo => Term::YesNo {
+            attribute: attribute.into(),
+            weights: fields.numbers("weights")?,
+        },
     })
 }
 
@@ -178,15 +186,17 @@ fn metrics(fields: &Fields) -> Result<Metrics, JsonError> {
 enum Kind {
     Numeric,
     Categorical,
+    YesNo,
 }
 
 fn kind(fields: &Fields) -> Result<Kind, JsonError> {
     match fields.text("kind")? {
         "numeric" => Ok(Kind::Numeric),
         "categorical" => Ok(Kind::Categorical),
+        "yes_no" => Ok(Kind::YesNo),
         other => Err(JsonError::Shape {
             field: fields.path("kind"),
-            problem: format!("is \"{other}\"; expected \"numeric\" or \"categorical\""),
+            problem: format!("is \"{other}\"; expected \"numeric\", \"categorical\" or \"yes_no\""),
         }),
     }
 }

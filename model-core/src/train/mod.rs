@@ -131,11 +131,10 @@ pub fn train(
         .map(|(a, p)| a - p)
         .collect();
     let (lower, upper) = central_range(&residuals, options.interval_level);
-    let imputed: Vec<bool> = read.iter().map(|r| r.imputed).collect();
     let (attributes, terms) = describe_terms(
         &names,
         &columns,
-        &imputed,
+        &read,
         &options.schema,
         &choice.candidates,
         &choice.design.encodings,
@@ -298,8 +297,8 @@ struct ReadColumn {
 }
 
 /// Reads a column as numbers, yes/no or categories (sorted), as the schema says or, without a
-/// kind in the schema, as the cells show: numbers when every present cell is one, yes/no when every
-/// present cell is a yes/no word (other than 0/1), categories when no cell is a number. A column
+/// kind in the schema, as the cells show: yes/no when every present cell is 0 or 1 or a yes/no word,
+/// numbers when every present cell is one, categories when no cell is a number. A column
 /// mixing numbers and text is an error, never silently a list of categories. Missing cells (only
 /// present when imputing) get the value most typical of the training rows.
 fn read_column(
@@ -325,7 +324,9 @@ fn read_column(
     let declared = options.schema.attribute(name).and_then(|a| a.kind);
     let kind = declared.unwrap_or_else(|| {
         let cells = || (0..texts.len()).filter(present).map(|r| texts[r]);
-        if cells().all(|t| number(t).is_some()) {
+        if cells().all(|t| matches!(number(t), Some(x) if x == 0.0 || x == 1.0)) {
+            KindOverride::YesNo
+        } else if cells().all(|t| number(t).is_some()) {
             KindOverride::Number
         } else if cells().all(|t| parse_yes_no(t).is_some()) {
             KindOverride::YesNo
@@ -495,7 +496,7 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 fn describe_terms(
     names: &[&str],
     columns: &[Column],
-    imputed: &[bool],
+    read: &[ReadColumn],
     schema: &Schema,
     candidates: &[Candidate],
     encodings: &[Encoding],
@@ -506,7 +507,7 @@ fn describe_terms(
     used.dedup();
     let attributes = used
         .iter()
-        .map(|&a| describe_attribute(names[a], &columns[a], imputed[a], schema))
+        .map(|&a| describe_attribute(names[a], &columns[a], &read[a], schema))
         .collect();
 
     let mut offsets = Vec::with_capacity(candidates.len());
@@ -529,15 +530,25 @@ fn describe_terms(
                     scale: s.scale,
                     weight: weights[offsets[i]],
                 },
-                (_, Encoding::OneHot(scales)) => Term::Categorical {
-                    attribute: name,
+                (_, Encoding::OneHot(scales)) => {
                     // Indicators were divided by their spread; fold that into the category weight.
-                    weights: scales
+                    let weights = scales
                         .iter()
                         .enumerate()
                         .map(|(c, scale)| weights[offsets[i] + c] / scale)
-                        .collect(),
-                },
+                        .collect();
+                    if read[candidates[i].attribute()].yes_no {
+                        Term::YesNo {
+                            attribute: name,
+                            weights,
+                        }
+                    } else {
+                        Term::Categorical {
+                            attribute: name,
+                            weights,
+                        }
+                    }
+                }
                 (Candidate::OneHot { .. }, Encoding::Numeric(_)) => {
                     unreachable!("encodings follow candidate kinds")
                 }
@@ -549,7 +560,12 @@ fn describe_terms(
 
 /// An attribute of the document: what the schema says about it, its training range or categories,
 /// its default (median or most frequent) and its monitoring statistics.
-fn describe_attribute(name: &str, column: &Column, imputed: bool, schema: &Schema) -> Attribute {
+fn describe_attribute(
+    name: &str,
+    column: &Column,
+    read: &ReadColumn,
+    schema: &Schema,
+) -> Attribute {
     let info = schema.attribute(name);
     let text = |field: fn(&crate::schema::AttributeSchema) -> &Option<String>, default: &str| {
         info.and_then(|i| field(i).clone())
@@ -570,6 +586,15 @@ fn describe_attribute(name: &str, column: &Column, imputed: bool, schema: &Schem
                 deciles: (1..10)
                     .map(|k| quantile(&sorted, f64::from(k) / 10.0))
                     .collect(),
+            }
+        }
+        Column::Categorical { codes, .. } if read.yes_no => {
+            let yes = codes.iter().filter(|&&c| c == 1).count();
+            let share_yes = yes as f64 / codes.len() as f64;
+            AttributeKind::YesNo {
+                // The more frequent; a tie goes to no, as categories' ties go to the first.
+                default: yes * 2 > codes.len(),
+                frequencies: vec![1.0 - share_yes, share_yes],
             }
         }
         Column::Categorical { categories, codes } => {
@@ -607,7 +632,7 @@ fn describe_attribute(name: &str, column: &Column, imputed: bool, schema: &Schem
         label: text(|i| &i.label, name),
         group: text(|i| &i.group, "other"),
         description: info.and_then(|i| i.description.clone()),
-        imputed,
+        imputed: read.imputed,
         kind,
     }
 }
