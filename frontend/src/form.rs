@@ -64,7 +64,7 @@ impl FormState {
                 AttributeKind::Categorical { categories, .. } => {
                     categories.iter().any(|c| c == text)
                 }
-                AttributeKind::Numeric { .. } => true,
+                AttributeKind::Numeric { .. } | AttributeKind::YesNo { .. } => true,
             };
             if keep {
                 next.set(attribute.name.clone(), text);
