@@ -178,10 +178,13 @@ pub fn train(
         },
         intercept: choice.fit.intercept,
         attributes,
+        // Columns left out by cross-validation, then by the options (IDs): a car description from
+        // the same table may carry them.
         ignored_attributes: choice
             .dropped
             .iter()
             .map(|&a| names[a].to_string())
+            .chain(options.ignore.iter().cloned())
             .collect(),
         terms,
         interval: Interval {
