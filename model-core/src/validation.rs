@@ -387,6 +387,29 @@ fn compile_attribute(i: usize, attribute: &Attribute) -> Result<CompiledAttribut
     })
 }
 
+/// A term with one weight per value of its attribute (categories, or no and yes).
+fn per_value_term(
+    i: usize,
+    attribute: usize,
+    weights: &[f64],
+    values: usize,
+) -> Result<CompiledTerm, ModelError> {
+    if weights.len() != values {
+        return Err(ModelError::LengthMismatch {
+            field: format!("terms[{i}].weights"),
+            expected: values,
+            found: weights.len(),
+        });
+    }
+    for (j, w) in weights.iter().enumerate() {
+        finite(&|| format!("terms[{i}].weights[{j}]"), *w)?;
+    }
+    Ok(CompiledTerm::Categorical {
+        attribute,
+        weights: weights.to_vec(),
+    })
+}
+
 /// Monitoring deciles: none, or 9 finite numbers in ascending order.
 fn check_deciles(field: &dyn Fn(&str) -> String, deciles: &[f64]) -> Result<(), ModelError> {
     if deciles.is_empty() {
@@ -532,36 +555,10 @@ fn compile_term(
             })
         }
         (Term::Categorical { weights, .. }, AttributeKind::Categorical { categories, .. }) => {
-            if weights.len() != categories.len() {
-                return Err(ModelError::LengthMismatch {
-                    field: field("weights"),
-                    expected: categories.len(),
-                    found: weights.len(),
-                });
-            }
-            for (j, w) in weights.iter().enumerate() {
-                finite(&|| format!("terms[{i}].weights[{j}]"), *w)?;
-            }
-            Ok(CompiledTerm::Categorical {
-                attribute: index,
-                weights: weights.clone(),
-            })
+            per_value_term(i, index, weights, categories.len())
         }
         (Term::YesNo { weights, .. }, AttributeKind::YesNo { .. }) => {
-            if weights.len() != 2 {
-                return Err(ModelError::LengthMismatch {
-                    field: field("weights"),
-                    expected: 2,
-                    found: weights.len(),
-                });
-            }
-            for (j, w) in weights.iter().enumerate() {
-                finite(&|| format!("terms[{i}].weights[{j}]"), *w)?;
-            }
-            Ok(CompiledTerm::Categorical {
-                attribute: index,
-                weights: weights.clone(),
-            })
+            per_value_term(i, index, weights, 2)
         }
         _ => Err(invalid(
             field("kind"),

@@ -240,36 +240,24 @@ fn labels_units_and_groups_come_from_a_schema_not_from_code() {
     );
 
     // An entry for a column the table lacks, or a label for a category it lacks, is named.
+    let schema_error = |schema: Schema| {
+        let options = TrainOptions {
+            schema,
+            ..TrainOptions::default()
+        };
+        match train(&table, &[], &options) {
+            Err(TrainError::Schema(message)) => message,
+            other => panic!("expected a schema error, got {other:?}"),
+        }
+    };
     let mut wrong = schema.clone();
     wrong.attributes[0].name = "mileage".into();
-    let error = train(
-        &table,
-        &[],
-        &TrainOptions {
-            schema: wrong,
-            ..TrainOptions::default()
-        },
-    );
-    assert!(
-        matches!(&error, Err(TrainError::Schema(m)) if m.contains("`mileage`")),
-        "{error:?}"
-    );
+    assert!(schema_error(wrong).contains("`mileage`"));
     let mut wrong = schema;
     wrong.attributes[1]
         .labels
         .insert("tesla".into(), "Tesla".into());
-    let error = train(
-        &table,
-        &[],
-        &TrainOptions {
-            schema: wrong,
-            ..TrainOptions::default()
-        },
-    );
-    assert!(
-        matches!(&error, Err(TrainError::Schema(m)) if m.contains("\"tesla\"")),
-        "{error:?}"
-    );
+    assert!(schema_error(wrong).contains("\"tesla\""));
 }
 
 #[test]

@@ -307,7 +307,10 @@ fn attribute_value(
         Value::Bool(flag) => Ok(AttributeValue::Text(flag.to_string())),
         Value::Null => Ok(AttributeValue::Text(String::new())),
         _ => Err(shape(
-            format!("`{}` must be a number, a string, true, false or null", field()),
+            format!(
+                "`{}` must be a number, a string, true, false or null",
+                field()
+            ),
             Some(field()),
             Some(row),
         )),
