@@ -282,26 +282,11 @@ fn used_car_table(dir: &Path) -> (PathBuf, PathBuf) {
         ));
     }
     let schema = r#"
-[[attribute]]
-name = "brand"
-label = "Brand"
-group = "identity"
-labels = { ford = "Ford", kia = "Kia", audi = "Audi" }
-
-[[attribute]]
-name = "drive"
-label = "Drive"
-labels = { fwd = "Front-wheel drive", awd = "All-wheel drive" }
-
-[[attribute]]
-name = "heated_seats"
-label = "Heated seats"
-description = "Factory-fitted seat heating"
-
-[[attribute]]
-name = "mileage"
-label = "Mileage"
-unit = "mi"
+attribute = [
+  { name = "heated_seats", label = "Heated seats", description = "Factory-fitted seat heating" },
+  { name = "drive", labels = { fwd = "FWD", awd = "AWD" } },
+  { name = "mileage", unit = "mi" },
+]
 "#;
     let (table, schema_path) = (dir.join("used.csv"), dir.join("used.schema.toml"));
     std::fs::write(&table, csv).unwrap();
@@ -350,7 +335,7 @@ fn another_table_trains_with_its_target_ids_schema_delimiter_and_missing_values(
     let written = std::fs::read_to_string(model).unwrap();
     for expected in [
         "\"kind\": \"yes_no\"",
-        "\"Front-wheel drive\"",
+        "\"AWD\"",
         "\"imputed\": true",
         "\"name\": \"msrp\"",
         "\"description\": \"Factory-fitted seat heating\"",
