@@ -27,7 +27,8 @@ import { fileURLToPath } from "node:url";
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SITE = resolve(ROOT, process.env.CARPRICE_SITE ?? "dist");
 const TARGET = resolve(ROOT, process.env.CARGO_TARGET_DIR || "target");
-const CLI = resolve(ROOT, process.env.CARPRICE_BIN ?? join(TARGET, "debug", "carprice"));
+/** The carprice CLI. */
+export const CLI = resolve(ROOT, process.env.CARPRICE_BIN ?? join(TARGET, "debug", "carprice"));
 
 /** The static-host binary (it may not be built). */
 export const STATIC_HOST = resolve(ROOT, process.env.CARPRICE_STATIC_HOST ?? join(TARGET, "debug", "static-host"));

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures the staff app's budgets on a built site and prints them:
-#  - first-load transfer, brotli (quality 11): html + js + wasm + css + model + manifests <= 100 KB
+#  - first-load transfer, brotli (quality 11): html + js + wasm + css + model + manifests <= 115 KB
+#    (the staff desk's budget; it was 100 KB before model format 1.1)
 #  - time from navigation to the first price on screen, cold, headless Chromium <= 300 ms (median)
 # Usage: scripts/budgets.sh [SITE_DIR]   (default dist/; build it first with trunk)
 # Exits 1 when a budget is exceeded. BUDGETS_TIME=report only reports the time (it depends on the
@@ -8,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 site=${1:-dist}
-size_budget=100000
+size_budget=115000
 time_budget=300
 
 [ -f "$site/index.html" ] || { echo "budgets: no built site in $site (run scripts/build-site.sh)" >&2; exit 2; }

@@ -12,6 +12,7 @@ carprice=(cargo run -q --release -p carprice --)
 "${carprice[@]}" train \
   --data "$data" \
   --test-rows "$(dirname "$data")/seed-split-test-rows.txt" \
+  --schema assets/car-prices.schema.toml \
   --version 1.0.0 \
   --created 2026-11-27T00:00:00Z \
   --out "${1:-assets/model.json}"

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use carprice_registry::AuthChoice;
 
@@ -15,12 +15,57 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// How a car table's cells are separated.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct CsvArgs {
+    /// Field separator of the CSV: one character, or `\t` for tabs.
+    #[arg(long, default_value = ",", value_parser = parse_delimiter)]
+    pub delimiter: u8,
+}
+
+fn parse_delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "\\t" | "tab" => Ok(b'\t'),
+        _ if text.len() == 1 && text != "\"" && !text.starts_with(['\r', '\n']) => {
+            Ok(text.as_bytes()[0])
+        }
+        _ => Err(format!(
+            "{text:?} is not a field separator: give one ASCII character such as ';' or '\\t'"
+        )),
+    }
+}
+
+/// What training does with missing cells (empty, ?, NA, N/A, null, NaN).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MissingChoice {
+    /// Stop with an error naming the column, the count and the first lines.
+    Refuse,
+    /// Leave out the rows with a missing cell.
+    DropRows,
+    /// Use the training median (numbers) or most frequent value; the model imputes cars the same way.
+    Impute,
+}
+
 /// What `carprice train` trains, on what, and where it writes the model.
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// Car table (CSV with a `price` column). Default: $CARPRICE_DATA, then ../shared/data/car-prices.csv.
+    /// Car table (CSV with a header row). Default: $CARPRICE_DATA, then ../shared/data/car-prices.csv.
     #[arg(long)]
     pub data: Option<PathBuf>,
+    #[command(flatten)]
+    pub csv: CsvArgs,
+    /// The column to predict.
+    #[arg(long, default_value = "price")]
+    pub target: String,
+    /// Columns to leave out, comma-separated (IDs such as rownames, a VIN, a stock number).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Attribute schema (TOML): labels, units, form groups, descriptions, kinds, category labels.
+    #[arg(long)]
+    pub schema: Option<PathBuf>,
+    /// What to do with missing cells.
+    #[arg(long, value_enum, default_value = "refuse")]
+    pub missing: MissingChoice,
     /// Rows (0-based, one per line) to hold out as the test split; the model records its metrics on them.
     #[arg(long)]
     pub test_rows: Option<PathBuf>,
@@ -48,9 +93,11 @@ pub enum Command {
         /// Model JSON.
         #[arg(long)]
         model: PathBuf,
-        /// Car table with a `price` column. Default: $CARPRICE_DATA, then ../shared/data/car-prices.csv.
+        /// Car table with the model's target column. Default: $CARPRICE_DATA, then ../shared/data/car-prices.csv.
         #[arg(long)]
         data: Option<PathBuf>,
+        #[command(flatten)]
+        csv: CsvArgs,
         /// Only these rows (0-based, one per line), e.g. the seed test split.
         #[arg(long)]
         rows: Option<PathBuf>,
@@ -63,9 +110,11 @@ pub enum Command {
         /// Model JSON.
         #[arg(long)]
         model: PathBuf,
-        /// CSV of cars (a `price` column, if any, is ignored). Without it, one JSON car is read from stdin.
+        /// CSV of cars (the target column, if any, is ignored). Without it, one JSON car is read from stdin.
         #[arg(long)]
         cars: Option<PathBuf>,
+        #[command(flatten)]
+        csv: CsvArgs,
         /// Print one JSON quote per line instead of text.
         #[arg(long)]
         json: bool,
@@ -81,9 +130,12 @@ pub enum Command {
         /// Model JSON (validated; its version names the folder).
         #[arg(long)]
         model: PathBuf,
-        /// Test data the pipeline will judge the model on (CSV with a `price` column).
+        /// Test data the pipeline will judge the model on (CSV with the model's target column; uploaded
+        /// comma-separated).
         #[arg(long)]
         test_data: PathBuf,
+        #[command(flatten)]
+        csv: CsvArgs,
         #[command(flatten)]
         container: ContainerArgs,
     },

@@ -34,9 +34,9 @@ pub fn parse_model(bytes: &[u8], origin: &str) -> Result<Model> {
     Model::from_slice(bytes).with_context(|| format!("invalid model {origin}"))
 }
 
-/// Reads a car table.
-pub fn read_table(path: &Path) -> Result<CarTable> {
-    CarTable::from_csv(&read(path)?)
+/// Reads a car table whose fields are separated by `delimiter`.
+pub fn read_table(path: &Path, delimiter: u8) -> Result<CarTable> {
+    CarTable::from_csv_with(&read(path)?, delimiter)
         .with_context(|| format!("cannot use car table {}", path.display()))
 }
 

@@ -308,3 +308,128 @@ fn interactions_overfit_on_the_sample_so_the_default_model_has_none() {
     let model = std::fs::read_to_string(repo().join("assets/model.json")).unwrap();
     assert!(!model.contains("\"interaction\""));
 }
+
+/// A small used-car table unlike the sample: `;`-separated with Windows line endings, an ID column,
+/// a yes/no column, `NA` cells and the target `msrp`.
+fn used_car_table(dir: &Path) -> (PathBuf, PathBuf) {
+    let mut csv = String::from("stock_no;brand;drive;heated_seats;mileage;msrp\r\n");
+    for i in 0..60 {
+        let brand = ["ford", "kia", "audi"][i % 3];
+        let drive = ["fwd", "awd"][i % 2];
+        let heated = if i % 4 == 0 { "yes" } else { "no" };
+        let mileage = if i == 7 {
+            "NA".to_string()
+        } else {
+            (20_000 + 1_500 * i).to_string()
+        };
+        let msrp = 30_000 - 150 * i
+            + if i % 4 == 0 { 1_200 } else { 0 }
+            + [0, 2_000, 6_000][i % 3]
+            + [0, 3_000][i % 2]
+            + (i * 7919 % 13) * 40;
+        csv.push_str(&format!(
+            "S{i:04};{brand};{drive};{heated};{mileage};{msrp}\r\n"
+        ));
+    }
+    let schema = r#"
+attribute = [
+  { name = "heated_seats", label = "Heated seats", description = "Factory-fitted seat heating" },
+  { name = "drive", labels = { fwd = "FWD", awd = "AWD" } },
+  { name = "mileage", unit = "mi" },
+]
+"#;
+    let (table, schema_path) = (dir.join("used.csv"), dir.join("used.schema.toml"));
+    std::fs::write(&table, csv).unwrap();
+    std::fs::write(&schema_path, schema).unwrap();
+    (table, schema_path)
+}
+
+#[test]
+fn another_table_trains_with_its_target_ids_schema_delimiter_and_missing_values() {
+    let dir = temp_dir("used-cars");
+    let (table, schema) = used_car_table(&dir);
+    let model = dir.join("model.json");
+    let (table, schema, model) = (
+        table.to_str().unwrap(),
+        schema.to_str().unwrap(),
+        model.to_str().unwrap(),
+    );
+    let train = |extra: &[&str]| {
+        let mut args = vec![
+            "train",
+            "--data",
+            table,
+            "--out",
+            model,
+            "--created",
+            "2026-11-27T00:00:00Z",
+            "--target",
+            "msrp",
+            "--ignore",
+            "stock_no",
+            "--schema",
+            schema,
+        ];
+        args.extend_from_slice(extra);
+        carprice(&args, "")
+    };
+    // The `;` is detected and named; the NA cell is refused with its line (the header is line 1).
+    fails_with(&train(&[]), "--delimiter ';'");
+    fails_with(
+        &train(&["--delimiter", ";"]),
+        "column `mileage` has 1 missing cell (CSV line 9)",
+    );
+    assert!(train(&["--delimiter", ";", "--missing", "impute"])
+        .status
+        .success());
+    let written = std::fs::read_to_string(model).unwrap();
+    for expected in [
+        "\"kind\": \"yes_no\"",
+        "\"AWD\"",
+        "\"imputed\": true",
+        "\"name\": \"msrp\"",
+        "\"description\": \"Factory-fitted seat heating\"",
+    ] {
+        assert!(written.contains(expected), "{expected} not in {written}");
+    }
+    // The ID column is no attribute: only listed as ignored, so rows of the table still price.
+    assert!(!written.contains("\"name\": \"stock_no\""), "{written}");
+    let quote = succeeds(
+        &["predict", "--model", model, "--json"],
+        r#"{"brand": "kia", "drive": "awd", "heated_seats": true, "mileage": null}"#,
+    );
+    let quote = String::from_utf8(quote).unwrap();
+    assert!(quote.contains("\"imputed\":[\"mileage\"]"), "{quote}");
+    // evaluate reads the same `;` table; a schema entry for a column the table lacks is named.
+    succeeds(
+        &[
+            "evaluate",
+            "--model",
+            model,
+            "--data",
+            table,
+            "--delimiter",
+            ";",
+        ],
+        "",
+    );
+    let wrong = dir.join("wrong.toml");
+    std::fs::write(&wrong, "[[attribute]]\nname = \"vin\"\n").unwrap();
+    let output = carprice(
+        &[
+            "train",
+            "--data",
+            table,
+            "--delimiter",
+            ";",
+            "--out",
+            model,
+            "--target",
+            "msrp",
+            "--schema",
+            wrong.to_str().unwrap(),
+        ],
+        "",
+    );
+    fails_with(&output, "`vin` is not a column of the table");
+}

@@ -64,7 +64,7 @@ impl FormState {
                 AttributeKind::Categorical { categories, .. } => {
                     categories.iter().any(|c| c == text)
                 }
-                AttributeKind::Numeric { .. } => true,
+                AttributeKind::Numeric { .. } | AttributeKind::YesNo { .. } => true,
             };
             if keep {
                 next.set(attribute.name.clone(), text);
@@ -292,10 +292,8 @@ mod tests {
             pricing.problem(&words),
             Some(FieldProblem::NotANumber { .. })
         ));
-        assert!(matches!(
-            pricing.problem(&nan),
-            Some(FieldProblem::NotANumber { .. })
-        ));
+        // NaN, like ?, NA and null, means missing (model-core's one rule).
+        assert_eq!(pricing.problem(&nan), Some(&FieldProblem::Empty));
         assert_eq!(
             pricing.problem(&category.name),
             Some(&FieldProblem::UnknownCategory)

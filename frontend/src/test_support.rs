@@ -40,11 +40,12 @@ pub fn categorical(model: &Model) -> (&Attribute, String, Option<String>) {
                 categories,
                 default,
                 untrained,
+                ..
             } => categories
                 .iter()
                 .find(|c| *c != default && !untrained.contains(c))
                 .map(|other| (a, other.clone(), untrained.first().cloned())),
-            AttributeKind::Numeric { .. } => None,
+            AttributeKind::Numeric { .. } | AttributeKind::YesNo { .. } => None,
         })
         .expect("the model has a categorical attribute")
 }

@@ -4,13 +4,60 @@ use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One attribute value as given by a person or a file: a number or a name.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// From JSON, numbers and strings are read as such, `true`/`false` as the text `"true"`/`"false"`
+/// (yes/no attributes take them) and `null` as the empty text, which means missing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum AttributeValue {
     /// A number, e.g. `111` for horsepower.
     Number(f64),
     /// A name, e.g. `"audi"`; numeric attributes also accept numeric text such as `"111"`.
     Text(String),
+}
+
+impl<'de> Deserialize<'de> for AttributeValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Value;
+
+        impl Visitor<'_> for Value {
+            type Value = AttributeValue;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("a number, a string, true, false or null")
+            }
+
+            fn visit_f64<E>(self, x: f64) -> Result<AttributeValue, E> {
+                Ok(AttributeValue::Number(x))
+            }
+
+            fn visit_i64<E>(self, x: i64) -> Result<AttributeValue, E> {
+                Ok(AttributeValue::Number(x as f64))
+            }
+
+            fn visit_u64<E>(self, x: u64) -> Result<AttributeValue, E> {
+                Ok(AttributeValue::Number(x as f64))
+            }
+
+            fn visit_str<E>(self, text: &str) -> Result<AttributeValue, E> {
+                Ok(AttributeValue::Text(text.to_string()))
+            }
+
+            fn visit_bool<E>(self, flag: bool) -> Result<AttributeValue, E> {
+                Ok(AttributeValue::Text(flag.to_string()))
+            }
+
+            fn visit_unit<E>(self) -> Result<AttributeValue, E> {
+                Ok(AttributeValue::Text(String::new()))
+            }
+
+            fn visit_none<E>(self) -> Result<AttributeValue, E> {
+                Ok(AttributeValue::Text(String::new()))
+            }
+        }
+
+        deserializer.deserialize_any(Value)
+    }
 }
 
 impl From<f64> for AttributeValue {
@@ -179,6 +226,8 @@ pub(crate) enum Slot {
 pub struct Car {
     /// One value per attribute, in model order.
     pub(crate) slots: Vec<Slot>,
+    /// Attributes (model order) whose value was missing and imputed with the default.
+    pub(crate) imputed: Vec<usize>,
     /// One input per model term: the transformed number (logs taken once, here) or the category
     /// index, so pricing is plain arithmetic.
     pub(crate) inputs: Vec<f64>,

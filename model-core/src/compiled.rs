@@ -1,6 +1,7 @@
 //! The compiled pricing form of a model: attributes and terms reduced to the arithmetic pricing does.
 
 use crate::car::{AttributeValue, Car, Slot};
+use crate::cells::parse_yes_no;
 use crate::document::{Attribute, AttributeKind};
 use crate::error::CarError;
 use crate::number::format_number;
@@ -65,6 +66,20 @@ impl CompiledAttribute {
                     value: *x,
                 })
             }
+            (AttributeKind::YesNo { .. }, AttributeValue::Text(text)) => parse_yes_no(text)
+                .map(|yes| Slot::Category(u32::from(yes)))
+                .ok_or_else(|| CarError::NotYesNo {
+                    attribute: self.name.clone(),
+                    value: text.clone(),
+                }),
+            (AttributeKind::YesNo { .. }, AttributeValue::Number(x)) => match *x {
+                0.0 => Ok(Slot::Category(0)),
+                1.0 => Ok(Slot::Category(1)),
+                _ => Err(CarError::NotYesNo {
+                    attribute: self.name.clone(),
+                    value: format_number(*x),
+                }),
+            },
         }
     }
 
@@ -189,5 +204,9 @@ impl CompiledTerm {
 /// Completes a car from its checked slots by computing every term's input.
 pub(crate) fn assemble(terms: &[CompiledTerm], slots: Vec<Slot>) -> Car {
     let inputs = terms.iter().map(|term| term.input(&slots)).collect();
-    Car { slots, inputs }
+    Car {
+        slots,
+        inputs,
+        imputed: Vec::new(),
+    }
 }

@@ -173,6 +173,14 @@ pub enum CarError {
         /// Value given.
         value: f64,
     },
+    /// A yes/no attribute given something else.
+    #[error("`{attribute}` must be yes or no (also true/false, 1/0), got \"{value}\"")]
+    NotYesNo {
+        /// Attribute name.
+        attribute: String,
+        /// Value given.
+        value: String,
+    },
     /// A physically positive quantity given zero or less (or a log transform cannot take it).
     #[error("`{attribute}` must be greater than 0, got {}", format_number(*.value))]
     NotPositive {
@@ -209,6 +217,7 @@ impl CarError {
             | CarError::UnknownCategory { attribute, .. }
             | CarError::NotANumber { attribute, .. }
             | CarError::NotACategory { attribute, .. }
+            | CarError::NotYesNo { attribute, .. }
             | CarError::NotPositive { attribute, .. }
             | CarError::OutOfBounds { attribute, .. } => attribute,
         }
@@ -249,6 +258,29 @@ pub enum MetricsError {
     ConstantActual,
 }
 
+/// `s` for plural counts.
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Line numbers as `4, 9, 12`.
+fn join_lines(lines: &[u64]) -> String {
+    lines
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A separator as written on a command line (`\t` for a tab).
+fn shown(delimiter: char) -> String {
+    delimiter.escape_default().to_string()
+}
+
 /// A car table (CSV) that cannot be read.
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
@@ -260,6 +292,18 @@ pub enum DataError {
         line: u64,
         /// What is wrong.
         message: String,
+    },
+    /// The header row is evidently separated by another delimiter than the one asked for.
+    #[error(
+        "the header row is separated by `{0}`, not `{1}`: read the table with `{0}` as the delimiter (carprice: --delimiter '{0}')",
+        shown(*.found),
+        shown(*.expected)
+    )]
+    Delimiter {
+        /// The separator the header uses.
+        found: char,
+        /// The separator asked for.
+        expected: char,
     },
     /// No header or no data rows.
     #[error("the car table has no data rows")]
@@ -333,6 +377,35 @@ pub enum TrainError {
     /// The car table cannot be trained on: a missing column, a bad cell, a bad row list.
     #[error(transparent)]
     Data(#[from] DataError),
+    /// A column has missing cells and the options say to refuse them.
+    #[error(
+        "column `{column}` has {count} missing cell{} (CSV line{} {}{}): fill {}, or train with missing values dropped (carprice train --missing drop-rows) or imputed (--missing impute)",
+        plural(*.count), plural(lines.len()), join_lines(lines), if *.count > lines.len() { ", …" } else { "" },
+        if *.count == 1 { "it in" } else { "them in" }
+    )]
+    MissingValues {
+        /// Column name.
+        column: String,
+        /// How many cells are missing.
+        count: usize,
+        /// The first lines (1-based, header is line 1) with a missing cell.
+        lines: Vec<u64>,
+    },
+    /// A column mixes numbers and other text, so it is neither a number nor a category column.
+    #[error(
+        "column `{column}` mixes numbers and text: CSV line {line} has \"{value}\"; fix the cell, mark it missing, or declare the column `kind = \"category\"` in the schema"
+    )]
+    MixedColumn {
+        /// Column name.
+        column: String,
+        /// 1-based line of the first cell that is not a number.
+        line: u64,
+        /// Its text.
+        value: String,
+    },
+    /// The attribute schema does not fit the table.
+    #[error("schema: {0}")]
+    Schema(String),
     /// The linear system could not be solved (e.g. a constant column with no penalty).
     #[error("the ridge system is singular; add rows or a larger penalty")]
     Singular,

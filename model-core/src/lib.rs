@@ -35,8 +35,7 @@
 //! app builds without it, since it only prices.
 
 mod car;
-#[cfg(feature = "train")]
-pub mod catalogue;
+mod cells;
 mod compiled;
 #[cfg(feature = "train")]
 pub mod data;
@@ -54,6 +53,8 @@ mod priceable;
 mod quote;
 pub mod release;
 #[cfg(feature = "train")]
+mod schema;
+#[cfg(feature = "train")]
 mod table;
 #[cfg(feature = "train")]
 pub mod train;
@@ -62,6 +63,7 @@ mod validation;
 mod version;
 
 pub use car::{AttributeValue, Car, CarDescription};
+pub use cells::{is_missing, parse_yes_no, MISSING_MARKERS};
 pub use decimal::parse_number;
 pub use digest::hex_sha256;
 pub use document::{
@@ -75,9 +77,11 @@ pub use money::{format_dollars, format_whole_dollars};
 pub use number::{format_fixed, format_number};
 pub use quote::{Contribution, Effect, Extrapolation, PriceRange, Quote};
 #[cfg(feature = "train")]
+pub use schema::{AttributeSchema, KindOverride, Schema};
+#[cfg(feature = "train")]
 pub use table::{parse_row_list, CarTable, MAX_TABLE_BYTES};
 #[cfg(feature = "train")]
-pub use train::{train, TrainOptions};
+pub use train::{train, MissingValues, TrainOptions};
 pub use transform::Transform;
 pub use validation::{MAX_DOCUMENT_BYTES, MAX_WEIGHTS};
 pub use version::{ModelVersion, VersionError};

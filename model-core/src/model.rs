@@ -3,6 +3,7 @@
 use serde::{Serialize, Serializer};
 
 use crate::car::{AttributeValue, Car, CarDescription, Slot};
+use crate::cells::is_missing;
 use crate::compiled::{assemble, CompiledAttribute, CompiledTerm};
 use crate::document::{AttributeKind, ModelDocument};
 use crate::error::{CarError, ModelError};
@@ -108,6 +109,9 @@ impl Model {
                     (Slot::Category(i), AttributeKind::Categorical { categories, .. }) => {
                         AttributeValue::Text(categories[*i as usize].clone())
                     }
+                    (Slot::Category(i), AttributeKind::YesNo { .. }) => {
+                        AttributeValue::Text(if *i == 1 { "yes" } else { "no" }.into())
+                    }
                     (Slot::Category(_), AttributeKind::Numeric { .. }) => {
                         unreachable!("slots are built from the attribute kinds")
                     }
@@ -122,6 +126,9 @@ impl Model {
     /// # Errors
     /// [`CarError`] naming the first attribute that is unknown, missing, of the wrong kind, an unknown
     /// category, or not positive where the quantity (or its log transform) must be.
+    ///
+    /// A value that is absent or a missing marker (see [`crate::is_missing`]) is missing; an
+    /// attribute the model imputes then takes its default, and the quote lists it.
     pub fn car(&self, description: &CarDescription) -> Result<Car, CarError> {
         if let Some((unknown, _)) = description.iter().find(|(name, _)| {
             !self.attributes.iter().any(|a| a.name == *name)
@@ -133,15 +140,32 @@ impl Model {
             });
         }
         let mut slots = Vec::with_capacity(self.attributes.len());
-        for (compiled, attribute) in self.attributes.iter().zip(&self.document.attributes) {
-            let value = description
-                .get(&attribute.name)
-                .ok_or_else(|| CarError::Missing {
+        let mut imputed = Vec::new();
+        for (i, (compiled, attribute)) in self
+            .attributes
+            .iter()
+            .zip(&self.document.attributes)
+            .enumerate()
+        {
+            match description.get(&attribute.name) {
+                Some(AttributeValue::Text(text)) if is_missing(text) => {}
+                Some(value) => {
+                    slots.push(compiled.slot(attribute, value)?);
+                    continue;
+                }
+                None => {}
+            }
+            if !attribute.imputed {
+                return Err(CarError::Missing {
                     attribute: attribute.name.clone(),
-                })?;
-            slots.push(compiled.slot(attribute, value)?);
+                });
+            }
+            slots.push(self.reference.slots[i]);
+            imputed.push(i);
         }
-        Ok(assemble(&self.terms, slots))
+        let mut car = assemble(&self.terms, slots);
+        car.imputed = imputed;
+        Ok(car)
     }
 
     fn attribute_names(&self) -> Vec<&str> {

@@ -60,14 +60,18 @@ fn extremes(
                 .collect()
         }
         CompiledTerm::Categorical { attribute, weights } => {
-            let AttributeKind::Categorical { categories, .. } =
-                &document.attributes[*attribute].kind
-            else {
-                unreachable!("terms were checked against their attribute's kind")
+            let names: Vec<&str> = match &document.attributes[*attribute].kind {
+                AttributeKind::Categorical { categories, .. } => {
+                    categories.iter().map(String::as_str).collect()
+                }
+                AttributeKind::YesNo { .. } => vec!["no", "yes"],
+                AttributeKind::Numeric { .. } => {
+                    unreachable!("terms were checked against their attribute's kind")
+                }
             };
             weights
                 .iter()
-                .zip(categories)
+                .zip(names)
                 .map(|(w, c)| (*w, format!(" (\"{}\" = \"{c}\")", name(*attribute))))
                 .collect()
         }

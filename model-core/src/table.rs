@@ -1,11 +1,19 @@
 //! Tables of cars read from CSV, with errors that point at the line, column and value.
 
 use crate::car::{AttributeValue, CarDescription};
+use crate::cells::is_missing;
 use crate::digest::hex_sha256;
 use crate::error::DataError;
 
+/// How a missing cell is described in errors.
+pub(crate) const MISSING_PROBLEM: &str =
+    "is missing (empty, ?, NA, N/A, null and NaN mean missing)";
+
 /// Largest CSV accepted, in bytes: room for a million-row table of a few dozen columns.
 pub const MAX_TABLE_BYTES: usize = 512 * 1024 * 1024;
+
+/// Field separators recognised when a header evidently uses another one than asked for.
+const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
 /// A CSV table of cars: a header row and data rows of text cells (trimmed).
 ///
@@ -24,11 +32,22 @@ pub struct CarTable {
 }
 
 impl CarTable {
-    /// Reads a CSV document with a header row.
+    /// Reads a comma-separated document with a header row; see [`CarTable::from_csv_with`].
     ///
     /// # Errors
-    /// [`DataError`] for malformed CSV (with its line), a repeated header, or no data rows.
+    /// As [`CarTable::from_csv_with`].
     pub fn from_csv(bytes: &[u8]) -> Result<CarTable, DataError> {
+        CarTable::from_csv_with(bytes, b',')
+    }
+
+    /// Reads a CSV document with a header row and the given field separator. Lines end in `\n`,
+    /// `\r\n` or `\r`; every line number in errors and [`CarTable::line`] counts them as a text
+    /// editor does.
+    ///
+    /// # Errors
+    /// [`DataError`] for malformed CSV (with its line), a header that is evidently separated by
+    /// another delimiter, a repeated header, or no data rows.
+    pub fn from_csv_with(bytes: &[u8], delimiter: u8) -> Result<CarTable, DataError> {
         if bytes.len() > MAX_TABLE_BYTES {
             return Err(DataError::Csv {
                 line: 0,
@@ -38,44 +57,59 @@ impl CarTable {
                 ),
             });
         }
+        let lines = LineIndex::new(bytes);
         let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
             .trim(csv::Trim::All)
             .from_reader(bytes);
         let columns: Vec<String> = reader
             .headers()
-            .map_err(csv_error)?
+            .map_err(|e| csv_error(&e, &lines))?
             .iter()
             .map(str::to_string)
             .collect();
         if columns.iter().all(String::is_empty) {
             return Err(DataError::Empty);
         }
-        for (i, column) in columns.iter().enumerate() {
-            if columns[..i].contains(column) {
-                return Err(DataError::DuplicateColumn {
-                    column: column.clone(),
+        if let [only] = columns.as_slice() {
+            if let Some(&found) = DELIMITERS
+                .iter()
+                .find(|&&d| d != delimiter && only.contains(char::from(d)))
+            {
+                return Err(DataError::Delimiter {
+                    found: char::from(found),
+                    expected: char::from(delimiter),
                 });
             }
         }
+        let mut seen = std::collections::HashSet::with_capacity(columns.len());
+        if let Some(column) = columns.iter().find(|&column| !seen.insert(column)) {
+            return Err(DataError::DuplicateColumn {
+                column: column.clone(),
+            });
+        }
         let mut text = String::new();
         let mut ends = Vec::new();
-        let mut lines = Vec::new();
+        let mut row_lines = Vec::new();
         let mut record = csv::StringRecord::new();
-        while reader.read_record(&mut record).map_err(csv_error)? {
-            lines.push(record.position().map_or(0, |p| p.line()));
+        while reader
+            .read_record(&mut record)
+            .map_err(|e| csv_error(&e, &lines))?
+        {
+            row_lines.push(record.position().map_or(0, |p| lines.line(p.byte())));
             for cell in &record {
                 text.push_str(cell);
                 ends.push(u32::try_from(text.len()).expect("MAX_TABLE_BYTES < 4 GiB"));
             }
         }
-        if lines.is_empty() {
+        if row_lines.is_empty() {
             return Err(DataError::Empty);
         }
         Ok(CarTable {
             columns,
             text,
             ends,
-            lines,
+            lines: row_lines,
             sha256: hex_sha256(bytes),
         })
     }
@@ -167,18 +201,36 @@ impl CarTable {
                         line: self.lines[row],
                         column: column.to_string(),
                         value: text.to_string(),
-                        problem: "is not a number".into(),
+                        problem: if is_missing(text) {
+                            MISSING_PROBLEM.into()
+                        } else {
+                            "is not a number".into()
+                        },
                     })
             })
             .collect()
     }
 
-    /// A data row as a car description, leaving out the named columns (e.g. `price`).
+    /// The rows (0-based) whose cell in a column is missing (see [`crate::is_missing`]).
+    ///
+    /// # Errors
+    /// [`DataError::MissingColumn`].
+    pub fn missing_rows(&self, column: &str) -> Result<Vec<usize>, DataError> {
+        let index = self.column_index(column)?;
+        Ok((0..self.len())
+            .filter(|&row| is_missing(self.cell(row, index)))
+            .collect())
+    }
+
+    /// A data row as a car description, leaving out the named columns (e.g. `price`) and the
+    /// missing cells (so a model reports the attribute as missing, or imputes it).
     pub fn description(&self, row: usize, leave_out: &[&str]) -> CarDescription {
         self.columns
             .iter()
             .enumerate()
-            .filter(|(_, column)| !leave_out.contains(&column.as_str()))
+            .filter(|&(i, column)| {
+                !leave_out.contains(&column.as_str()) && !is_missing(self.cell(row, i))
+            })
             .map(|(i, column)| {
                 (
                     column.clone(),
@@ -186,6 +238,20 @@ impl CarTable {
                 )
             })
             .collect()
+    }
+
+    /// The table as comma-separated text (header and rows; lines end in `\n`).
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let width = self.columns.len();
+        let written = writer.write_record(&self.columns).and_then(|()| {
+            (0..self.len()).try_for_each(|row| {
+                writer.write_record((0..width).map(|column| self.cell(row, column)))
+            })
+        });
+        written
+            .and_then(|()| writer.into_inner().map_err(|e| e.into_error().into()))
+            .expect("writing to memory cannot fail")
     }
 
     /// The table restricted to the given rows, in the given order (fingerprint kept).
@@ -276,8 +342,41 @@ pub fn parse_row_list(text: &str) -> Result<Vec<usize>, DataError> {
     Ok(rows)
 }
 
-fn csv_error(error: csv::Error) -> DataError {
-    let line = error.position().map_or(0, csv::Position::line);
+/// Where each line of a document starts, to turn the byte offsets the CSV reader gives into
+/// 1-based line numbers. A line ends at `\n`, at `\r\n` or at a `\r` not followed by `\n`.
+struct LineIndex<'a> {
+    bytes: &'a [u8],
+    starts: Vec<u64>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(bytes: &'a [u8]) -> LineIndex<'a> {
+        let mut starts = vec![0];
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                starts.push(i as u64 + 1);
+            }
+        }
+        LineIndex { bytes, starts }
+    }
+
+    /// The 1-based line of the record starting at a byte offset. The reader may place a record's
+    /// start on the terminator of the line before (the `\n` of a `\r\n`), so line ends are
+    /// skipped first: records never start with one, since the reader skips blank lines.
+    fn line(&self, byte: u64) -> u64 {
+        let skipped = self
+            .bytes
+            .iter()
+            .skip(byte as usize)
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .count();
+        let byte = byte + skipped as u64;
+        self.starts.partition_point(|&start| start <= byte) as u64
+    }
+}
+
+fn csv_error(error: &csv::Error, lines: &LineIndex) -> DataError {
+    let line = error.position().map_or(0, |p| lines.line(p.byte()));
     let message = match error.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..

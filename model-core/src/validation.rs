@@ -229,7 +229,7 @@ fn count_weights(document: &ModelDocument) -> Result<(), ModelError> {
         .iter()
         .map(|term| match term {
             Term::Numeric { .. } | Term::Interaction { .. } => 1,
-            Term::Categorical { weights, .. } => weights.len(),
+            Term::Categorical { weights, .. } | Term::YesNo { weights, .. } => weights.len(),
         })
         .sum();
     let categories: usize = document
@@ -237,6 +237,7 @@ fn count_weights(document: &ModelDocument) -> Result<(), ModelError> {
         .iter()
         .map(|a| match &a.kind {
             AttributeKind::Categorical { categories, .. } => categories.len(),
+            AttributeKind::YesNo { .. } => 2,
             AttributeKind::Numeric { .. } => 1,
         })
         .sum();
@@ -279,6 +280,7 @@ fn compile_attribute(i: usize, attribute: &Attribute) -> Result<CompiledAttribut
             max,
             default,
             positive,
+            deciles,
             ..
         } => {
             let min = finite(&|| field("min"), *min)?;
@@ -311,13 +313,26 @@ fn compile_attribute(i: usize, attribute: &Attribute) -> Result<CompiledAttribut
                     format!("{} contradicts `positive`", format_number(min)),
                 ));
             }
+            check_deciles(&field, deciles)?;
             Some((min, max))
         }
         AttributeKind::Categorical {
             categories,
             default,
             untrained,
+            labels,
+            frequencies,
         } => {
+            for (list, len) in [("labels", labels.len()), ("frequencies", frequencies.len())] {
+                if len != 0 && len != categories.len() {
+                    return Err(ModelError::LengthMismatch {
+                        field: field(list),
+                        expected: categories.len(),
+                        found: len,
+                    });
+                }
+            }
+            check_shares(&field, frequencies)?;
             if categories.is_empty() {
                 return Err(ModelError::Empty {
                     field: field("categories"),
@@ -358,6 +373,17 @@ fn compile_attribute(i: usize, attribute: &Attribute) -> Result<CompiledAttribut
             untrained_flags = categories.iter().map(|c| untrained.contains(c)).collect();
             None
         }
+        AttributeKind::YesNo { frequencies, .. } => {
+            if !matches!(frequencies.len(), 0 | 2) {
+                return Err(ModelError::LengthMismatch {
+                    field: field("frequencies"),
+                    expected: 2,
+                    found: frequencies.len(),
+                });
+            }
+            check_shares(&field, frequencies)?;
+            None
+        }
     };
     Ok(CompiledAttribute {
         name: attribute.name.clone(),
@@ -368,6 +394,63 @@ fn compile_attribute(i: usize, attribute: &Attribute) -> Result<CompiledAttribut
         range,
         untrained: untrained_flags,
     })
+}
+
+/// A term with one weight per value of its attribute (categories, or no and yes).
+fn per_value_term(
+    i: usize,
+    attribute: usize,
+    weights: &[f64],
+    values: usize,
+) -> Result<CompiledTerm, ModelError> {
+    if weights.len() != values {
+        return Err(ModelError::LengthMismatch {
+            field: format!("terms[{i}].weights"),
+            expected: values,
+            found: weights.len(),
+        });
+    }
+    for (j, w) in weights.iter().enumerate() {
+        finite(&|| format!("terms[{i}].weights[{j}]"), *w)?;
+    }
+    Ok(CompiledTerm::Categorical {
+        attribute,
+        weights: weights.to_vec(),
+    })
+}
+
+/// Monitoring deciles: none, or 9 finite numbers in ascending order.
+fn check_deciles(field: &dyn Fn(&str) -> String, deciles: &[f64]) -> Result<(), ModelError> {
+    if deciles.is_empty() {
+        return Ok(());
+    }
+    if deciles.len() != 9 {
+        return Err(ModelError::LengthMismatch {
+            field: field("deciles"),
+            expected: 9,
+            found: deciles.len(),
+        });
+    }
+    for (j, d) in deciles.iter().enumerate() {
+        finite(&|| field(&format!("deciles[{j}]")), *d)?;
+    }
+    if deciles.windows(2).any(|w| w[0] > w[1]) {
+        return Err(invalid(field("deciles"), "must be in ascending order"));
+    }
+    Ok(())
+}
+
+/// Monitoring shares: each between 0 and 1.
+fn check_shares(field: &dyn Fn(&str) -> String, shares: &[f64]) -> Result<(), ModelError> {
+    for (j, share) in shares.iter().enumerate() {
+        if !(0.0..=1.0).contains(share) {
+            return Err(invalid(
+                field(&format!("frequencies[{j}]")),
+                format!("{} is not a share between 0 and 1", format_number(*share)),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn attribute_names(document: &ModelDocument) -> Vec<&str> {
@@ -460,20 +543,10 @@ fn compile_term(
             })
         }
         (Term::Categorical { weights, .. }, AttributeKind::Categorical { categories, .. }) => {
-            if weights.len() != categories.len() {
-                return Err(ModelError::LengthMismatch {
-                    field: field("weights"),
-                    expected: categories.len(),
-                    found: weights.len(),
-                });
-            }
-            for (j, w) in weights.iter().enumerate() {
-                finite(&|| format!("terms[{i}].weights[{j}]"), *w)?;
-            }
-            Ok(CompiledTerm::Categorical {
-                attribute: index,
-                weights: weights.clone(),
-            })
+            per_value_term(i, index, weights, categories.len())
+        }
+        (Term::YesNo { weights, .. }, AttributeKind::YesNo { .. }) => {
+            per_value_term(i, index, weights, 2)
         }
         _ => Err(invalid(
             field("kind"),
@@ -571,10 +644,22 @@ fn compile_interaction(
                         )
                     })? as u32,
             ),
+            (Factor::Indicator { category, .. }, AttributeKind::YesNo { .. }) => {
+                FactorValue::Indicator(match category.as_str() {
+                    "no" => 0,
+                    "yes" => 1,
+                    _ => {
+                        return Err(invalid(
+                            field("category"),
+                            format!("\"{category}\" is not \"yes\" or \"no\", the categories of yes/no \"{name}\""),
+                        ))
+                    }
+                })
+            }
             _ => {
                 return Err(invalid(
                     field("attribute"),
-                    format!("\"{name}\" is not of the factor's kind (transform: numeric; category: categorical)"),
+                    format!("\"{name}\" is not of the factor's kind (transform: numeric; category: categorical or yes/no)"),
                 ))
             }
         };
@@ -615,6 +700,9 @@ fn reference_slots(
         let value = match &attribute.kind {
             AttributeKind::Numeric { default, .. } => AttributeValue::Number(*default),
             AttributeKind::Categorical { default, .. } => AttributeValue::Text(default.clone()),
+            AttributeKind::YesNo { default, .. } => {
+                AttributeValue::Number(f64::from(u8::from(*default)))
+            }
         };
         let slot = compiled
             .slot(attribute, &value)

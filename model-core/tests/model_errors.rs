@@ -129,7 +129,7 @@ fn fields_of_the_wrong_type_are_refused_with_their_path() {
     let error = Model::from_json(&json.to_string()).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "`terms[0].kind` is \"cubic\"; expected \"numeric\", \"categorical\" or \"interaction\""
+        "`terms[0].kind` is \"cubic\"; expected \"numeric\", \"categorical\", \"yes_no\" or \"interaction\""
     );
 }
 

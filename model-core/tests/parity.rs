@@ -52,6 +52,9 @@ fn generated_cars(model: &Model) -> Vec<CarDescription> {
                         AttributeKind::Categorical { categories, .. } => AttributeValue::Text(
                             categories[(random.next() % categories.len() as u64) as usize].clone(),
                         ),
+                        AttributeKind::YesNo { .. } => {
+                            AttributeValue::Number((random.next() % 2) as f64)
+                        }
                     };
                     (attribute.name.clone(), value)
                 })

@@ -52,7 +52,7 @@ fn category_index(document: &ModelDocument, attribute: &str, category: &str) -> 
             AttributeKind::Categorical { categories, .. } => {
                 categories.iter().position(|c| c == category)
             }
-            AttributeKind::Numeric { .. } => None,
+            AttributeKind::Numeric { .. } | AttributeKind::YesNo { .. } => None,
         })
         .expect("the default model has this category")
 }
@@ -227,7 +227,7 @@ fn mutate(document: &mut ModelDocument, mutation: &Mutation) {
         Mutation::Identity => document.target.transform = "identity".into(),
         Mutation::Weight { term, index, by } => match &mut document.terms[term % terms] {
             Term::Numeric { weight, .. } => *weight *= by,
-            Term::Categorical { weights, .. } => {
+            Term::Categorical { weights, .. } | Term::YesNo { weights, .. } => {
                 let n = weights.len();
                 weights[index % n] *= by;
             }
@@ -261,6 +261,7 @@ fn in_range_car(document: &ModelDocument, picks: &[f64]) -> CarDescription {
                     let i = ((pick * categories.len() as f64) as usize).min(categories.len() - 1);
                     AttributeValue::Text(categories[i].clone())
                 }
+                AttributeKind::YesNo { .. } => AttributeValue::Number(pick.round()),
             };
             (attribute.name.clone(), value)
         })

@@ -36,12 +36,16 @@ fn missing_column_is_named() {
 fn bad_cells_give_line_column_and_value() {
     let table = CarTable::from_csv(b"make,horsepower\naudi,102\nbmw,?\n").unwrap();
     assert_eq!(
+        table.numbers("make").unwrap_err().to_string(),
+        "CSV line 2, column `make`: \"audi\" is not a number"
+    );
+    assert_eq!(
         table.numbers("horsepower"),
         Err(DataError::BadValue {
             line: 3,
             column: "horsepower".into(),
             value: "?".into(),
-            problem: "is not a number".into()
+            problem: "is missing (empty, ?, NA, N/A, null and NaN mean missing)".into()
         })
     );
 }
@@ -83,4 +87,63 @@ fn row_lists_are_checked() {
         table.select(&[5]),
         Err(DataError::BadRowList { .. })
     ));
+}
+
+#[test]
+fn csv_error_line_is_right_with_windows_line_endings() {
+    // The bad row is on line 4 whatever ends the lines.
+    for ending in ["\n", "\r\n", "\r"] {
+        let csv = ["make,horsepower", "audi,102", "bmw,121", "volvo", ""].join(ending);
+        assert_eq!(
+            CarTable::from_csv(csv.as_bytes()),
+            Err(DataError::Csv {
+                line: 4,
+                message: "row has 1 fields, but the header has 2".into()
+            }),
+            "line ending {ending:?}"
+        );
+        let good = ["make,horsepower", "audi,102", "bmw,?", ""].join(ending);
+        let table = CarTable::from_csv(good.as_bytes()).unwrap();
+        assert_eq!((table.line(0), table.line(1)), (2, 3), "{ending:?}");
+    }
+}
+
+#[test]
+fn semicolon_separated_csv_is_detected_and_its_error_lines_are_right() {
+    let csv = b"make;horsepower;price\r\naudi;102;13950\r\nbmw;121\r\n";
+    let error = CarTable::from_csv(csv).unwrap_err();
+    assert_eq!(
+        error,
+        DataError::Delimiter {
+            found: ';',
+            expected: ','
+        }
+    );
+    assert!(error.to_string().contains("--delimiter ';'"), "{error}");
+    assert_eq!(
+        CarTable::from_csv_with(csv, b';'),
+        Err(DataError::Csv {
+            line: 3,
+            message: "row has 2 fields, but the header has 3".into()
+        })
+    );
+    let table = CarTable::from_csv_with(b"make;price\naudi;1,5\n", b';').unwrap();
+    assert_eq!(table.texts("price").unwrap(), ["1,5"]);
+    let tabs = CarTable::from_csv(b"make\tprice\naudi\t1\n").unwrap_err();
+    assert!(tabs.to_string().contains("--delimiter '\\t'"), "{tabs}");
+}
+
+#[test]
+fn missing_cells_are_named_as_missing_and_left_out_of_descriptions() {
+    let table = CarTable::from_csv(b"make,horsepower\naudi,NA\n?,121\n").unwrap();
+    assert_eq!(table.missing_rows("horsepower").unwrap(), [0]);
+    assert_eq!(table.missing_rows("make").unwrap(), [1]);
+    assert!(table
+        .numbers("horsepower")
+        .unwrap_err()
+        .to_string()
+        .contains("\"NA\" is missing"));
+    let description = table.description(1, &[]);
+    assert_eq!(description.len(), 1);
+    assert!(description.get("make").is_none());
 }

@@ -1,6 +1,9 @@
 //! Training on small hand-made tables and, when the sample data set is present, on the seed split.
 
-use model_core::{train, CarTable, DataError, Model, TrainError, TrainOptions};
+use model_core::{
+    train, AttributeKind, AttributeSchema, CarError, CarTable, KindOverride, MissingValues, Model,
+    Schema, TrainError, TrainOptions,
+};
 
 /// 40 cars whose log price is linear in log horsepower plus a make effect, with a little noise.
 fn synthetic_table() -> CarTable {
@@ -77,31 +80,289 @@ fn training_refuses_bad_input() {
     );
 }
 
-#[test]
-fn bad_csv_cell_is_not_reported_as_a_training_option() {
-    let mut csv = String::from("make,horsepower,price\n");
-    for i in 0..20 {
-        let horsepower = if i == 1 {
-            "fast".to_string()
+/// The synthetic table with a `?` in `horsepower` on the given data rows (0-based).
+fn with_question_marks(rows: &[usize]) -> String {
+    let mut csv = String::from("make,horsepower,doors,price\n");
+    for i in 0..40 {
+        let make = ["audi", "bmw", "toyota", "volvo"][i % 4];
+        let horsepower = if rows.contains(&i) {
+            "?".to_string()
         } else {
-            (100 + i).to_string()
+            (60 + 5 * i).to_string()
         };
-        csv.push_str(&format!("audi,{horsepower},{}\n", 1000 + i));
+        let doors = if i % 3 == 0 { "two" } else { "four" };
+        csv.push_str(&format!(
+            "{make},{horsepower},{doors},{}\n",
+            10_000 + 250 * i
+        ));
     }
+    csv
+}
+
+#[test]
+fn question_marks_in_a_number_column_are_refused_not_turned_into_categories() {
+    // 18% of the cells are `?`, as in the UCI file's normalized-losses.
+    let rows: Vec<usize> = (0..40).filter(|i| i % 6 == 1).collect();
+    let table = CarTable::from_csv(with_question_marks(&rows).as_bytes()).unwrap();
+    let error = train(&table, &[], &TrainOptions::default()).unwrap_err();
+    assert_eq!(
+        error,
+        TrainError::MissingValues {
+            column: "horsepower".into(),
+            count: 7,
+            lines: vec![3, 9, 15, 21, 27],
+        }
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains("7 missing cells (CSV lines 3, 9, 15, 21, 27, …)"),
+        "{message}"
+    );
+    assert!(message.contains("--missing drop-rows"), "{message}");
+
+    // Dropped: the column stays a number column, trained on the 33 complete rows.
+    let options = TrainOptions {
+        missing: MissingValues::DropRows,
+        ..TrainOptions::default()
+    };
+    let model = train(&table, &[0, 1, 2], &options).unwrap();
+    assert_eq!(model.document().training.rows, 40 - 7 - 2);
+    assert!(model
+        .attributes()
+        .any(|a| a.name == "horsepower" && matches!(a.kind, AttributeKind::Numeric { .. })));
+    assert_eq!(model.document().test_metrics.unwrap().rows, 2);
+}
+
+#[test]
+fn mixed_number_and_text_column_names_the_first_non_number_cell() {
+    let mut csv = with_question_marks(&[]);
+    csv = csv.replacen("volvo,75,", "volvo,75hp,", 1);
     let table = CarTable::from_csv(csv.as_bytes()).unwrap();
     let error = train(&table, &[], &TrainOptions::default()).unwrap_err();
     assert_eq!(
         error,
-        TrainError::Data(DataError::BadValue {
-            line: 3,
+        TrainError::MixedColumn {
             column: "horsepower".into(),
-            value: "fast".into(),
-            problem: "is not a number".into(),
-        })
+            line: 5,
+            value: "75hp".into(),
+        }
     );
+    assert!(error
+        .to_string()
+        .starts_with("column `horsepower` mixes numbers and text: CSV line 5 has \"75hp\""));
+    // Declared a category, the same column trains.
+    let options = TrainOptions {
+        schema: Schema {
+            attributes: vec![AttributeSchema {
+                name: "horsepower".into(),
+                kind: Some(KindOverride::Category),
+                ..AttributeSchema::default()
+            }],
+        },
+        ..TrainOptions::default()
+    };
+    assert!(train(&table, &[], &options).is_ok());
+}
+
+#[test]
+fn target_can_be_named_and_id_columns_ignored() {
+    let mut csv = String::from("rownames,make,horsepower,msrp\n");
+    for i in 0..30 {
+        let make = ["audi", "bmw", "volvo"][i % 3];
+        csv.push_str(&format!("{i},{make},{},{}\n", 60 + 5 * i, 10_000 + 300 * i));
+    }
+    let table = CarTable::from_csv(csv.as_bytes()).unwrap();
+    let options = TrainOptions {
+        target: "msrp".into(),
+        ignore: vec!["rownames".into()],
+        ..TrainOptions::default()
+    };
+    let model = train(&table, &[], &options).unwrap();
+    assert_eq!(model.document().target.name, "msrp");
+    let names: Vec<&str> = model.attributes().map(|a| a.name.as_str()).collect();
+    assert!(
+        !names.contains(&"rownames") && !names.contains(&"msrp"),
+        "{names:?}"
+    );
+    // Without naming the target, the table has no `price` column; a wrong ignore is named.
+    let error = train(&table, &[], &TrainOptions::default()).unwrap_err();
+    assert!(error.to_string().contains("no `price` column"), "{error}");
+    let wrong = TrainOptions {
+        ignore: vec!["vin".into()],
+        ..options
+    };
+    assert!(train(&table, &[], &wrong)
+        .unwrap_err()
+        .to_string()
+        .contains("`vin`"));
+}
+
+#[test]
+fn labels_units_and_groups_come_from_a_schema_not_from_code() {
+    let table = synthetic_table();
+    // Without a schema: the column name is the label, no unit, the `other` group.
+    let plain = train(&table, &[], &TrainOptions::default()).unwrap();
+    let make = plain.attributes().find(|a| a.name == "make").unwrap();
     assert_eq!(
-        error.to_string(),
-        "CSV line 3, column `horsepower`: \"fast\" is not a number"
+        (make.label.as_str(), make.group.as_str()),
+        ("make", "other")
+    );
+
+    let schema = Schema {
+        attributes: vec![
+            AttributeSchema {
+                name: "horsepower".into(),
+                label: Some("Power".into()),
+                unit: Some("hp".into()),
+                group: Some("engine".into()),
+                ..AttributeSchema::default()
+            },
+            AttributeSchema {
+                name: "make".into(),
+                label: Some("Make".into()),
+                group: Some("identity".into()),
+                labels: [("bmw".to_string(), "BMW".to_string())].into(),
+                ..AttributeSchema::default()
+            },
+        ],
+    };
+    let options = TrainOptions {
+        schema: schema.clone(),
+        ..TrainOptions::default()
+    };
+    let model = train(&table, &[], &options).unwrap();
+    let attributes: Vec<_> = model.attributes().collect();
+    // Schema order first.
+    assert_eq!(attributes[0].name, "horsepower");
+    assert_eq!(attributes[0].label, "Power");
+    assert!(matches!(&attributes[0].kind, AttributeKind::Numeric { unit, .. } if unit == "hp"));
+    assert_eq!(
+        (attributes[1].label.as_str(), attributes[1].group.as_str()),
+        ("Make", "identity")
+    );
+
+    // An entry for a column the table lacks, or a label for a category it lacks, is named.
+    let schema_error = |schema: Schema| {
+        let options = TrainOptions {
+            schema,
+            ..TrainOptions::default()
+        };
+        match train(&table, &[], &options) {
+            Err(TrainError::Schema(message)) => message,
+            other => panic!("expected a schema error, got {other:?}"),
+        }
+    };
+    let mut wrong = schema.clone();
+    wrong.attributes[0].name = "mileage".into();
+    assert!(schema_error(wrong).contains("`mileage`"));
+    let mut wrong = schema;
+    wrong.attributes[1]
+        .labels
+        .insert("tesla".into(), "Tesla".into());
+    assert!(schema_error(wrong).contains("\"tesla\""));
+}
+
+#[test]
+fn imputed_values_are_recorded_in_the_model_and_named_in_quotes() {
+    let rows: Vec<usize> = (0..40).filter(|i| i % 6 == 1).collect();
+    let table = CarTable::from_csv(with_question_marks(&rows).as_bytes()).unwrap();
+    let options = TrainOptions {
+        missing: MissingValues::Impute,
+        ..TrainOptions::default()
+    };
+    // Held-out rows with a `?` are priced too: imputed like any car.
+    let model = train(&table, &[1, 2, 3], &options).unwrap();
+    assert_eq!(model.document().training.rows, 37);
+    let horsepower = model.attributes().find(|a| a.name == "horsepower").unwrap();
+    assert!(horsepower.imputed);
+    let AttributeKind::Numeric {
+        default, deciles, ..
+    } = &horsepower.kind
+    else {
+        panic!("horsepower stays a number column");
+    };
+    assert_eq!(deciles.len(), 9);
+    assert!(deciles.windows(2).all(|w| w[0] <= w[1]));
+
+    let mut car = model.default_description();
+    car.set("horsepower", "N/A");
+    let quote = model.quote(&model.car(&car).unwrap()).unwrap();
+    assert_eq!(quote.imputed, ["horsepower"]);
+    assert!(model.to_json().contains("\"imputed\": true"));
+    let json = serde_json::to_string(&quote).unwrap();
+    assert!(json.contains("\"imputed\":[\"horsepower\"]"), "{json}");
+    car.remove("horsepower");
+    let absent = model.quote(&model.car(&car).unwrap()).unwrap();
+    assert_eq!(absent.price, quote.price);
+    car.set("horsepower", *default);
+    assert!(model
+        .quote(&model.car(&car).unwrap())
+        .unwrap()
+        .imputed
+        .is_empty());
+
+    // A model that does not impute refuses a missing marker as missing, never as a bad number.
+    let strict = train(&synthetic_table(), &[], &TrainOptions::default()).unwrap();
+    assert!(strict.attributes().all(|a| !a.imputed));
+    let mut car = strict.default_description();
+    car.set("horsepower", "NA");
+    assert_eq!(
+        strict.car(&car).unwrap_err(),
+        CarError::Missing {
+            attribute: "horsepower".into()
+        }
+    );
+}
+
+#[test]
+fn yes_no_columns_are_a_kind_of_their_own() {
+    let mut csv = String::from("make,sunroof,automatic,price\n");
+    for i in 0..40 {
+        let make = ["audi", "bmw", "volvo"][i % 3];
+        let sunroof = if i % 4 == 0 { "Yes" } else { "no" };
+        let automatic = i % 2;
+        let price = 10_000.0 * if i % 4 == 0 { 1.2 } else { 1.0 } * (1.0 + 0.1 * automatic as f64)
+            + 37.0 * i as f64;
+        csv.push_str(&format!("{make},{sunroof},{automatic},{price}\n"));
+    }
+    let table = CarTable::from_csv(csv.as_bytes()).unwrap();
+    let model = train(&table, &[], &TrainOptions::default()).unwrap();
+    let sunroof = model.attributes().find(|a| a.name == "sunroof").unwrap();
+    assert_eq!(
+        sunroof.kind,
+        AttributeKind::YesNo {
+            default: false,
+            frequencies: vec![0.75, 0.25]
+        }
+    );
+    let automatic = model.attributes().find(|a| a.name == "automatic").unwrap();
+    assert!(matches!(automatic.kind, AttributeKind::YesNo { .. }));
+    let json = model.to_json();
+    assert!(json.contains("\"kind\": \"yes_no\""), "{json}");
+    assert_eq!(Model::from_json(&json).unwrap(), model);
+
+    // The same car as words, JSON booleans and numbers: one price.
+    let prices: Vec<f64> = [
+        r#"{"make": "audi", "sunroof": "yes", "automatic": "No"}"#,
+        r#"{"make": "audi", "sunroof": true, "automatic": false}"#,
+        r#"{"make": "audi", "sunroof": 1, "automatic": 0}"#,
+    ]
+    .iter()
+    .map(|text| {
+        let car: model_core::CarDescription = serde_json::from_str(text).unwrap();
+        model.price(&model.car(&car).unwrap()).unwrap()
+    })
+    .collect();
+    assert!(prices.iter().all(|p| *p == prices[0]), "{prices:?}");
+    let mut car = model.default_description();
+    assert_eq!(car.get("sunroof"), Some(&"no".into()));
+    car.set("sunroof", 2.0);
+    assert_eq!(
+        model.car(&car).unwrap_err(),
+        CarError::NotYesNo {
+            attribute: "sunroof".into(),
+            value: "2".into()
+        }
     );
 }
 

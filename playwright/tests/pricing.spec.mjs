@@ -54,7 +54,7 @@ test("bad values show messages, not prices", async ({ page, site }) => {
   const cases = [
     [a, "", "Enter a value."],
     [a, "fast", "Enter a number"],
-    [a, "NaN", "Enter a number"],
+    [a, "NaN", "Enter a value."], // NaN, like ?, NA and null, means missing
     [positive, "-3", positive.positive ? "greater than 0" : "Too far outside"],
     [b, String(b.max + 10 * (b.max - b.min)), "Too far outside"],
   ];

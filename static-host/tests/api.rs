@@ -162,7 +162,7 @@ async fn wrong_counts_and_types_are_422_naming_the_row() {
         .contains("23 values, expected 24"));
 
     let mut row = first_row();
-    row[20] = json!(true);
+    row[20] = json!({"hp": 111}); // true/false (yes/no attributes) and null (missing) are values
     let (status, body) = post(json!({"data": [row]})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["field"], "data[0].horsepower");

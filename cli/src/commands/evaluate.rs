@@ -8,10 +8,16 @@ use model_core::{format_dollars, Metrics};
 
 use crate::{data_path, files};
 
-pub fn run(model: &Path, data: Option<&Path>, rows: Option<&Path>, json: bool) -> Result<()> {
+pub fn run(
+    model: &Path,
+    data: Option<&Path>,
+    delimiter: u8,
+    rows: Option<&Path>,
+    json: bool,
+) -> Result<()> {
     let model = files::read_model(model)?;
     let data = data_path::resolve(data)?;
-    let mut table = files::read_table(&data)?;
+    let mut table = files::read_table(&data, delimiter)?;
     if let Some(rows) = rows {
         table = table
             .select(&files::read_rows(rows)?)

@@ -82,7 +82,7 @@ impl Bar {
 pub fn run(candidate_dir: &Path, production_dir: Option<&Path>) -> Result<ExitCode> {
     let candidate = files::read_model(&candidate_dir.join(MODEL_FILE))?;
     let test_path = candidate_dir.join(TEST_DATA_FILE);
-    let table = files::read_table(&test_path)?;
+    let table = files::read_table(&test_path, b',')?;
     let candidate_metrics = measure(&candidate, &table).with_context(|| {
         format!(
             "candidate {} on {}",

@@ -27,16 +27,29 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Evaluate {
             model,
             data,
+            csv,
             rows,
             json,
-        } => evaluate::run(&model, data.as_deref(), rows.as_deref(), json),
-        Command::Predict { model, cars, json } => predict::run(&model, cars.as_deref(), json),
+        } => evaluate::run(
+            &model,
+            data.as_deref(),
+            csv.delimiter,
+            rows.as_deref(),
+            json,
+        ),
+        Command::Predict {
+            model,
+            cars,
+            csv,
+            json,
+        } => predict::run(&model, cars.as_deref(), csv.delimiter, json),
         Command::Validate { model } => validate::run(&model),
         Command::Publish {
             model,
             test_data,
+            csv,
             container,
-        } => publish::run(&model, &test_data, &container),
+        } => publish::run(&model, &test_data, csv.delimiter, &container),
         Command::Fetch {
             version,
             out,

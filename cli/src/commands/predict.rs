@@ -11,11 +11,11 @@ use crate::files;
 /// Largest JSON car accepted on stdin.
 const MAX_STDIN_BYTES: u64 = 1024 * 1024;
 
-pub fn run(model: &Path, cars: Option<&Path>, json: bool) -> Result<()> {
+pub fn run(model: &Path, cars: Option<&Path>, delimiter: u8, json: bool) -> Result<()> {
     let model = files::read_model(model)?;
     let descriptions = match cars {
         Some(path) => {
-            let table = files::read_table(path)?;
+            let table = files::read_table(path, delimiter)?;
             let target = model.document().target.name.clone();
             table.require_columns(model.attributes().map(|a| a.name.as_str()))?;
             (0..table.len())

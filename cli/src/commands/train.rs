@@ -1,16 +1,17 @@
 //! `carprice train`: fit a model on a car table and write it atomically.
 
+use std::path::Path;
 use std::time::SystemTime;
 
 use anyhow::{Context, Result};
-use model_core::{train, Model, TrainOptions};
+use model_core::{train, MissingValues, Model, Schema, TrainOptions};
 
-use crate::args::TrainArgs;
+use crate::args::{MissingChoice, TrainArgs};
 use crate::{data_path, files};
 
 pub fn run(request: TrainArgs) -> Result<()> {
     let data = data_path::resolve(request.data.as_deref())?;
-    let table = files::read_table(&data)?;
+    let table = files::read_table(&data, request.csv.delimiter)?;
     let held_out = match &request.test_rows {
         Some(path) => files::read_rows(path)?,
         None => Vec::new(),
@@ -26,10 +27,22 @@ pub fn run(request: TrainArgs) -> Result<()> {
         }
         None => humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
     };
+    let schema = match &request.schema {
+        Some(path) => read_schema(path)?,
+        None => Schema::default(),
+    };
     let options = TrainOptions {
         name: request.name,
         version: request.version,
         created,
+        target: request.target,
+        ignore: request.ignore,
+        missing: match request.missing {
+            MissingChoice::Refuse => MissingValues::Refuse,
+            MissingChoice::DropRows => MissingValues::DropRows,
+            MissingChoice::Impute => MissingValues::Impute,
+        },
+        schema,
         ..TrainOptions::default()
     };
     let model: Model = train(&table, &held_out, &options).context("training failed")?;
@@ -55,4 +68,12 @@ pub fn run(request: TrainArgs) -> Result<()> {
     }
     eprintln!("wrote {}", request.out.display());
     Ok(())
+}
+
+/// Reads an attribute schema (TOML).
+fn read_schema(path: &Path) -> Result<Schema> {
+    let bytes = files::read(path)?;
+    let text = std::str::from_utf8(&bytes)
+        .with_context(|| format!("schema {} is not UTF-8 text", path.display()))?;
+    toml::from_str(text).with_context(|| format!("invalid schema {}", path.display()))
 }

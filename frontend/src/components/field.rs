@@ -1,7 +1,8 @@
-//! One form field: a select for a categorical attribute, a text box for a numeric one, with its
-//! unit, the range the model was trained on, and an inline message.
+//! One form field: a select for a categorical attribute (showing its display labels), a checkbox
+//! for a yes/no one, a text box for a numeric one with its unit and the range the model was
+//! trained on; the attribute's description as help text, and an inline message.
 
-use model_core::{format_number, Attribute, AttributeKind};
+use model_core::{format_number, parse_yes_no, Attribute, AttributeKind};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -35,7 +36,8 @@ pub fn field(props: &FieldProps) -> Html {
     };
     let invalid = props.problem.is_some();
 
-    let has_hint = matches!(attribute.kind, AttributeKind::Numeric { .. });
+    let has_hint =
+        matches!(attribute.kind, AttributeKind::Numeric { .. }) || attribute.description.is_some();
     let has_message = props.problem.is_some() || props.warning.is_some();
     let described_by = match (has_hint, has_message) {
         (true, true) => Some(format!("{hint_id} {message_id}")),
@@ -47,6 +49,7 @@ pub fn field(props: &FieldProps) -> Html {
         AttributeKind::Categorical {
             categories,
             untrained,
+            labels,
             ..
         } => {
             let on_change = {
@@ -60,17 +63,35 @@ pub fn field(props: &FieldProps) -> Html {
             let control = html! {
                 <select id={id.clone()} name={name.clone()} onchange={on_change}
                     aria-describedby={described_by.clone()} aria-invalid={invalid.to_string()}>
-                    { for categories.iter().map(|category| {
+                    { for categories.iter().enumerate().map(|(i, category)| {
+                        let shown = labels.get(i).unwrap_or(category);
                         let text = if untrained.contains(category) {
-                            format!("{category} (no training data)")
+                            format!("{shown} (no training data)")
                         } else {
-                            category.clone()
+                            shown.clone()
                         };
                         html! {
                             <option value={category.clone()} selected={*category == *props.value}>{ text }</option>
                         }
                     }) }
                 </select>
+            };
+            (control, None)
+        }
+        AttributeKind::YesNo { .. } => {
+            let on_change = {
+                let on_edit = props.on_edit.clone();
+                let name = name.clone();
+                Callback::from(move |e: Event| {
+                    let input: HtmlInputElement = e.target_unchecked_into();
+                    let answer = if input.checked() { "yes" } else { "no" };
+                    on_edit.emit((name.clone(), answer.to_string()));
+                })
+            };
+            let control = html! {
+                <input id={id.clone()} name={name.clone()} type="checkbox" class="yes-no"
+                    checked={parse_yes_no(&props.value) == Some(true)} onchange={on_change}
+                    aria-describedby={described_by.clone()} aria-invalid={invalid.to_string()} />
             };
             (control, None)
         }
@@ -111,6 +132,11 @@ pub fn field(props: &FieldProps) -> Html {
         }
     };
 
+    let hint = match (attribute.description.as_deref(), hint) {
+        (Some(help), Some(range)) => Some(format!("{help}. {range}")),
+        (Some(help), None) => Some(help.to_string()),
+        (None, range) => range,
+    };
     html! {
         <div class={match (invalid, props.warning.is_some()) {
                 (true, _) => "field field-invalid",

@@ -94,6 +94,13 @@ pub struct Attribute {
     pub label: String,
     /// Form section, e.g. `identity`, `body`, `engine`, `economy`.
     pub group: String,
+    /// Help text for forms (format 1.1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether a missing value is replaced by `default` (the training median or most frequent
+    /// value) and the quote says so (format 1.1).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub imputed: bool,
     /// What values the attribute takes.
     #[serde(flatten)]
     pub kind: AttributeKind,
@@ -117,6 +124,10 @@ pub enum AttributeKind {
         integer: bool,
         /// Whether the quantity is physically positive (every training value was > 0).
         positive: bool,
+        /// Training 10th, 20th, …, 90th percentiles, for drift monitoring (format 1.1; 9 ascending
+        /// numbers, or none).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        deciles: Vec<f64>,
     },
     /// One of a fixed list of names.
     Categorical {
@@ -127,6 +138,21 @@ pub enum AttributeKind {
         /// Categories of the data set that no training row had: priced with weight 0 and flagged.
         #[serde(skip_serializing_if = "Vec::is_empty")]
         untrained: Vec<String>,
+        /// Display labels parallel to `categories` (format 1.1), e.g. `fwd` → "Front-wheel drive".
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        labels: Vec<String>,
+        /// Share of training rows per category, parallel to `categories`, for drift monitoring
+        /// (format 1.1).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        frequencies: Vec<f64>,
+    },
+    /// Yes or no (format 1.1): input true/false, yes/no or 1/0, as text, JSON booleans or numbers.
+    YesNo {
+        /// Value of the reference car (the more frequent in training).
+        default: bool,
+        /// Shares of training rows `[no, yes]`, for drift monitoring.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        frequencies: Vec<f64>,
     },
 }
 
@@ -162,15 +188,22 @@ pub enum Term {
         /// Coefficient of the product.
         weight: f64,
     },
+    /// `weights[0]` for no, `weights[1]` for yes (format 1.1).
+    YesNo {
+        /// Name of a yes/no attribute.
+        attribute: String,
+        /// `[w_no, w_yes]`.
+        weights: Vec<f64>,
+    },
 }
 
 impl Term {
     /// The attributes this term reads, in order.
     pub fn attributes(&self) -> Vec<&str> {
         match self {
-            Term::Numeric { attribute, .. } | Term::Categorical { attribute, .. } => {
-                vec![attribute]
-            }
+            Term::Numeric { attribute, .. }
+            | Term::Categorical { attribute, .. }
+            | Term::YesNo { attribute, .. } => vec![attribute],
             Term::Interaction { factors, .. } => factors.iter().map(Factor::attribute).collect(),
         }
     }

@@ -98,41 +98,49 @@ fn attribute(fields: &Fields) -> Result<Attribute, JsonError> {
     let name = fields.text("name")?;
     let label = fields.text("label")?;
     let group = fields.text("group")?;
-    let kind =
-        match kind(fields)? {
-            Kind::Interaction => return Err(JsonError::Shape {
+    let kind = match kind(fields)? {
+        Kind::Interaction => {
+            return Err(JsonError::Shape {
                 field: fields.path("kind"),
-                problem:
-                    "is \"interaction\"; expected \"numeric\" or \"categorical\" for an attribute"
-                        .into(),
-            }),
-            Kind::Numeric => {
-                let (min, max) = (fields.number("min")?, fields.number("max")?);
-                let default = fields.number("default")?;
-                let (integer, positive) = (fields.flag("integer")?, fields.flag("positive")?);
-                AttributeKind::Numeric {
-                    unit: fields.optional_text("unit")?.unwrap_or_default().into(),
-                    min,
-                    max,
-                    default,
-                    integer,
-                    positive,
-                }
+                problem: "is \"interaction\"; expected \"numeric\", \"categorical\" or \"yes_no\" for an attribute".into(),
+            })
+        }
+        Kind::Numeric => {
+            let (min, max) = (fields.number("min")?, fields.number("max")?);
+            let default = fields.number("default")?;
+            let (integer, positive) = (fields.flag("integer")?, fields.flag("positive")?);
+            AttributeKind::Numeric {
+                unit: fields.optional_text("unit")?.unwrap_or_default().into(),
+                min,
+                max,
+                default,
+                integer,
+                positive,
+                deciles: fields.optional_numbers("deciles")?,
             }
-            Kind::Categorical => {
-                let default = fields.text("default")?;
-                let categories = fields.texts("categories")?;
-                AttributeKind::Categorical {
-                    categories,
-                    default: default.into(),
-                    untrained: fields.optional_texts("untrained")?,
-                }
+        }
+        Kind::Categorical => {
+            let default = fields.text("default")?;
+            let categories = fields.texts("categories")?;
+            AttributeKind::Categorical {
+                categories,
+                default: default.into(),
+                untrained: fields.optional_texts("untrained")?,
+                labels: fields.optional_texts("labels")?,
+                frequencies: fields.optional_numbers("frequencies")?,
             }
-        };
+        }
+        Kind::YesNo => AttributeKind::YesNo {
+            default: fields.flag("default")?,
+            frequencies: fields.optional_numbers("frequencies")?,
+        },
+    };
     Ok(Attribute {
         name: name.into(),
         label: label.into(),
         group: group.into(),
+        description: fields.optional_text("description")?.map(str::to_string),
+        imputed: fields.flag("imputed")?,
         kind,
     })
 }
@@ -168,6 +176,10 @@ fn term(fields: &Fields) -> Result<Term, JsonError> {
             weights: fields.numbers("weights")?,
         },
         Kind::Interaction => unreachable!("read above"),
+        Kind::YesNo => Term::YesNo {
+            attribute: attribute.into(),
+            weights: fields.numbers("weights")?,
+        },
     })
 }
 
@@ -222,6 +234,7 @@ fn metrics(fields: &Fields) -> Result<Metrics, JsonError> {
 enum Kind {
     Numeric,
     Categorical,
+    YesNo,
     Interaction,
 }
 
@@ -229,11 +242,12 @@ fn kind(fields: &Fields) -> Result<Kind, JsonError> {
     match fields.text("kind")? {
         "numeric" => Ok(Kind::Numeric),
         "categorical" => Ok(Kind::Categorical),
+        "yes_no" => Ok(Kind::YesNo),
         "interaction" => Ok(Kind::Interaction),
         other => Err(JsonError::Shape {
             field: fields.path("kind"),
             problem: format!(
-                "is \"{other}\"; expected \"numeric\", \"categorical\" or \"interaction\""
+                "is \"{other}\"; expected \"numeric\", \"categorical\", \"yes_no\" or \"interaction\""
             ),
         }),
     }

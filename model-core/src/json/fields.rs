@@ -201,6 +201,17 @@ impl<'a> Fields<'a> {
         Ok(numbers)
     }
 
+    /// An optional array of numbers; absent means empty.
+    ///
+    /// # Errors
+    /// When present and not an array of numbers.
+    pub fn optional_numbers(&self, key: &str) -> Result<Vec<f64>, JsonError> {
+        match self.get(key) {
+            None => Ok(Vec::new()),
+            Some(_) => self.numbers(key),
+        }
+    }
+
     fn array(&self, key: &str) -> Result<&'a [Json], JsonError> {
         match self.required(key)? {
             Json::Array(items) => Ok(items),

@@ -36,6 +36,10 @@ pub struct Quote<'m> {
     pub contributions: Vec<Contribution<'m>>,
     /// Values unlike anything seen in training: the price is an extrapolation.
     pub extrapolations: Vec<Extrapolation<'m>>,
+    /// Attributes whose value was missing and priced at the model's default (format 1.1; omitted
+    /// when empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub imputed: Vec<Cow<'m, str>>,
 }
 
 impl Quote<'_> {
@@ -58,6 +62,11 @@ impl Quote<'_> {
                 .extrapolations
                 .into_iter()
                 .map(Extrapolation::into_owned)
+                .collect(),
+            imputed: self
+                .imputed
+                .into_iter()
+                .map(|name| Cow::Owned(name.into_owned()))
                 .collect(),
         }
     }
@@ -238,6 +247,11 @@ impl Model {
             reference_price: self.reference_price(),
             contributions,
             extrapolations,
+            imputed: car
+                .imputed
+                .iter()
+                .map(|&i| Cow::Borrowed(document.attributes[i].name.as_str()))
+                .collect(),
         })
     }
 }

@@ -44,6 +44,11 @@ impl Quote<'static> {
             reference_price,
             contributions,
             extrapolations,
+            imputed: fields
+                .optional_texts("imputed")?
+                .into_iter()
+                .map(Cow::Owned)
+                .collect(),
         })
     }
 }

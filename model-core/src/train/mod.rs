@@ -10,9 +10,11 @@ mod kfold;
 mod loo;
 mod recipe;
 
+use std::borrow::Cow;
+
 use ndarray::Array1;
 
-use crate::catalogue::{attribute_info, form_position};
+use crate::cells::{is_missing, parse_yes_no};
 use crate::document::{
     Attribute, AttributeKind, Factor, Interval, ModelDocument, Target, Term, TrainingInfo,
     FORMAT_NAME, FORMAT_VERSION,
@@ -20,6 +22,7 @@ use crate::document::{
 use crate::error::{DataError, TrainError};
 use crate::metrics::Metrics;
 use crate::model::Model;
+use crate::schema::{KindOverride, Schema};
 use crate::table::CarTable;
 use crate::transform::Transform;
 use crate::ModelVersion;
@@ -36,8 +39,28 @@ pub struct TrainOptions {
     pub created: String,
     /// Target column.
     pub target: String,
+    /// Columns left out of training (IDs such as `rownames`, a VIN or a stock number).
+    pub ignore: Vec<String>,
+    /// What to do with missing cells (see [`crate::is_missing`]).
+    pub missing: MissingValues,
+    /// Labels, units, groups, descriptions and kinds of the columns.
+    pub schema: Schema,
     /// Coverage of the prediction interval, e.g. 0.8.
     pub interval_level: f64,
+}
+
+/// What training does with missing cells (empty, `?`, `NA`, `N/A`, `null`, `NaN`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MissingValues {
+    /// Refuse the table, naming the column, the count and the first lines.
+    #[default]
+    Refuse,
+    /// Leave out every row with a missing cell in a used column or the target.
+    DropRows,
+    /// Replace a missing attribute value by the training median (numbers) or most frequent value
+    /// (categories, yes/no); the model records it and imputes cars the same way. Rows with a
+    /// missing target are refused.
+    Impute,
 }
 
 impl Default for TrainOptions {
@@ -47,6 +70,9 @@ impl Default for TrainOptions {
             version: "1.0.0".into(),
             created: "1970-01-01T00:00:00Z".into(),
             target: "price".into(),
+            ignore: Vec::new(),
+            missing: MissingValues::Refuse,
+            schema: Schema::default(),
             interval_level: 0.8,
         }
     }
@@ -71,10 +97,13 @@ pub fn train(
     options: &TrainOptions,
 ) -> Result<Model, TrainError> {
     check_options(options)?;
+    let names = attribute_names(data, options)?;
+    let (data, held_out) = complete_rows(data, held_out, &names, options)?;
+    let data = data.as_ref();
     // The training rows are read in place: a copy of a million-row table would double the memory.
-    let test = data.select(held_out)?;
+    let test = data.select(&held_out)?;
     let mut is_held_out = vec![false; data.len()];
-    for &row in held_out {
+    for &row in &held_out {
         is_held_out[row] = true;
     }
     let training_rows: Vec<usize> = (0..data.len()).filter(|&r| !is_held_out[r]).collect();
@@ -91,16 +120,15 @@ pub fn train(
         return Err(TrainError::BadTarget { row, value });
     }
     let y: Vec<f64> = prices.iter().map(|p| libm::log(*p)).collect();
-    let names: Vec<&str> = data
-        .columns()
+    let read = names
         .iter()
-        .map(String::as_str)
-        .filter(|c| *c != options.target)
-        .collect();
-    let columns = names
-        .iter()
-        .map(|name| Ok(read_column(data, name)?.subset(&training_rows)))
+        .map(|name| read_column(data, name, options, &training_rows))
         .collect::<Result<Vec<_>, TrainError>>()?;
+    check_labels(&names, &read, &options.schema)?;
+    let columns: Vec<Column> = read
+        .iter()
+        .map(|r| r.column.subset(&training_rows))
+        .collect();
 
     let y = Array1::from(y);
     let choice = recipe::choose(&columns, y.view())?;
@@ -113,6 +141,8 @@ pub fn train(
     let (attributes, terms) = describe_terms(
         &names,
         &columns,
+        &read,
+        &options.schema,
         &choice.candidates,
         &choice.encodings,
         &choice.fit.weights,
@@ -153,15 +183,22 @@ pub fn train(
         },
         target: Target {
             name: options.target.clone(),
-            unit: "USD".into(),
+            unit: options
+                .schema
+                .attribute(&options.target)
+                .and_then(|a| a.unit.clone())
+                .unwrap_or_else(|| "USD".into()),
             transform: Transform::Log.name().into(),
         },
         intercept: choice.fit.intercept,
         attributes,
+        // Columns left out by cross-validation, then by the options (IDs): a car description from
+        // the same table may carry them.
         ignored_attributes: choice
             .dropped
             .iter()
             .map(|&a| names[a].to_string())
+            .chain(options.ignore.iter().cloned())
             .collect(),
         terms,
         interval: Interval {
@@ -172,7 +209,7 @@ pub fn train(
         test_metrics: None,
     };
     let model = Model::try_from(document.clone())?;
-    if held_out.is_empty() {
+    if test.is_empty() {
         return Ok(model);
     }
     document.test_metrics = Some(test_metrics(&model, &test, &options.target)?);
@@ -187,50 +224,276 @@ fn check_options(options: &TrainOptions) -> Result<(), TrainError> {
     Ok(())
 }
 
-/// Reads a column as numbers if every cell is one, otherwise as categories (sorted).
-fn read_column(table: &CarTable, name: &str) -> Result<Column, TrainError> {
-    if let Ok(values) = table.numbers(name) {
-        return Ok(Column::Numeric(values));
-    }
-    let texts = table.texts(name)?;
-    // A mostly numeric column with a stray cell is a data error, not a category list.
-    let numeric = texts
+/// The attribute columns: every column but the target and the ignored ones, after checking that
+/// the target, the ignored columns and the schema's columns exist.
+fn attribute_names<'a>(
+    data: &'a CarTable,
+    options: &TrainOptions,
+) -> Result<Vec<&'a str>, TrainError> {
+    data.require_columns([options.target.as_str()])?;
+    data.require_columns(options.ignore.iter().map(String::as_str))?;
+    if let Some(entry) = options
+        .schema
+        .attributes
         .iter()
-        .filter(|t| crate::parse_number(t).is_some())
-        .count();
-    if numeric * 10 >= texts.len() * 9 {
-        return Err(table
-            .numbers(name)
-            .expect_err("not all cells are numbers")
-            .into());
+        .find(|a| !data.columns().contains(&a.name))
+    {
+        return Err(TrainError::Schema(format!(
+            "`{}` is not a column of the table (columns: {})",
+            entry.name,
+            data.columns().join(", ")
+        )));
     }
-    if let Some(row) = texts.iter().position(|t| t.is_empty()) {
-        return Err(DataError::BadValue {
+    if let Some(repeated) = crate::names::repeated(
+        &options
+            .schema
+            .attributes
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>(),
+    ) {
+        return Err(TrainError::Schema(format!("`{repeated}` is listed twice")));
+    }
+    Ok(data
+        .columns()
+        .iter()
+        .map(String::as_str)
+        .filter(|c| *c != options.target && !options.ignore.iter().any(|i| i == c))
+        .collect())
+}
+
+/// Applies the missing-value policy to rows: refuses missing cells, or leaves out the rows that
+/// have them (renumbering the held-out rows), or keeps every row for imputation (refusing only a
+/// missing target).
+fn complete_rows<'a>(
+    data: &'a CarTable,
+    held_out: &[usize],
+    names: &[&str],
+    options: &TrainOptions,
+) -> Result<(Cow<'a, CarTable>, Vec<usize>), TrainError> {
+    data.select(held_out)?;
+    let checked: Vec<&str> = match options.missing {
+        MissingValues::Impute => vec![options.target.as_str()],
+        _ => std::iter::once(options.target.as_str())
+            .chain(names.iter().copied())
+            .collect(),
+    };
+    let mut incomplete = vec![false; data.len()];
+    for column in checked {
+        let rows = data.missing_rows(column)?;
+        if !rows.is_empty() && options.missing != MissingValues::DropRows {
+            return Err(TrainError::MissingValues {
+                column: column.to_string(),
+                count: rows.len(),
+                lines: rows.iter().take(5).map(|&r| data.line(r)).collect(),
+            });
+        }
+        for row in rows {
+            incomplete[row] = true;
+        }
+    }
+    if !incomplete.contains(&true) {
+        return Ok((Cow::Borrowed(data), held_out.to_vec()));
+    }
+    let kept: Vec<usize> = (0..data.len()).filter(|&r| !incomplete[r]).collect();
+    let held_out = held_out
+        .iter()
+        .filter_map(|r| kept.binary_search(r).ok())
+        .collect();
+    let table = data.select(&kept)?;
+    Ok((Cow::Owned(table), held_out))
+}
+
+/// A column as training reads it.
+struct ReadColumn {
+    column: Column,
+    /// Read as yes/no (categories `no` and `yes`).
+    yes_no: bool,
+    /// Some cells were missing and got the training median or most frequent value.
+    imputed: bool,
+}
+
+/// Reads a column as numbers, yes/no or categories (sorted), as the schema says or, without a
+/// kind in the schema, as the cells show: yes/no when every present cell is 0 or 1 or a yes/no word,
+/// numbers when every present cell is one, categories when no cell is a number. A column
+/// mixing numbers and text is an error, never silently a list of categories. Missing cells (only
+/// present when imputing) get the value most typical of the training rows.
+fn read_column(
+    table: &CarTable,
+    name: &str,
+    options: &TrainOptions,
+    training_rows: &[usize],
+) -> Result<ReadColumn, TrainError> {
+    let texts = table.texts(name)?;
+    let present = |row: &usize| !is_missing(texts[*row]);
+    let training_present: Vec<usize> = training_rows.iter().copied().filter(present).collect();
+    let missing: Vec<usize> = (0..texts.len()).filter(|r| !present(r)).collect();
+    if training_present.is_empty() {
+        // Nothing to learn from (or impute with).
+        return Err(TrainError::MissingValues {
+            column: name.to_string(),
+            count: missing.len(),
+            lines: missing.iter().take(5).map(|&r| table.line(r)).collect(),
+        });
+    }
+    let imputed = !missing.is_empty();
+    let number = |text: &str| crate::parse_number(text).filter(|x| x.is_finite());
+    let declared = options.schema.attribute(name).and_then(|a| a.kind);
+    let kind = declared.unwrap_or_else(|| {
+        let cells = || (0..texts.len()).filter(present).map(|r| texts[r]);
+        if cells().all(|t| matches!(number(t), Some(x) if x == 0.0 || x == 1.0)) {
+            KindOverride::YesNo
+        } else if cells().all(|t| number(t).is_some()) {
+            KindOverride::Number
+        } else if cells().all(|t| parse_yes_no(t).is_some()) {
+            KindOverride::YesNo
+        } else {
+            KindOverride::Category
+        }
+    });
+    let refuse = |row: usize, problem: &str| {
+        Err(DataError::BadValue {
             line: table.line(row),
             column: name.to_string(),
-            value: String::new(),
-            problem: "is empty; fill it in or drop the row".into(),
+            value: texts[row].to_string(),
+            problem: problem.to_string(),
         }
-        .into());
+        .into())
+    };
+    match kind {
+        KindOverride::Number => {
+            if let Some(row) = (0..texts.len()).find(|r| present(r) && number(texts[*r]).is_none())
+            {
+                return refuse(row, "is not a number (the schema says `kind = \"number\"`)");
+            }
+            let mut known: Vec<f64> = training_present
+                .iter()
+                .map(|&r| number(texts[r]).expect("checked above"))
+                .collect();
+            known.sort_by(f64::total_cmp);
+            // The lower median: a value some car really has (and the attribute's default).
+            let median = known[(known.len() - 1) / 2];
+            let values = texts
+                .iter()
+                .map(|t| {
+                    if is_missing(t) {
+                        median
+                    } else {
+                        number(t).expect("checked above")
+                    }
+                })
+                .collect();
+            Ok(ReadColumn {
+                column: Column::Numeric(values),
+                yes_no: false,
+                imputed,
+            })
+        }
+        KindOverride::YesNo => {
+            if let Some(row) =
+                (0..texts.len()).find(|r| present(r) && parse_yes_no(texts[*r]).is_none())
+            {
+                return refuse(row, "is not yes/no, true/false or 1/0");
+            }
+            let categories = vec!["no".to_string(), "yes".to_string()];
+            let codes = texts
+                .iter()
+                .map(|t| parse_yes_no(t).map(u32::from))
+                .collect();
+            Ok(ReadColumn {
+                column: categorical(categories, codes, training_rows),
+                yes_no: true,
+                imputed,
+            })
+        }
+        KindOverride::Category => {
+            if declared.is_none()
+                && (0..texts.len()).any(|r| present(&r) && number(texts[r]).is_some())
+            {
+                let row = (0..texts.len())
+                    .find(|r| present(r) && number(texts[*r]).is_none())
+                    .expect("not every present cell is a number");
+                return Err(TrainError::MixedColumn {
+                    column: name.to_string(),
+                    line: table.line(row),
+                    value: texts[row].to_string(),
+                });
+            }
+            // Distinct values first (a million rows hold a few dozen), then sorted codes.
+            let mut seen: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+            let first_codes: Vec<Option<u32>> = texts
+                .iter()
+                .map(|t| {
+                    (!is_missing(t)).then(|| {
+                        let next = seen.len() as u32;
+                        *seen.entry(t).or_insert(next)
+                    })
+                })
+                .collect();
+            let mut distinct: Vec<(&str, u32)> = seen.into_iter().collect();
+            distinct.sort_unstable();
+            let mut recode = vec![0u32; distinct.len()];
+            for (sorted, (_, first)) in distinct.iter().enumerate() {
+                recode[*first as usize] = sorted as u32;
+            }
+            let categories: Vec<String> = distinct.iter().map(|(t, _)| t.to_string()).collect();
+            let codes = first_codes
+                .iter()
+                .map(|c| c.map(|c| recode[c as usize]))
+                .collect();
+            Ok(ReadColumn {
+                column: categorical(categories, codes, training_rows),
+                yes_no: false,
+                imputed,
+            })
+        }
     }
-    // Distinct values first (a million rows hold a few dozen), then sorted codes.
-    let mut seen: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
-    let first_codes: Vec<u32> = texts
-        .iter()
-        .map(|t| {
-            let next = seen.len() as u32;
-            *seen.entry(t).or_insert(next)
-        })
-        .collect();
-    let mut distinct: Vec<(&str, u32)> = seen.into_iter().collect();
-    distinct.sort_unstable();
-    let mut recode = vec![0u32; distinct.len()];
-    for (sorted, (_, first)) in distinct.iter().enumerate() {
-        recode[*first as usize] = sorted as u32;
+}
+
+/// Fails when the schema gives display labels to a column that is not categories, or to a
+/// category the column does not have.
+fn check_labels(names: &[&str], read: &[ReadColumn], schema: &Schema) -> Result<(), TrainError> {
+    for (name, read) in names.iter().zip(read) {
+        let Some(entry) = schema.attribute(name) else {
+            continue;
+        };
+        let categories: &[String] = match &read.column {
+            Column::Categorical { categories, .. } if !read.yes_no => categories,
+            _ if entry.labels.is_empty() => continue,
+            _ => {
+                return Err(TrainError::Schema(format!(
+                    "`{name}` has display labels but is not a category column"
+                )))
+            }
+        };
+        if let Some(unknown) = entry.labels.keys().find(|k| !categories.contains(k)) {
+            return Err(TrainError::Schema(format!(
+                "`{name}` has a label for \"{unknown}\", which is not one of its categories ({})",
+                categories.join(", ")
+            )));
+        }
     }
-    let categories: Vec<String> = distinct.iter().map(|(t, _)| t.to_string()).collect();
-    let codes = first_codes.iter().map(|&c| recode[c as usize]).collect();
-    Ok(Column::Categorical { categories, codes })
+    Ok(())
+}
+
+/// A category column whose missing codes become the training rows' most frequent category (ties
+/// go to the first in sorted order, as the attribute's default does).
+fn categorical(
+    categories: Vec<String>,
+    codes: Vec<Option<u32>>,
+    training_rows: &[usize],
+) -> Column {
+    let mut counts = vec![0usize; categories.len()];
+    for code in training_rows.iter().filter_map(|&r| codes[r]) {
+        counts[code as usize] += 1;
+    }
+    let most = (0..categories.len())
+        .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
+        .expect("a column with a present cell has a category") as u32;
+    Column::Categorical {
+        categories,
+        codes: codes.into_iter().map(|c| c.unwrap_or(most)).collect(),
+    }
 }
 
 /// The offsets below and above which `(1 - level) / 2` of the residuals fall.
@@ -252,20 +515,22 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 }
 
 /// Builds the attributes and terms of the document from the chosen candidates and fitted weights,
-/// in form order (known attributes first, in the catalogue's order); interactions come last.
+/// in form order (the schema's attributes first, in its order); interactions come last.
 fn describe_terms(
     names: &[&str],
     columns: &[Column],
+    read: &[ReadColumn],
+    schema: &Schema,
     candidates: &[Candidate],
     encodings: &[Encoding],
     weights: &Array1<f64>,
 ) -> (Vec<Attribute>, Vec<Term>) {
     let mut used: Vec<usize> = candidates.iter().flat_map(|c| c.attributes()).collect();
-    used.sort_by_key(|&a| (form_position(names[a]), a));
+    used.sort_by_key(|&a| (schema.position(names[a]), a));
     used.dedup();
     let attributes = used
         .iter()
-        .map(|&a| describe_attribute(names[a], &columns[a]))
+        .map(|&a| describe_attribute(names[a], &columns[a], &read[a], schema))
         .collect();
 
     let mut offsets = Vec::with_capacity(candidates.len());
@@ -301,15 +566,25 @@ fn describe_terms(
                     weight: weights[offsets[i]],
                 });
             }
-            (_, Encoding::OneHot(scales)) => terms.push(Term::Categorical {
-                attribute: name,
+            (_, Encoding::OneHot(scales)) => {
                 // Indicators were divided by their spread; fold that into the category weight.
-                weights: scales
+                let weights = scales
                     .iter()
                     .enumerate()
                     .map(|(c, scale)| weights[offsets[i] + c] / scale)
-                    .collect(),
-            }),
+                    .collect();
+                terms.push(if read[candidates[i].attributes()[0]].yes_no {
+                    Term::YesNo {
+                        attribute: name,
+                        weights,
+                    }
+                } else {
+                    Term::Categorical {
+                        attribute: name,
+                        weights,
+                    }
+                });
+            }
             (_, Encoding::Interaction(products)) => {
                 for (k, product) in products.iter().enumerate() {
                     terms.push(interaction_term(
@@ -326,25 +601,43 @@ fn describe_terms(
     (attributes, terms)
 }
 
-fn describe_attribute(name: &str, column: &Column) -> Attribute {
-    let info = attribute_info(name);
-    let label = if info.label.is_empty() {
-        name
-    } else {
-        info.label
+/// An attribute of the document: what the schema says about it, its training range or categories,
+/// its default (median or most frequent) and its monitoring statistics.
+fn describe_attribute(
+    name: &str,
+    column: &Column,
+    read: &ReadColumn,
+    schema: &Schema,
+) -> Attribute {
+    let info = schema.attribute(name);
+    let text = |field: fn(&crate::schema::AttributeSchema) -> &Option<String>, default: &str| {
+        info.and_then(|i| field(i).clone())
+            .unwrap_or_else(|| default.to_string())
     };
     let kind = match column {
         Column::Numeric(values) => {
             let mut sorted = values.clone();
             sorted.sort_by(f64::total_cmp);
             AttributeKind::Numeric {
-                unit: info.unit.into(),
+                unit: text(|i| &i.unit, ""),
                 min: sorted[0],
                 max: sorted[sorted.len() - 1],
                 // The lower median: a value some car really has.
                 default: sorted[(sorted.len() - 1) / 2],
                 integer: values.iter().all(|v| v.fract() == 0.0),
                 positive: sorted[0] > 0.0,
+                deciles: (1..10)
+                    .map(|k| quantile(&sorted, f64::from(k) / 10.0))
+                    .collect(),
+            }
+        }
+        Column::Categorical { codes, .. } if read.yes_no => {
+            let yes = codes.iter().filter(|&&c| c == 1).count();
+            let share_yes = yes as f64 / codes.len() as f64;
+            AttributeKind::YesNo {
+                // The more frequent; a tie goes to no, as categories' ties go to the first.
+                default: yes * 2 > codes.len(),
+                frequencies: vec![1.0 - share_yes, share_yes],
             }
         }
         Column::Categorical { categories, codes } => {
@@ -363,13 +656,26 @@ fn describe_attribute(name: &str, column: &Column) -> Attribute {
                     .filter(|&i| counts[i] == 0)
                     .map(|i| categories[i].clone())
                     .collect(),
+                labels: match info {
+                    Some(info) if !info.labels.is_empty() => categories
+                        .iter()
+                        .map(|c| info.labels.get(c).unwrap_or(c).clone())
+                        .collect(),
+                    _ => Vec::new(),
+                },
+                frequencies: counts
+                    .iter()
+                    .map(|&n| n as f64 / codes.len() as f64)
+                    .collect(),
             }
         }
     };
     Attribute {
         name: name.into(),
-        label: label.into(),
-        group: info.group.into(),
+        label: text(|i| &i.label, name),
+        group: text(|i| &i.group, "other"),
+        description: info.and_then(|i| i.description.clone()),
+        imputed: read.imputed,
         kind,
     }
 }

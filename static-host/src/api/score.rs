@@ -357,8 +357,14 @@ fn attribute_value(
             )
         }),
         Value::String(text) => Ok(AttributeValue::Text(text)),
+        // As model-core reads car JSON: booleans answer yes/no attributes, null is missing.
+        Value::Bool(flag) => Ok(AttributeValue::Text(flag.to_string())),
+        Value::Null => Ok(AttributeValue::Text(String::new())),
         _ => Err(shape(
-            format!("`{}` must be a number or a string", field()),
+            format!(
+                "`{}` must be a number, a string, true, false or null",
+                field()
+            ),
             Some(field()),
             Some(row),
         )),
