@@ -167,7 +167,7 @@ fn price_all(
             Err(error) => refuse(&mut counts, &name, line, &error.to_string()),
         }
         let done = counts.priced + counts.refused;
-        if progress && done % PROGRESS_EVERY == 0 {
+        if progress && done.is_multiple_of(PROGRESS_EVERY) {
             eprint!("\rcarprice: {done} rows");
         }
     }
