@@ -118,6 +118,12 @@ fn price_all(
         priced: 0,
         refused: 0,
     };
+    // The columns a car description takes: all but the target and the columns the model ignores
+    // (which `Model::car` would accept and skip), so unknown columns are still refused.
+    let ignored = &model.document().ignored_attributes;
+    let priced: Vec<usize> = (0..columns.len())
+        .filter(|&i| columns[i] != target && !ignored.contains(&columns[i]))
+        .collect();
     let mut record = csv::StringRecord::new();
     let mut description = CarDescription::new();
     let mut flags = String::new();
@@ -148,7 +154,7 @@ fn price_all(
             refuse(&mut counts, &name, line, &problem);
             continue;
         }
-        fill(&mut description, &columns, &record, target);
+        fill(&mut description, &priced, &columns, &record);
         let quote = model.car(&description).and_then(|car| model.quote(&car));
         match quote {
             Ok(quote) => {
@@ -224,19 +230,19 @@ fn csv_problem(error: &csv::Error) -> String {
     }
 }
 
-/// Puts one record into `description` as `CarTable::description` would: every column but the
-/// target, missing cells left out.
+/// Puts one record into `description` as `CarTable::description` would (missing cells left
+/// out), taking only the `priced` columns.
 fn fill(
     description: &mut CarDescription,
+    priced: &[usize],
     columns: &[String],
     record: &csv::StringRecord,
-    target: &str,
 ) {
-    *description = columns
+    *description = priced
         .iter()
-        .zip(record)
-        .filter(|&(column, cell)| column != target && !is_missing(cell))
-        .map(|(column, cell)| (column.as_str(), AttributeValue::Text(cell.to_string())))
+        .map(|&i| (columns[i].as_str(), &record[i]))
+        .filter(|&(_, cell)| !is_missing(cell))
+        .map(|(column, cell)| (column, AttributeValue::Text(cell.to_string())))
         .collect();
 }
 
