@@ -642,3 +642,40 @@ fn streamed_output_file_is_untouched_when_the_table_cannot_be_read() {
     assert_eq!(left, ["cars.csv", "priced.csv"]);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn streamed_output_into_a_closed_pipe_exits_0() {
+    let cars = data_dir().join("car-prices.csv");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_carprice"))
+        .args([
+            "predict",
+            "--model",
+            "assets/model.json",
+            "--cars",
+            "-",
+            "--out",
+            "-",
+        ])
+        .current_dir(repo())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader closes its end at once; enough rows follow to fill any pipe buffer.
+    drop(child.stdout.take());
+    let rows = std::fs::read_to_string(cars).unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let (header, body) = rows.split_once('\n').unwrap();
+    let _ = writeln!(stdin, "{header}");
+    for _ in 0..200 {
+        if stdin.write_all(body.as_bytes()).is_err() {
+            break;
+        }
+    }
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

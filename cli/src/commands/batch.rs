@@ -112,7 +112,11 @@ fn price_all(
     let mut writer = csv::WriterBuilder::new()
         .delimiter(delimiter)
         .from_writer(output);
-    writer.write_record(kept.iter().map(|&i| columns[i].as_str()).chain(ADDED))?;
+    // Write errors become `std::io::Error`s, so that a closed pipe (`--out - | head`) is the error
+    // `main` ends quietly on.
+    writer
+        .write_record(kept.iter().map(|&i| columns[i].as_str()).chain(ADDED))
+        .map_err(io_error)?;
     let progress = std::io::stderr().is_terminal();
     let mut counts = Counts {
         priced: 0,
@@ -162,12 +166,14 @@ fn price_all(
                 let price = quote.price.to_string();
                 let low = quote.interval.low.to_string();
                 let high = quote.interval.high.to_string();
-                writer.write_record(kept.iter().map(|&i| &record[i]).chain([
-                    price.as_str(),
-                    low.as_str(),
-                    high.as_str(),
-                    flags.as_str(),
-                ]))?;
+                writer
+                    .write_record(kept.iter().map(|&i| &record[i]).chain([
+                        price.as_str(),
+                        low.as_str(),
+                        high.as_str(),
+                        flags.as_str(),
+                    ]))
+                    .map_err(io_error)?;
                 counts.priced += 1;
             }
             Err(error) => refuse(&mut counts, &name, line, &error.to_string()),
@@ -213,6 +219,15 @@ fn check_header(model: &Model, columns: &[String], delimiter: u8) -> Result<(), 
             columns: columns.join(", "),
         }),
         None => Ok(()),
+    }
+}
+
+/// The I/O error inside a `csv` write error (`From` would wrap it and lose its kind), so that
+/// `main` recognises a closed pipe.
+fn io_error(error: csv::Error) -> std::io::Error {
+    match error.into_kind() {
+        csv::ErrorKind::Io(error) => error,
+        other => std::io::Error::other(format!("cannot write the CSV: {other:?}")),
     }
 }
 
