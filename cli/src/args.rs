@@ -111,8 +111,14 @@ pub enum Command {
         #[arg(long)]
         model: PathBuf,
         /// CSV of cars (the target column, if any, is ignored). Without it, one JSON car is read from stdin.
+        /// With `--out`, `-` reads the CSV from stdin.
         #[arg(long)]
         cars: Option<PathBuf>,
+        /// Stream the priced table here (`-`: stdout): the input's columns plus price, price_low,
+        /// price_high and flags, one row at a time, for a CSV of any size. Rows the model refuses
+        /// are reported on stderr (CSV line and attribute) and left out; the exit code is then 1.
+        #[arg(long, requires = "cars", conflicts_with = "json")]
+        out: Option<PathBuf>,
         #[command(flatten)]
         csv: CsvArgs,
         /// Print one JSON quote per line instead of text.

@@ -433,3 +433,249 @@ fn another_table_trains_with_its_target_ids_schema_delimiter_and_missing_values(
     );
     fails_with(&output, "`vin` is not a column of the table");
 }
+
+/// The sample data's header and rows.
+fn sample_lines() -> Vec<String> {
+    std::fs::read_to_string(data_dir().join("car-prices.csv"))
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// (price, price_low, price_high) of every row of a streamed output, by column name.
+fn streamed_prices(csv: &str, delimiter: char) -> Vec<[f64; 3]> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(delimiter).collect();
+    let at = |name: &str| header.iter().position(|c| *c == name).unwrap();
+    let columns = [at("price"), at("price_low"), at("price_high")];
+    lines
+        .map(|line| {
+            let cells: Vec<&str> = line.split(delimiter).collect();
+            columns.map(|i| cells[i].parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn streamed_prices_are_the_bits_of_predict_json() {
+    let dir = temp_dir("stream-bits");
+    let cars = data_dir().join("car-prices.csv");
+    let out = dir.join("priced.csv");
+    let (cars, out_arg) = (cars.to_str().unwrap(), out.to_str().unwrap());
+    let model = "assets/model.json";
+    let json = succeeds(&["predict", "--model", model, "--cars", cars, "--json"], "");
+    let expected: Vec<[f64; 3]> = String::from_utf8(json)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let quote: serde_json::Value = serde_json::from_str(line).unwrap();
+            let interval = &quote["interval"];
+            [&quote["price"], &interval["low"], &interval["high"]].map(|v| v.as_f64().unwrap())
+        })
+        .collect();
+    let output = carprice(
+        &[
+            "predict", "--model", model, "--cars", cars, "--out", out_arg,
+        ],
+        "",
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("{} rows priced, 0 rows refused", expected.len())),
+        "{stderr}"
+    );
+    let priced = streamed_prices(&std::fs::read_to_string(&out).unwrap(), ',');
+    let bits =
+        |rows: &[[f64; 3]]| -> Vec<[u64; 3]> { rows.iter().map(|r| r.map(f64::to_bits)).collect() };
+    assert_eq!(bits(&priced), bits(&expected));
+    let header = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        header.ends_with(",price,price_low,price_high,flags"),
+        "{header}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn streamed_bad_rows_get_one_line_each_and_the_good_rows_are_priced() {
+    let dir = temp_dir("stream-bad");
+    let lines = sample_lines();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let column = |name: &str| header.iter().position(|c| *c == name).unwrap();
+    let with = |row: &str, name: &str, value: &str| {
+        let mut cells: Vec<&str> = row.split(',').collect();
+        cells[column(name)] = value;
+        cells.join(",")
+    };
+    // CRLF line endings and a blank line: line numbers count as an editor does.
+    let text = [
+        lines[0].clone(),
+        lines[1].clone(),
+        with(&lines[2], "make", "trabant"),
+        String::new(),
+        with(&lines[3], "curb-weight", "lots"),
+        lines[4].clone(),
+        "1,2,3".to_string(),
+    ]
+    .join("\r\n");
+    let cars = dir.join("cars.csv");
+    std::fs::write(&cars, text).unwrap();
+    let out = dir.join("priced.csv");
+    let output = carprice(
+        &[
+            "predict",
+            "--model",
+            "assets/model.json",
+            "--cars",
+            cars.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("CSV line")).collect();
+    assert_eq!(errors.len(), 3, "{stderr}");
+    assert!(
+        errors[0].contains("CSV line 3: `make` is \"trabant\""),
+        "{stderr}"
+    );
+    assert!(
+        errors[1].contains("CSV line 5: `curb-weight` must be a number"),
+        "{stderr}"
+    );
+    assert!(
+        errors[2].contains("CSV line 7: row has 3 fields"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2 rows priced, 3 rows refused"), "{stderr}");
+    assert_eq!(
+        streamed_prices(&std::fs::read_to_string(&out).unwrap(), ',').len(),
+        2
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn streamed_semicolon_table_from_stdin_to_stdout_matches_the_file_output() {
+    let dir = temp_dir("stream-stdin");
+    let lines = sample_lines();
+    let comma = lines[..20].join("\n");
+    let semicolon = comma.replace(',', ";");
+    let file = dir.join("cars.csv");
+    std::fs::write(&file, &comma).unwrap();
+    let out = dir.join("priced.csv");
+    let model = "assets/model.json";
+    succeeds(
+        &[
+            "predict",
+            "--model",
+            model,
+            "--cars",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "",
+    );
+    let piped = succeeds(
+        &[
+            "predict",
+            "--model",
+            model,
+            "--cars",
+            "-",
+            "--out",
+            "-",
+            "--delimiter",
+            ";",
+        ],
+        &semicolon,
+    );
+    let piped = String::from_utf8(piped).unwrap();
+    assert_eq!(
+        piped,
+        std::fs::read_to_string(&out).unwrap().replace(',', ";")
+    );
+    assert_eq!(streamed_prices(&piped, ';').len(), 19);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn streamed_output_file_is_untouched_when_the_table_cannot_be_read() {
+    let dir = temp_dir("stream-atomic");
+    let cars = dir.join("cars.csv");
+    std::fs::write(&cars, "make,horsepower\naudi,100\n").unwrap();
+    let out = dir.join("priced.csv");
+    std::fs::write(&out, "previous run\n").unwrap();
+    let output = carprice(
+        &[
+            "predict",
+            "--model",
+            "assets/model.json",
+            "--cars",
+            cars.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "",
+    );
+    fails_with(&output, "has no `");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous run\n");
+    let mut left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["cars.csv", "priced.csv"]);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn streamed_output_into_a_closed_pipe_exits_0() {
+    let cars = data_dir().join("car-prices.csv");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_carprice"))
+        .args([
+            "predict",
+            "--model",
+            "assets/model.json",
+            "--cars",
+            "-",
+            "--out",
+            "-",
+        ])
+        .current_dir(repo())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader closes its end at once; enough rows follow to fill any pipe buffer.
+    drop(child.stdout.take());
+    let rows = std::fs::read_to_string(cars).unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let (header, body) = rows.split_once('\n').unwrap();
+    let _ = writeln!(stdin, "{header}");
+    for _ in 0..200 {
+        if stdin.write_all(body.as_bytes()).is_err() {
+            break;
+        }
+    }
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -1,5 +1,6 @@
 //! The subcommands, one module each.
 
+mod batch;
 mod evaluate;
 mod fetch;
 mod gate;
@@ -42,7 +43,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             cars,
             csv,
             json,
-        } => predict::run(&model, cars.as_deref(), csv.delimiter, json),
+            out,
+        } => match (cars, out) {
+            (Some(cars), Some(out)) => return batch::run(&model, &cars, &out, csv.delimiter),
+            (cars, _) => predict::run(&model, cars.as_deref(), csv.delimiter, json),
+        },
         Command::Validate { model } => validate::run(&model),
         Command::Publish {
             model,

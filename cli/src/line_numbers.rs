@@ -1,0 +1,89 @@
+//! Source line numbers of streamed CSV records, right for `\n`, `\r\n` and `\r` line endings.
+
+use std::collections::VecDeque;
+use std::io::Read;
+
+/// A reader that notes, as bytes pass through it, where each line's text starts and on which
+/// line, so that a record's byte offset (from the `csv` reader) maps to the line a text editor
+/// shows. Only starts not yet asked about are kept: about one read-ahead buffer's worth.
+pub struct LineNumbered<R> {
+    inner: R,
+    /// Offset of the next byte to come through.
+    offset: u64,
+    /// Line of the next byte to come through (1-based).
+    line: u64,
+    /// The last byte seen, if any.
+    previous: Option<u8>,
+    /// (offset, line) of each first text byte after a line ending, oldest first.
+    starts: VecDeque<(u64, u64)>,
+}
+
+impl<R: Read> LineNumbered<R> {
+    pub fn new(inner: R) -> Self {
+        LineNumbered {
+            inner,
+            offset: 0,
+            line: 1,
+            previous: None,
+            starts: VecDeque::from([(0, 1)]),
+        }
+    }
+}
+
+impl<R> LineNumbered<R> {
+    /// The line of a record the `csv` reader places at `byte`. The reader may place a record on
+    /// the line ending before it (blank lines and the `\n` of a `\r\n` are skipped), so the record's
+    /// line is that of the first text byte at or after `byte`. Offsets must be asked in order.
+    pub fn line(&mut self, byte: u64) -> u64 {
+        while self.starts.len() > 1 && self.starts[0].0 < byte {
+            self.starts.pop_front();
+        }
+        match self.starts.front() {
+            Some(&(start, line)) if start >= byte => line,
+            // Not seen yet (cannot happen for a record the reader has parsed): the current line.
+            _ => self.line,
+        }
+    }
+}
+
+impl<R: Read> Read for LineNumbered<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            let ending = |p: Option<u8>| matches!(p, Some(b'\r' | b'\n'));
+            if self.previous == Some(b'\n') || (self.previous == Some(b'\r') && b != b'\n') {
+                self.line += 1;
+            }
+            if b != b'\r' && b != b'\n' && ending(self.previous) {
+                self.starts.push_back((self.offset, self.line));
+            }
+            self.previous = Some(b);
+            self.offset += 1;
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(text: &str) -> Vec<u64> {
+        let mut reader = csv::ReaderBuilder::new().from_reader(LineNumbered::new(text.as_bytes()));
+        let mut record = csv::StringRecord::new();
+        let mut lines = Vec::new();
+        while reader.read_record(&mut record).unwrap() {
+            let byte = record.position().unwrap().byte();
+            lines.push(reader.get_mut().line(byte));
+        }
+        lines
+    }
+
+    #[test]
+    fn line_numbers_count_every_line_ending_as_an_editor_does() {
+        assert_eq!(lines_of("a,b\n1,2\n3,4\n"), [2, 3]);
+        assert_eq!(lines_of("a,b\r\n1,2\r\n\r\n3,4\r\n"), [2, 4]);
+        assert_eq!(lines_of("a,b\r1,2\r\r3,4\r"), [2, 4]);
+        assert_eq!(lines_of("a,b\n\"x\ny\",2\n3,4"), [2, 4]);
+    }
+}
