@@ -1,0 +1,140 @@
+"""Tables of cars (pandas, pyarrow, polars, dicts, lists of dicts) as the flat columns the native
+pricer reads: float64 buffers for numbers, codes into a few distinct values for everything else.
+
+Only values are moved here; checking and pricing are model-core's, in the native module.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable, Mapping, Sequence, Tuple
+
+import numpy as np
+
+from ._carprice import CarError
+
+Column = Tuple[Any, ...]
+
+
+def missing_column(name: str, columns: Iterable[str]) -> CarError:
+    """The error for a table without one of the model's attributes."""
+    known = ", ".join(str(c) for c in columns)
+    error = CarError(f"`{name}` is missing: the table has no such column (columns: {known})")
+    error.attribute = name
+    error.row = None
+    return error
+
+
+def columns_for(table: Any, attributes: Sequence[Mapping[str, Any]]) -> Tuple[list, int]:
+    """One column per attribute (in the model's order) and the number of rows of `table`."""
+    module = type(table).__module__.split(".")[0]
+    if module == "pandas":
+        return _from_pandas(table, attributes)
+    if module == "pyarrow":
+        return _from_arrow(table, attributes)
+    if module == "polars":
+        return _from_arrow(table.to_arrow(), attributes)
+    if isinstance(table, Mapping):
+        return _from_mapping(table, attributes)
+    if isinstance(table, Sequence) and not isinstance(table, (str, bytes)):
+        return _from_records(table, attributes)
+    raise TypeError(
+        "X must be a pandas DataFrame, a dict of columns, a list of dicts, a pyarrow Table or a "
+        f"polars DataFrame with one column per attribute; got {type(table).__name__}"
+    )
+
+
+def _numbers(values: np.ndarray) -> Column:
+    return ("numbers", np.ascontiguousarray(values, dtype=np.float64).tobytes())
+
+
+def _codes(codes: np.ndarray, distinct: list) -> Column:
+    return ("codes", np.ascontiguousarray(codes, dtype=np.int64).tobytes(), distinct)
+
+
+def _from_pandas(frame: Any, attributes: Sequence[Mapping[str, Any]]) -> Tuple[list, int]:
+    import pandas as pd
+
+    columns = []
+    for attribute in attributes:
+        name = attribute["name"]
+        if name not in frame.columns:
+            raise missing_column(name, frame.columns)
+        series = frame[name]
+        if attribute["kind"] == "numeric" and series.dtype.kind in "iuf":
+            columns.append(_numbers(series.to_numpy(dtype=np.float64, na_value=np.nan)))
+        else:
+            codes, distinct = pd.factorize(series, use_na_sentinel=True)
+            columns.append(_codes(codes, list(distinct)))
+    return columns, len(frame)
+
+
+def _from_arrow(table: Any, attributes: Sequence[Mapping[str, Any]]) -> Tuple[list, int]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = []
+    for attribute in attributes:
+        name = attribute["name"]
+        if name not in table.column_names:
+            raise missing_column(name, table.column_names)
+        column = table.column(name)
+        kind = column.type
+        if attribute["kind"] == "numeric" and (pa.types.is_integer(kind) or pa.types.is_floating(kind)):
+            numbers = pc.fill_null(column.cast(pa.float64()), math.nan)
+            columns.append(_numbers(numbers.to_numpy()))
+        else:
+            encoded = pc.dictionary_encode(column).combine_chunks()
+            indices = pc.fill_null(encoded.indices.cast(pa.int64()), -1).to_numpy()
+            columns.append(_codes(indices, encoded.dictionary.to_pylist()))
+    return columns, table.num_rows
+
+
+def _factorize(values: Iterable[Any]) -> Column:
+    """Codes for values of any hashable kinds (None and NaN are missing: code -1)."""
+    seen: dict = {}
+    distinct: list = []
+    codes = []
+    for value in values:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            codes.append(-1)
+            continue
+        key = (type(value), value)
+        code = seen.get(key)
+        if code is None:
+            code = seen[key] = len(distinct)
+            distinct.append(value)
+        codes.append(code)
+    return _codes(np.asarray(codes, dtype=np.int64), distinct)
+
+
+def _from_mapping(table: Mapping[str, Any], attributes: Sequence[Mapping[str, Any]]) -> Tuple[list, int]:
+    lengths = {len(values) for values in table.values()}
+    if len(lengths) > 1:
+        raise ValueError(f"the columns of X have different lengths: {sorted(lengths)}")
+    rows = lengths.pop() if lengths else 0
+    columns = []
+    for attribute in attributes:
+        name = attribute["name"]
+        if name not in table:
+            raise missing_column(name, table.keys())
+        values = table[name]
+        array = values if isinstance(values, np.ndarray) else None
+        if attribute["kind"] == "numeric" and array is not None and array.dtype.kind in "iuf":
+            columns.append(_numbers(array))
+        else:
+            columns.append(_factorize(values))
+    return columns, rows
+
+
+def _from_records(records: Sequence[Any], attributes: Sequence[Mapping[str, Any]]) -> Tuple[list, int]:
+    for row, record in enumerate(records):
+        if not isinstance(record, Mapping):
+            raise TypeError(f"X is a list, so each row must be a dict of attribute values; row {row} is a {type(record).__name__}")
+    columns = []
+    for attribute in attributes:
+        name = attribute["name"]
+        if records and not any(name in record for record in records):
+            raise missing_column(name, records[0].keys())
+        columns.append(_factorize(record.get(name) for record in records))
+    return columns, len(records)
