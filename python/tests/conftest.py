@@ -50,10 +50,10 @@ def model(model_path: Path) -> carprice.Model:
 
 @pytest.fixture(scope="session")
 def cli() -> Path:
-    """The `carprice` binary of this checkout."""
+    """The `carprice` binary of this checkout (``CARPRICE_BIN``, e.g. ``target/debug/carprice``)."""
     given = os.environ.get("CARPRICE_BIN")
     if given:
-        return Path(given)
+        return ROOT / given  # relative paths are relative to the repository
     subprocess.run(["cargo", "build", "--locked", "-q", "-p", "carprice"], cwd=ROOT, check=True)
     target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
     return target / "debug" / "carprice"
