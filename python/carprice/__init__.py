@@ -301,9 +301,11 @@ def from_sklearn(
     name: str = "car-price",
     version: str = "1.0.0",
     created: Optional[str] = None,
+    categories: Optional[Mapping[str, Sequence[str]]] = None,
 ) -> Model:
-    """Converts a fitted scikit-learn linear pipeline into a carprice model; see
-    :func:`carprice.sklearn.from_sklearn` for what is supported."""
+    """Converts a fitted scikit-learn linear pipeline into a carprice model, exactly or not at all;
+    see :func:`carprice.sklearn.from_sklearn` for what is supported and what the arguments mean.
+    Raises :class:`UnsupportedModel` naming the step's path and class."""
     from .sklearn import from_sklearn as convert
 
-    return convert(estimator, X, y, name=name, version=version, created=created)
+    return convert(estimator, X, y, name=name, version=version, created=created, categories=categories)

@@ -56,6 +56,10 @@ class _Coded:
     column: str
     categories: Tuple[str, ...]
     values: Dict[str, float] = field(default_factory=dict)
+    #: The value for a category the encoder did not see (None: the encoder refuses those).
+    unknown: Optional[float] = None
+    #: Where the encoder is, for messages.
+    path: str = ""
 
 
 def _unsupported(step: Any, path: str, why: str = "") -> UnsupportedModel:
@@ -138,13 +142,17 @@ def _transform(step: Any, inputs: List[Any], path: str) -> List[Any]:
             for i, category in enumerate(categories):
                 if drops[k] is not None and i == drops[k]:
                     continue
-                outputs.append(_Coded(column, categories, {c: float(c == category) for c in categories}))
+                unknown = 0.0 if step.handle_unknown in ("ignore", "infrequent_if_exist", "warn") else None
+                outputs.append(_Coded(column, categories, {c: float(c == category) for c in categories}, unknown, path))
         return outputs
     if cls == "OrdinalEncoder":
         outputs = []
         for k, column in enumerate(_encoder_inputs(step, inputs, path)):
             categories = _categories(step, k, path, column)
-            outputs.append(_Coded(column, categories, {c: float(i) for i, c in enumerate(categories)}))
+            unknown = float(step.unknown_value) if step.handle_unknown == "use_encoded_value" else None
+            if unknown is not None and not math.isfinite(unknown):
+                unknown = None
+            outputs.append(_Coded(column, categories, {c: float(i) for i, c in enumerate(categories)}, unknown, path))
         return outputs
     if cls == "StandardScaler":
         outputs = []
@@ -156,7 +164,9 @@ def _transform(step: Any, inputs: List[Any], path: str) -> List[Any]:
             if isinstance(x, _Number):
                 outputs.append(_Number(x.column, x.transform, x.a / scale, (x.b - mean) / scale))
             else:
-                outputs.append(_Coded(x.column, x.categories, {c: (v - mean) / scale for c, v in x.values.items()}))
+                unknown = None if x.unknown is None else (x.unknown - mean) / scale
+                values = {c: (v - mean) / scale for c, v in x.values.items()}
+                outputs.append(_Coded(x.column, x.categories, values, unknown, x.path))
         return outputs
     if cls == "FunctionTransformer":
         if step.func is None:
@@ -271,6 +281,7 @@ def from_sklearn(
     name: str = "car-price",
     version: str = "1.0.0",
     created: Optional[str] = None,
+    categories: Optional[Dict[str, Any]] = None,
 ) -> Model:
     """Converts a fitted scikit-learn estimator into a validated carprice model.
 
@@ -285,6 +296,11 @@ def from_sklearn(
     and the rows the result is checked on; ``y`` (actual prices in dollars, shape ``(n_rows,)``),
     when given, the central 80% of the residuals for the price range and the recorded in-sample
     MAE. Without ``y`` the price range is the price itself.
+
+    ``categories`` (column → category names, e.g. the data set's whole vocabulary) adds names the
+    encoders did not see: each is priced as scikit-learn prices an unknown category (encoders with
+    ``handle_unknown="ignore"``, or ``"use_encoded_value"`` for OrdinalEncoder) and listed as
+    ``untrained``, so quotes flag it. An encoder that refuses unknown categories cannot take them.
 
     Returns a model whose ``predict(X)`` equals ``estimator.predict(X)`` to a relative 1e-9 on
     every row. Raises :class:`carprice.UnsupportedModel` naming the step's path (e.g.
@@ -301,6 +317,7 @@ def from_sklearn(
 
     numbers: Dict[Tuple[str, str], List[float]] = {}
     coded: Dict[str, Tuple[Tuple[str, ...], Dict[str, float]]] = {}
+    extra: Dict[str, List[str]] = {}
     intercept = linear.intercept
     for feature, coefficient in zip(linear.features, linear.coefficients):
         if isinstance(feature, _Raw):
@@ -310,11 +327,23 @@ def from_sklearn(
             total[0] += coefficient * feature.a
             total[1] += coefficient * feature.b
         else:
-            categories, weights = coded.setdefault(feature.column, (feature.categories, {c: 0.0 for c in feature.categories}))
-            if categories != feature.categories:
+            if feature.column not in coded:
+                names = [str(c) for c in (categories or {}).get(feature.column, [])]
+                extra[feature.column] = [c for c in dict.fromkeys(names) if c not in feature.categories]
+                everything = feature.categories + tuple(extra[feature.column])
+                coded[feature.column] = (feature.categories, {c: 0.0 for c in everything})
+            known, weights = coded[feature.column]
+            if known != feature.categories:
                 raise UnsupportedModel(f"column {feature.column!r} is encoded twice with different categories")
-            for category in categories:
-                weights[category] += coefficient * feature.values[category]
+            if extra[feature.column] and feature.unknown is None:
+                raise UnsupportedModel(
+                    f"column {feature.column!r} cannot take the extra categories {extra[feature.column]}: the encoder at "
+                    f"{feature.path or 'the top'} refuses unknown categories (fit it with handle_unknown='ignore')",
+                    path=feature.path,
+                )
+            for category in weights:
+                value = feature.values[category] if category in feature.values else feature.unknown
+                weights[category] += coefficient * value
     both = {column for column, _ in numbers} & set(coded)
     if both:
         raise UnsupportedModel(f"column {sorted(both)[0]!r} is used both as a number and as categories")
@@ -322,9 +351,13 @@ def from_sklearn(
     attributes, terms = [], []
     for column in columns:
         if column in coded:
-            categories, weights = coded[column]
-            attributes.append(_categorical_attribute(column, categories, table[column]))
-            terms.append({"kind": "categorical", "attribute": column, "weights": [float(weights[c]) for c in categories]})
+            known, weights = coded[column]
+            attribute = _categorical_attribute(column, known, table[column])
+            attribute["categories"] = list(weights)
+            if extra[column]:
+                attribute["untrained"] = extra[column]
+            attributes.append(attribute)
+            terms.append({"kind": "categorical", "attribute": column, "weights": [float(w) for w in weights.values()]})
             continue
         transforms = [t for (c, t) in numbers if c == column]
         if not transforms:

@@ -239,3 +239,25 @@ def test_converted_model_prices_like_the_cli(xy, cli, tmp_path, data_csv):
     model.save(tmp_path / "m.json")
     out = subprocess.run([cli, "predict", "--model", tmp_path / "m.json", "--cars", data_csv, "--json"], check=True, capture_output=True, text=True).stdout
     assert model.predict(X).tolist() == [json.loads(line)["price"] for line in out.splitlines()]
+
+
+def test_extra_categories_price_like_handle_unknown_ignore_and_are_flagged(cars):
+    train, test = cars.iloc[:120], cars.iloc[120:]
+    X, y = train.drop(columns="price"), train["price"]
+    estimator = TransformedTargetRegressor(one_hot_ridge(handle_unknown="ignore"), func=np.log, inverse_func=np.exp).fit(X, y)
+    vocabulary = {c: sorted(cars[c].unique()) for c in ["make", "body-style", "fuel-type"]}
+    model = carprice.from_sklearn(estimator, X, y, created=CREATED, categories=vocabulary)
+    unseen = sorted(set(test["make"]) - set(X["make"]))
+    make = next(a for a in model.document["attributes"] if a["name"] == "make")
+    assert unseen and set(unseen) <= set(make["untrained"])
+    np.testing.assert_allclose(model.predict(test), estimator.predict(test.drop(columns="price")), rtol=1e-9, atol=0)
+    car = test[test["make"] == unseen[0]].drop(columns="price").iloc[0].to_dict()
+    assert {"kind": "untrained_category", "attribute": "make", "category": unseen[0]} in model.quote(car)["extrapolations"]
+
+
+def test_extra_categories_need_an_encoder_that_accepts_unknowns(xy):
+    X, y = xy
+    estimator = one_hot_ridge().fit(X, np.log(y))
+    with pytest.raises(carprice.UnsupportedModel, match="handle_unknown='ignore'") as caught:
+        carprice.from_sklearn(estimator, X, created=CREATED, categories={"make": ["tesla"]})
+    assert caught.value.path == "preprocess/cat"
