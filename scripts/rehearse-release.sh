@@ -11,6 +11,8 @@
 #   4. corrupted model published → fetch refuses it; the previous model is still served
 #   5. rollback → the version before is served again
 #   6. code change, no new model → redeployed with the same model
+#   7. a rollback while a deploy runs → the deploy's promote refuses to undo it; the next deploy
+#      ships the rolled-back-to version
 # Each served version is checked over HTTP (release.json + model.json hash) and, when Chromium is
 # installed, in the browser. Assumes scripts/setup.sh ran. Prints "rehearsal: N passed, M failed".
 set -euo pipefail
@@ -94,9 +96,9 @@ publish() { model "$1" "$2" && carprice publish --model "$WORK/model-$1.json" --
 # deploy TRIGGER: one run of deploy.yml. TRIGGER is `model` (model-published or scheduled poll),
 # `code` (push to main) or `manual` (workflow_dispatch).
 deploy() {
-  local trigger=$1 latest='' live='' candidate key value
+  local trigger=$1 latest='' live='' record='' candidate key value
   while IFS='=' read -r key value; do
-    case $key in latest) latest=$value ;; live) live=$value ;; esac
+    case $key in latest) latest=$value ;; live) live=$value ;; record) record=$value ;; esac
   done < <(carprice status)
   if [ "$trigger" = model ]; then candidate=$latest; else candidate=${live:-$latest}; fi
   rm -rf "$WORK/release" "$WORK/staging"
@@ -112,7 +114,9 @@ deploy() {
   # "Static Web Apps": the new site replaces the served folder.
   mv "$SITE" "$WORK/retired" && mv "$WORK/staging" "$SITE" && rm -rf "$WORK/retired"
   node scripts/smoke-check.mjs "$SITE_URL" "$candidate" 30 || return 1
-  carprice promote --version "$candidate" --commit "$COMMIT"
+  # BEFORE_PROMOTE: a command run here, as if by someone else while the deploy runs.
+  if [ -n "${BEFORE_PROMOTE:-}" ]; then eval "$BEFORE_PROMOTE"; fi
+  carprice promote --version "$candidate" --commit "$COMMIT" --expect-record "$record"
 }
 
 # serves VERSION: the site serves that model, over HTTP and (with Chromium) in the browser.
@@ -148,7 +152,7 @@ node scripts/azurite-dev.mjs corrupt "$CARPRICE_CONTAINER_URL/car-price/1.3.0/mo
 expect_deploy "corrupted model refused" model refused 1.1.0
 
 say "5. rollback"
-carprice rollback --commit "$COMMIT"
+carprice rollback --from 1.1.0 --commit "$COMMIT"
 expect_deploy "rollback" manual passes 1.0.0
 
 say "6. a code change with no new model"
@@ -160,6 +164,19 @@ if curl -fsS "${SITE_URL}release.json" | grep -q "\"commit\": \"$COMMIT\""; then
 else
   fail "code change: release.json does not name $COMMIT"
 fi
+
+say "7. a rollback while a deploy runs"
+publish 1.4.0 0
+BEFORE_PROMOTE='carprice rollback --from 1.0.0 --to 0.9.0 --commit "$COMMIT"'
+publish 0.9.0 0
+expect_deploy "promote after a rollback refused" model refused 1.4.0
+BEFORE_PROMOTE=
+if carprice status | grep -qx 'live=0.9.0'; then
+  pass "promote after a rollback: the record still says 0.9.0"
+else
+  fail "promote after a rollback: the record no longer says 0.9.0"
+fi
+expect_deploy "the next deploy ships the rollback" manual passes 0.9.0
 
 echo
 echo "rehearsal: $passed passed, $failed failed"

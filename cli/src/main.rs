@@ -1,11 +1,9 @@
 //! `carprice`: the command line of the carprice car pricing product.
 
 mod args;
-mod blob;
 mod commands;
 mod data_path;
 mod files;
-mod registry;
 #[cfg(test)]
 mod workflow_invocations;
 
@@ -17,10 +15,21 @@ fn main() -> ExitCode {
     let args = args::Cli::parse();
     match commands::run(args) {
         Ok(code) => code,
+        // The reader went away (`carprice predict | head`): nothing is wrong, as for ripgrep.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             // One readable line: the chain of contexts, no backtrace.
             eprintln!("carprice: error: {error:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Whether an error comes from writing to a closed pipe.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

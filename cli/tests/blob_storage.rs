@@ -7,7 +7,9 @@ mod support;
 use std::fs;
 use std::time::{Duration, Instant};
 
-use support::{account_sas, carprice, fails, ok, signature_of, Azurite, Workspace};
+use support::{
+    account_sas, carprice, fails, ok, signature_of, status_fields, Azurite, LossyProxy, Workspace,
+};
 
 const CONTAINER: &str = "models";
 
@@ -55,7 +57,7 @@ fn publish_then_fetch_gives_back_the_exact_files() {
     assert!(fetched.join("notes.txt").exists());
 
     let status = ok(run(&["status"]));
-    assert_eq!(status, "latest=1.0.0\nlive=\n");
+    assert_eq!(status, "latest=1.0.0\nlive=\nrecord=none\n");
 }
 
 #[test]
@@ -162,7 +164,7 @@ fn an_invalid_model_is_not_published() {
         &["status"],
         work.path(),
     ));
-    assert_eq!(status, "latest=\nlive=\n");
+    assert_eq!(status, "latest=\nlive=\nrecord=none\n");
 }
 
 #[test]
@@ -276,13 +278,35 @@ fn a_data_scientists_sas_can_publish_but_not_overwrite_or_promote() {
         &["fetch", "--out", "got"],
         work.path(),
     ));
-    let error = fails(carprice(
+    // The same files again (a retry): recognised; another model under that version: refused.
+    let said = ok(carprice(
         &url,
         Some(&publisher),
         &[
             "publish",
             "--model",
             "model-1.0.0.json",
+            "--test-data",
+            "test-data.csv",
+        ],
+        work.path(),
+    ));
+    assert!(
+        said.contains("already published (exactly these files)"),
+        "{said}"
+    );
+    fs::write(
+        work.path().join("other-1.0.0.json"),
+        support::model_json("1.0.0", 0.1),
+    )
+    .unwrap();
+    let error = fails(carprice(
+        &url,
+        Some(&publisher),
+        &[
+            "publish",
+            "--model",
+            "other-1.0.0.json",
             "--test-data",
             "test-data.csv",
         ],
@@ -308,7 +332,7 @@ fn a_data_scientists_sas_can_publish_but_not_overwrite_or_promote() {
     let error = fails(carprice(
         &url,
         Some(&publisher),
-        &["rollback", "--to", "1.1.0"],
+        &["rollback", "--from", "1.0.0", "--to", "1.1.0"],
         work.path(),
     ));
     assert!(error.contains("denied"), "{error}");
@@ -367,12 +391,12 @@ fn promote_then_rollback_changes_what_ships_next() {
             "abc123",
         ]));
     }
-    assert_eq!(ok(run(&["status"])), "latest=1.1.0\nlive=1.1.0\n");
+    assert_eq!(latest_live(&ok(run(&["status"]))), ("1.1.0", "1.1.0"));
 
-    let said = ok(run(&["rollback", "--commit", "def456"]));
-    assert!(said.contains("rolled back to model 1.0.0"), "{said}");
+    let said = ok(run(&["rollback", "--from", "1.1.0", "--commit", "def456"]));
+    assert!(said.contains("to 1.0.0"), "{said}");
     // The withdrawn version is no longer "latest", so a scheduled deploy does not bring it back.
-    assert_eq!(ok(run(&["status"])), "latest=1.0.0\nlive=1.0.0\n");
+    assert_eq!(latest_live(&ok(run(&["status"]))), ("1.0.0", "1.0.0"));
     ok(run(&["fetch", "--version", "live", "--out", "live"]));
     assert!(fs::read_to_string(work.path().join("live/model.json"))
         .unwrap()
@@ -380,7 +404,289 @@ fn promote_then_rollback_changes_what_ships_next() {
 
     // A newer publication is the next candidate again.
     publish(&azurite, &work, &sas, "1.2.0");
-    assert_eq!(ok(run(&["status"])), "latest=1.2.0\nlive=1.0.0\n");
+    assert_eq!(latest_live(&ok(run(&["status"]))), ("1.2.0", "1.0.0"));
     let error = fails(run(&["promote", "--version", "9.9.9"]));
     assert!(error.contains("9.9.9 is not published"), "{error}");
+}
+
+fn latest_live(status: &str) -> (&str, &str) {
+    let mut lines = status.lines();
+    let mut value = |key: &str| {
+        lines
+            .next()
+            .and_then(|line| line.strip_prefix(key))
+            .unwrap_or_else(|| panic!("{key} in {status:?}"))
+    };
+    (value("latest="), value("live="))
+}
+
+/// The production record as stored.
+fn record(azurite: &Azurite) -> serde_json::Value {
+    serde_json::from_slice(&azurite.read(CONTAINER, "car-price/production.json")).unwrap()
+}
+
+/// Publishes each version and promotes them in order.
+fn live_through(azurite: &Azurite, work: &Workspace, sas: &str, versions: &[&str]) {
+    let url = azurite.container_url(CONTAINER);
+    for version in versions {
+        publish(azurite, work, sas, version);
+        ok(carprice(
+            &url,
+            Some(sas),
+            &["promote", "--version", version, "--commit", "c1"],
+            work.path(),
+        ));
+    }
+}
+
+fn rollbacks(record: &serde_json::Value) -> usize {
+    record["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entry| entry["action"] == "rollback")
+        .count()
+}
+
+#[test]
+fn a_promote_that_lands_after_a_rollback_does_not_undo_it() {
+    let (azurite, work, sas) = private_store();
+    let url = azurite.container_url(CONTAINER);
+    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
+    live_through(&azurite, &work, &sas, &["1.0.0", "1.1.0"]);
+    // A deploy of 1.1.0 starts (a code change) and reads the record …
+    let (_, _, started) = status_fields(&ok(run(&["status"])));
+    // … someone rolls back while it runs …
+    ok(run(&["rollback", "--from", "1.1.0"]));
+    // … and the deploy's promote comes last.
+    let error = fails(run(&[
+        "promote",
+        "--version",
+        "1.1.0",
+        "--expect-record",
+        &started,
+    ]));
+    assert!(
+        error.contains("production record changed since this deploy read it")
+            && error.contains("live is now 1.0.0"),
+        "{error}"
+    );
+    // Without the deploy's record state, a withdrawn version is still never promoted.
+    let error = fails(run(&["promote", "--version", "1.1.0"]));
+    assert!(error.contains("1.1.0 was withdrawn"), "{error}");
+    let record = record(&azurite);
+    assert_eq!(record["live"], "1.0.0");
+    assert_eq!(record["withdrawn"], serde_json::json!(["1.1.0"]));
+}
+
+#[test]
+fn a_rollback_run_again_after_its_answer_was_lost_rolls_back_only_once() {
+    let (azurite, work, sas) = private_store();
+    live_through(&azurite, &work, &sas, &["1.0.0", "1.1.0", "1.2.0"]);
+    let proxy = LossyProxy::start(azurite.port(), "PUT", "production.json", 1);
+    let url = proxy.container_url(CONTAINER);
+    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
+    // The answer to the record's write is lost; the command may or may not notice (the SDK
+    // retries), and its message says to run it again.
+    let first = run(&["rollback", "--from", "1.2.0"]);
+    assert_eq!(proxy.dropped(), 1, "{}", support::text(&first));
+    if !first.status.success() {
+        let error = String::from_utf8_lossy(&first.stderr);
+        assert!(error.contains("run the command again"), "{error}");
+    }
+    let said = ok(run(&["rollback", "--from", "1.2.0"]));
+    assert!(said.contains("already recorded"), "{said}");
+    let record = record(&azurite);
+    assert_eq!(record["live"], "1.1.0");
+    assert_eq!(record["withdrawn"], serde_json::json!(["1.2.0"]));
+    assert_eq!(rollbacks(&record), 1);
+}
+
+#[test]
+fn a_promote_run_again_after_its_answer_was_lost_succeeds() {
+    let (azurite, work, sas) = private_store();
+    live_through(&azurite, &work, &sas, &["1.0.0"]);
+    publish(&azurite, &work, &sas, "1.1.0");
+    let direct = azurite.container_url(CONTAINER);
+    let (_, _, started) =
+        status_fields(&ok(carprice(&direct, Some(&sas), &["status"], work.path())));
+    let proxy = LossyProxy::start(azurite.port(), "PUT", "production.json", 1);
+    let url = proxy.container_url(CONTAINER);
+    let promote = || {
+        carprice(
+            &url,
+            Some(&sas),
+            &[
+                "promote",
+                "--version",
+                "1.1.0",
+                "--commit",
+                "c2",
+                "--expect-record",
+                &started,
+            ],
+            work.path(),
+        )
+    };
+    let _ = promote();
+    assert_eq!(proxy.dropped(), 1);
+    ok(promote());
+    let record = record(&azurite);
+    assert_eq!(record["live"], "1.1.0");
+    assert_eq!(record["history"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_publish_run_again_after_its_answer_was_lost_succeeds() {
+    let (azurite, work, sas) = private_store();
+    let proxy = LossyProxy::start(azurite.port(), "PUT", "model.json", 1);
+    let url = proxy.container_url(CONTAINER);
+    let model = work.model("1.0.0", 0.0);
+    let publish = |model: &str| {
+        carprice(
+            &url,
+            Some(&sas),
+            &["publish", "--model", model, "--test-data", "test-data.csv"],
+            work.path(),
+        )
+    };
+    let _ = publish(&model);
+    assert_eq!(proxy.dropped(), 1);
+    let said = ok(publish(&model));
+    assert!(said.contains("car-price/1.0.0"), "{said}");
+    ok(carprice(
+        &url,
+        Some(&sas),
+        &["fetch", "--out", "got"],
+        work.path(),
+    ));
+    // A different model under the same version is still refused.
+    fs::write(
+        work.path().join("other.json"),
+        support::model_json("1.0.0", 0.2),
+    )
+    .unwrap();
+    let error = fails(publish("other.json"));
+    assert!(error.contains("1.0.0 is already published"), "{error}");
+}
+
+#[test]
+fn a_rollback_to_a_version_whose_blobs_no_longer_verify_is_refused() {
+    let (azurite, work, sas) = private_store();
+    let url = azurite.container_url(CONTAINER);
+    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
+    live_through(&azurite, &work, &sas, &["1.0.0", "1.1.0"]);
+    azurite.overwrite_keeping_metadata(
+        CONTAINER,
+        "car-price/1.0.0/test-data.csv",
+        b"make,price\naudi,1\n",
+    );
+    let error = fails(run(&["rollback", "--from", "1.1.0", "--to", "1.0.0"]));
+    assert!(
+        error.contains("car-price/1.0.0/test-data.csv does not match the sha256"),
+        "{error}"
+    );
+    let error = fails(run(&["rollback", "--from", "1.1.0"]));
+    assert!(error.contains("does not match the sha256"), "{error}");
+    // Production is untouched, so the next deploy still fetches what is live.
+    assert_eq!(latest_live(&ok(run(&["status"]))), ("1.1.0", "1.1.0"));
+    ok(run(&["fetch", "--version", "live", "--out", "live"]));
+}
+
+#[test]
+fn a_promote_of_a_version_whose_blobs_no_longer_verify_is_refused() {
+    let (azurite, work, sas) = private_store();
+    let url = azurite.container_url(CONTAINER);
+    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
+    publish(&azurite, &work, &sas, "1.0.0");
+    azurite.overwrite_keeping_metadata(
+        CONTAINER,
+        "car-price/1.0.0/model.json",
+        support::model_json("1.0.0", 0.3).as_bytes(),
+    );
+    let error = fails(run(&["promote", "--version", "1.0.0"]));
+    assert!(error.contains("does not match the sha256"), "{error}");
+    assert_eq!(latest_live(&ok(run(&["status"]))), ("1.0.0", ""));
+}
+
+#[test]
+fn rollback_refuses_when_the_version_it_replaces_is_not_live() {
+    let (azurite, work, sas) = private_store();
+    let url = azurite.container_url(CONTAINER);
+    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
+    live_through(&azurite, &work, &sas, &["1.0.0", "1.1.0", "1.2.0"]);
+    let error = fails(run(&["rollback", "--from", "1.1.0"]));
+    assert!(error.contains("1.1.0 is not live (live: 1.2.0)"), "{error}");
+    assert_eq!(rollbacks(&record(&azurite)), 0);
+}
+
+#[test]
+fn concurrent_promotes_from_the_same_start_record_exactly_one_version() {
+    let (azurite, work, sas) = private_store();
+    let url = azurite.container_url(CONTAINER);
+    for version in ["1.0.0", "1.1.0", "1.2.0"] {
+        publish(&azurite, &work, &sas, version);
+    }
+    let (_, _, started) = status_fields(&ok(carprice(&url, Some(&sas), &["status"], work.path())));
+    let outputs: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ["1.0.0", "1.1.0", "1.2.0"]
+            .map(|version| {
+                let (url, sas, started, dir) = (&url, &sas, &started, work.path());
+                scope.spawn(move || {
+                    let args = ["promote", "--version", version, "--expect-record", started];
+                    (version, carprice(url, Some(sas), &args, dir))
+                })
+            })
+            .into_iter()
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let winners: Vec<_> = outputs.iter().filter(|(_, o)| o.status.success()).collect();
+    assert_eq!(winners.len(), 1, "{outputs:?}");
+    let record = record(&azurite);
+    assert_eq!(record["live"], winners[0].0);
+    assert_eq!(record["history"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_rollback_racing_a_promote_leaves_a_true_record() {
+    for _ in 0..3 {
+        let (azurite, work, sas) = private_store();
+        let url = azurite.container_url(CONTAINER);
+        live_through(&azurite, &work, &sas, &["1.0.0", "1.1.0"]);
+        publish(&azurite, &work, &sas, "1.2.0");
+        let (_, _, started) =
+            status_fields(&ok(carprice(&url, Some(&sas), &["status"], work.path())));
+        let (rollback, promote) = std::thread::scope(|scope| {
+            let rollback = scope.spawn(|| {
+                carprice(
+                    &url,
+                    Some(&sas),
+                    &["rollback", "--from", "1.1.0"],
+                    work.path(),
+                )
+            });
+            let promote = scope.spawn(|| {
+                let args = ["promote", "--version", "1.2.0", "--expect-record", &started];
+                carprice(&url, Some(&sas), &args, work.path())
+            });
+            (rollback.join().unwrap(), promote.join().unwrap())
+        });
+        let record = record(&azurite);
+        match (rollback.status.success(), promote.status.success()) {
+            (true, false) => {
+                assert_eq!(record["live"], "1.0.0");
+                assert_eq!(record["withdrawn"], serde_json::json!(["1.1.0"]));
+            }
+            (false, true) => {
+                assert_eq!(record["live"], "1.2.0");
+                assert_eq!(rollbacks(&record), 0);
+            }
+            _ => panic!(
+                "exactly one should win:\nrollback {}\npromote {}",
+                support::text(&rollback),
+                support::text(&promote)
+            ),
+        }
+    }
 }

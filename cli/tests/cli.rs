@@ -1,6 +1,11 @@
 //! The `carprice` binary end to end: the default model, the seed-split accuracy, and one-line errors
 //! for bad input. Needs the sample data set (`$CARPRICE_DATA` or `../shared/data`).
 
+// The commands' own lookup of the data set (the tests use `resolve_in` only).
+#[allow(dead_code)]
+#[path = "../src/data_path.rs"]
+mod data_path;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -12,21 +17,10 @@ fn repo() -> PathBuf {
         .to_path_buf()
 }
 
+/// The folder of the sample data set, found by the commands' own lookup.
 fn data_dir() -> PathBuf {
-    let dir = std::env::var_os("CARPRICE_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("../shared/data"));
-    let dir = if dir.is_file() {
-        dir.parent().unwrap().to_path_buf()
-    } else {
-        dir
-    };
-    assert!(
-        dir.join("car-prices.csv").is_file(),
-        "sample data set missing at {}: set CARPRICE_DATA (see README, Data)",
-        dir.display()
-    );
-    dir
+    let csv = data_path::resolve_in(None, &repo()).unwrap_or_else(|e| panic!("{e}"));
+    csv.parent().unwrap().to_path_buf()
 }
 
 fn carprice(args: &[&str], stdin: &str) -> Output {
@@ -257,4 +251,24 @@ fn bad_input_gives_one_clear_line_and_exit_code_1() {
 fn validate_summarises_a_good_model() {
     let stdout = succeeds(&["validate", "--model", "assets/model.json"], "");
     assert!(String::from_utf8_lossy(&stdout).contains("valid car-price 1.0.0"));
+}
+
+#[test]
+fn predict_into_a_closed_pipe_exits_0_instead_of_panicking() {
+    // `carprice predict --cars … | head -0`: the reader is gone before the first line.
+    let cars = data_dir().join("car-prices.csv");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_carprice"))
+        .args(["predict", "--model", "assets/model.json", "--cars"])
+        .arg(&cars)
+        .current_dir(repo())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "stderr: {stderr}");
+    assert!(stderr.is_empty(), "stderr: {stderr}");
 }

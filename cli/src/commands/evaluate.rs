@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use model_core::{format_dollars, CarTable, Metrics, Model};
+use carprice_registry::measure;
+use model_core::{format_dollars, Metrics};
 
 use crate::{data_path, files};
 
@@ -23,21 +24,6 @@ pub fn run(model: &Path, data: Option<&Path>, rows: Option<&Path>, json: bool) -
         print!("{}", metrics_table(model.version(), &metrics));
     }
     Ok(())
-}
-
-/// Prices every row of a table with a `price` column and measures the result.
-pub fn measure(model: &Model, table: &CarTable) -> Result<Metrics> {
-    let target = &model.document().target.name;
-    let actual = table.numbers(target)?;
-    let predicted = (0..table.len())
-        .map(|row| {
-            let car = model
-                .car(&table.description(row, &[target.as_str()]))
-                .and_then(|car| model.price(&car));
-            car.with_context(|| format!("CSV line {}", table.line(row)))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Metrics::measure(&actual, &predicted)?)
 }
 
 /// A small text table of metrics.

@@ -14,9 +14,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use model_core::{format_dollars, Metrics, Model};
 
-use super::evaluate::measure;
-use super::fetch::{MODEL_FILE, TEST_DATA_FILE};
 use crate::files;
+use carprice_registry::{measure, MODEL_FILE, TEST_DATA_FILE};
 
 /// Relative MAE a candidate may add over production.
 const MAE_TOLERANCE: f64 = 0.02;

@@ -16,9 +16,9 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+use carprice_registry::Registry;
+
 use crate::args::{Cli, Command, ContainerArgs};
-use crate::blob::{Container, ContainerLocation};
-use crate::registry::Registry;
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -55,13 +55,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Promote {
             version,
             commit,
+            expect_record,
             container,
-        } => promote::run(&version, &commit, &container),
+        } => promote::run(&version, &commit, expect_record.as_deref(), &container),
         Command::Rollback {
+            from,
             to,
             commit,
             container,
-        } => rollback::run(to.as_deref(), &commit, &container),
+        } => rollback::run(&from, to.as_deref(), &commit, &container),
         Command::Status { container } => status::run(&container),
     }
     .map(|()| ExitCode::SUCCESS)
@@ -71,6 +73,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 /// the URL or `CARPRICE_SAS`.
 fn open_registry(args: &ContainerArgs) -> Result<Registry> {
     let sas = std::env::var("CARPRICE_SAS").ok();
-    let location = ContainerLocation::new(&args.url, sas.as_deref(), args.auth)?;
-    Ok(Registry::new(Container::open(location)?))
+    Ok(Registry::open(&args.url, sas.as_deref(), args.auth)?)
+}
+
+/// A commit for messages.
+fn display_commit(commit: &str) -> &str {
+    if commit.is_empty() {
+        "unknown"
+    } else {
+        commit
+    }
 }

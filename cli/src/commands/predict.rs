@@ -1,6 +1,6 @@
 //! `carprice predict`: quotes for one car (JSON on stdin) or every row of a CSV.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -29,11 +29,15 @@ pub fn run(model: &Path, cars: Option<&Path>, json: bool) -> Result<()> {
         }
         None => vec![("stdin".to_string(), read_stdin_car()?)],
     };
+    // Written with `writeln!`, not `println!`, so that a closed pipe (`carprice predict | head`)
+    // is an error `main` ends quietly on, not a panic.
+    let mut out = std::io::stdout().lock();
     for (source, description) in descriptions {
         let car = model.car(&description).with_context(|| source.clone())?;
         let quote = model.quote(&car).with_context(|| source.clone())?;
-        print_quote(&quote, json)?;
+        print_quote(&mut out, &quote, json)?;
     }
+    out.flush()?;
     Ok(())
 }
 
@@ -54,19 +58,20 @@ fn read_stdin_car() -> Result<CarDescription> {
     serde_json::from_str(&text).context("the car on stdin is not a JSON object of attribute values")
 }
 
-fn print_quote(quote: &Quote<'_>, json: bool) -> Result<()> {
+fn print_quote(out: &mut impl Write, quote: &Quote<'_>, json: bool) -> Result<()> {
     if json {
-        println!("{}", serde_json::to_string(quote)?);
+        writeln!(out, "{}", serde_json::to_string(quote)?)?;
         return Ok(());
     }
-    println!(
+    writeln!(
+        out,
         "{}  ({:.0}% range {} to {}; model {})",
         format_dollars(quote.price),
         quote.interval.level * 100.0,
         format_dollars(quote.interval.low),
         format_dollars(quote.interval.high),
         quote.model_version
-    );
+    )?;
     let mut drivers: Vec<_> = quote.contributions.iter().collect();
     drivers.sort_by(|a, b| {
         b.effect
@@ -74,22 +79,30 @@ fn print_quote(quote: &Quote<'_>, json: bool) -> Result<()> {
             .abs()
             .total_cmp(&a.effect.signed_size().abs())
     });
-    println!("  reference car {}", format_dollars(quote.reference_price));
+    writeln!(
+        out,
+        "  reference car {}",
+        format_dollars(quote.reference_price)
+    )?;
     for c in drivers.iter().take(5) {
-        match c.effect {
-            Effect::Factor(f) => println!("  {:<18} {:+.1}%", c.attribute, (f - 1.0) * 100.0),
-            Effect::Dollars(d) => println!("  {:<18} {}", c.attribute, format_dollars(d)),
-        }
+        let written = match c.effect {
+            Effect::Factor(f) => writeln!(out, "  {:<18} {:+.1}%", c.attribute, (f - 1.0) * 100.0),
+            Effect::Dollars(d) => writeln!(out, "  {:<18} {}", c.attribute, format_dollars(d)),
+        };
+        written?;
     }
     for e in &quote.extrapolations {
-        match e {
-            Extrapolation::OutOfRange { attribute, value, min, max } => println!(
+        let written = match e {
+            Extrapolation::OutOfRange { attribute, value, min, max } => writeln!(
+        out,
                 "  warning: {attribute} = {value} is outside the training range {min} to {max}; the price is an extrapolation"
             ),
-            Extrapolation::UntrainedCategory { attribute, category } => println!(
+            Extrapolation::UntrainedCategory { attribute, category } => writeln!(
+        out,
                 "  warning: {attribute} = {category} had no training cars; the price ignores it"
             ),
-        }
+        };
+        written?;
     }
     Ok(())
 }

@@ -3,35 +3,34 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use model_core::{format_dollars, ModelVersion};
+use carprice_registry::FAMILY;
+use model_core::format_dollars;
 
-use super::{evaluate, open_registry};
+use super::open_registry;
 use crate::args::ContainerArgs;
 use crate::files;
-use crate::registry::FAMILY;
 
 /// Validates the model, checks that it can price its own test data, and uploads both, refusing to
-/// overwrite a published version.
+/// overwrite a published version with other files.
 pub fn run(model_path: &Path, test_data_path: &Path, container: &ContainerArgs) -> Result<()> {
     let model_json = files::read(model_path)?;
-    let model = files::parse_model(&model_json, &model_path.display().to_string())?;
-    let version: ModelVersion = model
-        .version()
-        .parse()
-        .with_context(|| format!("cannot publish {}", model_path.display()))?;
+    // Checked here first for messages that name the files, and before any request is sent.
+    files::parse_model(&model_json, &model_path.display().to_string())?;
     let test_data = files::read(test_data_path)?;
-    let table = model_core::CarTable::from_csv(&test_data)
+    model_core::CarTable::from_csv(&test_data)
         .with_context(|| format!("cannot use test data {}", test_data_path.display()))?;
-    let metrics = evaluate::measure(&model, &table).with_context(|| {
-        format!(
-            "model {version} cannot price its test data {}: fix the data or the model",
-            test_data_path.display()
-        )
-    })?;
     let registry = open_registry(container)?;
-    registry.publish(&version, &model_json, &test_data)?;
+    let publication = registry
+        .publish(&model_json, &test_data)
+        .with_context(|| format!("cannot publish {}", model_path.display()))?;
+    let (version, metrics) = (&publication.version, &publication.metrics);
+    let what = if publication.already_published {
+        "already published (exactly these files)"
+    } else {
+        "published"
+    };
     println!(
-        "published {FAMILY}/{version} to {}: MAE {} on {} test rows here; the deploy gate measures it again",
+        "{what} {FAMILY}/{version} to {}: MAE {} on {} test rows here; the deploy gate measures it again",
         registry.container_name(),
         format_dollars(metrics.mae),
         metrics.rows

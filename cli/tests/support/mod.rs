@@ -2,9 +2,17 @@
 //! 127.0.0.1 with a temporary folder (killed when dropped), account SAS tokens for the emulator's
 //! well-known development account, sample models, and a runner for the real `carprice` binary.
 
-use std::net::{TcpListener, TcpStream};
+// The commands' own lookup of the data set (the tests use `resolve_in` only).
+#[allow(dead_code)]
+#[path = "../../src/data_path.rs"]
+mod data_path;
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use azure_core::http::{RequestContent, Url};
@@ -75,6 +83,25 @@ impl Azurite {
     /// The URL of a container (no SAS).
     pub fn container_url(&self, container: &str) -> String {
         format!("http://127.0.0.1:{}/{ACCOUNT}/{container}", self.port)
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Reads a blob's bytes.
+    pub fn read(&self, container: &str, blob: &str) -> Vec<u8> {
+        let client = self.admin_client(container).blob_client(blob);
+        runtime().block_on(async {
+            let response = client.download(None).await.expect("read blob");
+            response
+                .body
+                .collect()
+                .await
+                .expect("read blob body")
+                .to_vec()
+        })
     }
 
     /// Stops the emulator now (a storage outage).
@@ -276,20 +303,16 @@ pub fn model_json(version: &str, shift: f64) -> String {
     serde_json::to_string_pretty(&document).unwrap()
 }
 
-/// The sample car data, used as test data: `$CARPRICE_DATA` (a CSV, or a folder holding
-/// `car-prices.csv`), else `../shared/data/car-prices.csv` beside the repository.
+/// The sample car data set's path, found as the commands find it (`$CARPRICE_DATA`, else
+/// `../shared/data/car-prices.csv` beside the repository).
+pub fn data_path() -> PathBuf {
+    data_path::resolve_in(None, &repo_root()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The sample car data, used as test data.
 pub fn test_data() -> Vec<u8> {
-    let path = match std::env::var_os("CARPRICE_DATA").filter(|v| !v.is_empty()) {
-        Some(path) => PathBuf::from(path),
-        None => repo_root().join("../shared/data"),
-    };
-    let path = if path.is_dir() {
-        path.join("car-prices.csv")
-    } else {
-        path
-    };
-    std::fs::read(&path)
-        .unwrap_or_else(|e| panic!("car data {}: {e}; set CARPRICE_DATA", path.display()))
+    let path = data_path();
+    std::fs::read(&path).unwrap_or_else(|e| panic!("car data {}: {e}", path.display()))
 }
 
 /// A working folder with `model-<version>.json` files and `test-data.csv`.
@@ -317,4 +340,142 @@ impl Workspace {
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
+}
+
+/// A TCP proxy in front of a server on 127.0.0.1 that forwards everything, except that the answers
+/// to the first `count` requests whose request line starts with `method` and contains `needle` are
+/// dropped: the server carries the request out, the client sees its connection close (a lost
+/// answer). Stopped when dropped.
+pub struct LossyProxy {
+    port: u16,
+    dropped: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+}
+
+impl LossyProxy {
+    /// Starts the proxy in front of `upstream_port`.
+    pub fn start(upstream_port: u16, method: &str, needle: &str, count: usize) -> LossyProxy {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let to_drop = Arc::new(AtomicUsize::new(count));
+        let pattern = (format!("{method} "), needle.to_string());
+        let (stop_flag, dropped_count) = (stop.clone(), dropped.clone());
+        std::thread::spawn(move || {
+            while !stop_flag.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((client, _)) => {
+                        client.set_nonblocking(false).unwrap();
+                        let upstream = TcpStream::connect(("127.0.0.1", upstream_port)).unwrap();
+                        relay(client, upstream, &pattern, &to_drop, &dropped_count);
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        LossyProxy {
+            port,
+            dropped,
+            stop,
+        }
+    }
+
+    /// The URL of a container, through the proxy.
+    pub fn container_url(&self, container: &str) -> String {
+        format!("http://127.0.0.1:{}/{ACCOUNT}/{container}", self.port)
+    }
+
+    /// How many answers were dropped so far.
+    pub fn dropped(&self) -> usize {
+        self.dropped.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for LossyProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Relays one connection both ways on two threads. Requests are not pipelined, so an answer that
+/// starts arriving after a matching request line is that request's answer.
+fn relay(
+    client: TcpStream,
+    upstream: TcpStream,
+    (method, needle): &(String, String),
+    to_drop: &Arc<AtomicUsize>,
+    dropped: &Arc<AtomicUsize>,
+) {
+    let drop_next = Arc::new(AtomicBool::new(false));
+    let (mut from_client, mut to_upstream) =
+        (client.try_clone().unwrap(), upstream.try_clone().unwrap());
+    let (method, needle, to_drop, flag) = (
+        method.clone(),
+        needle.clone(),
+        to_drop.clone(),
+        drop_next.clone(),
+    );
+    std::thread::spawn(move || {
+        let mut line = Vec::new();
+        let mut buffer = [0u8; 16 * 1024];
+        while let Ok(n) = from_client.read(&mut buffer) {
+            if n == 0 {
+                break;
+            }
+            for &byte in &buffer[..n] {
+                line.push(byte);
+                if line.ends_with(b"\r\n") {
+                    let text = String::from_utf8_lossy(&line);
+                    let matches = text.starts_with(&method) && text.contains(&needle);
+                    let claimed = matches
+                        && to_drop
+                            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                            .is_ok();
+                    if claimed {
+                        flag.store(true, Ordering::SeqCst);
+                    }
+                    line.clear();
+                }
+            }
+            if to_upstream.write_all(&buffer[..n]).is_err() {
+                break;
+            }
+        }
+        let _ = to_upstream.shutdown(Shutdown::Write);
+    });
+    let (mut from_upstream, mut to_client) = (upstream, client);
+    let dropped = dropped.clone();
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 16 * 1024];
+        while let Ok(n) = from_upstream.read(&mut buffer) {
+            if n == 0 {
+                break;
+            }
+            if drop_next.load(Ordering::SeqCst) {
+                // The service has answered, so it has done the work: the client never hears of it.
+                dropped.fetch_add(1, Ordering::SeqCst);
+                let _ = to_client.shutdown(Shutdown::Both);
+                let _ = from_upstream.shutdown(Shutdown::Both);
+                return;
+            }
+            if to_client.write_all(&buffer[..n]).is_err() {
+                break;
+            }
+        }
+        let _ = to_client.shutdown(Shutdown::Write);
+    });
+}
+
+/// Reads `latest`, `live` and `record` from the output of `carprice status`.
+pub fn status_fields(output: &str) -> (String, String, String) {
+    let field = |key: &str| {
+        output
+            .lines()
+            .find_map(|line| line.strip_prefix(key)?.strip_prefix('='))
+            .unwrap_or_else(|| panic!("no {key}= in {output:?}"))
+            .to_string()
+    };
+    (field("latest"), field("live"), field("record"))
 }

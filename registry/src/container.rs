@@ -1,10 +1,8 @@
-//! Blob storage access for the release commands, on the official `azure_storage_blob` SDK.
+//! Blob storage access, on the official `azure_storage_blob` SDK.
 //!
-//! A [`Container`] is a small synchronous façade: list names under a prefix, read a blob with its
+//! A [`Container`] is a small blocking façade: list names under a prefix, read a blob with its
 //! metadata, create a blob only if it is absent, replace a blob only if it is unchanged. Every error
 //! is a [`BlobError`] whose message names the container without its SAS and says what to check.
-
-mod location;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,7 +14,7 @@ use azure_storage_blob::models::{BlobClientUploadOptions, BlobContainerClientLis
 use azure_storage_blob::{BlobContainerClient, BlobContainerClientOptions};
 use futures::TryStreamExt;
 
-pub use location::{redact, Auth, AuthChoice, ContainerLocation};
+use crate::location::{redact, Auth, ContainerLocation};
 
 /// A failure talking to Blob storage. Messages never contain a SAS signature.
 #[derive(Debug, thiserror::Error)]
@@ -53,9 +51,7 @@ pub enum BlobError {
         container: String,
     },
     /// No answer from the service.
-    #[error(
-        "cannot reach {container} ({detail}): check the URL and that the storage service is up"
-    )]
+    #[error("cannot reach {container} ({detail}): check the URL and that the storage service is up, then run the command again (every registry operation is safe to repeat)")]
     Unreachable {
         /// The container, redacted.
         container: String,
@@ -82,7 +78,7 @@ pub enum BlobError {
 
 /// A blob's content and user metadata.
 #[derive(Debug, Clone)]
-pub struct Blob {
+pub(crate) struct Blob {
     /// The bytes.
     pub bytes: Vec<u8>,
     /// User metadata (`x-ms-meta-*`), keys in lower case.
@@ -92,7 +88,7 @@ pub struct Blob {
 }
 
 /// One blob container.
-pub struct Container {
+pub(crate) struct Container {
     client: BlobContainerClient,
     location: ContainerLocation,
     runtime: tokio::runtime::Runtime,

@@ -4,10 +4,11 @@ use std::fmt;
 
 use azure_core::http::Url;
 
-use super::BlobError;
+use crate::BlobError;
 
 /// How requests to the container are authorised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum AuthChoice {
     /// A SAS if one is given (in the URL or `CARPRICE_SAS`), anonymous otherwise.
     Auto,
@@ -86,7 +87,7 @@ impl ContainerLocation {
     }
 
     /// The URL to send requests to (with the SAS: never print it; print `self` instead).
-    pub(super) fn url(&self) -> &Url {
+    pub(crate) fn url(&self) -> &Url {
         &self.url
     }
 
