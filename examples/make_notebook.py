@@ -83,13 +83,17 @@ CELLS = [
     ),
     new_markdown_cell(
         "## Publish\n\nThe release gate judges the candidate on the test data published with it. "
-        "`carprice publish --model model.json --test-data test-data.csv` uploads both."
+        "`carprice.publish` is `carprice publish`'s own code: set `CARPRICE_CONTAINER_URL` (and "
+        "`CARPRICE_SAS`, or use `auth='entra'` after `az login`). The files are also saved, for "
+        "`carprice publish --model model.json --test-data test-data.csv`."
     ),
     new_code_cell(
         "out = Path(os.environ.get('CARPRICE_NOTEBOOK_OUT', '.'))\n"
         "candidate.save(out / 'model.json')\n"
         "test.to_csv(out / 'test-data.csv', index=False)\n"
-        "print('wrote', out / 'model.json', 'and', out / 'test-data.csv')"
+        "print('wrote', out / 'model.json', 'and', out / 'test-data.csv')\n"
+        "done = carprice.publish(candidate, test, os.environ['CARPRICE_CONTAINER_URL'], sas=os.environ.get('CARPRICE_SAS'))\n"
+        "print(f'published {done.version} to {done.container}: MAE ${done.metrics.mae:,.0f} on {done.metrics.rows} test cars')"
     ),
 ]
 

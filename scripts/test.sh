@@ -35,7 +35,8 @@ wasm_tests() {
 # The carprice Python package, built from source by maturin (pip's PEP 517 build) with the pinned
 # maturin of the virtualenv, into the virtualenv.
 python_package() {
-  .tools/venv/bin/python -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps \
+  PATH="$PWD/.tools/venv/bin:$PATH" .tools/venv/bin/python -m pip install -q --disable-pip-version-check \
+    --no-build-isolation --no-deps \
     --force-reinstall ./python
 }
 

@@ -7,7 +7,8 @@ refuses it by name; :mod:`carprice.spark` prices Spark tables on the executors.
 
 Errors are ``ValueError`` subclasses: :class:`CarError` (a car the model cannot price; ``attribute``
 and ``row`` say where), :class:`ModelError` (an invalid model document), :class:`DataError` (an
-unreadable table), :class:`TrainError` and :class:`UnsupportedModel`.
+unreadable table), :class:`TrainError`, :class:`UnsupportedModel` and :class:`PublishError`;
+:class:`StorageError` (Blob storage unusable or unreachable) is an ``OSError``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any, Mapping, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from . import _carprice
-from ._carprice import CarError, DataError, ModelError, TrainError
+from ._carprice import CarError, DataError, ModelError, PublishError, StorageError, TrainError
 from ._tables import columns_for as _columns_for
 
 __all__ = [
@@ -31,10 +32,14 @@ __all__ = [
     "Metrics",
     "Model",
     "ModelError",
+    "Publication",
+    "PublishError",
+    "StorageError",
     "TrainError",
     "UnsupportedModel",
     "from_sklearn",
     "metrics",
+    "publish",
     "train",
 ]
 
@@ -309,3 +314,53 @@ def from_sklearn(
     from .sklearn import from_sklearn as convert
 
     return convert(estimator, X, y, name=name, version=version, created=created, categories=categories)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What :func:`publish` did: the ``version`` published, the ``container`` (its URL with any
+    SAS redacted), whether exactly these files were ``already_published`` (nothing uploaded), and
+    the model's :class:`Metrics` on its test data as measured before uploading."""
+
+    version: str
+    container: str
+    already_published: bool
+    metrics: Metrics
+
+
+def publish(
+    model: Model,
+    test_data: Any,
+    container_url: Optional[str] = None,
+    *,
+    sas: Optional[str] = None,
+    auth: str = "auto",
+) -> Publication:
+    """Publishes a model and the test data the release gate judges it on, with the same code as
+    ``carprice publish``: uploads ``car-price/<version>/test-data.csv`` and ``model.json`` with
+    their sha256, after checking the model prices every test row. Never overwrites a published
+    version; publishing the very same files again is a no-op (``already_published``).
+
+    ``test_data`` is a DataFrame (with the target column; written with ``to_csv(index=False)``),
+    a CSV file path or CSV bytes. ``container_url`` defaults to ``CARPRICE_CONTAINER_URL`` and
+    ``sas`` to ``CARPRICE_SAS``; ``auth`` is ``"auto"`` (a SAS if there is one), ``"sas"``,
+    ``"anonymous"`` or ``"entra"`` (Microsoft Entra ID, e.g. after ``az login``; https only).
+
+    Raises :class:`PublishError` (a ``ValueError``: invalid model, unusable test data, a version
+    already published with other files) or :class:`StorageError` (an ``OSError``: bad URL, access
+    denied, no such container, storage unreachable). Blocks while uploading, without the GIL.
+    """
+    if not isinstance(model, Model):
+        raise TypeError(f"model must be a carprice.Model, got {type(model).__name__}")
+    url = container_url if container_url is not None else _os.environ.get("CARPRICE_CONTAINER_URL")
+    if not url:
+        raise ValueError("no container: pass container_url= or set CARPRICE_CONTAINER_URL")
+    if sas is None:
+        sas = _os.environ.get("CARPRICE_SAS") or None
+    done = _carprice.publish(model.to_json().encode("utf-8"), _csv_bytes(test_data), url, sas=sas, auth=auth)
+    return Publication(
+        version=done["version"],
+        container=done["container"],
+        already_published=done["already_published"],
+        metrics=Metrics(**done["metrics"]),
+    )

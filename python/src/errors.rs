@@ -1,7 +1,7 @@
 //! model-core's typed errors turned into Python exceptions, once, at the boundary.
 
 use pyo3::create_exception;
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 
 create_exception!(
@@ -27,6 +27,19 @@ create_exception!(
     TrainError,
     PyValueError,
     "Training could not produce a model (bad options, too few rows, bad target)."
+);
+
+create_exception!(
+    carprice,
+    PublishError,
+    PyValueError,
+    "The registry refused a publication: invalid model, unusable test data, or a version already published with other files."
+);
+create_exception!(
+    carprice,
+    StorageError,
+    PyOSError,
+    "Blob storage could not be used: bad container URL, access denied, container missing, or unreachable."
 );
 
 /// A `CarError` for one car (`row` None) or a row of a table, with `attribute` and `row` set.

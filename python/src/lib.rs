@@ -1,10 +1,11 @@
 //! `carprice._carprice`: model-core for Python. Pricing, training, metrics and the model format
-//! are model-core's own code; this crate only converts values at the boundary (see the package
+//! are model-core's own code, publishing is carprice-registry's (as in the CLI); this crate only converts values at the boundary (see the package
 //! `carprice` for the public API and its documentation).
 
 mod batch;
 mod errors;
 mod model;
+mod publish;
 mod values;
 
 use pyo3::prelude::*;
@@ -98,6 +99,8 @@ fn _carprice(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ModelError", py.get_type::<errors::ModelError>())?;
     m.add("DataError", py.get_type::<errors::DataError>())?;
     m.add("TrainError", py.get_type::<errors::TrainError>())?;
+    m.add("PublishError", py.get_type::<errors::PublishError>())?;
+    m.add("StorageError", py.get_type::<errors::StorageError>())?;
     m.add("FORMAT_VERSION", model_core::FORMAT_VERSION)?;
     m.add("TRAINER_VERSION", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<model::NativeModel>()?;
@@ -106,5 +109,6 @@ fn _carprice(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse_row_list, m)?)?;
     m.add_function(wrap_pyfunction!(attribute_info, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
+    m.add_function(wrap_pyfunction!(publish::publish, m)?)?;
     Ok(())
 }

@@ -174,7 +174,9 @@ fn column(spec: &Bound<'_, PyAny>, rows: usize) -> PyResult<Column> {
             rows * 8
         )));
     }
-    let words = bytes.chunks_exact(8).map(|w| w.try_into().expect("8 bytes"));
+    let words = bytes
+        .chunks_exact(8)
+        .map(|w| w.try_into().expect("8 bytes"));
     match kind.as_str() {
         "numbers" => Ok(Column::Numbers(words.map(f64::from_ne_bytes).collect())),
         "codes" => {
@@ -188,6 +190,8 @@ fn column(spec: &Bound<'_, PyAny>, rows: usize) -> PyResult<Column> {
                 values,
             })
         }
-        other => Err(PyValueError::new_err(format!("unknown column kind {other:?}"))),
+        other => Err(PyValueError::new_err(format!(
+            "unknown column kind {other:?}"
+        ))),
     }
 }

@@ -22,7 +22,9 @@ pub fn attribute_value(value: &Bound<'_, PyAny>) -> PyResult<Option<AttributeVal
     if let Ok(x) = value.extract::<f64>() {
         return Ok((!x.is_nan()).then_some(AttributeValue::Number(x)));
     }
-    Ok(Some(AttributeValue::Text(value.str()?.to_cow()?.into_owned())))
+    Ok(Some(AttributeValue::Text(
+        value.str()?.to_cow()?.into_owned(),
+    )))
 }
 
 /// A dict of attribute values as a car description (missing values left out, so the model says
