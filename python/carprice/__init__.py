@@ -298,24 +298,6 @@ def train(
     return Model(native)
 
 
-def from_sklearn(
-    estimator: Any,
-    X: Any,
-    y: Any = None,
-    *,
-    name: str = "car-price",
-    version: str = "1.0.0",
-    created: Optional[str] = None,
-    categories: Optional[Mapping[str, Sequence[str]]] = None,
-) -> Model:
-    """Converts a fitted scikit-learn linear pipeline into a carprice model, exactly or not at all;
-    see :func:`carprice.sklearn.from_sklearn` for what is supported and what the arguments mean.
-    Raises :class:`UnsupportedModel` naming the step's path and class."""
-    from .sklearn import from_sklearn as convert
-
-    return convert(estimator, X, y, name=name, version=version, created=created, categories=categories)
-
-
 @dataclass(frozen=True)
 class Publication:
     """What :func:`publish` did: the ``version`` published, the ``container`` (its URL with any
@@ -364,3 +346,7 @@ def publish(
         already_published=done["already_published"],
         metrics=Metrics(**done["metrics"]),
     )
+
+
+# Last, since it reads the names above; scikit-learn itself is imported only when converting.
+from .sklearn import from_sklearn  # noqa: E402

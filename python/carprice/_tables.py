@@ -52,16 +52,22 @@ def _codes(codes: np.ndarray, distinct: list) -> Column:
     return ("codes", np.ascontiguousarray(codes, dtype=np.int64).tobytes(), distinct)
 
 
+def _named(attributes: Sequence[Mapping[str, Any]], available: Any, column: Any) -> Iterable[Tuple[bool, Any]]:
+    """Per attribute: whether it is numeric, and its column (``column(name)``) of the table."""
+    names = list(available)
+    for attribute in attributes:
+        name = attribute["name"]
+        if name not in names:
+            raise missing_column(name, names)
+        yield attribute["kind"] == "numeric", column(name)
+
+
 def _from_pandas(frame: Any, attributes: Sequence[Mapping[str, Any]]) -> Tuple[list, int]:
     import pandas as pd
 
     columns = []
-    for attribute in attributes:
-        name = attribute["name"]
-        if name not in frame.columns:
-            raise missing_column(name, frame.columns)
-        series = frame[name]
-        if attribute["kind"] == "numeric" and series.dtype.kind in "iuf":
+    for numeric, series in _named(attributes, frame.columns, frame.__getitem__):
+        if numeric and series.dtype.kind in "iuf":
             columns.append(_numbers(series.to_numpy(dtype=np.float64, na_value=np.nan)))
         else:
             codes, distinct = pd.factorize(series, use_na_sentinel=True)
@@ -74,15 +80,9 @@ def _from_arrow(table: Any, attributes: Sequence[Mapping[str, Any]]) -> Tuple[li
     import pyarrow.compute as pc
 
     columns = []
-    for attribute in attributes:
-        name = attribute["name"]
-        if name not in table.column_names:
-            raise missing_column(name, table.column_names)
-        column = table.column(name)
-        kind = column.type
-        if attribute["kind"] == "numeric" and (pa.types.is_integer(kind) or pa.types.is_floating(kind)):
-            numbers = pc.fill_null(column.cast(pa.float64()), math.nan)
-            columns.append(_numbers(numbers.to_numpy()))
+    for numeric, column in _named(attributes, table.column_names, table.column):
+        if numeric and (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
+            columns.append(_numbers(pc.fill_null(column.cast(pa.float64()), math.nan).to_numpy()))
         else:
             encoded = pc.dictionary_encode(column).combine_chunks()
             indices = pc.fill_null(encoded.indices.cast(pa.int64()), -1).to_numpy()
@@ -112,19 +112,13 @@ def _from_mapping(table: Mapping[str, Any], attributes: Sequence[Mapping[str, An
     lengths = {len(values) for values in table.values()}
     if len(lengths) > 1:
         raise ValueError(f"the columns of X have different lengths: {sorted(lengths)}")
-    rows = lengths.pop() if lengths else 0
     columns = []
-    for attribute in attributes:
-        name = attribute["name"]
-        if name not in table:
-            raise missing_column(name, table.keys())
-        values = table[name]
-        array = values if isinstance(values, np.ndarray) else None
-        if attribute["kind"] == "numeric" and array is not None and array.dtype.kind in "iuf":
-            columns.append(_numbers(array))
+    for numeric, values in _named(attributes, table.keys(), table.__getitem__):
+        if numeric and isinstance(values, np.ndarray) and values.dtype.kind in "iuf":
+            columns.append(_numbers(values))
         else:
             columns.append(_factorize(values))
-    return columns, rows
+    return columns, lengths.pop() if lengths else 0
 
 
 def _from_records(records: Sequence[Any], attributes: Sequence[Mapping[str, Any]]) -> Tuple[list, int]:
