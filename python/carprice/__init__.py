@@ -157,6 +157,11 @@ class Model:
         return self._native.target
 
     @property
+    def ignored_attributes(self) -> Tuple[str, ...]:
+        """Columns a car may have that the model accepts and ignores (e.g. left out by training)."""
+        return tuple(self._native.ignored_attributes)
+
+    @property
     def attributes(self) -> Tuple[Attribute, ...]:
         """The attributes a car needs, in the order a form shows them."""
         return self._attributes

@@ -57,21 +57,21 @@ pub fn car_error(py: Python<'_>, error: &model_core::CarError, row: Option<usize
 }
 
 /// A `ModelError`.
-pub fn model_error(_py: Python<'_>, error: model_core::ModelError) -> PyErr {
+pub fn model_error(error: model_core::ModelError) -> PyErr {
     ModelError::new_err(error.to_string())
 }
 
 /// A `DataError`.
-pub fn data_error(_py: Python<'_>, error: model_core::DataError) -> PyErr {
+pub fn data_error(error: model_core::DataError) -> PyErr {
     DataError::new_err(error.to_string())
 }
 
 /// A `TrainError`.
-pub fn train_error(_py: Python<'_>, error: model_core::TrainError) -> PyErr {
+pub fn train_error(error: model_core::TrainError) -> PyErr {
     TrainError::new_err(error.to_string())
 }
 
 /// Metrics errors are bad arguments: `ValueError`.
-pub fn metrics_error(_py: Python<'_>, error: model_core::MetricsError) -> PyErr {
+pub fn metrics_error(error: model_core::MetricsError) -> PyErr {
     PyValueError::new_err(error.to_string())
 }

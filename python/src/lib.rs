@@ -11,7 +11,7 @@ mod values;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use errors::{data_error, metrics_error, model_error, train_error};
+use errors::{data_error, metrics_error, train_error};
 
 /// Accuracy of predicted against actual prices: `{"rows", "r2", "mae", "rmse", "mape"}`.
 ///
@@ -22,8 +22,7 @@ fn metrics<'py>(
     actual: Vec<f64>,
     predicted: Vec<f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let measured =
-        model_core::Metrics::measure(&actual, &predicted).map_err(|e| metrics_error(py, e))?;
+    let measured = model_core::Metrics::measure(&actual, &predicted).map_err(metrics_error)?;
     metrics_dict(py, &measured)
 }
 
@@ -57,7 +56,7 @@ fn train(
             "created {created:?} is not an RFC 3339 time such as 2026-11-27T00:00:00Z"
         ))
     })?;
-    let table = model_core::CarTable::from_csv(csv).map_err(|e| data_error(py, e))?;
+    let table = model_core::CarTable::from_csv(csv).map_err(data_error)?;
     let options = model_core::TrainOptions {
         name,
         version,
@@ -67,14 +66,14 @@ fn train(
     };
     let trained = py
         .detach(|| model_core::train(&table, &test_rows, &options))
-        .map_err(|e| train_error(py, e))?;
+        .map_err(train_error)?;
     Ok(model::NativeModel::new(trained))
 }
 
 /// Reads a list of 0-based row numbers, one per line, as `carprice train --test-rows` does.
 #[pyfunction]
-fn parse_row_list(py: Python<'_>, text: &str) -> PyResult<Vec<usize>> {
-    model_core::parse_row_list(text).map_err(|e| data_error(py, e))
+fn parse_row_list(text: &str) -> PyResult<Vec<usize>> {
+    model_core::parse_row_list(text).map_err(data_error)
 }
 
 /// The catalogue's label, form group and unit for a data set column: `(label, group, unit)`.
@@ -82,14 +81,6 @@ fn parse_row_list(py: Python<'_>, text: &str) -> PyResult<Vec<usize>> {
 fn attribute_info(column: &str) -> (&'static str, &'static str, &'static str) {
     let info = model_core::catalogue::attribute_info(column);
     (info.label, info.group, info.unit)
-}
-
-/// Checks a model document's text and returns it re-serialised, or raises `ModelError`.
-#[pyfunction]
-fn validate(py: Python<'_>, text: &str) -> PyResult<String> {
-    model_core::Model::from_json(text)
-        .map(|m| m.to_json())
-        .map_err(|e| model_error(py, e))
 }
 
 #[pymodule]
@@ -108,7 +99,6 @@ fn _carprice(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(train, m)?)?;
     m.add_function(wrap_pyfunction!(parse_row_list, m)?)?;
     m.add_function(wrap_pyfunction!(attribute_info, m)?)?;
-    m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(publish::publish, m)?)?;
     Ok(())
 }

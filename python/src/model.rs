@@ -25,10 +25,10 @@ impl NativeModel {
 impl NativeModel {
     /// Reads and validates a model document.
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+    fn from_json(text: &str) -> PyResult<Self> {
         Model::from_json(text)
             .map(NativeModel::new)
-            .map_err(|e| model_error(py, e))
+            .map_err(model_error)
     }
 
     /// The document as pretty-printed JSON with a trailing newline.
