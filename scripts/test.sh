@@ -40,9 +40,10 @@ python_package() {
     --force-reinstall ./python
 }
 
-# pytest prints its own summary line; any exit code but 0 fails the step (5 = no tests ran).
+# pytest prints its own summary line; any exit code but 0 fails the step (5 = no tests ran). It
+# starts in python/tests so that `import carprice` finds the installed package, not python/carprice.
 python_tests() {
-  (cd python && CARPRICE_BIN="$target/debug/carprice" ../.tools/venv/bin/python -m pytest -p no:cacheprovider)
+  (cd python/tests && CARPRICE_BIN="$target/debug/carprice" ../../.tools/venv/bin/python -m pytest -p no:cacheprovider)
   local code=$?
   [ "$code" -eq 5 ] && echo "pytest collected no tests"
   return "$code"
