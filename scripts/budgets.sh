@@ -11,7 +11,7 @@ site=${1:-dist}
 size_budget=100000
 time_budget=300
 
-[ -f "$site/index.html" ] || { echo "budgets: no built site in $site (run trunk build --release)" >&2; exit 2; }
+[ -f "$site/index.html" ] || { echo "budgets: no built site in $site (run scripts/build-site.sh)" >&2; exit 2; }
 command -v brotli >/dev/null || { echo "budgets: brotli is not installed (scripts/setup.sh)" >&2; exit 2; }
 
 total=0

@@ -55,8 +55,7 @@ carprice() { "$BIN/carprice" "$@"; }
 build_site() {
   rm -rf "$WORK/dist"
   if [ -n "${REHEARSAL_DIST:-}" ]; then cp -a "$REHEARSAL_DIST" "$WORK/dist"; return; fi
-  cargo fetch --locked -q &&
-    CARPRICE_COMMIT=$1 PATH="$ROOT/node_modules/.bin:$PATH" trunk build --release --dist "$WORK/dist" >"$WORK/trunk.log" 2>&1 ||
+  CARPRICE_COMMIT=$1 "$ROOT/scripts/build-site.sh" "$WORK/dist" >"$WORK/trunk.log" 2>&1 ||
     { cat "$WORK/trunk.log"; return 1; }
 }
 COMMIT=rehearsal-commit-1

@@ -7,7 +7,7 @@ scripts/setup.sh
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2}
 cargo build --locked -q --release -p static-host
-trunk build --release
+scripts/build-site.sh
 port=${PORT:-8080}
 echo "carprice staff app: http://127.0.0.1:$port/  (scoring API: http://127.0.0.1:$port/api/score)"
 exec "${CARGO_TARGET_DIR:-target}/release/static-host" --dir dist --port "$port"

@@ -28,7 +28,7 @@ step() {
 
 step "frontend unit tests" cargo test -q -p frontend
 step "build CLI and static-host" cargo build -q -p carprice --bin carprice -p static-host --bin static-host
-step "build site" bash -c 'cargo fetch -q && trunk build --release'
+step "build site" scripts/build-site.sh
 if [ -f dist/index.html ] && [ -x "$target_dir/debug/carprice" ] && [ -x "$target_dir/debug/static-host" ]; then
   step "end-to-end tests" env CARPRICE_BIN="$target_dir/debug/carprice" \
     CARPRICE_STATIC_HOST="$target_dir/debug/static-host" \

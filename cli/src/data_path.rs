@@ -5,27 +5,21 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
-/// Environment variable naming the data set (a CSV file, or a folder holding `car-prices.csv`).
-pub const DATA_ENV: &str = "CARPRICE_DATA";
-/// Where the data set is looked for last, relative to the working directory.
-pub const DEFAULT_DATA: &str = "../shared/data/car-prices.csv";
+use model_core::data::{sample_data_path, DATA_ENV};
 
-/// The data set path: the flag, then `$CARPRICE_DATA`, then [`DEFAULT_DATA`].
+/// The data set path: the flag, then `$CARPRICE_DATA`, then `../shared/data/car-prices.csv`
+/// (from the working directory).
 pub fn resolve(flag: Option<&Path>) -> Result<PathBuf> {
     resolve_in(flag, Path::new("."))
 }
 
-/// As [`resolve`], with [`DEFAULT_DATA`] taken relative to `base` instead of the working directory.
-pub fn resolve_in(flag: Option<&Path>, base: &Path) -> Result<PathBuf> {
-    let candidate = match (flag, std::env::var_os(DATA_ENV)) {
-        (Some(path), _) => path.to_path_buf(),
-        (None, Some(env)) if !env.is_empty() => PathBuf::from(env),
-        _ => base.join(DEFAULT_DATA),
-    };
-    let candidate = if candidate.is_dir() {
-        candidate.join("car-prices.csv")
-    } else {
-        candidate
+/// As [`resolve`], with the default folder taken relative to `checkout` instead of the working
+/// directory.
+pub fn resolve_in(flag: Option<&Path>, checkout: &Path) -> Result<PathBuf> {
+    let candidate = match flag {
+        Some(path) if path.is_dir() => path.join(model_core::data::DATA_FILE),
+        Some(path) => path.to_path_buf(),
+        None => sample_data_path(checkout),
     };
     if !candidate.is_file() {
         bail!(

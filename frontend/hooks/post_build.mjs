@@ -2,48 +2,22 @@
 // 0. in release builds, gives the wasm module's imports short names (short-imports.mjs), minifies
 //    wasm-bindgen's JavaScript glue (terser; trunk leaves it as is) and updates both files'
 //    subresource-integrity hashes in index.html;
-// 1. writes release.json: app version, commit, model version and sha256, build time;
-// 2. fills the service worker's asset list and its cache version (a hash of every asset's content,
+// 1. fills the service worker's asset list and its cache version (a hash of every asset's content,
 //    taken after wasm-opt, unlike trunk's file-name hashes).
-// `carprice stage` later replaces model.json and release.json in a built site; the service worker
-// fetches those from the network first, so it needs no rebuild for a new model.
+// release.json is not written here: `carprice stage` (model_core::release, the one definition of
+// the manifest) writes it with the model after the build (scripts/build-site.sh, the release
+// workflow). The service worker fetches both from the network first, so it needs no rebuild for a
+// new model.
 import { createHash } from "node:crypto";
-import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, relative, sep } from "node:path";
 import { minify } from "terser";
 import { shortenImports } from "./short-imports.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) {
   console.error("post_build: TRUNK_STAGING_DIR is not set; run this through trunk");
   process.exit(1);
-}
-
-const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
-
-function appVersion() {
-  const manifest = readFileSync(join(root, "Cargo.toml"), "utf8");
-  const section = manifest.split("[workspace.package]")[1] ?? "";
-  return section.match(/^version\s*=\s*"([^"]+)"/m)?.[1] ?? "0.0.0";
-}
-
-function gitCommit() {
-  if (process.env.CARPRICE_COMMIT) return process.env.CARPRICE_COMMIT;
-  if (process.env.GITHUB_SHA) return process.env.GITHUB_SHA;
-  try {
-    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
-  } catch {
-    return "";
-  }
-}
-
-function buildTime() {
-  const epoch = Number(process.env.SOURCE_DATE_EPOCH);
-  const date = Number.isFinite(epoch) && epoch > 0 ? new Date(epoch * 1000) : new Date();
-  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 // 0. the JavaScript glue and the wasm module: short import names, then terser on the glue
@@ -82,19 +56,7 @@ if (process.env.TRUNK_PROFILE === "release") {
   writeFileSync(htmlPath, html);
 }
 
-// 1. release.json
-const modelBytes = readFileSync(join(staging, "model.json"));
-const model = JSON.parse(modelBytes.toString("utf8"));
-const release = {
-  app_version: appVersion(),
-  commit: gitCommit(),
-  model_version: model.version,
-  model_sha256: sha256(modelBytes),
-  built_at: buildTime(),
-};
-writeFileSync(join(staging, "release.json"), JSON.stringify(release, null, 2) + "\n");
-
-// 2. the service worker
+// 1. the service worker
 function files(dir) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -111,7 +73,8 @@ for (const name of assets) {
   version.update(name).update("\0").update(readFileSync(join(staging, name))).update("\0");
 }
 const cacheVersion = version.digest("hex").slice(0, 16);
-const precache = assets;
+// release.json comes with the model at staging, after this hook: precached all the same.
+const precache = [...new Set([...assets, "release.json"])].sort();
 const swPath = join(staging, "sw.js");
 const sw = readFileSync(swPath, "utf8")
   .replace("__CARPRICE_CACHE_VERSION__", cacheVersion)
@@ -121,4 +84,4 @@ if (sw.includes("__CARPRICE_")) {
   process.exit(1);
 }
 writeFileSync(swPath, sw);
-console.log(`post_build: release.json (model ${release.model_version}), sw.js cache ${cacheVersion}, ${precache.length} assets`);
+console.log(`post_build: sw.js cache ${cacheVersion}, ${precache.length} assets`);

@@ -1,9 +1,8 @@
 //! "What drives this price": the largest contributions of a quote, ready to chart.
 
-use model_core::{format_dollars, format_fixed, AttributeKind, Effect, Model};
+use model_core::{format_dollars, format_fixed, AttributeKind, Effect, Model, Quote};
 
 use crate::form::FormState;
-use crate::quote::QuoteView;
 
 /// Contributions smaller than this (0.05% of the price, or 50 cents) are not worth a bar.
 const NEGLIGIBLE: f64 = 0.0005;
@@ -22,12 +21,17 @@ pub struct Driver {
 }
 
 /// The `limit` largest contributions, largest first, leaving out negligible ones.
-pub fn drivers(quote: &QuoteView, model: &Model, form: &FormState, limit: usize) -> Vec<Driver> {
+pub fn drivers(
+    quote: &Quote<'static>,
+    model: &Model,
+    form: &FormState,
+    limit: usize,
+) -> Vec<Driver> {
     let mut drivers: Vec<Driver> = quote
         .contributions
         .iter()
         .filter_map(|contribution| {
-            let effect = Effect::from(contribution.effect);
+            let effect = contribution.effect;
             let size = effect.signed_size();
             let negligible = match effect {
                 Effect::Factor(_) => size.abs() < NEGLIGIBLE,
@@ -39,9 +43,9 @@ pub fn drivers(quote: &QuoteView, model: &Model, form: &FormState, limit: usize)
             let attribute = model
                 .attributes()
                 .find(|a| a.name == contribution.attribute);
-            let label = attribute.map_or(contribution.attribute.as_str(), |a| a.label.as_str());
+            let label = attribute.map_or(contribution.attribute.as_ref(), |a| a.label.as_str());
             let label = if label.is_empty() {
-                contribution.attribute.as_str()
+                contribution.attribute.as_ref()
             } else {
                 label
             };
@@ -51,7 +55,7 @@ pub fn drivers(quote: &QuoteView, model: &Model, form: &FormState, limit: usize)
                 _ => String::new(),
             };
             Some(Driver {
-                attribute: contribution.attribute.clone(),
+                attribute: contribution.attribute.to_string(),
                 label: format!("{label}: {value}{unit}"),
                 size,
                 text: effect_text(effect),

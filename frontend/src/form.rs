@@ -2,10 +2,10 @@
 //! tested natively. The checks themselves are model-core's; this module only maps its errors to
 //! the field they concern and to words for the person typing.
 
-use model_core::{format_number, AttributeKind, AttributeValue, CarDescription, CarError, Model};
+use model_core::{
+    format_number, AttributeKind, AttributeValue, CarDescription, CarError, Model, Quote,
+};
 use thiserror::Error;
-
-use crate::quote::QuoteView;
 
 /// How far beyond its training range (in multiples of the range's width) the form still prices a
 /// number. Further out it is a typo, not a car: a linear model would still return a finite but
@@ -134,7 +134,7 @@ pub enum Pricing {
         /// The checked car with numbers as numbers (what endpoint mode sends).
         car: CarDescription,
         /// The quote from the browser's model.
-        quote: QuoteView,
+        quote: Quote<'static>,
     },
     /// At least one field is invalid; no price until it is fixed.
     Invalid {
@@ -181,7 +181,7 @@ pub fn price(model: &Model, form: &FormState) -> Pricing {
     let quoted = model.car(&form.description()).and_then(|car| {
         model
             .quote(&car)
-            .map(|quote| (model.describe(&car), QuoteView::from(&quote)))
+            .map(|quote| (model.describe(&car), quote.into_owned()))
     });
     match quoted {
         Ok((car, quote)) => Pricing::Priced { car, quote },
@@ -229,7 +229,7 @@ mod tests {
     use crate::test_support::{categorical, model, numeric};
     use model_core::format_dollars;
 
-    fn priced(pricing: &Pricing) -> &QuoteView {
+    fn priced(pricing: &Pricing) -> &Quote<'static> {
         match pricing {
             Pricing::Priced { quote, .. } => quote,
             Pricing::Invalid { problems } => panic!("not priced: {problems:?}"),

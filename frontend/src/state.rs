@@ -3,10 +3,10 @@
 
 use std::rc::Rc;
 
+use model_core::Quote;
 use yew::Reducible;
 
 use crate::form::FormState;
-use crate::quote::QuoteView;
 use crate::release::{LoadError, LoadedModel, SiteConfig};
 
 /// Everything the screen shows.
@@ -89,7 +89,7 @@ pub enum RemoteQuote {
     /// Asked for this revision, no answer yet.
     Pending(u64),
     /// The answer for a revision.
-    Ready(u64, QuoteView),
+    Ready(u64, Quote<'static>),
     /// The endpoint failed for a revision.
     Failed(u64),
 }
@@ -124,7 +124,7 @@ pub enum Action {
     /// The scoring endpoint was asked about a revision.
     RemoteAsked(u64),
     /// The scoring endpoint answered for a revision.
-    RemoteAnswered(u64, Result<QuoteView, String>),
+    RemoteAnswered(u64, Result<Quote<'static>, String>),
 }
 
 impl AppState {

@@ -4,7 +4,7 @@
 //! (`$CARPRICE_DATA` or `../shared/data/car-prices.csv`); without it that benchmark is left out.
 
 use std::hint::black_box;
-use std::path::PathBuf;
+use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use model_core::{train, CarTable, Model, TrainOptions};
@@ -51,19 +51,8 @@ fn batch(c: &mut Criterion) {
 }
 
 fn training(c: &mut Criterion) {
-    let path = std::env::var_os("CARPRICE_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../shared/data/car-prices.csv"
-            ))
-        });
-    let path = if path.is_dir() {
-        path.join("car-prices.csv")
-    } else {
-        path
-    };
+    let path =
+        model_core::data::sample_data_path(&Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
     let Ok(bytes) = std::fs::read(&path) else {
         eprintln!(
             "training benchmark left out: no data set at {}",

@@ -4,7 +4,7 @@
 //! `cargo run --release -p model-core --example splits [SPLITS]` (default 40), reading
 //! `$CARPRICE_DATA` or `../shared/data/car-prices.csv`.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use model_core::{train, CarTable, TrainOptions};
 
@@ -19,14 +19,7 @@ fn splitmix(state: &mut u64) -> u64 {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let splits: u64 = std::env::args().nth(1).map_or(Ok(40), |s| s.parse())?;
-    let path = std::env::var_os("CARPRICE_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("../shared/data"));
-    let path = if path.is_dir() {
-        path.join("car-prices.csv")
-    } else {
-        path
-    };
+    let path = model_core::data::sample_data_path(Path::new("."));
     let table =
         CarTable::from_csv(&std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?)?;
     let test_size = table.len() * 58 / 193;

@@ -7,6 +7,7 @@ use thiserror::Error;
 
 use crate::json::JsonError;
 use crate::number::format_number;
+use crate::version::VersionError;
 
 /// A model document that cannot be used.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -314,18 +315,36 @@ pub enum TrainError {
         /// The value.
         value: f64,
     },
-    /// The options are inconsistent.
-    #[error("training options: {0}")]
-    Options(String),
+    /// The interval coverage asked for is not strictly between 0 and 1.
+    #[error(
+        "interval level must be between 0 and 1 (exclusive), got {}; use e.g. 0.8 for 80%",
+        format_number(*.0)
+    )]
+    IntervalLevel(f64),
+    /// The version to record is not a release version.
+    #[error(transparent)]
+    Version(#[from] VersionError),
+    /// The car table cannot be trained on: a missing column, a bad cell, a bad row list.
+    #[error(transparent)]
+    Data(#[from] DataError),
     /// The linear system could not be solved (e.g. a constant column with no penalty).
     #[error("the ridge system is singular; add rows or a larger penalty")]
     Singular,
     /// The trained document failed validation (a bug guard: training never writes an invalid model).
-    #[error("trained model is invalid: {0}")]
+    #[error("training produced an invalid model; this is a bug, please report it")]
     Invalid(#[from] ModelError),
-    /// Evaluating on test rows failed.
-    #[error("test evaluation: {0}")]
-    Test(String),
+    /// A held-out row the trained model cannot price.
+    #[error("held-out row at CSV line {line} cannot be priced")]
+    TestCar {
+        /// 1-based line of the row in the CSV file.
+        line: u64,
+        /// Why the model refused it.
+        #[source]
+        source: CarError,
+    },
+    /// Metrics on the held-out rows cannot be computed.
+    #[error("cannot measure the model on the held-out rows")]
+    Metrics(#[from] MetricsError),
 }
 
 #[cfg(test)]

@@ -10,9 +10,10 @@
 //!   model turns into a [`Quote`]: price, prediction interval, per-attribute contributions that
 //!   rebuild the price from a reference car's, and extrapolation flags;
 //! - **metrics** ([`Metrics`]): R², MAE, RMSE, MAPE;
-//! - **training** ([`train()`]): one-hot categories, identity/log numeric transforms, standardisation,
-//!   log target, ridge regression with every choice made by k-fold cross-validation;
-//! - **car tables** ([`CarTable`]): CSV with errors that give line, column and value;
+//! - **training** ([`train()`], feature `train`): one-hot categories, identity/log numeric
+//!   transforms, standardisation, log target, ridge regression with every choice made by exact
+//!   leave-one-out cross-validation;
+//! - **car tables** ([`CarTable`], feature `train`): CSV with errors that give line, column and value;
 //! - **JSON reading** ([`json`]) and **numbers as text** ([`parse_number`], [`format_number`],
 //!   [`format_fixed`], [`format_dollars`]): small and exact, without the standard library's float
 //!   tables and formatter, since every byte of them is downloaded by the web app.
@@ -29,10 +30,18 @@
 //!
 //! Exponentials and logarithms come from `libm`, never the platform, so native and wasm builds
 //! compute identical bits.
+//!
+//! The default feature `train` adds training and CSV tables (with `ndarray` and `csv`); the web
+//! app builds without it, since it only prices.
 
 mod car;
+#[cfg(feature = "train")]
 pub mod catalogue;
+mod compiled;
+#[cfg(feature = "train")]
+pub mod data;
 mod decimal;
+mod digest;
 mod document;
 mod error;
 pub mod json;
@@ -41,14 +50,20 @@ mod model;
 mod money;
 mod names;
 mod number;
+mod priceable;
 mod quote;
+pub mod release;
+#[cfg(feature = "train")]
 mod table;
+#[cfg(feature = "train")]
 pub mod train;
+mod transform;
 mod validation;
 mod version;
 
 pub use car::{AttributeValue, Car, CarDescription};
 pub use decimal::parse_number;
+pub use digest::hex_sha256;
 pub use document::{
     Attribute, AttributeKind, Interval, ModelDocument, Target, Term, TrainingInfo, FORMAT_MAJOR,
     FORMAT_NAME, FORMAT_VERSION,
@@ -59,7 +74,10 @@ pub use model::Model;
 pub use money::{format_dollars, format_whole_dollars};
 pub use number::{format_fixed, format_number};
 pub use quote::{Contribution, Effect, Extrapolation, PriceRange, Quote};
-pub use table::{hex_sha256, parse_row_list, CarTable, MAX_TABLE_BYTES};
+#[cfg(feature = "train")]
+pub use table::{parse_row_list, CarTable, MAX_TABLE_BYTES};
+#[cfg(feature = "train")]
 pub use train::{train, TrainOptions};
-pub use validation::{Transform, MAX_DOCUMENT_BYTES, MAX_WEIGHTS};
+pub use transform::Transform;
+pub use validation::{MAX_DOCUMENT_BYTES, MAX_WEIGHTS};
 pub use version::{ModelVersion, VersionError};

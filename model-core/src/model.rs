@@ -3,10 +3,13 @@
 use serde::{Serialize, Serializer};
 
 use crate::car::{AttributeValue, Car, CarDescription, Slot};
+use crate::compiled::{assemble, CompiledAttribute, CompiledTerm};
 use crate::document::{AttributeKind, ModelDocument};
 use crate::error::{CarError, ModelError};
 use crate::json::Json;
-use crate::validation::{self, CompiledAttribute, CompiledTerm, Transform};
+use crate::priceable::{pushes_up, sane};
+use crate::transform::Transform;
+use crate::validation::{self, Compiled};
 
 /// A model document that passed validation, ready to price cars.
 ///
@@ -64,11 +67,6 @@ impl Model {
     /// The attributes a car needs, in form order.
     pub fn attributes(&self) -> impl ExactSizeIterator<Item = &crate::document::Attribute> {
         self.document.attributes.iter()
-    }
-
-    /// Whether contributions multiply (log target) or add (identity target).
-    pub fn is_multiplicative(&self) -> bool {
-        self.target == Transform::Log
     }
 
     /// The reference car: every attribute at its default (training median or most frequent).
@@ -131,7 +129,7 @@ impl Model {
                 })?;
             slots.push(compiled.slot(attribute, value)?);
         }
-        Ok(validation::assemble(&self.terms, slots))
+        Ok(assemble(&self.terms, slots))
     }
 
     fn attribute_names(&self) -> Vec<&str> {
@@ -185,13 +183,13 @@ impl Model {
         self.price_from_predictor(car, self.linear_predictor(car))
     }
 
-    /// Turns a car's linear predictor into its price, or the error blaming the wildest attribute.
+    /// Turns a car's linear predictor into its price, or the error blaming the attribute responsible.
     pub(crate) fn price_from_predictor(&self, car: &Car, eta: f64) -> Result<f64, CarError> {
         let price = self.target.invert(eta);
-        if price.is_finite() && price > 0.0 {
+        if sane(price) {
             Ok(price)
         } else {
-            Err(self.out_of_bounds(car))
+            Err(self.out_of_bounds(car, &self.explain(car).1, pushes_up(price), None))
         }
     }
 
@@ -203,15 +201,35 @@ impl Model {
         cars.iter().map(|car| self.price(car)).collect()
     }
 
-    /// The error for a car whose price overflowed: blame the attribute furthest out of range.
-    fn out_of_bounds(&self, car: &Car) -> CarError {
-        let (_, effects) = self.explain(car);
-        let (index, _) = effects
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| matches!(car.slots[*i], Slot::Number(_)))
-            .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
-            .unwrap_or((0, &0.0));
+    /// The error for a car whose price, interval or contribution is not a finite positive number.
+    ///
+    /// Every car inside the ranges prices sanely (checked at validation), so the blame goes to the
+    /// attribute outside its range whose change from the reference car pushes furthest in the
+    /// failing direction (`upward`: towards infinity), or to `suspect` when it is outside its range.
+    pub(crate) fn out_of_bounds(
+        &self,
+        car: &Car,
+        deltas: &[f64],
+        upward: bool,
+        suspect: Option<usize>,
+    ) -> CarError {
+        let outside = |i: &usize| match (car.slots[*i], self.attributes[*i].range()) {
+            (Slot::Number(x), Some((min, max))) => !(min..=max).contains(&x),
+            _ => false,
+        };
+        let push = |i: &usize| if upward { deltas[*i] } else { -deltas[*i] };
+        let index = suspect
+            .filter(outside)
+            .or_else(|| {
+                (0..deltas.len())
+                    .filter(outside)
+                    .max_by(|a, b| push(a).total_cmp(&push(b)))
+            })
+            .unwrap_or_else(|| {
+                (0..deltas.len())
+                    .max_by(|a, b| push(a).total_cmp(&push(b)))
+                    .unwrap_or(0)
+            });
         let (min, max) = self.attributes[index].range().unwrap_or((0.0, 0.0));
         CarError::OutOfBounds {
             attribute: self.attributes[index].name.clone(),
@@ -224,13 +242,14 @@ impl Model {
         }
     }
 
-    pub(crate) fn from_parts(
-        document: ModelDocument,
-        target: Transform,
-        attributes: Vec<CompiledAttribute>,
-        terms: Vec<CompiledTerm>,
-        reference: Car,
-    ) -> Self {
+    /// Assembles a model from a document and its validated pricing form.
+    fn from_parts(document: ModelDocument, compiled: Compiled) -> Self {
+        let Compiled {
+            target,
+            attributes,
+            terms,
+            reference,
+        } = compiled;
         let reference_effects: Vec<f64> = terms
             .iter()
             .zip(&reference.inputs)
@@ -258,7 +277,8 @@ impl TryFrom<ModelDocument> for Model {
     /// Validates a document: format, finite numbers, consistent lengths, unique names, known
     /// transforms, sizes within limits, defaults inside ranges, and a finite reference price.
     fn try_from(document: ModelDocument) -> Result<Self, Self::Error> {
-        validation::compile(document)
+        let compiled = validation::compile(&document)?;
+        Ok(Model::from_parts(document, compiled))
     }
 }
 

@@ -1,8 +1,7 @@
 //! Tables of cars read from CSV, with errors that point at the line, column and value.
 
-use sha2::{Digest, Sha256};
-
 use crate::car::{AttributeValue, CarDescription};
+use crate::digest::hex_sha256;
 use crate::error::DataError;
 
 /// Largest CSV accepted, in bytes: far more than any dealership's stock list.
@@ -157,11 +156,6 @@ impl CarTable {
             .collect()
     }
 
-    /// Whether every cell of a column is a finite number.
-    pub fn is_numeric(&self, column: &str) -> bool {
-        self.numbers(column).is_ok()
-    }
-
     /// A data row as a car description, leaving out the named columns (e.g. `price`).
     pub fn description(&self, row: usize, leave_out: &[&str]) -> CarDescription {
         self.columns
@@ -233,14 +227,6 @@ pub fn parse_row_list(text: &str) -> Result<Vec<usize>, DataError> {
         });
     }
     Ok(rows)
-}
-
-/// sha256 of bytes as lowercase hex.
-pub fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 fn csv_error(error: csv::Error) -> DataError {

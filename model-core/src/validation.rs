@@ -1,12 +1,14 @@
-//! Checks a [`ModelDocument`] and compiles it into the tables [`Model`] evaluates.
+//! Checks a [`ModelDocument`] and compiles it into the parts [`crate::Model`] is assembled from.
 
 use crate::car::{AttributeValue, Car, Slot};
+use crate::compiled::{assemble, CompiledAttribute, CompiledTerm};
 use crate::document::{Attribute, AttributeKind, ModelDocument, Term, FORMAT_MAJOR, FORMAT_NAME};
-use crate::error::{CarError, ModelError};
+use crate::error::ModelError;
 use crate::json::Json;
-use crate::model::Model;
 use crate::names::repeated;
 use crate::number::format_number;
+use crate::priceable;
+use crate::transform::Transform;
 use crate::ModelVersion;
 
 /// Largest model document accepted, in bytes.
@@ -15,180 +17,6 @@ pub const MAX_DOCUMENT_BYTES: usize = 1_000_000;
 pub const MAX_WEIGHTS: usize = 10_000;
 /// Longest name (attribute, category, label) accepted, in bytes.
 const MAX_NAME_BYTES: usize = 200;
-
-/// A transform of a number: of an attribute before standardising, or of the target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transform {
-    /// `x`
-    Identity,
-    /// `ln x`, for x > 0.
-    Log,
-}
-
-impl Transform {
-    fn parse(field: String, name: &str) -> Result<Self, ModelError> {
-        match name {
-            "identity" => Ok(Transform::Identity),
-            "log" => Ok(Transform::Log),
-            _ => Err(ModelError::UnknownTransform {
-                field,
-                found: name.to_string(),
-            }),
-        }
-    }
-
-    /// The transform's name in documents.
-    pub fn name(self) -> &'static str {
-        match self {
-            Transform::Identity => "identity",
-            Transform::Log => "log",
-        }
-    }
-
-    /// Applies the transform. Uses `libm` so that native and wasm builds give identical bits.
-    pub fn apply(self, x: f64) -> f64 {
-        match self {
-            Transform::Identity => x,
-            Transform::Log => libm::log(x),
-        }
-    }
-
-    /// Inverts the transform.
-    pub fn invert(self, y: f64) -> f64 {
-        match self {
-            Transform::Identity => y,
-            Transform::Log => libm::exp(y),
-        }
-    }
-}
-
-/// An attribute with what pricing needs to check a value quickly.
-#[derive(Debug, Clone)]
-pub(crate) struct CompiledAttribute {
-    pub(crate) name: String,
-    /// Numbers must be > 0 (physically positive, or read by a log term).
-    must_be_positive: bool,
-    range: Option<(f64, f64)>,
-    /// Per category: whether no training row had it.
-    untrained: Vec<bool>,
-}
-
-impl CompiledAttribute {
-    /// The training range of a numeric attribute.
-    pub(crate) fn range(&self) -> Option<(f64, f64)> {
-        self.range
-    }
-
-    /// Whether a category had no training rows.
-    pub(crate) fn is_untrained(&self, category: u32) -> bool {
-        self.untrained
-            .get(category as usize)
-            .copied()
-            .unwrap_or(false)
-    }
-
-    /// Checks one described value.
-    pub(crate) fn slot(
-        &self,
-        attribute: &Attribute,
-        value: &AttributeValue,
-    ) -> Result<Slot, CarError> {
-        match (&attribute.kind, value) {
-            (AttributeKind::Numeric { .. }, AttributeValue::Number(x)) => {
-                self.number(*x, || format_number(*x))
-            }
-            (AttributeKind::Numeric { .. }, AttributeValue::Text(text)) => {
-                let x = crate::parse_number(text.trim()).ok_or_else(|| CarError::NotANumber {
-                    attribute: self.name.clone(),
-                    value: text.clone(),
-                })?;
-                self.number(x, || text.clone())
-            }
-            (AttributeKind::Categorical { categories, .. }, AttributeValue::Text(text)) => {
-                categories
-                    .iter()
-                    .position(|c| c == text)
-                    .map(|i| Slot::Category(i as u32))
-                    .ok_or_else(|| CarError::UnknownCategory {
-                        attribute: self.name.clone(),
-                        value: text.clone(),
-                        known: categories.join(", "),
-                    })
-            }
-            (AttributeKind::Categorical { .. }, AttributeValue::Number(x)) => {
-                Err(CarError::NotACategory {
-                    attribute: self.name.clone(),
-                    value: *x,
-                })
-            }
-        }
-    }
-
-    fn number(&self, x: f64, text: impl FnOnce() -> String) -> Result<Slot, CarError> {
-        if !x.is_finite() {
-            return Err(CarError::NotANumber {
-                attribute: self.name.clone(),
-                value: text(),
-            });
-        }
-        if self.must_be_positive && x <= 0.0 {
-            return Err(CarError::NotPositive {
-                attribute: self.name.clone(),
-                value: x,
-            });
-        }
-        Ok(Slot::Number(x))
-    }
-}
-
-/// A term reduced to the arithmetic pricing does.
-#[derive(Debug, Clone)]
-pub(crate) enum CompiledTerm {
-    /// `slope * (transform(x) - center)` with `slope = weight / scale`.
-    Numeric {
-        attribute: usize,
-        transform: Transform,
-        center: f64,
-        slope: f64,
-    },
-    /// `weights[category]`.
-    Categorical { attribute: usize, weights: Vec<f64> },
-}
-
-impl CompiledTerm {
-    pub(crate) fn attribute(&self) -> usize {
-        match self {
-            CompiledTerm::Numeric { attribute, .. }
-            | CompiledTerm::Categorical { attribute, .. } => *attribute,
-        }
-    }
-
-    /// The term's input for a car: the transformed number, or the category index.
-    pub(crate) fn input(&self, slots: &[Slot]) -> f64 {
-        match (self, slots[self.attribute()]) {
-            (CompiledTerm::Numeric { transform, .. }, Slot::Number(x)) => transform.apply(x),
-            (CompiledTerm::Categorical { .. }, Slot::Category(i)) => f64::from(i),
-            _ => unreachable!(
-                "slots are built from the attribute kinds the terms were checked against"
-            ),
-        }
-    }
-
-    /// This term's addition to the linear predictor, given its input.
-    #[inline]
-    pub(crate) fn effect(&self, input: f64) -> f64 {
-        match self {
-            CompiledTerm::Numeric { center, slope, .. } => slope * (input - center),
-            CompiledTerm::Categorical { weights, .. } => weights[input as usize],
-        }
-    }
-}
-
-/// Completes a car from its checked slots by computing every term's input.
-pub(crate) fn assemble(terms: &[CompiledTerm], slots: Vec<Slot>) -> Car {
-    let inputs = terms.iter().map(|term| term.input(&slots)).collect();
-    Car { slots, inputs }
-}
 
 /// Checks `format` and `format_version` on the raw JSON, before its shape.
 pub(crate) fn check_format(json: &Json) -> Result<(), ModelError> {
@@ -255,8 +83,21 @@ fn invalid(field: impl Into<String>, problem: impl Into<String>) -> ModelError {
     }
 }
 
-/// Validates a document and builds the model.
-pub(crate) fn compile(document: ModelDocument) -> Result<Model, ModelError> {
+/// A validated document's pricing form.
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    /// The target transform.
+    pub(crate) target: Transform,
+    /// The attributes, in document order.
+    pub(crate) attributes: Vec<CompiledAttribute>,
+    /// The terms, in document order.
+    pub(crate) terms: Vec<CompiledTerm>,
+    /// The reference car: every attribute at its default.
+    pub(crate) reference: Car,
+}
+
+/// Validates a document and compiles its pricing form.
+pub(crate) fn compile(document: &ModelDocument) -> Result<Compiled, ModelError> {
     if document.format != FORMAT_NAME {
         return Err(ModelError::UnsupportedFormat {
             found: document.format.clone(),
@@ -272,13 +113,13 @@ pub(crate) fn compile(document: ModelDocument) -> Result<Model, ModelError> {
     name(&|| "target.name".into(), &document.target.name)?;
     let target = Transform::parse("target.transform".into(), &document.target.transform)?;
     finite(&|| "intercept".into(), document.intercept)?;
-    check_training(&document)?;
-    check_interval(&document)?;
-    count_weights(&document)?;
+    check_training(document)?;
+    check_interval(document)?;
+    count_weights(document)?;
 
-    let attributes = compile_attributes(&document)?;
-    check_ignored(&document)?;
-    let terms = compile_terms(&document, &attributes)?;
+    let attributes = compile_attributes(document)?;
+    check_ignored(document)?;
+    let terms = compile_terms(document, &attributes)?;
     let mut attributes = attributes;
     for term in &terms {
         if let CompiledTerm::Numeric {
@@ -290,16 +131,27 @@ pub(crate) fn compile(document: ModelDocument) -> Result<Model, ModelError> {
             attributes[*attribute].must_be_positive = true;
         }
     }
-    let reference = assemble(&terms, reference_slots(&document, &attributes)?);
-    let model = Model::from_parts(document, target, attributes, terms, reference);
-    let reference_price = model.reference_price();
+    let reference = assemble(&terms, reference_slots(document, &attributes)?);
+    let reference_eta = terms
+        .iter()
+        .zip(&reference.inputs)
+        .fold(document.intercept, |eta, (term, input)| {
+            eta + term.effect(*input)
+        });
+    let reference_price = target.invert(reference_eta);
     if !(reference_price.is_finite() && reference_price > 0.0) {
         return Err(invalid(
             "terms",
             "give the reference car no finite positive price",
         ));
     }
-    Ok(model)
+    priceable::check(document, target, &attributes, &terms, &reference)?;
+    Ok(Compiled {
+        target,
+        attributes,
+        terms,
+        reference,
+    })
 }
 
 fn check_training(document: &ModelDocument) -> Result<(), ModelError> {

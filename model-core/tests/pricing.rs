@@ -91,7 +91,7 @@ fn values_outside_the_training_range_are_priced_and_flagged() {
     assert_eq!(
         quote.extrapolations,
         vec![Extrapolation::OutOfRange {
-            attribute: "horsepower",
+            attribute: "horsepower".into(),
             value: 400.0,
             min: 50.0,
             max: 200.0
@@ -118,8 +118,8 @@ fn untrained_categories_are_priced_and_flagged() {
     assert_eq!(
         quote.extrapolations,
         vec![Extrapolation::UntrainedCategory {
-            attribute: "make",
-            category: "bmw"
+            attribute: "make".into(),
+            category: "bmw".into()
         }]
     );
 }

@@ -1,6 +1,6 @@
 //! Training on small hand-made tables and, when the sample data set is present, on the seed split.
 
-use model_core::{train, CarTable, Model, TrainError, TrainOptions};
+use model_core::{train, CarTable, DataError, Model, TrainError, TrainOptions};
 
 /// 40 cars whose log price is linear in log horsepower plus a make effect, with a little noise.
 fn synthetic_table() -> CarTable {
@@ -60,7 +60,7 @@ fn training_refuses_bad_input() {
     };
     assert!(matches!(
         train(&table, &[], &options),
-        Err(TrainError::Options(_))
+        Err(TrainError::IntervalLevel(level)) if level == 1.5
     ));
 
     let mut csv = String::from("make,price\n");
@@ -74,5 +74,33 @@ fn training_refuses_bad_input() {
             row: 7,
             value: -5.0
         }
+    );
+}
+
+#[test]
+fn bad_csv_cell_is_not_reported_as_a_training_option() {
+    let mut csv = String::from("make,horsepower,price\n");
+    for i in 0..20 {
+        let horsepower = if i == 1 {
+            "fast".to_string()
+        } else {
+            (100 + i).to_string()
+        };
+        csv.push_str(&format!("audi,{horsepower},{}\n", 1000 + i));
+    }
+    let table = CarTable::from_csv(csv.as_bytes()).unwrap();
+    let error = train(&table, &[], &TrainOptions::default()).unwrap_err();
+    assert_eq!(
+        error,
+        TrainError::Data(DataError::BadValue {
+            line: 3,
+            column: "horsepower".into(),
+            value: "fast".into(),
+            problem: "is not a number".into(),
+        })
+    );
+    assert_eq!(
+        error.to_string(),
+        "CSV line 3, column `horsepower`: \"fast\" is not a number"
     );
 }

@@ -14,10 +14,8 @@ use crate::{measure, AuthChoice, BlobError, ContainerLocation, RegistryError};
 
 /// The model family: the folder of every published version.
 pub const FAMILY: &str = "car-price";
-/// A version's model blob (and the file name in a fetched folder).
-pub const MODEL_FILE: &str = "model.json";
-/// A version's test data blob (and the file name in a fetched folder).
-pub const TEST_DATA_FILE: &str = "test-data.csv";
+/// A version's model and test data blobs, named as the files of a fetched folder.
+pub use model_core::release::{MODEL_FILE, TEST_DATA_FILE};
 const SHA256: &str = "sha256";
 const TEST_DATA_SHA256: &str = "test_data_sha256";
 

@@ -7,8 +7,8 @@ use yew::prelude::*;
 
 use super::field::{field, FieldProps};
 use crate::form::{FormState, Pricing};
-use crate::quote::ExtrapolationView;
 use crate::release::LoadedModel;
+use model_core::Extrapolation;
 
 /// What [`pricing_form`] shows.
 pub struct PricingFormProps {
@@ -54,12 +54,12 @@ pub fn pricing_form(props: &PricingFormProps) -> Html {
             .iter()
             .find(|e| e.attribute() == name)
             .map(|e| match e {
-                ExtrapolationView::OutOfRange { min, max, .. } => AttrValue::from(format!(
+                Extrapolation::OutOfRange { min, max, .. } => AttrValue::from(format!(
                     "Outside the {}–{} the model was trained on; the price is an extrapolation.",
                     format_number(*min),
                     format_number(*max)
                 )),
-                ExtrapolationView::UntrainedCategory { .. } => AttrValue::from(
+                Extrapolation::UntrainedCategory { .. } => AttrValue::from(
                     "No training cars had this value; it does not change the price.",
                 ),
             })

@@ -8,8 +8,8 @@ use yew::prelude::*;
 use super::chart::{drivers_chart, DriversChartProps};
 use crate::drivers::drivers;
 use crate::form::FormState;
-use crate::quote::{ExtrapolationView, QuoteView};
 use crate::release::LoadedModel;
+use model_core::{Extrapolation, Quote};
 
 /// How many contributions the chart shows.
 const CHART_BARS: usize = 8;
@@ -18,7 +18,7 @@ const CHART_BARS: usize = 8;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shown {
     /// A quote; `true` when it came from the pricing service.
-    Quote(QuoteView, bool),
+    Quote(Quote<'static>, bool),
     /// This many fields need fixing before there is a price.
     Invalid(usize),
     /// Waiting for the pricing service.
@@ -79,11 +79,11 @@ pub fn quote_panel(props: &QuotePanelProps) -> Html {
                         <ul>
                         { for quote.extrapolations.iter().map(|e| html! {
                             <li>{ match e {
-                                ExtrapolationView::OutOfRange { attribute, value, min, max } => format!(
+                                Extrapolation::OutOfRange { attribute, value, min, max } => format!(
                                     "{} {} is outside the {}–{} the model was trained on.",
                                     label_of(attribute), format_number(*value),
                                     format_number(*min), format_number(*max)),
-                                ExtrapolationView::UntrainedCategory { attribute, category } => format!(
+                                Extrapolation::UntrainedCategory { attribute, category } => format!(
                                     "{} “{category}” had no training cars; it does not move the price.",
                                     label_of(attribute)),
                             } }</li>

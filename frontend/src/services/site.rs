@@ -3,9 +3,10 @@
 use gloo_net::http::Request;
 use web_sys::RequestCache;
 
-use crate::quote::{first_quote, score_request, QuoteView};
+use crate::quote::{first_quote, score_request};
 use crate::release::{LoadError, LoadedModel, SiteConfig};
-use model_core::CarDescription;
+use model_core::release::{CONFIG_FILE, MODEL_FILE, RELEASE_FILE};
+use model_core::{CarDescription, Quote};
 
 /// Fetches one file's bytes. Same-origin files use the default cache mode: the site serves them
 /// with `cache-control: no-cache` (so they are revalidated) and `index.html` preloads them, which
@@ -38,7 +39,7 @@ async fn fetch(url: &str) -> Result<Vec<u8>, LoadError> {
 /// # Errors
 /// [`LoadError::Config`] when the file exists but is not valid, network errors otherwise.
 pub async fn config() -> Result<SiteConfig, LoadError> {
-    match fetch("config.json").await {
+    match fetch(CONFIG_FILE).await {
         Ok(bytes) => SiteConfig::from_json(&utf8(bytes).map_err(LoadError::Config)?),
         Err(LoadError::Http { status: 404, .. }) => Ok(SiteConfig::default()),
         Err(error) => Err(error),
@@ -59,10 +60,7 @@ fn utf8(bytes: Vec<u8>) -> Result<String, String> {
 /// Network and HTTP errors when the site cannot be reached, [`LoadError`]s of verification when
 /// what it serves cannot be trusted.
 pub async fn latest(config: &SiteConfig) -> Result<LoadedModel, LoadError> {
-    let (release_url, model_url) = (
-        config.model_url("release.json"),
-        config.model_url("model.json"),
-    );
+    let (release_url, model_url) = (config.model_url(RELEASE_FILE), config.model_url(MODEL_FILE));
     let (release, model) = futures::future::join(fetch(&release_url), fetch(&model_url)).await;
     match LoadedModel::verify(&release_text(release?)?, &model?) {
         Err(LoadError::HashMismatch { .. }) => {
@@ -81,7 +79,7 @@ fn release_text(bytes: Vec<u8>) -> Result<String, LoadError> {
 ///
 /// # Errors
 /// A sentence saying why the endpoint gave no quote.
-pub async fn score(config: &SiteConfig, car: &CarDescription) -> Result<QuoteView, String> {
+pub async fn score(config: &SiteConfig, car: &CarDescription) -> Result<Quote<'static>, String> {
     let url = config.score_url();
     let request = Request::post(&url)
         .header("content-type", "application/json")

@@ -46,7 +46,7 @@ pub struct ModelDocument {
     pub ignored_attributes: Vec<String>,
     /// The additive terms of the linear predictor; each belongs to one attribute.
     pub terms: Vec<Term>,
-    /// Prediction interval around a price, from out-of-fold residuals.
+    /// Prediction interval around a price, from leave-one-out residuals.
     pub interval: Interval,
     /// Metrics measured on held-out test rows, when the trainer had them.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -2,7 +2,7 @@
 
 use ndarray::{Array1, Array2};
 
-use crate::validation::Transform;
+use crate::transform::Transform;
 
 /// The values of one attribute over the training rows, ready to encode.
 #[derive(Debug, Clone)]

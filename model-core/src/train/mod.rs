@@ -2,8 +2,8 @@
 //!
 //! The recipe (see [`recipe`]) encodes categories one-hot and numbers as standardised identity or
 //! log transforms, models the log of the price with ridge regression, and picks the terms and the
-//! penalty by k-fold cross-validation on the training rows only. Folds are assigned by row order
-//! (`row % folds`), so the same table and options give a byte-identical model.
+//! penalty by exact leave-one-out cross-validation on the training rows only, so the same table
+//! and options give a byte-identical model.
 
 mod design;
 mod loo;
@@ -16,11 +16,11 @@ use crate::document::{
     Attribute, AttributeKind, Interval, ModelDocument, Target, Term, TrainingInfo, FORMAT_NAME,
     FORMAT_VERSION,
 };
-use crate::error::TrainError;
+use crate::error::{DataError, TrainError};
 use crate::metrics::Metrics;
 use crate::model::Model;
 use crate::table::CarTable;
-use crate::validation::Transform;
+use crate::transform::Transform;
 use crate::ModelVersion;
 use design::{Candidate, Column, Encoding};
 
@@ -70,9 +70,7 @@ pub fn train(
     options: &TrainOptions,
 ) -> Result<Model, TrainError> {
     check_options(options)?;
-    let (training, test) = data
-        .split(held_out)
-        .map_err(|e| TrainError::Options(e.to_string()))?;
+    let (training, test) = data.split(held_out)?;
     let training_rows: Vec<usize> = (0..data.len()).filter(|r| !held_out.contains(r)).collect();
     let needed = 10;
     if training.len() < needed {
@@ -81,9 +79,7 @@ pub fn train(
             needed,
         });
     }
-    let prices = training
-        .numbers(&options.target)
-        .map_err(|e| TrainError::Options(e.to_string()))?;
+    let prices = training.numbers(&options.target)?;
     if let Some((row, &value)) = prices.iter().enumerate().find(|(_, p)| **p <= 0.0) {
         return Err(TrainError::BadTarget { row, value });
     }
@@ -170,16 +166,10 @@ pub fn train(
 }
 
 fn check_options(options: &TrainOptions) -> Result<(), TrainError> {
-    let bad = |m: String| Err(TrainError::Options(m));
     if !(options.interval_level > 0.0 && options.interval_level < 1.0) {
-        return bad(format!(
-            "interval level must be between 0 and 1, got {}",
-            options.interval_level
-        ));
+        return Err(TrainError::IntervalLevel(options.interval_level));
     }
-    if let Err(e) = options.version.parse::<ModelVersion>() {
-        return bad(e.to_string());
-    }
+    options.version.parse::<ModelVersion>()?;
     Ok(())
 }
 
@@ -188,27 +178,26 @@ fn read_column(table: &CarTable, name: &str) -> Result<Column, TrainError> {
     if let Ok(values) = table.numbers(name) {
         return Ok(Column::Numeric(values));
     }
-    let texts = table
-        .texts(name)
-        .map_err(|e| TrainError::Options(e.to_string()))?;
+    let texts = table.texts(name)?;
     // A mostly numeric column with a stray cell is a data error, not a category list.
     let numeric = texts
         .iter()
         .filter(|t| crate::parse_number(t).is_some())
         .count();
     if numeric * 10 >= texts.len() * 9 {
-        return Err(TrainError::Options(
-            table
-                .numbers(name)
-                .expect_err("not all cells are numbers")
-                .to_string(),
-        ));
+        return Err(table
+            .numbers(name)
+            .expect_err("not all cells are numbers")
+            .into());
     }
     if let Some(row) = texts.iter().position(|t| t.is_empty()) {
-        return Err(TrainError::Options(format!(
-            "CSV line {}, column `{name}`: empty cell; fill it in or drop the row",
-            table.line(row)
-        )));
+        return Err(DataError::BadValue {
+            line: table.line(row),
+            column: name.to_string(),
+            value: String::new(),
+            problem: "is empty; fill it in or drop the row".into(),
+        }
+        .into());
     }
     let mut categories: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
     categories.sort();
@@ -346,16 +335,17 @@ fn describe_attribute(name: &str, column: &Column) -> Attribute {
 }
 
 fn test_metrics(model: &Model, test: &CarTable, target: &str) -> Result<Metrics, TrainError> {
-    let actual = test
-        .numbers(target)
-        .map_err(|e| TrainError::Test(e.to_string()))?;
+    let actual = test.numbers(target)?;
     let predicted = (0..test.len())
         .map(|row| {
             model
                 .car(&test.description(row, &[target]))
                 .and_then(|car| model.price(&car))
-                .map_err(|e| TrainError::Test(format!("CSV line {}: {e}", test.line(row))))
+                .map_err(|source| TrainError::TestCar {
+                    line: test.line(row),
+                    source,
+                })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Metrics::measure(&actual, &predicted).map_err(|e| TrainError::Test(e.to_string()))
+    Ok(Metrics::measure(&actual, &predicted)?)
 }

@@ -15,7 +15,7 @@ use ndarray::ArrayView1;
 use super::design::{self, Candidate, Column, Design};
 use super::loo::{dollar_mae, Fit, LooProblem};
 use crate::error::TrainError;
-use crate::validation::Transform;
+use crate::transform::Transform;
 
 /// Ridge penalties tried: 10^-2 .. 10^2 in quarter decades.
 pub(crate) fn penalties() -> Vec<f64> {

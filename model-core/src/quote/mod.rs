@@ -1,4 +1,11 @@
 //! Quotes: a price with its range, the reasons for it, and warnings about extrapolation.
+//!
+//! A quote borrows its names from the model that priced it; one read from JSON (see
+//! [`Quote::from_json`]) owns them, as [`Quote::into_owned`] makes any quote do.
+
+mod read;
+
+use std::borrow::Cow;
 
 use serde::Serialize;
 
@@ -6,13 +13,14 @@ use crate::car::{Car, Slot};
 use crate::document::AttributeKind;
 use crate::error::CarError;
 use crate::model::Model;
-use crate::validation::Transform;
+use crate::priceable::{pushes_up, sane};
+use crate::transform::Transform;
 
 /// What the model says about one car.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Quote<'m> {
     /// Model version that priced the car.
-    pub model_version: &'m str,
+    pub model_version: Cow<'m, str>,
     /// The price.
     pub price: f64,
     /// The prediction interval around the price.
@@ -27,6 +35,31 @@ pub struct Quote<'m> {
     pub extrapolations: Vec<Extrapolation<'m>>,
 }
 
+impl Quote<'_> {
+    /// The same quote, owning its names (to keep it beyond the model that priced it).
+    pub fn into_owned(self) -> Quote<'static> {
+        Quote {
+            model_version: Cow::Owned(self.model_version.into_owned()),
+            price: self.price,
+            interval: self.interval,
+            reference_price: self.reference_price,
+            contributions: self
+                .contributions
+                .into_iter()
+                .map(|c| Contribution {
+                    attribute: Cow::Owned(c.attribute.into_owned()),
+                    effect: c.effect,
+                })
+                .collect(),
+            extrapolations: self
+                .extrapolations
+                .into_iter()
+                .map(Extrapolation::into_owned)
+                .collect(),
+        }
+    }
+}
+
 /// A range the true price falls in with the stated probability.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct PriceRange {
@@ -39,10 +72,10 @@ pub struct PriceRange {
 }
 
 /// How one attribute moves the price away from the reference car's.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Contribution<'m> {
     /// Attribute name.
-    pub attribute: &'m str,
+    pub attribute: Cow<'m, str>,
     /// The effect.
     #[serde(flatten)]
     pub effect: Effect,
@@ -70,13 +103,13 @@ impl Effect {
 }
 
 /// A value unlike the training data, so the price is an extrapolation.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Extrapolation<'m> {
     /// A number outside the training range.
     OutOfRange {
         /// Attribute name.
-        attribute: &'m str,
+        attribute: Cow<'m, str>,
         /// Value given.
         value: f64,
         /// Smallest training value.
@@ -87,9 +120,9 @@ pub enum Extrapolation<'m> {
     /// A category of the data set that no training row had; it moves the price by nothing.
     UntrainedCategory {
         /// Attribute name.
-        attribute: &'m str,
+        attribute: Cow<'m, str>,
         /// The category.
-        category: &'m str,
+        category: Cow<'m, str>,
     },
 }
 
@@ -101,34 +134,73 @@ impl Extrapolation<'_> {
             | Extrapolation::UntrainedCategory { attribute, .. } => attribute,
         }
     }
+
+    /// The same warning, owning its names.
+    pub fn into_owned(self) -> Extrapolation<'static> {
+        match self {
+            Extrapolation::OutOfRange {
+                attribute,
+                value,
+                min,
+                max,
+            } => Extrapolation::OutOfRange {
+                attribute: Cow::Owned(attribute.into_owned()),
+                value,
+                min,
+                max,
+            },
+            Extrapolation::UntrainedCategory {
+                attribute,
+                category,
+            } => Extrapolation::UntrainedCategory {
+                attribute: Cow::Owned(attribute.into_owned()),
+                category: Cow::Owned(category.into_owned()),
+            },
+        }
+    }
 }
 
 impl Model {
     /// Prices a checked car and explains the price.
     ///
+    /// Every number in a quote is finite, and its price, interval ends and factors are above 0.
+    ///
     /// # Errors
-    /// [`CarError::OutOfBounds`] when the price is not a finite positive number.
+    /// [`CarError::OutOfBounds`], naming the attribute outside its range responsible, when the
+    /// price, an interval end or a contribution would not be such a number.
     pub fn quote(&self, car: &Car) -> Result<Quote<'_>, CarError> {
         let (eta, deltas) = self.explain(car);
-        let price = self.price_from_predictor(car, eta)?;
         let document = self.document();
         let transform = self.target();
+        let price = transform.invert(eta);
+        let low = transform.invert(eta + document.interval.lower);
+        let high = transform.invert(eta + document.interval.upper);
+        if let Some(bad) = [price, low, high].into_iter().find(|x| !sane(*x)) {
+            return Err(self.out_of_bounds(car, &deltas, pushes_up(bad), None));
+        }
+        let mut contributions = Vec::with_capacity(deltas.len());
+        for (i, (delta, attribute)) in deltas.iter().zip(&document.attributes).enumerate() {
+            let effect = match transform {
+                Transform::Log => Effect::Factor(libm::exp(*delta)),
+                Transform::Identity => Effect::Dollars(*delta),
+            };
+            let fine = match effect {
+                Effect::Factor(f) => sane(f),
+                Effect::Dollars(d) => d.is_finite(),
+            };
+            if !fine {
+                return Err(self.out_of_bounds(car, &deltas, pushes_up(*delta), Some(i)));
+            }
+            contributions.push(Contribution {
+                attribute: Cow::Borrowed(&attribute.name),
+                effect,
+            });
+        }
         let interval = PriceRange {
             level: document.interval.level,
-            low: transform.invert(eta + document.interval.lower),
-            high: transform.invert(eta + document.interval.upper),
+            low,
+            high,
         };
-        let contributions = deltas
-            .into_iter()
-            .zip(&document.attributes)
-            .map(|(delta, attribute)| Contribution {
-                attribute: &attribute.name,
-                effect: match transform {
-                    Transform::Log => Effect::Factor(libm::exp(delta)),
-                    Transform::Identity => Effect::Dollars(delta),
-                },
-            })
-            .collect();
         let extrapolations = self
             .compiled_attributes()
             .iter()
@@ -138,7 +210,7 @@ impl Model {
                 match (slot, compiled.range(), &attribute.kind) {
                     (Slot::Number(x), Some((min, max)), _) if *x < min || *x > max => {
                         Some(Extrapolation::OutOfRange {
-                            attribute: &attribute.name,
+                            attribute: Cow::Borrowed(&attribute.name),
                             value: *x,
                             min,
                             max,
@@ -148,8 +220,8 @@ impl Model {
                         if compiled.is_untrained(*i) =>
                     {
                         Some(Extrapolation::UntrainedCategory {
-                            attribute: &attribute.name,
-                            category: &categories[*i as usize],
+                            attribute: Cow::Borrowed(&attribute.name),
+                            category: Cow::Borrowed(&categories[*i as usize]),
                         })
                     }
                     _ => None,
@@ -157,7 +229,7 @@ impl Model {
             })
             .collect();
         Ok(Quote {
-            model_version: &document.version,
+            model_version: Cow::Borrowed(&document.version),
             price,
             interval,
             reference_price: self.reference_price(),
