@@ -109,7 +109,13 @@ impl CompiledTerm {
 
     /// The term's input for a car: the transformed number, or the category index.
     pub(crate) fn input(&self, slots: &[Slot]) -> f64 {
-        match (self, slots[self.attribute()]) {
+        self.input_of(slots[self.attribute()])
+    }
+
+    /// The term's input for its attribute's checked value.
+    #[inline]
+    pub(crate) fn input_of(&self, slot: Slot) -> f64 {
+        match (self, slot) {
             (CompiledTerm::Numeric { transform, .. }, Slot::Number(x)) => transform.apply(x),
             (CompiledTerm::Categorical { .. }, Slot::Category(i)) => f64::from(i),
             _ => unreachable!(

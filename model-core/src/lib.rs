@@ -9,6 +9,8 @@
 //! - **pricing**: a [`CarDescription`] (named attribute values) is checked into a [`Car`], which the
 //!   model turns into a [`Quote`]: price, prediction interval, per-attribute contributions that
 //!   rebuild the price from a reference car's, and extrapolation flags;
+//! - **pricing tables column by column** ([`Model::price_columns`]): numbers as slices, text as codes
+//!   into distinct values checked once ([`Model::check_value`]), to the same bits as car by car;
 //! - **metrics** ([`Metrics`]): R², MAE, RMSE, MAPE;
 //! - **training** ([`train()`], feature `train`): one-hot categories, identity/log numeric
 //!   transforms, standardisation, log target, ridge regression with every choice made by exact
@@ -37,6 +39,7 @@
 mod car;
 #[cfg(feature = "train")]
 pub mod catalogue;
+mod columns;
 mod compiled;
 #[cfg(feature = "train")]
 pub mod data;
@@ -62,6 +65,7 @@ mod validation;
 mod version;
 
 pub use car::{AttributeValue, Car, CarDescription};
+pub use columns::{CheckedValue, Column, ColumnsError};
 pub use decimal::parse_number;
 pub use digest::hex_sha256;
 pub use document::{

@@ -174,6 +174,10 @@ impl Model {
         &self.attributes
     }
 
+    pub(crate) fn compiled_terms(&self) -> &[CompiledTerm] {
+        &self.terms
+    }
+
     /// The price of a checked car.
     ///
     /// # Errors
