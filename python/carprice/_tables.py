@@ -49,7 +49,8 @@ def _numbers(values: np.ndarray) -> Column:
 
 
 def _codes(codes: np.ndarray, distinct: list) -> Column:
-    return ("codes", np.ascontiguousarray(codes, dtype=np.int64).tobytes(), distinct)
+    """Codes into `distinct`, -1 for a missing value (sent as 2**32 - 1, past the end)."""
+    return ("codes", np.asarray(codes).astype(np.uint32).tobytes(), distinct)
 
 
 def _named(attributes: Sequence[Mapping[str, Any]], available: Any, column: Any) -> Iterable[Tuple[bool, Any]]:

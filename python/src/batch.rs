@@ -1,68 +1,73 @@
 //! Pricing a table column by column: the columns arrive as flat buffers (numbers) or as codes into
-//! a few distinct values (text, categories), and every row is checked and priced by model-core,
-//! on all cores, without holding the GIL.
+//! a few distinct values (text, categories), and model-core's `Model::price_columns` checks and
+//! prices every row, on all cores, without holding the GIL.
 
-use model_core::{AttributeValue, CarDescription, CarError, Model};
+use model_core::{CarError, CheckedValue, Column, ColumnsError, Model};
 
-/// One model attribute's column.
-pub enum Column {
+/// One model attribute's column, owned or borrowed from Python's buffers.
+pub enum TableColumn<'py> {
     /// Numbers, one per row; NaN marks a missing value.
-    Numbers(Vec<f64>),
-    /// Per row an index into `values` (negative: missing).
+    Numbers(std::borrow::Cow<'py, [f64]>),
+    /// Per row an index into `values` (`u32::MAX`: missing).
     Codes {
         /// One code per row.
-        codes: Vec<i64>,
-        /// The distinct values; `None` for missing ones.
-        values: Vec<Option<AttributeValue>>,
+        codes: std::borrow::Cow<'py, [u32]>,
+        /// The distinct values, each checked once.
+        values: Vec<Result<CheckedValue, CarError>>,
     },
 }
 
-impl Column {
-    fn len(&self) -> usize {
+impl TableColumn<'_> {
+    fn column(&self) -> Column<'_> {
         match self {
-            Column::Numbers(numbers) => numbers.len(),
-            Column::Codes { codes, .. } => codes.len(),
-        }
-    }
-
-    fn value(&self, row: usize) -> Option<AttributeValue> {
-        match self {
-            Column::Numbers(numbers) => {
-                let x = numbers[row];
-                (!x.is_nan()).then_some(AttributeValue::Number(x))
-            }
-            Column::Codes { codes, values } => usize::try_from(codes[row])
-                .ok()
-                .and_then(|code| values.get(code).cloned().flatten()),
+            TableColumn::Numbers(numbers) => Column::Numbers(numbers),
+            TableColumn::Codes { codes, values } => Column::Codes { codes, values },
         }
     }
 }
 
-/// A row that could not be priced.
-pub struct RowError {
-    /// 0-based row.
-    pub row: usize,
-    /// Why.
-    pub error: CarError,
-}
-
-/// Prices rows `0..rows` given one column per model attribute (in model order).
+/// Prices `rows` rows given one column per model attribute (in model order), split across the
+/// machine's cores.
 ///
 /// # Errors
-/// The first row, in row order, that model-core refuses.
-pub fn price(model: &Model, columns: &[Column], rows: usize) -> Result<Vec<f64>, RowError> {
-    let names: Vec<&str> = model.attributes().map(|a| a.name.as_str()).collect();
-    debug_assert!(columns.iter().all(|c| c.len() == rows));
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = rows.div_ceil(threads).max(4096);
+/// The first row, in row order, that model-core refuses, or columns that do not fit the model.
+pub fn price(
+    model: &Model,
+    columns: &[TableColumn<'_>],
+    rows: usize,
+) -> Result<Vec<f64>, ColumnsError> {
+    let named: Vec<(&str, Column<'_>)> = model
+        .attributes()
+        .zip(columns)
+        .map(|(attribute, column)| (attribute.name.as_str(), column.column()))
+        .collect();
     let mut prices = vec![0.0; rows];
-    let results: Vec<Result<(), RowError>> = std::thread::scope(|scope| {
+    if rows == 0 {
+        return model.price_columns(&named, &mut prices).map(|()| prices);
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = rows.div_ceil(threads).max(1 << 16);
+    let results: Vec<Result<(), ColumnsError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = prices
             .chunks_mut(chunk)
             .enumerate()
             .map(|(i, out)| {
-                let names = &names;
-                scope.spawn(move || price_rows(model, names, columns, i * chunk, out))
+                let first = i * chunk;
+                let part: Vec<(&str, Column<'_>)> = named
+                    .iter()
+                    .map(|(name, column)| (*name, column.rows(first..first + out.len())))
+                    .collect();
+                scope.spawn(move || {
+                    model
+                        .price_columns(&part, out)
+                        .map_err(|error| match error {
+                            ColumnsError::Row { row, error } => ColumnsError::Row {
+                                row: first + row,
+                                error,
+                            },
+                            other => other,
+                        })
+                })
             })
             .collect();
         handles
@@ -70,29 +75,7 @@ pub fn price(model: &Model, columns: &[Column], rows: usize) -> Result<Vec<f64>,
             .map(|h| h.join().expect("pricing does not panic"))
             .collect()
     });
+    // Parts are in row order, so the first part's error is the first row's.
     results.into_iter().collect::<Result<(), _>>()?;
     Ok(prices)
-}
-
-fn price_rows(
-    model: &Model,
-    names: &[&str],
-    columns: &[Column],
-    first: usize,
-    out: &mut [f64],
-) -> Result<(), RowError> {
-    for (offset, price) in out.iter_mut().enumerate() {
-        let row = first + offset;
-        let mut description = CarDescription::new();
-        for (name, column) in names.iter().zip(columns) {
-            if let Some(value) = column.value(row) {
-                description.set(*name, value);
-            }
-        }
-        *price = model
-            .car(&description)
-            .and_then(|car| model.price(&car))
-            .map_err(|error| RowError { row, error })?;
-    }
-    Ok(())
 }

@@ -1,11 +1,13 @@
 //! The native model class: a validated model-core `Model` and the calls the Python `Model` makes.
 
-use model_core::{AttributeKind, Model};
+use std::borrow::Cow;
+
+use model_core::{AttributeKind, ColumnsError, Model};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyTuple};
 
-use crate::batch::{self, Column};
+use crate::batch::{self, TableColumn};
 use crate::errors::{car_error, model_error};
 use crate::values;
 
@@ -120,8 +122,8 @@ impl NativeModel {
     }
 
     /// Prices `rows` cars given one column per attribute, in `attributes()` order: each column is
-    /// `("numbers", float64 bytes)` or `("codes", int64 bytes, distinct values)`. Returns the
-    /// prices as float64 bytes.
+    /// `("numbers", float64 bytes)` (NaN: missing) or `("codes", uint32 bytes, distinct values)`
+    /// (code 2**32 - 1: missing). Returns the prices as float64 bytes.
     fn price_columns<'py>(
         &self,
         py: Python<'py>,
@@ -135,15 +137,20 @@ impl NativeModel {
                 columns.len()
             )));
         }
-        let columns = columns
+        let specs = columns
             .iter()
-            .map(|c| column(&c, rows))
+            .map(|c| ColumnSpec::read(&c, rows))
+            .collect::<PyResult<Vec<_>>>()?;
+        let columns = specs
+            .iter()
+            .zip(self.model.attributes())
+            .map(|(spec, attribute)| spec.column(&self.model, &attribute.name))
             .collect::<PyResult<Vec<_>>>()?;
         let prices = py
             .detach(|| batch::price(&self.model, &columns, rows))
-            .map_err(|e| car_error(py, &e.error, Some(e.row)))?;
-        let bytes: Vec<u8> = prices.iter().flat_map(|p| p.to_ne_bytes()).collect();
-        Ok(PyByteArray::new(py, &bytes))
+            .map_err(|e| columns_error(py, &e))?;
+        let bytes: &[u8] = bytemuck::cast_slice(&prices);
+        Ok(PyByteArray::new(py, bytes))
     }
 
     fn __repr__(&self) -> String {
@@ -156,42 +163,92 @@ impl NativeModel {
     }
 }
 
-/// One column from its Python form (see `price_columns`).
-fn column(spec: &Bound<'_, PyAny>, rows: usize) -> PyResult<Column> {
-    let spec = spec
-        .cast::<PyTuple>()
-        .map_err(|_| PyTypeError::new_err("a column is a tuple"))?;
-    let kind: String = spec.get_item(0)?.extract()?;
-    let buffer = spec.get_item(1)?;
-    let bytes = buffer
-        .cast::<PyBytes>()
-        .map_err(|_| PyTypeError::new_err("column data must be bytes"))?
-        .as_bytes();
-    if bytes.len() != rows * 8 {
-        return Err(PyValueError::new_err(format!(
-            "a column has {} bytes, expected {} for {rows} rows",
-            bytes.len(),
-            rows * 8
-        )));
-    }
-    let words = bytes
-        .chunks_exact(8)
-        .map(|w| w.try_into().expect("8 bytes"));
-    match kind.as_str() {
-        "numbers" => Ok(Column::Numbers(words.map(f64::from_ne_bytes).collect())),
-        "codes" => {
-            let values = spec
-                .get_item(2)?
-                .try_iter()?
-                .map(|v| values::attribute_value(&v?))
-                .collect::<PyResult<Vec<_>>>()?;
-            Ok(Column::Codes {
-                codes: words.map(i64::from_ne_bytes).collect(),
-                values,
-            })
+/// One column as Python gives it (see `price_columns`): its buffer and, for codes, its distinct
+/// values.
+struct ColumnSpec<'py> {
+    buffer: Bound<'py, PyBytes>,
+    /// The distinct values of a coded column; `None` for numbers.
+    distinct: Option<Bound<'py, PyAny>>,
+}
+
+impl<'py> ColumnSpec<'py> {
+    fn read(spec: &Bound<'py, PyAny>, rows: usize) -> PyResult<Self> {
+        let spec = spec
+            .cast::<PyTuple>()
+            .map_err(|_| PyTypeError::new_err("a column is a tuple"))?;
+        let kind: String = spec.get_item(0)?.extract()?;
+        let (codes, width) = match kind.as_str() {
+            "numbers" => (false, 8),
+            "codes" => (true, 4),
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "unknown column kind {other:?}"
+                )))
+            }
+        };
+        let buffer = spec
+            .get_item(1)?
+            .cast_into::<PyBytes>()
+            .map_err(|_| PyTypeError::new_err("column data must be bytes"))?;
+        if buffer.as_bytes().len() != rows * width {
+            return Err(PyValueError::new_err(format!(
+                "a column has {} bytes, expected {} for {rows} rows",
+                buffer.as_bytes().len(),
+                rows * width
+            )));
         }
-        other => Err(PyValueError::new_err(format!(
-            "unknown column kind {other:?}"
-        ))),
+        let distinct = codes.then(|| spec.get_item(2)).transpose()?;
+        Ok(ColumnSpec {
+            buffer,
+            distinct,
+        })
+    }
+
+    /// The column, borrowing the buffer when it is aligned (Python's bytes objects are), and
+    /// every distinct value checked once.
+    fn column(&self, model: &Model, attribute: &str) -> PyResult<TableColumn<'_>> {
+        let bytes = self.buffer.as_bytes();
+        match &self.distinct {
+            None => Ok(TableColumn::Numbers(words(bytes, f64::from_ne_bytes))),
+            Some(distinct) => {
+                let values = distinct
+                    .try_iter()?
+                    .map(|v| {
+                        let value = values::attribute_value(&v?)?;
+                        Ok(model.check_value(attribute, value.as_ref()))
+                    })
+                    .collect::<PyResult<Vec<_>>>()?;
+                Ok(TableColumn::Codes {
+                    codes: words(bytes, u32::from_ne_bytes),
+                    values,
+                })
+            }
+        }
+    }
+}
+
+/// Native-endian numbers in `bytes`: borrowed when aligned, else copied.
+fn words<T: bytemuck::Pod, const N: usize>(
+    bytes: &[u8],
+    from_ne_bytes: fn([u8; N]) -> T,
+) -> Cow<'_, [T]> {
+    match bytemuck::try_cast_slice(bytes) {
+        Ok(words) => Cow::Borrowed(words),
+        Err(_) => Cow::Owned(
+            bytes
+                .chunks_exact(N)
+                .map(|w| from_ne_bytes(w.try_into().expect("N bytes")))
+                .collect(),
+        ),
+    }
+}
+
+/// A `ColumnsError` as the Python exception for it: `CarError` for rows and missing or unknown
+/// columns, `ValueError` for columns that do not fit together.
+fn columns_error(py: Python<'_>, error: &ColumnsError) -> PyErr {
+    match error {
+        ColumnsError::Row { row, error } => car_error(py, error, Some(*row)),
+        ColumnsError::Column(error) => car_error(py, error, None),
+        other => PyValueError::new_err(other.to_string()),
     }
 }
