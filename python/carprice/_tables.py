@@ -53,6 +53,13 @@ def _codes(codes: np.ndarray, distinct: list) -> Column:
     return ("codes", np.asarray(codes).astype(np.uint32).tobytes(), distinct)
 
 
+def _objects(values: np.ndarray) -> Column:
+    """A column of Python objects, coded by the native module by identity (pandas shares one
+    string object per distinct text, so this skips hashing every row's text)."""
+    objects = np.ascontiguousarray(values, dtype=object)
+    return ("objects", np.frombuffer(objects, dtype=np.uintp).tobytes(), objects)
+
+
 def _named(attributes: Sequence[Mapping[str, Any]], available: Any, column: Any) -> Iterable[Tuple[bool, Any]]:
     """Per attribute: whether it is numeric, and its column (``column(name)``) of the table."""
     names = list(available)
@@ -70,6 +77,10 @@ def _from_pandas(frame: Any, attributes: Sequence[Mapping[str, Any]]) -> Tuple[l
     for numeric, series in _named(attributes, frame.columns, frame.__getitem__):
         if numeric and series.dtype.kind in "iuf":
             columns.append(_numbers(series.to_numpy(dtype=np.float64, na_value=np.nan)))
+        elif isinstance(series.dtype, pd.CategoricalDtype):
+            columns.append(_codes(series.cat.codes.to_numpy(), list(series.cat.categories)))
+        elif series.dtype == object:
+            columns.append(_objects(series.to_numpy()))
         else:
             codes, distinct = pd.factorize(series, use_na_sentinel=True)
             columns.append(_codes(codes, list(distinct)))

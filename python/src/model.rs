@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use rustc_hash::FxHashMap;
+
 use model_core::{AttributeKind, ColumnsError, Model};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -122,8 +124,9 @@ impl NativeModel {
     }
 
     /// Prices `rows` cars given one column per attribute, in `attributes()` order: each column is
-    /// `("numbers", float64 bytes)` (NaN: missing) or `("codes", uint32 bytes, distinct values)`
-    /// (code 2**32 - 1: missing). Returns the prices as float64 bytes.
+    /// `("numbers", float64 bytes)` (NaN: missing), `("codes", uint32 bytes, distinct values)`
+    /// (code 2**32 - 1: missing) or `("objects", the objects' addresses as uintp bytes, the
+    /// object array)`, coded here by identity. Returns the prices as float64 bytes.
     fn price_columns<'py>(
         &self,
         py: Python<'py>,
@@ -163,12 +166,19 @@ impl NativeModel {
     }
 }
 
-/// One column as Python gives it (see `price_columns`): its buffer and, for codes, its distinct
-/// values.
+/// One column as Python gives it (see `price_columns`).
 struct ColumnSpec<'py> {
+    kind: Kind,
     buffer: Bound<'py, PyBytes>,
-    /// The distinct values of a coded column; `None` for numbers.
-    distinct: Option<Bound<'py, PyAny>>,
+    /// The distinct values of a coded column, or the objects of an object column.
+    values: Option<Bound<'py, PyAny>>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Numbers,
+    Codes,
+    Objects,
 }
 
 impl<'py> ColumnSpec<'py> {
@@ -177,9 +187,10 @@ impl<'py> ColumnSpec<'py> {
             .cast::<PyTuple>()
             .map_err(|_| PyTypeError::new_err("a column is a tuple"))?;
         let kind: String = spec.get_item(0)?.extract()?;
-        let (codes, width) = match kind.as_str() {
-            "numbers" => (false, 8),
-            "codes" => (true, 4),
+        let (kind, width) = match kind.as_str() {
+            "numbers" => (Kind::Numbers, 8),
+            "codes" => (Kind::Codes, 4),
+            "objects" => (Kind::Objects, std::mem::size_of::<usize>()),
             other => {
                 return Err(PyValueError::new_err(format!(
                     "unknown column kind {other:?}"
@@ -197,10 +208,13 @@ impl<'py> ColumnSpec<'py> {
                 rows * width
             )));
         }
-        let distinct = codes.then(|| spec.get_item(2)).transpose()?;
+        let values = (kind != Kind::Numbers)
+            .then(|| spec.get_item(2))
+            .transpose()?;
         Ok(ColumnSpec {
+            kind,
             buffer,
-            distinct,
+            values,
         })
     }
 
@@ -208,23 +222,48 @@ impl<'py> ColumnSpec<'py> {
     /// every distinct value checked once.
     fn column(&self, model: &Model, attribute: &str) -> PyResult<TableColumn<'_>> {
         let bytes = self.buffer.as_bytes();
-        match &self.distinct {
-            None => Ok(TableColumn::Numbers(words(bytes, f64::from_ne_bytes))),
-            Some(distinct) => {
-                let values = distinct
-                    .try_iter()?
-                    .map(|v| {
-                        let value = values::attribute_value(&v?)?;
-                        Ok(model.check_value(attribute, value.as_ref()))
-                    })
-                    .collect::<PyResult<Vec<_>>>()?;
+        let check = |value: PyResult<Bound<'py, PyAny>>| {
+            let value = values::attribute_value(&value?)?;
+            Ok(model.check_value(attribute, value.as_ref()))
+        };
+        match (self.kind, &self.values) {
+            (Kind::Codes, Some(distinct)) => Ok(TableColumn::Codes {
+                codes: words(bytes, u32::from_ne_bytes),
+                values: distinct.try_iter()?.map(check).collect::<PyResult<_>>()?,
+            }),
+            (Kind::Objects, Some(objects)) => {
+                let (codes, first_rows) = identity_codes(&words(bytes, usize::from_ne_bytes));
                 Ok(TableColumn::Codes {
-                    codes: words(bytes, u32::from_ne_bytes),
-                    values,
+                    codes: Cow::Owned(codes),
+                    values: first_rows
+                        .into_iter()
+                        .map(|row| check(objects.get_item(row)))
+                        .collect::<PyResult<_>>()?,
                 })
             }
+            _ => Ok(TableColumn::Numbers(words(bytes, f64::from_ne_bytes))),
         }
     }
+}
+
+/// Codes for a column of Python objects given by their addresses: one code per distinct object,
+/// and the first row holding each. Addresses are only compared, never followed; the caller's
+/// object array keeps every object alive, so equal addresses are the same object (and tables
+/// read by pandas share one string object per distinct text, so objects are few).
+fn identity_codes(addresses: &[usize]) -> (Vec<u32>, Vec<usize>) {
+    let mut seen = FxHashMap::<usize, u32>::default();
+    let mut first_rows = Vec::new();
+    let codes = addresses
+        .iter()
+        .enumerate()
+        .map(|(row, address)| {
+            *seen.entry(*address).or_insert_with(|| {
+                first_rows.push(row);
+                (first_rows.len() - 1) as u32
+            })
+        })
+        .collect();
+    (codes, first_rows)
 }
 
 /// Native-endian numbers in `bytes`: borrowed when aligned, else copied.
