@@ -62,12 +62,15 @@ fn value(model: &Model, attribute: usize, cell: Cell) -> Option<AttributeValue> 
     }
 }
 
+/// A coded column: per row a code, and the distinct values checked.
+type Coded = (Vec<u32>, Vec<Result<CheckedValue, CarError>>);
+
 /// A table's columns in model order: numeric attributes as numbers (NaN: missing), except every
 /// third one, which is coded like the categorical ones.
 struct Table {
     names: Vec<String>,
     numbers: Vec<Vec<f64>>,
-    codes: Vec<(Vec<u32>, Vec<Result<CheckedValue, CarError>>)>,
+    codes: Vec<Coded>,
 }
 
 impl Table {
