@@ -114,9 +114,42 @@ enum TermColumn<'a> {
     Numbers {
         term: &'a CompiledTerm,
         numbers: &'a [f64],
+        inputs: InputCache,
     },
     /// The effect of each distinct value, looked up by code.
     Codes { codes: &'a [u32], effects: Vec<f64> },
+}
+
+/// A numeric term's recent inputs (`ln x` for log terms), direct-mapped by the bits of `x`: car
+/// tables repeat a few hundred distinct numbers, and a lookup costs a fraction of `libm::log`.
+/// Misses are computed by the term itself, so the bits are those of pricing car by car.
+struct InputCache {
+    entries: Vec<(u64, f64)>,
+}
+
+impl InputCache {
+    const BITS: u32 = 10;
+    /// A NaN's bits: never those of a checked number, so no empty entry is ever taken for one.
+    const EMPTY: u64 = u64::MAX;
+
+    fn new() -> Self {
+        InputCache {
+            entries: vec![(Self::EMPTY, 0.0); 1 << Self::BITS],
+        }
+    }
+
+    /// The term's input for the checked number `x`.
+    #[inline]
+    fn input(&mut self, term: &CompiledTerm, x: f64) -> f64 {
+        let bits = x.to_bits();
+        // Fibonacci hashing: the top bits of the product spread nearby numbers apart.
+        let index = bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS);
+        let entry = &mut self.entries[index as usize];
+        if entry.0 != bits {
+            *entry = (bits, term.input_of(Slot::Number(x)));
+        }
+        entry.1
+    }
 }
 
 impl Model {
@@ -158,7 +191,7 @@ impl Model {
         out: &mut [f64],
     ) -> Result<(), ColumnsError> {
         let by_attribute = self.match_columns(columns, out.len())?;
-        let terms = self.term_columns(&by_attribute);
+        let mut terms = self.term_columns(&by_attribute);
         let mut eta = [0.0; BLOCK];
         for (block, prices) in out.chunks_mut(BLOCK).enumerate() {
             let first = block * BLOCK;
@@ -173,11 +206,15 @@ impl Model {
             }
             let eta = &mut eta[..prices.len()];
             eta.fill(self.document().intercept);
-            for term in &terms {
+            for term in &mut terms {
                 match term {
-                    TermColumn::Numbers { term, numbers } => {
+                    TermColumn::Numbers {
+                        term,
+                        numbers,
+                        inputs,
+                    } => {
                         for (eta, x) in eta.iter_mut().zip(&numbers[rows.clone()]) {
-                            *eta += term.effect(term.input_of(Slot::Number(*x)));
+                            *eta += term.effect(inputs.input(term, *x));
                         }
                     }
                     TermColumn::Codes { codes, effects } => {
@@ -282,7 +319,11 @@ impl Model {
         self.compiled_terms()
             .iter()
             .map(|term| match by_attribute[term.attribute()] {
-                Column::Numbers(numbers) => TermColumn::Numbers { term, numbers },
+                Column::Numbers(numbers) => TermColumn::Numbers {
+                    term,
+                    numbers,
+                    inputs: InputCache::new(),
+                },
                 Column::Codes { codes, values } => TermColumn::Codes {
                     codes,
                     effects: values
