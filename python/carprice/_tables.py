@@ -1,5 +1,6 @@
 """Tables of cars (pandas, pyarrow, polars, dicts, lists of dicts) as the flat columns the native
-pricer reads: float64 buffers for numbers, codes into a few distinct values for everything else.
+pricer reads: float64 buffers for numbers, codes into a few distinct values for everything else
+(pandas object columns go as their objects' addresses, coded by identity in the native module).
 
 Only values are moved here; checking and pricing are model-core's, in the native module.
 """

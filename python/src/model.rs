@@ -144,10 +144,33 @@ impl NativeModel {
             .iter()
             .map(|c| ColumnSpec::read(&c, rows))
             .collect::<PyResult<Vec<_>>>()?;
+        // Object columns are coded by identity first, all at once on all cores without the GIL.
+        let addresses: Vec<Option<Cow<'_, [usize]>>> = specs
+            .iter()
+            .map(|spec| {
+                (spec.kind == Kind::Objects)
+                    .then(|| words(spec.buffer.as_bytes(), usize::from_ne_bytes))
+            })
+            .collect();
+        let identities = py.detach(|| {
+            std::thread::scope(|scope| {
+                let coding: Vec<_> = addresses
+                    .iter()
+                    .map(|a| a.as_deref().map(|a| scope.spawn(move || identity_codes(a))))
+                    .collect();
+                coding
+                    .into_iter()
+                    .map(|h| h.map(|h| h.join().expect("coding does not panic")))
+                    .collect::<Vec<_>>()
+            })
+        });
         let columns = specs
             .iter()
+            .zip(identities)
             .zip(self.model.attributes())
-            .map(|(spec, attribute)| spec.column(&self.model, &attribute.name))
+            .map(|((spec, identity), attribute)| {
+                spec.column(&self.model, &attribute.name, identity)
+            })
             .collect::<PyResult<Vec<_>>>()?;
         let prices = py
             .detach(|| batch::price(&self.model, &columns, rows))
@@ -220,7 +243,13 @@ impl<'py> ColumnSpec<'py> {
 
     /// The column, borrowing the buffer when it is aligned (Python's bytes objects are), and
     /// every distinct value checked once.
-    fn column(&self, model: &Model, attribute: &str) -> PyResult<TableColumn<'_>> {
+    /// `identity` is an object column's codes and first rows ([`identity_codes`]).
+    fn column(
+        &self,
+        model: &Model,
+        attribute: &str,
+        identity: Option<(Vec<u32>, Vec<usize>)>,
+    ) -> PyResult<TableColumn<'_>> {
         let bytes = self.buffer.as_bytes();
         let check = |value: PyResult<Bound<'py, PyAny>>| {
             let value = values::attribute_value(&value?)?;
@@ -232,7 +261,7 @@ impl<'py> ColumnSpec<'py> {
                 values: distinct.try_iter()?.map(check).collect::<PyResult<_>>()?,
             }),
             (Kind::Objects, Some(objects)) => {
-                let (codes, first_rows) = identity_codes(&words(bytes, usize::from_ne_bytes));
+                let (codes, first_rows) = identity.expect("object columns are coded first");
                 Ok(TableColumn::Codes {
                     codes: Cow::Owned(codes),
                     values: first_rows
