@@ -105,6 +105,21 @@ def test_every_table_kind_gives_the_same_prices(model, cars):
         assert model.predict(table).tolist() == expected.tolist()
 
 
+def test_text_in_separate_objects_prices_like_shared_text(model, cars):
+    # Object columns are coded by object identity: equal text in distinct objects must agree.
+    copies = cars.assign(make=["".join(list(make)) for make in cars["make"]])
+    assert len({id(make) for make in copies["make"]}) == len(copies)
+    assert model.predict(copies).tolist() == model.predict(cars).tolist()
+
+
+def test_a_missing_value_in_a_category_column_names_the_row(model, cars):
+    bad = cars.astype({"make": "category"})
+    bad.loc[4, "make"] = None
+    with pytest.raises(carprice.CarError, match="missing") as caught:
+        model.predict(bad)
+    assert caught.value.attribute == "make" and caught.value.row == 4
+
+
 def test_extra_columns_are_ignored_and_order_does_not_matter(model, cars):
     shuffled = cars[list(reversed(cars.columns))].assign(stock_number=range(len(cars)), colour="red")
     assert model.predict(shuffled).tolist() == model.predict(cars).tolist()
