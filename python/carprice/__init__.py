@@ -7,7 +7,8 @@ refuses it by name; :mod:`carprice.spark` prices Spark tables on the executors.
 
 Errors are ``ValueError`` subclasses: :class:`CarError` (a car the model cannot price; ``attribute``
 and ``row`` say where), :class:`ModelError` (an invalid model document), :class:`DataError` (an
-unreadable table), :class:`TrainError`, :class:`UnsupportedModel` and :class:`PublishError`;
+unreadable table), :class:`SchemaError` (an unreadable attribute schema), :class:`TrainError`,
+:class:`UnsupportedModel` and :class:`PublishError`;
 :class:`StorageError` (Blob storage unusable or unreachable) is an ``OSError``.
 """
 
@@ -22,7 +23,7 @@ from typing import Any, Mapping, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from . import _carprice
-from ._carprice import CarError, DataError, ModelError, PublishError, StorageError, TrainError
+from ._carprice import CarError, DataError, ModelError, PublishError, SchemaError, StorageError, TrainError
 from ._tables import columns_for as _columns_for
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "ModelError",
     "Publication",
     "PublishError",
+    "SchemaError",
     "StorageError",
     "TrainError",
     "UnsupportedModel",
@@ -64,9 +66,13 @@ class UnsupportedModel(ValueError):
 class Attribute:
     """One attribute a car needs.
 
-    ``kind`` is ``"numeric"`` or ``"categorical"``. Numeric attributes have a ``unit`` (``""`` when
-    unitless) and a training ``range`` ``(min, max)``; categorical ones the known ``categories``.
-    ``default`` is the reference car's value (training median or most frequent category).
+    ``kind`` is ``"numeric"``, ``"categorical"`` or ``"yes_no"``. Numeric attributes have a
+    ``unit`` (``""`` when unitless) and a training ``range`` ``(min, max)``; categorical ones the
+    known ``categories`` and their display ``labels`` (parallel to ``categories``; the names
+    themselves when the model gives none); yes/no ones take ``True``/``False`` (or yes/no, 1/0).
+    ``default`` is the reference car's value (training median, most frequent category, or the more
+    frequent of yes and no). ``description`` is the form's help text (None when the model has
+    none); ``imputed`` says a missing value is replaced by ``default`` (and the quote says so).
     """
 
     name: str
@@ -76,9 +82,12 @@ class Attribute:
     unit: str
     range: Optional[Tuple[float, float]]
     categories: Optional[Tuple[str, ...]]
-    default: Union[float, str]
+    default: Union[float, str, bool]
     integer: bool
     positive: bool
+    description: Optional[str] = None
+    labels: Optional[Tuple[str, ...]] = None
+    imputed: bool = False
 
 
 @dataclass(frozen=True)
@@ -229,6 +238,9 @@ def _attribute(raw: Mapping[str, Any]) -> Attribute:
         default=raw["default"],
         integer=raw["integer"],
         positive=raw["positive"],
+        description=raw["description"],
+        labels=tuple(raw["labels"]) if raw["labels"] is not None else None,
+        imputed=raw["imputed"],
     )
 
 
@@ -272,6 +284,7 @@ def train(
     name: str = "car-price",
     version: str = "1.0.0",
     created: Optional[str] = None,
+    schema: Union[None, str, "_os.PathLike[str]"] = None,
 ) -> Model:
     """Trains a carprice model exactly as ``carprice train`` does.
 
@@ -280,8 +293,11 @@ def train(
     train`` on a file holding it writes the same bytes). ``test_rows`` are 0-based rows held out
     (a list, or a file with one per line like ``seed-split-test-rows.txt``); their metrics are
     recorded in the model. ``created`` is an RFC 3339 time (default: now, to the second).
+    ``schema`` is the path of an attribute schema (TOML) as ``carprice train --schema`` takes it:
+    labels, units, form groups and order, descriptions, kinds and category display labels.
 
-    Raises :class:`DataError` for an unreadable table, :class:`TrainError` for bad options, too
+    Raises ``OSError`` for a schema file that cannot be read, :class:`SchemaError` for an invalid
+    one, :class:`DataError` for an unreadable table, :class:`TrainError` for bad options, too
     few rows or a non-positive target, ``ValueError`` for a bad ``created``.
     """
     csv = _csv_bytes(data)
@@ -299,6 +315,7 @@ def train(
         version=version,
         created=created if created is not None else _utc_now(),
         target=target,
+        schema=schema,
     )
     return Model(native)
 

@@ -28,6 +28,12 @@ create_exception!(
     PyValueError,
     "Training could not produce a model (bad options, too few rows, bad target)."
 );
+create_exception!(
+    carprice,
+    SchemaError,
+    PyValueError,
+    "An attribute schema (TOML) that cannot be read; the message names the file and the line."
+);
 
 create_exception!(
     carprice,

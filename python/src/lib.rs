@@ -6,6 +6,7 @@ mod batch;
 mod errors;
 mod model;
 mod publish;
+mod schema;
 mod values;
 
 use pyo3::prelude::*;
@@ -41,7 +42,8 @@ pub(crate) fn metrics_dict<'py>(
 
 /// Trains a model on CSV bytes exactly as `carprice train` does on a file with these bytes.
 #[pyfunction]
-#[pyo3(signature = (csv, test_rows, *, name, version, created, target))]
+#[pyo3(signature = (csv, test_rows, *, name, version, created, target, schema=None))]
+#[allow(clippy::too_many_arguments)]
 fn train(
     py: Python<'_>,
     csv: &[u8],
@@ -50,18 +52,21 @@ fn train(
     version: String,
     created: String,
     target: String,
+    schema: Option<std::path::PathBuf>,
 ) -> PyResult<model::NativeModel> {
     humantime::parse_rfc3339(&created).map_err(|_| {
         pyo3::exceptions::PyValueError::new_err(format!(
             "created {created:?} is not an RFC 3339 time such as 2026-11-27T00:00:00Z"
         ))
     })?;
+    let schema = schema::read(schema.as_deref())?;
     let table = model_core::CarTable::from_csv(csv).map_err(data_error)?;
     let options = model_core::TrainOptions {
         name,
         version,
         created,
         target,
+        schema,
         ..model_core::TrainOptions::default()
     };
     let trained = py
@@ -76,13 +81,6 @@ fn parse_row_list(text: &str) -> PyResult<Vec<usize>> {
     model_core::parse_row_list(text).map_err(data_error)
 }
 
-/// The catalogue's label, form group and unit for a data set column: `(label, group, unit)`.
-#[pyfunction]
-fn attribute_info(column: &str) -> (&'static str, &'static str, &'static str) {
-    let info = model_core::catalogue::attribute_info(column);
-    (info.label, info.group, info.unit)
-}
-
 #[pymodule]
 fn _carprice(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -92,13 +90,14 @@ fn _carprice(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("TrainError", py.get_type::<errors::TrainError>())?;
     m.add("PublishError", py.get_type::<errors::PublishError>())?;
     m.add("StorageError", py.get_type::<errors::StorageError>())?;
+    m.add("SchemaError", py.get_type::<errors::SchemaError>())?;
     m.add("FORMAT_VERSION", model_core::FORMAT_VERSION)?;
     m.add("TRAINER_VERSION", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<model::NativeModel>()?;
     m.add_function(wrap_pyfunction!(metrics, m)?)?;
     m.add_function(wrap_pyfunction!(train, m)?)?;
     m.add_function(wrap_pyfunction!(parse_row_list, m)?)?;
-    m.add_function(wrap_pyfunction!(attribute_info, m)?)?;
+    m.add_function(wrap_pyfunction!(schema::schema_attributes, m)?)?;
     m.add_function(wrap_pyfunction!(publish::publish, m)?)?;
     Ok(())
 }

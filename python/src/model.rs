@@ -72,6 +72,8 @@ impl NativeModel {
             dict.set_item("name", &attribute.name)?;
             dict.set_item("label", &attribute.label)?;
             dict.set_item("group", &attribute.group)?;
+            dict.set_item("description", &attribute.description)?;
+            dict.set_item("imputed", attribute.imputed)?;
             match &attribute.kind {
                 AttributeKind::Numeric {
                     unit,
@@ -80,11 +82,13 @@ impl NativeModel {
                     default,
                     integer,
                     positive,
+                    ..
                 } => {
                     dict.set_item("kind", "numeric")?;
                     dict.set_item("unit", unit)?;
                     dict.set_item("range", (*min, *max))?;
                     dict.set_item("categories", py.None())?;
+                    dict.set_item("labels", py.None())?;
                     dict.set_item("default", *default)?;
                     dict.set_item("integer", *integer)?;
                     dict.set_item("positive", *positive)?;
@@ -92,13 +96,27 @@ impl NativeModel {
                 AttributeKind::Categorical {
                     categories,
                     default,
+                    labels,
                     ..
                 } => {
                     dict.set_item("kind", "categorical")?;
                     dict.set_item("unit", "")?;
                     dict.set_item("range", py.None())?;
                     dict.set_item("categories", categories.clone())?;
+                    // Display labels default to the category names themselves.
+                    let labels = if labels.is_empty() { categories } else { labels };
+                    dict.set_item("labels", labels.clone())?;
                     dict.set_item("default", default)?;
+                    dict.set_item("integer", false)?;
+                    dict.set_item("positive", false)?;
+                }
+                AttributeKind::YesNo { default, .. } => {
+                    dict.set_item("kind", "yes_no")?;
+                    dict.set_item("unit", "")?;
+                    dict.set_item("range", py.None())?;
+                    dict.set_item("categories", py.None())?;
+                    dict.set_item("labels", py.None())?;
+                    dict.set_item("default", *default)?;
                     dict.set_item("integer", false)?;
                     dict.set_item("positive", false)?;
                 }
