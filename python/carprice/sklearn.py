@@ -13,8 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import numpy as np
 
@@ -234,30 +235,34 @@ def _regressor(est: Any, features: List[Any], path: str) -> _Linear:
     raise _unsupported(est, path)
 
 
-def _numeric_attribute(name: str, values: np.ndarray) -> dict:
-    label, group, unit = _carprice.attribute_info(name)
-    return {
-        "name": name,
-        "label": label,
-        "group": group,
+def _described(name: str, info: Dict[str, Any], fields: dict) -> dict:
+    """An attribute with the schema's label, group and description (``info``), then ``fields``."""
+    attribute = {"name": name, "label": info["label"], "group": info["group"]}
+    if info["description"] is not None:
+        attribute["description"] = info["description"]
+    attribute.update(fields)
+    return attribute
+
+
+def _numeric_attribute(name: str, values: np.ndarray, info: Dict[str, Any]) -> dict:
+    return _described(name, info, {
         "kind": "numeric",
-        "unit": unit,
+        "unit": info["unit"],
         "min": float(values.min()),
         "max": float(values.max()),
         "default": float(np.median(values)),
         "integer": bool(np.all(values == np.round(values))),
         "positive": bool(np.all(values > 0)),
-    }
+    })
 
 
-def _categorical_attribute(name: str, categories: Tuple[str, ...], values: Any) -> dict:
-    label, group, _ = _carprice.attribute_info(name)
+def _categorical_attribute(name: str, categories: Tuple[str, ...], values: Any, info: Dict[str, Any]) -> dict:
     counts = {c: 0 for c in categories}
     for value in values:
         if value in counts:
             counts[value] += 1
     default = max(categories, key=lambda c: counts[c])
-    return {"name": name, "label": label, "group": group, "kind": "categorical", "categories": list(categories), "default": default}
+    return _described(name, info, {"kind": "categorical", "categories": list(categories), "default": default})
 
 
 def _table(X: Any) -> Any:
@@ -282,6 +287,7 @@ def from_sklearn(
     version: str = "1.0.0",
     created: Optional[str] = None,
     categories: Optional[Dict[str, Any]] = None,
+    schema: Union[None, str, "os.PathLike[str]"] = None,
 ) -> Model:
     """Converts a fitted scikit-learn estimator into a validated carprice model.
 
@@ -302,9 +308,19 @@ def from_sklearn(
     ``handle_unknown="ignore"``, or ``"use_encoded_value"`` for OrdinalEncoder) and listed as
     ``untrained``, so quotes flag it. An encoder that refuses unknown categories cannot take them.
 
+    ``schema`` is the path of an attribute schema (TOML, as ``carprice train --schema`` reads it,
+    e.g. ``assets/car-prices.schema.toml``): each attribute takes its label, unit, form group,
+    description and category display labels from it (labels of categories the model does not have
+    are not used). Columns it does not list, or all without a schema, are labelled with their name,
+    in group ``"other"``, without a unit: the same defaults as training. Raises ``OSError`` for a
+    file that cannot be read and :class:`carprice.SchemaError` for an invalid one.
+
     Returns a model whose ``predict(X)`` equals ``estimator.predict(X)`` to a relative 1e-9 on
     every row. Raises :class:`carprice.UnsupportedModel` naming the step's path (e.g.
-    ``"regressor/preprocess/cat"``) and class for anything else, or when the check fails.
+    ``"regressor/preprocess/cat"``) and class for anything else, or when the check fails; also
+    when the model would price a car inside the ranges of ``X`` (the price range included) at $0
+    or less, as a linear model of the raw price can at corners of the ranges: fit on the log price
+    with ``TransformedTargetRegressor(func=np.log, inverse_func=np.exp)`` instead.
     """
     import sklearn
 
@@ -314,6 +330,7 @@ def from_sklearn(
         if column not in table.columns:
             raise ValueError(f"X has no column {column!r}, which the estimator was fitted on")
     linear = _regressor(estimator, [_Raw(c) for c in columns], "")
+    described = dict(zip(columns, _carprice.schema_attributes(schema, columns)))
 
     numbers: Dict[Tuple[str, str], List[float]] = {}
     coded: Dict[str, Tuple[Tuple[str, ...], Dict[str, float]]] = {}
@@ -352,8 +369,11 @@ def from_sklearn(
     for column in columns:
         if column in coded:
             known, weights = coded[column]
-            attribute = _categorical_attribute(column, known, table[column])
+            attribute = _categorical_attribute(column, known, table[column], described[column])
             attribute["categories"] = list(weights)
+            display = described[column]["labels"]
+            if display:
+                attribute["labels"] = [display.get(c, c) for c in weights]
             if extra[column]:
                 attribute["untrained"] = extra[column]
             attributes.append(attribute)
@@ -363,7 +383,7 @@ def from_sklearn(
         if not transforms:
             continue
         values = np.asarray(table[column], dtype=np.float64)
-        attributes.append(_numeric_attribute(column, values))
+        attributes.append(_numeric_attribute(column, values, described[column]))
         for transform in sorted(transforms):
             slope, constant = numbers[(column, transform)]
             inputs = np.log(values) if transform == "log" else values
@@ -426,9 +446,24 @@ def _spread(model: Model, table: Any, y: Any, transform: str) -> Tuple[dict, flo
 
 
 def _checked(document: dict, estimator: Any, table: Any) -> Model:
-    from . import CarError
+    from . import CarError, ModelError
 
-    model = Model.from_json(json.dumps(document))
+    try:
+        model = Model.from_json(json.dumps(document))
+    except ModelError as error:
+        # model-core refuses a model that would quote a car inside its ranges a price (or lower
+        # price) of $0 or less; a linear model on the raw price does that at corners of the ranges.
+        if document["target"]["transform"] != "identity" or "not above 0" not in str(error):
+            raise
+        raise UnsupportedModel(
+            "the converted model would give some cars inside the ranges of X a price or lower price "
+            f"at $0 or less, which carprice refuses ({error}): a linear model of the raw price goes "
+            "below zero at corners of the ranges. Fit it on the log price instead, wrapped in "
+            "TransformedTargetRegressor(regressor, func=np.log, inverse_func=np.exp), or fit and "
+            "convert it on data narrowed to the cars it prices above $0",
+            path="",
+            estimator_class=type(estimator).__name__,
+        ) from None
     expected = np.asarray(estimator.predict(table), dtype=np.float64)
     try:
         got = model.predict(table)

@@ -27,6 +27,8 @@ import carprice
 
 CREATED = "2026-11-30T00:00:00Z"
 CATEGORICAL = ["make", "fuel-type", "aspiration", "num-of-doors", "body-style", "drive-wheels", "engine-type", "num-of-cylinders", "fuel-system"]
+#: How from_sklearn refuses a model that would price a car inside its ranges at $0 or less.
+REFUSED_BELOW_ZERO = r"at \$0 or less"
 POSITIVE = ["wheel-base", "length", "width", "height", "curb-weight", "engine-size", "bore", "stroke", "compression-ratio", "horsepower", "peak-rpm", "city-mpg", "highway-mpg"]
 
 
@@ -105,7 +107,21 @@ def test_identity_target_and_passthrough_remainder(xy):
 def test_bare_linear_model_on_numbers(xy):
     X, y = xy
     numeric = X[["curb-weight", "engine-size"]]
-    assert_exact(Ridge().fit(numeric, y), numeric, y)
+    assert_exact(TransformedTargetRegressor(Ridge(), func=np.log, inverse_func=np.exp).fit(numeric, y), numeric, y)
+
+
+def test_a_raw_price_model_below_zero_at_range_corners_is_refused_with_the_fix(xy):
+    X, y = xy
+    numeric = X[["curb-weight", "engine-size"]]
+    estimator = Ridge().fit(numeric, y)
+    assert (estimator.predict(numeric) > 0).all()  # every training car prices above $0 ...
+    corner = pd.DataFrame({"curb-weight": [numeric["curb-weight"].min()], "engine-size": [numeric["engine-size"].min()]})
+    lower = np.quantile(y - estimator.predict(numeric), 0.1)  # the price range's lower offset
+    assert estimator.predict(corner)[0] + lower <= 0  # ... but the lightest, smallest engine's lower price is not
+    with pytest.raises(carprice.UnsupportedModel, match=REFUSED_BELOW_ZERO) as caught:
+        carprice.from_sklearn(estimator, numeric, y, created=CREATED)
+    assert (caught.value.path, caught.value.estimator_class) == ("", "Ridge")
+    assert "TransformedTargetRegressor" in str(caught.value)
 
 
 def test_scaled_one_hot_and_ordinal_columns_fold_into_category_weights(xy):
@@ -171,11 +187,17 @@ def test_random_supported_pipelines_convert_exactly(xy, categorical, encoder, nu
     X, y = xy
     X, y = X.head(rows), y.head(rows)
     estimator = build(categorical, encoder, numeric, numeric_step, regressor, penalty, log_target).fit(X, y)
-    if not log_target and (estimator.predict(X) <= 0).any():
-        with pytest.raises(carprice.UnsupportedModel, match="cannot price row"):
-            carprice.from_sklearn(estimator, X, y, created=CREATED)
+    if log_target:
+        assert_exact(estimator, X, y)
         return
-    assert_exact(estimator, X, y)
+    # On the raw price a linear model may go below zero somewhere inside the ranges (a corner
+    # the rows need not reach): then the conversion is refused as such, never inexact.
+    try:
+        model = carprice.from_sklearn(estimator, X, y, created=CREATED)
+    except carprice.UnsupportedModel as error:
+        assert "$0 or less" in str(error), error
+        return
+    np.testing.assert_allclose(model.predict(X), estimator.predict(X), rtol=1e-9, atol=0)
 
 
 @pytest.mark.parametrize(
@@ -219,14 +241,15 @@ def test_numeric_categories_are_refused(xy):
 
 def test_a_float32_encoder_is_refused_as_inexact(xy):
     X, y = xy
-    estimator = Pipeline([("encode", ColumnTransformer([("cat", OneHotEncoder(dtype=np.float32), ["make"]), ("num", StandardScaler(), ["curb-weight"])])), ("ols", LinearRegression())])
-    estimator.fit(X, y)
-    try:
+    # Scaled float32 indicators are rounded to float32; the converted model computes in float64.
+    float32 = Pipeline([("onehot", OneHotEncoder(dtype=np.float32, sparse_output=False)), ("scale", StandardScaler())])
+    estimator = TransformedTargetRegressor(
+        Pipeline([("encode", ColumnTransformer([("cat", float32, ["make"]), ("num", StandardScaler(), ["curb-weight"])])), ("ols", LinearRegression())]),
+        func=np.log,
+        inverse_func=np.exp,
+    ).fit(X, y)
+    with pytest.raises(carprice.UnsupportedModel, match="relative .* more than 1e-09.*float32"):
         carprice.from_sklearn(estimator, X, y, created=CREATED)
-    except carprice.UnsupportedModel as error:
-        assert "relative" in str(error)
-    else:  # float32 indicators are exact (0 and 1); the check passing is then right too
-        assert_exact(estimator, X, y)
 
 
 def test_converted_model_prices_like_the_cli(xy, cli, tmp_path, data_csv):
