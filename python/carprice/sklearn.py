@@ -329,8 +329,8 @@ def from_sklearn(
     for column in columns:
         if column not in table.columns:
             raise ValueError(f"X has no column {column!r}, which the estimator was fitted on")
-    linear = _regressor(estimator, [_Raw(c) for c in columns], "")
     described = dict(zip(columns, _carprice.schema_attributes(schema, columns)))
+    linear = _regressor(estimator, [_Raw(c) for c in columns], "")
 
     numbers: Dict[Tuple[str, str], List[float]] = {}
     coded: Dict[str, Tuple[Tuple[str, ...], Dict[str, float]]] = {}

@@ -59,7 +59,8 @@ def bits(x: float) -> str:
 
 @pytest.fixture(scope="module")
 def fixture_lines() -> list:
-    return (ROOT / "model-core" / "tests" / "parity-prices.txt").read_text().splitlines()
+    """The default model's 200 lines of the fixture (the lines of other models follow them)."""
+    return (ROOT / "model-core" / "tests" / "parity-prices.txt").read_text().splitlines()[:200]
 
 
 def test_quotes_equal_the_native_parity_fixture_bit_for_bit(model, fixture_lines):
@@ -166,3 +167,18 @@ def test_attributes_describe_the_form(model):
     numeric = [a for a in model.attributes if a.kind == "numeric"]
     assert numeric and all(a.range[0] <= a.default <= a.range[1] and a.categories is None for a in numeric)
     assert model.version == "1.0.0" and model.target == "price"
+    assert (make.label, make.group, make.description, make.imputed) == ("Make", "identity", "Manufacturer", False)
+    assert len(make.labels) == len(make.categories) and make.labels[make.categories.index("alfa-romero")] == "Alfa Romeo"
+    assert all(a.labels is None for a in numeric)
+
+
+def test_attributes_of_format_1_1_yes_no_and_imputed(cars):
+    with_turbo = cars.assign(turbo=(cars["aspiration"] == "turbo").map({True: "yes", False: "no"}))
+    model = carprice.train(with_turbo, created="2026-11-30T00:00:00Z")
+    turbo = next(a for a in model.attributes if a.name == "turbo")
+    assert (turbo.kind, turbo.default, turbo.categories, turbo.labels, turbo.unit) == ("yes_no", False, None, None, "")
+    document = model.document
+    document["attributes"][model.attributes.index(turbo)]["imputed"] = True
+    imputed = carprice.Model.from_json(json.dumps(document))
+    assert imputed.attributes[model.attributes.index(turbo)].imputed
+    assert [a.name for a in imputed.attributes if a.imputed] == ["turbo"]

@@ -4,6 +4,8 @@ by step path and class."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -26,6 +28,7 @@ from sklearn.preprocessing import (
 import carprice
 
 CREATED = "2026-11-30T00:00:00Z"
+SCHEMA = Path(__file__).resolve().parents[2] / "assets" / "car-prices.schema.toml"
 CATEGORICAL = ["make", "fuel-type", "aspiration", "num-of-doors", "body-style", "drive-wheels", "engine-type", "num-of-cylinders", "fuel-system"]
 #: How from_sklearn refuses a model that would price a car inside its ranges at $0 or less.
 REFUSED_BELOW_ZERO = r"at \$0 or less"
@@ -122,6 +125,26 @@ def test_a_raw_price_model_below_zero_at_range_corners_is_refused_with_the_fix(x
         carprice.from_sklearn(estimator, numeric, y, created=CREATED)
     assert (caught.value.path, caught.value.estimator_class) == ("", "Ridge")
     assert "TransformedTargetRegressor" in str(caught.value)
+
+
+def test_a_schema_labels_the_attributes_as_training_does(xy, tmp_path):
+    X, y = xy
+    X = X.assign(colour=np.where(X["fuel-type"] == "gas", "red", "blue"))
+    estimator = TransformedTargetRegressor(one_hot_ridge(), func=np.log, inverse_func=np.exp)
+    estimator.regressor.steps[0][1].transformers.append(("colour", OneHotEncoder(), ["colour"]))
+    estimator.fit(X, y)
+    attributes = {a.name: a for a in carprice.from_sklearn(estimator, X, y, created=CREATED, schema=SCHEMA).attributes}
+    make, weight, colour = attributes["make"], attributes["curb-weight"], attributes["colour"]
+    assert (make.label, make.group, make.description) == ("Make", "identity", "Manufacturer")
+    assert make.labels[make.categories.index("mercedes-benz")] == "Mercedes-Benz"
+    assert (weight.label, weight.unit) == ("Curb weight", "lb")
+    # A column the schema does not list gets training's defaults.
+    assert (colour.label, colour.group, colour.unit, colour.description, colour.labels) == ("colour", "other", "", None, ("blue", "red"))
+    # Without a schema every column does; labels are then the category names.
+    plain = {a.name: a for a in carprice.from_sklearn(estimator, X, y, created=CREATED).attributes}
+    assert (plain["make"].label, plain["make"].group, plain["make"].description) == ("make", "other", None)
+    assert plain["make"].labels == plain["make"].categories
+    assert plain["curb-weight"].unit == ""
 
 
 def test_scaled_one_hot_and_ordinal_columns_fold_into_category_weights(xy):
