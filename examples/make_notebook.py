@@ -55,11 +55,16 @@ CELLS = [
         "## Convert\n\n`from_sklearn` checks the converted model against `pipeline.predict` on every "
         "training row (relative 1e-9) and raises `carprice.UnsupportedModel` otherwise. `categories` "
         "gives the data set's whole vocabulary: names no training car had (a test car has twelve "
-        "cylinders) are priced as the encoder's `handle_unknown='ignore'` prices them, and flagged."
+        "cylinders) are priced as the encoder's `handle_unknown='ignore'` prices them, and flagged. "
+        "`schema` is the sample data's attribute schema (the one `carprice train --schema` reads): "
+        "form labels, units, groups, help text and category display labels."
     ),
     new_code_cell(
         "vocabulary = {column: sorted(cars[column].unique()) for column in categorical}\n"
-        "candidate = carprice.from_sklearn(pipeline, X, y, version='1.1.0', created='2026-11-30T00:00:00Z', categories=vocabulary)\n"
+        "candidate = carprice.from_sklearn(\n"
+        "    pipeline, X, y, version='1.1.0', created='2026-11-30T00:00:00Z', categories=vocabulary,\n"
+        "    schema=repo / 'assets' / 'car-prices.schema.toml',\n"
+        ")\n"
         "gap = np.max(np.abs(candidate.predict(X) / pipeline.predict(X) - 1))\n"
         "print(candidate, f'largest relative difference from scikit-learn: {gap:.1e}')\n"
         "assert gap <= 1e-9\n"
