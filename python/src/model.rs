@@ -104,7 +104,11 @@ impl NativeModel {
                     dict.set_item("range", py.None())?;
                     dict.set_item("categories", categories.clone())?;
                     // Display labels default to the category names themselves.
-                    let labels = if labels.is_empty() { categories } else { labels };
+                    let labels = if labels.is_empty() {
+                        categories
+                    } else {
+                        labels
+                    };
                     dict.set_item("labels", labels.clone())?;
                     dict.set_item("default", default)?;
                     dict.set_item("integer", false)?;

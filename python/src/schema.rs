@@ -41,8 +41,14 @@ pub fn schema_attributes<'py>(
             entry.and_then(|e| field(e).clone())
         };
         let dict = PyDict::new(py);
-        dict.set_item("label", text(|e| &e.label).unwrap_or_else(|| column.clone()))?;
-        dict.set_item("group", text(|e| &e.group).unwrap_or_else(|| "other".into()))?;
+        dict.set_item(
+            "label",
+            text(|e| &e.label).unwrap_or_else(|| column.clone()),
+        )?;
+        dict.set_item(
+            "group",
+            text(|e| &e.group).unwrap_or_else(|| "other".into()),
+        )?;
         dict.set_item("unit", text(|e| &e.unit).unwrap_or_default())?;
         dict.set_item("description", text(|e| &e.description))?;
         let labels = PyDict::new(py);
