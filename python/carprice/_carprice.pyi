@@ -1,6 +1,9 @@
 """Type stubs of the native module (model-core behind PyO3). Use the `carprice` package instead."""
 
-from typing import Any, Dict, List, Optional, Tuple
+import os
+from typing import Any, Dict, List, Optional, Tuple, Union
+
+_Path = Union[str, "os.PathLike[str]"]
 
 FORMAT_VERSION: str
 TRAINER_VERSION: str
@@ -43,10 +46,10 @@ def train(
     version: str,
     created: str,
     target: str,
-    schema: Optional[str] = None,
+    schema: Optional[_Path] = None,
 ) -> NativeModel: ...
 def parse_row_list(text: str) -> List[int]: ...
-def schema_attributes(path: Optional[str], columns: List[str]) -> List[Dict[str, Any]]:
+def schema_attributes(path: Optional[_Path], columns: List[str]) -> List[Dict[str, Any]]:
     """Per column: label, group, unit, description, labels ({category: label})."""
 def publish(
     model_json: bytes, test_data: bytes, container_url: str, *, sas: Optional[str], auth: str
