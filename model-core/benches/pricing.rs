@@ -1,4 +1,4 @@
-//! Criterion benchmarks: one quote, a batch of a million prices, and training with cross-validation.
+//! Criterion benchmarks: one quote, a million prices (car by car and column by column), and training with cross-validation.
 //!
 //! `cargo bench -p model-core --bench pricing`. Training needs the sample data set
 //! (`$CARPRICE_DATA` or `../shared/data/car-prices.csv`); without it that benchmark is left out.
@@ -7,7 +7,9 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use model_core::{train, CarTable, Model, TrainOptions};
+use model_core::{
+    train, AttributeKind, CarError, CarTable, CheckedValue, Column, Model, TrainOptions,
+};
 
 const MODEL: &str = include_str!("../../assets/model.json");
 
@@ -47,7 +49,74 @@ fn batch(c: &mut Criterion) {
     group.bench_function("price 1,000,000 cars", |b| {
         b.iter(|| model.prices(black_box(&cars)).unwrap())
     });
+    let table = Table::new(&model, cars.len());
+    let columns = table.columns(&model);
+    let mut out = vec![0.0; cars.len()];
+    group.bench_function("price_columns: 1,000,000 rows", |b| {
+        b.iter(|| model.price_columns(black_box(&columns), &mut out).unwrap())
+    });
     group.finish();
+}
+
+/// A coded column: per row a code, and the distinct values checked.
+type Coded = (Vec<u32>, Vec<Result<CheckedValue, CarError>>);
+
+/// A table in columns: numbers varying around each default, every category in turn.
+struct Table {
+    numbers: Vec<Vec<f64>>,
+    codes: Vec<Coded>,
+}
+
+impl Table {
+    fn new(model: &Model, rows: usize) -> Table {
+        let mut table = Table {
+            numbers: vec![],
+            codes: vec![],
+        };
+        for attribute in model.attributes() {
+            match &attribute.kind {
+                AttributeKind::Numeric { min, max, .. } => table.numbers.push(
+                    (0..rows)
+                        .map(|i| min + (max - min) * (i % 101) as f64 / 100.0)
+                        .collect(),
+                ),
+                AttributeKind::Categorical { categories, .. } => {
+                    table.push_codes(model, &attribute.name, categories, rows)
+                }
+                AttributeKind::YesNo { .. } => {
+                    table.push_codes(model, &attribute.name, &["no".into(), "yes".into()], rows)
+                }
+            }
+        }
+        table
+    }
+
+    /// A coded column cycling through the given values.
+    fn push_codes(&mut self, model: &Model, attribute: &str, values: &[String], rows: usize) {
+        let checked = values
+            .iter()
+            .map(|c| model.check_value(attribute, Some(&c.as_str().into())))
+            .collect();
+        let codes = (0..rows).map(|i| (i % values.len()) as u32).collect();
+        self.codes.push((codes, checked));
+    }
+
+    fn columns<'a>(&'a self, model: &'a Model) -> Vec<(&'a str, Column<'a>)> {
+        let (mut numbers, mut codes) = (self.numbers.iter(), self.codes.iter());
+        model
+            .attributes()
+            .map(|attribute| {
+                let column = match attribute.kind {
+                    AttributeKind::Numeric { .. } => Column::Numbers(numbers.next().unwrap()),
+                    AttributeKind::Categorical { .. } | AttributeKind::YesNo { .. } => {
+                        let (codes, values) = codes.next().unwrap();
+                        Column::Codes { codes, values }
+                    }
+                };
+                (attribute.name.as_str(), column)
+            })
+            .collect()
+    }
 }
 
 fn training(c: &mut Criterion) {

@@ -139,7 +139,13 @@ pub(crate) enum FactorValue {
 
 impl CompiledFactor {
     fn value(&self, slots: &[Slot]) -> f64 {
-        let raw = match (self.value, slots[self.attribute]) {
+        self.value_of(slots[self.attribute])
+    }
+
+    /// The factor for its attribute's checked value.
+    #[inline]
+    pub(crate) fn value_of(&self, slot: Slot) -> f64 {
+        let raw = match (self.value, slot) {
             (FactorValue::Number(transform), Slot::Number(x)) => transform.apply(x),
             (FactorValue::Indicator(category), Slot::Category(i)) => {
                 f64::from(u8::from(i == category))
@@ -187,6 +193,22 @@ impl CompiledTerm {
             CompiledTerm::Interaction { factors, .. } => {
                 factors[0].value(slots) * factors[1].value(slots)
             }
+        }
+    }
+
+    /// The input of a term for the checked values of its attributes (`second` is read only by an
+    /// interaction).
+    #[inline]
+    pub(crate) fn input_of(&self, slot: Slot, second: Slot) -> f64 {
+        match (self, slot) {
+            (CompiledTerm::Interaction { factors, .. }, _) => {
+                factors[0].value_of(slot) * factors[1].value_of(second)
+            }
+            (CompiledTerm::Numeric { transform, .. }, Slot::Number(x)) => transform.apply(x),
+            (CompiledTerm::Categorical { .. }, Slot::Category(i)) => f64::from(i),
+            _ => unreachable!(
+                "slots are built from the attribute kinds the terms were checked against"
+            ),
         }
     }
 

@@ -9,6 +9,8 @@
 //! - **pricing**: a [`CarDescription`] (named attribute values) is checked into a [`Car`], which the
 //!   model turns into a [`Quote`]: price, prediction interval, per-attribute contributions that
 //!   rebuild the price from a reference car's, and extrapolation flags;
+//! - **pricing tables column by column** ([`Model::price_columns`]): numbers as slices, text as codes
+//!   into distinct values checked once ([`Model::check_value`]), to the same bits as car by car;
 //! - **metrics** ([`Metrics`]): R², MAE, RMSE, MAPE;
 //! - **training** ([`train()`], feature `train`): one-hot categories, identity/log numeric
 //!   transforms, standardisation, log target, ridge regression with every choice made by exact
@@ -36,6 +38,7 @@
 
 mod car;
 mod cells;
+mod columns;
 mod compiled;
 #[cfg(feature = "train")]
 pub mod data;
@@ -64,6 +67,7 @@ mod version;
 
 pub use car::{AttributeValue, Car, CarDescription};
 pub use cells::{is_missing, parse_yes_no, MISSING_MARKERS};
+pub use columns::{CheckedValue, Column, ColumnsError};
 pub use decimal::parse_number;
 pub use digest::hex_sha256;
 pub use document::{

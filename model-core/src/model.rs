@@ -219,6 +219,15 @@ impl Model {
         &self.attributes
     }
 
+    pub(crate) fn compiled_terms(&self) -> &[CompiledTerm] {
+        &self.terms
+    }
+
+    /// The reference car's checked value of attribute `index`: what an imputed attribute takes.
+    pub(crate) fn reference_slot(&self, index: usize) -> Slot {
+        self.reference.slots[index]
+    }
+
     /// The price of a checked car.
     ///
     /// # Errors

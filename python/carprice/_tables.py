@@ -1,0 +1,147 @@
+"""Tables of cars (pandas, pyarrow, polars, dicts, lists of dicts) as the flat columns the native
+pricer reads: float64 buffers for numbers, codes into a few distinct values for everything else
+(pandas object columns go as their objects' addresses, coded by identity in the native module).
+
+Only values are moved here; checking and pricing are model-core's, in the native module.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable, Mapping, Sequence, Tuple
+
+import numpy as np
+
+from ._carprice import CarError
+
+Column = Tuple[Any, ...]
+
+
+def missing_column(name: str, columns: Iterable[str]) -> CarError:
+    """The error for a table without one of the model's attributes."""
+    known = ", ".join(str(c) for c in columns)
+    error = CarError(f"`{name}` is missing: the table has no such column (columns: {known})")
+    error.attribute = name
+    error.row = None
+    return error
+
+
+def columns_for(table: Any, attributes: Sequence[Mapping[str, Any]]) -> Tuple[list, int]:
+    """One column per attribute (in the model's order) and the number of rows of `table`."""
+    module = type(table).__module__.split(".")[0]
+    if module == "pandas":
+        return _from_pandas(table, attributes)
+    if module == "pyarrow":
+        return _from_arrow(table, attributes)
+    if module == "polars":
+        return _from_arrow(table.to_arrow(), attributes)
+    if isinstance(table, Mapping):
+        return _from_mapping(table, attributes)
+    if isinstance(table, Sequence) and not isinstance(table, (str, bytes)):
+        return _from_records(table, attributes)
+    raise TypeError(
+        "X must be a pandas DataFrame, a dict of columns, a list of dicts, a pyarrow Table or a "
+        f"polars DataFrame with one column per attribute; got {type(table).__name__}"
+    )
+
+
+def _numbers(values: np.ndarray) -> Column:
+    return ("numbers", np.ascontiguousarray(values, dtype=np.float64).tobytes())
+
+
+def _codes(codes: np.ndarray, distinct: list) -> Column:
+    """Codes into `distinct`, -1 for a missing value (sent as 2**32 - 1, past the end)."""
+    return ("codes", np.asarray(codes).astype(np.uint32).tobytes(), distinct)
+
+
+def _objects(values: np.ndarray) -> Column:
+    """A column of Python objects, coded by the native module by identity (pandas shares one
+    string object per distinct text, so this skips hashing every row's text)."""
+    objects = np.ascontiguousarray(values, dtype=object)
+    return ("objects", np.frombuffer(objects, dtype=np.uintp).tobytes(), objects)
+
+
+def _named(attributes: Sequence[Mapping[str, Any]], available: Any, column: Any) -> Iterable[Tuple[bool, Any]]:
+    """Per attribute: whether it is numeric, and its column (``column(name)``) of the table."""
+    names = list(available)
+    for attribute in attributes:
+        name = attribute["name"]
+        if name not in names:
+            raise missing_column(name, names)
+        yield attribute["kind"] == "numeric", column(name)
+
+
+def _from_pandas(frame: Any, attributes: Sequence[Mapping[str, Any]]) -> Tuple[list, int]:
+    import pandas as pd
+
+    columns = []
+    for numeric, series in _named(attributes, frame.columns, frame.__getitem__):
+        if numeric and series.dtype.kind in "iuf":
+            columns.append(_numbers(series.to_numpy(dtype=np.float64, na_value=np.nan)))
+        elif isinstance(series.dtype, pd.CategoricalDtype):
+            columns.append(_codes(series.cat.codes.to_numpy(), list(series.cat.categories)))
+        elif series.dtype == object:
+            columns.append(_objects(series.to_numpy()))
+        else:
+            codes, distinct = pd.factorize(series, use_na_sentinel=True)
+            columns.append(_codes(codes, list(distinct)))
+    return columns, len(frame)
+
+
+def _from_arrow(table: Any, attributes: Sequence[Mapping[str, Any]]) -> Tuple[list, int]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = []
+    for numeric, column in _named(attributes, table.column_names, table.column):
+        if numeric and (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
+            columns.append(_numbers(pc.fill_null(column.cast(pa.float64()), math.nan).to_numpy()))
+        else:
+            encoded = pc.dictionary_encode(column).combine_chunks()
+            indices = pc.fill_null(encoded.indices.cast(pa.int64()), -1).to_numpy()
+            columns.append(_codes(indices, encoded.dictionary.to_pylist()))
+    return columns, table.num_rows
+
+
+def _factorize(values: Iterable[Any]) -> Column:
+    """Codes for values of any hashable kinds (None and NaN are missing: code -1)."""
+    seen: dict = {}
+    distinct: list = []
+    codes = []
+    for value in values:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            codes.append(-1)
+            continue
+        key = (type(value), value)
+        code = seen.get(key)
+        if code is None:
+            code = seen[key] = len(distinct)
+            distinct.append(value)
+        codes.append(code)
+    return _codes(np.asarray(codes, dtype=np.int64), distinct)
+
+
+def _from_mapping(table: Mapping[str, Any], attributes: Sequence[Mapping[str, Any]]) -> Tuple[list, int]:
+    lengths = {len(values) for values in table.values()}
+    if len(lengths) > 1:
+        raise ValueError(f"the columns of X have different lengths: {sorted(lengths)}")
+    columns = []
+    for numeric, values in _named(attributes, table.keys(), table.__getitem__):
+        if numeric and isinstance(values, np.ndarray) and values.dtype.kind in "iuf":
+            columns.append(_numbers(values))
+        else:
+            columns.append(_factorize(values))
+    return columns, lengths.pop() if lengths else 0
+
+
+def _from_records(records: Sequence[Any], attributes: Sequence[Mapping[str, Any]]) -> Tuple[list, int]:
+    for row, record in enumerate(records):
+        if not isinstance(record, Mapping):
+            raise TypeError(f"X is a list, so each row must be a dict of attribute values; row {row} is a {type(record).__name__}")
+    columns = []
+    for attribute in attributes:
+        name = attribute["name"]
+        if records and not any(name in record for record in records):
+            raise missing_column(name, records[0].keys())
+        columns.append(_factorize(record.get(name) for record in records))
+    return columns, len(records)

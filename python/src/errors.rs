@@ -1,0 +1,83 @@
+//! model-core's typed errors turned into Python exceptions, once, at the boundary.
+
+use pyo3::create_exception;
+use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::prelude::*;
+
+create_exception!(
+    carprice,
+    CarError,
+    PyValueError,
+    "A car the model cannot price. Attributes: `attribute` (name) and `row` (0-based, None for one car)."
+);
+create_exception!(
+    carprice,
+    ModelError,
+    PyValueError,
+    "A model document that is not valid; the message names the field."
+);
+create_exception!(
+    carprice,
+    DataError,
+    PyValueError,
+    "A car table that cannot be read (CSV line and column in the message)."
+);
+create_exception!(
+    carprice,
+    TrainError,
+    PyValueError,
+    "Training could not produce a model (bad options, too few rows, bad target)."
+);
+create_exception!(
+    carprice,
+    SchemaError,
+    PyValueError,
+    "An attribute schema (TOML) that cannot be read; the message names the file and the line."
+);
+
+create_exception!(
+    carprice,
+    PublishError,
+    PyValueError,
+    "The registry refused a publication: invalid model, unusable test data, or a version already published with other files."
+);
+create_exception!(
+    carprice,
+    StorageError,
+    PyOSError,
+    "Blob storage could not be used: bad container URL, access denied, container missing, or unreachable."
+);
+
+/// A `CarError` for one car (`row` None) or a row of a table, with `attribute` and `row` set.
+pub fn car_error(py: Python<'_>, error: &model_core::CarError, row: Option<usize>) -> PyErr {
+    let message = match row {
+        Some(row) => format!("row {row}: {error}"),
+        None => error.to_string(),
+    };
+    let err = CarError::new_err(message);
+    let value = err.value(py);
+    // Setting attributes on a fresh exception instance cannot fail.
+    let _ = value.setattr("attribute", error.attribute());
+    let _ = value.setattr("row", row);
+    err
+}
+
+/// A `ModelError`.
+pub fn model_error(error: model_core::ModelError) -> PyErr {
+    ModelError::new_err(error.to_string())
+}
+
+/// A `DataError`.
+pub fn data_error(error: model_core::DataError) -> PyErr {
+    DataError::new_err(error.to_string())
+}
+
+/// A `TrainError`.
+pub fn train_error(error: model_core::TrainError) -> PyErr {
+    TrainError::new_err(error.to_string())
+}
+
+/// Metrics errors are bad arguments: `ValueError`.
+pub fn metrics_error(error: model_core::MetricsError) -> PyErr {
+    PyValueError::new_err(error.to_string())
+}

@@ -1,0 +1,184 @@
+"""Prices from Python are model-core's: the parity fixture's bits, the CLI's quotes, every table kind."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import carprice
+
+ROOT = Path(__file__).resolve().parents[2]
+MASK = (1 << 64) - 1
+
+
+class SplitMix:
+    """The generator of model-core/tests/parity.rs (SplitMix64), so the same cars come out."""
+
+    def __init__(self, seed: int) -> None:
+        self.state = seed
+
+    def next(self) -> int:
+        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+        return z ^ (z >> 31)
+
+    def unit(self) -> float:
+        return (self.next() >> 11) / float(1 << 53)
+
+
+def parity_cars(model: carprice.Model) -> list:
+    """The 200 cars model-core/tests/parity.rs prices, generated the same way."""
+    random = SplitMix(2026)
+    cars = []
+    for _ in range(200):
+        car = {}
+        for attribute in model.attributes:
+            if attribute.kind == "numeric":
+                low, high = attribute.range
+                width = high - low
+                x = low - 0.1 * width + 1.2 * width * random.unit()
+                car[attribute.name] = max(x, low * 0.5)
+            else:
+                car[attribute.name] = attribute.categories[random.next() % len(attribute.categories)]
+        cars.append(car)
+    return cars
+
+
+def bits(x: float) -> str:
+    return f"{np.float64(x).view(np.uint64):016x}"
+
+
+@pytest.fixture(scope="module")
+def fixture_lines() -> list:
+    """The default model's 200 lines of the fixture (the lines of other models follow them)."""
+    return (ROOT / "model-core" / "tests" / "parity-prices.txt").read_text().splitlines()[:200]
+
+
+def test_quotes_equal_the_native_parity_fixture_bit_for_bit(model, fixture_lines):
+    for i, car in enumerate(parity_cars(model)):
+        quote = model.quote(car)
+        numbers = [quote["price"], quote["interval"]["low"], quote["interval"]["high"]]
+        numbers += [c.get("factor", c.get("dollars")) for c in quote["contributions"]]
+        assert " ".join(bits(x) for x in numbers) == fixture_lines[i], f"car {i}"
+
+
+def test_predict_equals_the_native_parity_fixture_bit_for_bit(model, fixture_lines):
+    cars = parity_cars(model)
+    expected = [int(line.split()[0], 16) for line in fixture_lines]
+    for table in (pd.DataFrame(cars), cars, pa.Table.from_pylist(cars), pl.DataFrame(cars)):
+        prices = model.predict(table)
+        assert prices.dtype == np.float64 and prices.shape == (200,)
+        assert prices.view(np.uint64).tolist() == expected, type(table).__name__
+
+
+def test_predict_equals_carprice_predict_on_the_sample_data(model, model_path, cars, data_csv, cli):
+    out = subprocess.run(
+        [cli, "predict", "--model", model_path, "--cars", data_csv, "--json"], check=True, capture_output=True, text=True
+    ).stdout
+    native = [json.loads(line)["price"] for line in out.splitlines()]
+    assert model.predict(cars).tolist() == native
+
+
+def test_quote_equals_carprice_predict_json(model, model_path, cars, cli):
+    car = cars.drop(columns="price").iloc[7].to_dict()
+    car = {k: (v.item() if hasattr(v, "item") else v) for k, v in car.items()}
+    out = subprocess.run(
+        [cli, "predict", "--model", model_path, "--json"], input=json.dumps(car), check=True, capture_output=True, text=True
+    ).stdout
+    assert model.quote(car) == json.loads(out)
+
+
+def test_every_table_kind_gives_the_same_prices(model, cars):
+    expected = model.predict(cars)
+    records = cars.to_dict("records")
+    columns = {name: cars[name].to_numpy() for name in cars.columns}
+    lists = {name: cars[name].tolist() for name in cars.columns}
+    for table in (records, columns, lists, pa.Table.from_pandas(cars), pl.from_pandas(cars), cars.astype({"make": "category"})):
+        assert model.predict(table).tolist() == expected.tolist()
+
+
+def test_text_in_separate_objects_prices_like_shared_text(model, cars):
+    # Object columns are coded by object identity: equal text in distinct objects must agree.
+    copies = cars.assign(make=["".join(list(make)) for make in cars["make"]])
+    assert len({id(make) for make in copies["make"]}) == len(copies)
+    assert model.predict(copies).tolist() == model.predict(cars).tolist()
+
+
+def test_a_missing_value_in_a_category_column_names_the_row(model, cars):
+    bad = cars.astype({"make": "category"})
+    bad.loc[4, "make"] = None
+    with pytest.raises(carprice.CarError, match="missing") as caught:
+        model.predict(bad)
+    assert caught.value.attribute == "make" and caught.value.row == 4
+
+
+def test_extra_columns_are_ignored_and_order_does_not_matter(model, cars):
+    shuffled = cars[list(reversed(cars.columns))].assign(stock_number=range(len(cars)), colour="red")
+    assert model.predict(shuffled).tolist() == model.predict(cars).tolist()
+
+
+def test_numeric_text_prices_like_numbers(model, cars):
+    as_text = cars.astype(str)
+    assert model.predict(as_text).tolist() == model.predict(cars).tolist()
+
+
+def test_score_is_r_squared_and_metrics_match_the_cli(model, model_path, cars, data_csv, test_rows_file, cli):
+    from sklearn.metrics import r2_score
+
+    assert model.score(cars, cars["price"]) == pytest.approx(r2_score(cars["price"], model.predict(cars)), rel=1e-12)
+    rows = carprice._carprice.parse_row_list(test_rows_file.read_text())
+    held_out = cars.iloc[rows]
+    ours = carprice.metrics(held_out["price"], model.predict(held_out))
+    native = json.loads(
+        subprocess.run(
+            [cli, "evaluate", "--model", model_path, "--data", data_csv, "--rows", test_rows_file, "--json"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    assert (ours.rows, ours.r2, ours.mae, ours.rmse, ours.mape) == (
+        native["rows"], native["r2"], native["mae"], native["rmse"], native["mape"]
+    )
+
+
+def test_model_round_trips_through_json_and_pickle(model, model_path, tmp_path):
+    import pickle
+
+    assert model.to_json() == model_path.read_text()
+    assert carprice.Model.from_json(model.to_json()) == model
+    assert pickle.loads(pickle.dumps(model)) == model
+    model.save(tmp_path / "m.json")
+    assert (tmp_path / "m.json").read_text() == model.to_json()
+
+
+def test_attributes_describe_the_form(model):
+    make = model.attributes[0]
+    assert (make.name, make.kind, make.default) == ("make", "categorical", "toyota")
+    numeric = [a for a in model.attributes if a.kind == "numeric"]
+    assert numeric and all(a.range[0] <= a.default <= a.range[1] and a.categories is None for a in numeric)
+    assert model.version == "1.0.0" and model.target == "price"
+    assert (make.label, make.group, make.description, make.imputed) == ("Make", "identity", "Manufacturer", False)
+    assert len(make.labels) == len(make.categories) and make.labels[make.categories.index("alfa-romero")] == "Alfa Romeo"
+    assert all(a.labels is None for a in numeric)
+
+
+def test_attributes_of_format_1_1_yes_no_and_imputed(cars):
+    with_turbo = cars.assign(turbo=(cars["aspiration"] == "turbo").map({True: "yes", False: "no"}))
+    model = carprice.train(with_turbo, created="2026-11-30T00:00:00Z")
+    turbo = next(a for a in model.attributes if a.name == "turbo")
+    assert (turbo.kind, turbo.default, turbo.categories, turbo.labels, turbo.unit) == ("yes_no", False, None, None, "")
+    document = model.document
+    document["attributes"][model.attributes.index(turbo)]["imputed"] = True
+    imputed = carprice.Model.from_json(json.dumps(document))
+    assert imputed.attributes[model.attributes.index(turbo)].imputed
+    assert [a.name for a in imputed.attributes if a.imputed] == ["turbo"]
