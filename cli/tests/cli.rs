@@ -60,6 +60,22 @@ fn succeeds(args: &[&str], stdin: &str) -> Vec<u8> {
 }
 
 /// Asserts a failure with exactly one line on stderr, mentioning `needle`, and no panic.
+/// `carprice predict --cars CARS --out OUT` with the default model.
+fn predict_into(cars: &Path, out: &Path) -> Output {
+    carprice(
+        &[
+            "predict",
+            "--model",
+            "assets/model.json",
+            "--cars",
+            cars.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "",
+    )
+}
+
 fn fails_with(output: &Output, needle: &str) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -532,18 +548,7 @@ fn streamed_bad_rows_get_one_line_each_and_the_good_rows_are_priced() {
     let cars = dir.join("cars.csv");
     std::fs::write(&cars, text).unwrap();
     let out = dir.join("priced.csv");
-    let output = carprice(
-        &[
-            "predict",
-            "--model",
-            "assets/model.json",
-            "--cars",
-            cars.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        "",
-    );
+    let output = predict_into(&cars, &out);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
     let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("CSV line")).collect();
@@ -620,18 +625,7 @@ fn streamed_output_file_is_untouched_when_the_table_cannot_be_read() {
     std::fs::write(&cars, "make,horsepower\naudi,100\n").unwrap();
     let out = dir.join("priced.csv");
     std::fs::write(&out, "previous run\n").unwrap();
-    let output = carprice(
-        &[
-            "predict",
-            "--model",
-            "assets/model.json",
-            "--cars",
-            cars.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        "",
-    );
+    let output = predict_into(&cars, &out);
     fails_with(&output, "has no `");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous run\n");
     let mut left: Vec<_> = std::fs::read_dir(&dir)
