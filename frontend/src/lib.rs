@@ -10,7 +10,9 @@
 //! - [`form`]: form text → a quote or per-field problems ([`form::price`]);
 //! - [`drivers`]: the chart's bars;
 //! - [`release`]: `config.json`, `release.json` and verifying a fetched model;
-//! - [`state`]: every state transition ([`state::Action`]).
+//! - [`state`]: every state transition ([`state::Action`]);
+//! - [`rollout`]: champion and challenger (which one a device shows, telemetry records);
+//! - [`telemetry::queue`]: the bounded telemetry queue and its batches.
 //!
 //! [`components`] and [`services`] are the thin browser side.
 
@@ -19,8 +21,10 @@ pub mod drivers;
 pub mod form;
 pub mod quote;
 pub mod release;
+pub mod rollout;
 pub mod services;
 pub mod state;
+pub mod telemetry;
 #[cfg(test)]
 mod test_support;
 

@@ -2,6 +2,8 @@
 //! (`release.json`, [`Release`]) and the model, and how a fetched model is checked before it is
 //! trusted.
 
+use std::rc::Rc;
+
 use model_core::json::{Fields, Json, JsonError};
 use model_core::release::Release;
 use model_core::{hex_sha256, Model};
@@ -97,6 +99,11 @@ impl SiteConfig {
         join_url(self.api_base_url.as_deref(), "api/score")
     }
 
+    /// URL of the rollout telemetry endpoint (beside the scoring endpoint).
+    pub fn telemetry_url(&self) -> String {
+        join_url(self.api_base_url.as_deref(), "api/telemetry")
+    }
+
     /// The release check period, never below one second.
     pub fn release_check_millis(&self) -> u32 {
         self.release_check_seconds.max(1).saturating_mul(1000)
@@ -156,21 +163,47 @@ pub enum LoadError {
         /// Version in `model.json`.
         found: String,
     },
+    /// The release's challenger (`challenger.json`) cannot be used; the champion prices alone.
+    #[error("challenger.json cannot be used: {0}")]
+    Challenger(String),
 }
 
-/// A model together with the release it came with; only [`LoadedModel::verify`] makes one.
+/// A model together with the release it came with, and the release's challenger once verified;
+/// only [`LoadedModel::verify`] makes one.
 #[derive(Debug, Clone)]
 pub struct LoadedModel {
     model: Model,
     release: Release,
     release_json: String,
     text: String,
+    challenger: Option<Rc<LoadedModel>>,
 }
 
 impl PartialEq for LoadedModel {
     fn eq(&self, other: &Self) -> bool {
-        self.release == other.release
+        self.release == other.release && self.challenger.is_some() == other.challenger.is_some()
     }
+}
+
+/// Checks a model file's bytes: sha256, then validation, then version.
+fn check(bytes: &[u8], sha256: &str, version: &str) -> Result<(Model, String), LoadError> {
+    let found = hex_sha256(bytes);
+    if !sha256.trim().eq_ignore_ascii_case(&found) {
+        return Err(LoadError::HashMismatch {
+            expected: sha256.to_string(),
+            found,
+        });
+    }
+    let text = String::from_utf8(bytes.to_vec())
+        .map_err(|_| LoadError::Model("the file is not UTF-8 text".to_string()))?;
+    let model = Model::from_json(&text).map_err(|e| LoadError::Model(e.to_string()))?;
+    if model.version() != version {
+        return Err(LoadError::VersionMismatch {
+            expected: version.to_string(),
+            found: model.version().to_string(),
+        });
+    }
+    Ok((model, text))
 }
 
 impl LoadedModel {
@@ -182,28 +215,54 @@ impl LoadedModel {
     /// [`LoadError::VersionMismatch`].
     pub fn verify(release_json: &str, bytes: &[u8]) -> Result<LoadedModel, LoadError> {
         let release = read_release(release_json)?;
-        let found = hex_sha256(bytes);
-        if !release.names_hash(&found) {
-            return Err(LoadError::HashMismatch {
-                expected: release.model_sha256.clone(),
-                found,
-            });
-        }
-        let text = String::from_utf8(bytes.to_vec())
-            .map_err(|_| LoadError::Model("the file is not UTF-8 text".to_string()))?;
-        let model = Model::from_json(&text).map_err(|e| LoadError::Model(e.to_string()))?;
-        if model.version() != release.model_version {
-            return Err(LoadError::VersionMismatch {
-                expected: release.model_version.clone(),
-                found: model.version().to_string(),
-            });
-        }
+        let (model, text) = check(bytes, &release.model_sha256, &release.model_version)?;
         Ok(LoadedModel {
             model,
             release,
             release_json: release_json.to_string(),
             text,
+            challenger: None,
         })
+    }
+
+    /// This release with its challenger: `challenger.json` bytes checked like the model's
+    /// (sha256, validation, version) against the release's `challenger`.
+    ///
+    /// # Errors
+    /// [`LoadError::Challenger`] saying what is wrong, also when the release names none.
+    pub fn with_challenger(&self, bytes: &[u8]) -> Result<LoadedModel, LoadError> {
+        let named = self
+            .release
+            .challenger
+            .as_ref()
+            .ok_or_else(|| LoadError::Challenger("release.json names no challenger".into()))?;
+        let (model, text) =
+            check(bytes, &named.model_sha256, &named.model_version).map_err(|error| {
+                LoadError::Challenger(match error {
+                    LoadError::HashMismatch { expected, found } => {
+                        format!("its sha256 is {found}, release.json says {expected}")
+                    }
+                    LoadError::VersionMismatch { expected, found } => {
+                        format!(
+                            "release.json names challenger {expected} but it is version {found}"
+                        )
+                    }
+                    other => other.to_string(),
+                })
+            })?;
+        let mut loaded = self.clone();
+        loaded.challenger = Some(Rc::new(LoadedModel {
+            model,
+            text,
+            challenger: None,
+            ..self.clone()
+        }));
+        Ok(loaded)
+    }
+
+    /// The release's challenger, verified (its [`LoadedModel::model`] is the challenger's).
+    pub fn challenger(&self) -> Option<&Rc<LoadedModel>> {
+        self.challenger.as_ref()
     }
 
     /// The validated model.
@@ -250,6 +309,7 @@ mod tests {
             model_version: Model::from_json(text).unwrap().version().to_string(),
             model_sha256: hex_sha256(text.as_bytes()),
             built_at: "2026-11-27T05:00:00Z".into(),
+            challenger: None,
         }
     }
 
@@ -258,6 +318,38 @@ mod tests {
         let loaded = LoadedModel::verify(&json_of(&release_for(MODEL)), MODEL.as_bytes()).unwrap();
         assert_eq!(loaded.text(), MODEL);
         assert!(loaded.is_same_model(&release_for(MODEL)));
+    }
+
+    #[test]
+    fn a_challenger_is_checked_like_the_model_and_its_errors_name_it() {
+        use model_core::release::{Challenger, RolloutMode};
+        let mut release = release_for(MODEL);
+        release.challenger = Some(Challenger {
+            model_version: "1.1.0".into(),
+            model_sha256: hex_sha256(MODEL.as_bytes()),
+            mode: RolloutMode::Shadow,
+            percent: 0,
+        });
+        let loaded = LoadedModel::verify(&json_of(&release), MODEL.as_bytes()).unwrap();
+        assert!(loaded.challenger().is_none());
+        // The champion's file under the challenger's hash but another version.
+        assert_eq!(
+            loaded.with_challenger(MODEL.as_bytes()).unwrap_err().to_string(),
+            format!(
+                "challenger.json cannot be used: release.json names challenger 1.1.0 but it is version {}",
+                release.model_version
+            )
+        );
+        let error = loaded.with_challenger(b"{}").unwrap_err().to_string();
+        assert!(
+            error.starts_with("challenger.json cannot be used: its sha256 is "),
+            "{error}"
+        );
+        let alone = LoadedModel::verify(&json_of(&release_for(MODEL)), MODEL.as_bytes()).unwrap();
+        assert_eq!(
+            alone.with_challenger(MODEL.as_bytes()).unwrap_err(),
+            LoadError::Challenger("release.json names no challenger".into())
+        );
     }
 
     #[test]
@@ -306,6 +398,7 @@ mod tests {
             "https://cdn.example/models/model.json"
         );
         assert_eq!(config.score_url(), "https://api.example/api/score");
+        assert_eq!(config.telemetry_url(), "https://api.example/api/telemetry");
         assert_eq!(config.pricing, PricingMode::Endpoint);
         assert_eq!(config.release_check_millis(), 1000);
         assert_eq!(

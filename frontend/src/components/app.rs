@@ -14,14 +14,17 @@ use super::pricing_form::{pricing_form, PricingFormProps};
 use super::quote_panel::{quote_panel, QuotePanelProps, Shown};
 use crate::form::{price, Pricing};
 use crate::release::{LoadError, LoadedModel, PricingMode, SiteConfig};
-use crate::services::{browser, site, storage};
+use crate::rollout;
+use crate::services::{browser, challenger, device, site, storage};
 use crate::state::{Action, AppState, ModelSource, RemoteQuote};
+use crate::telemetry::sender as telemetry;
 
 /// What a release check comes to; a verified model is also kept as the last good one.
 fn outcome(latest: Result<LoadedModel, LoadError>) -> Action {
     match latest {
         Ok(model) => {
             storage::save(&model);
+            challenger::save(&model);
             Action::Loaded {
                 model: Rc::new(model),
                 source: ModelSource::Network,
@@ -32,9 +35,19 @@ fn outcome(latest: Result<LoadedModel, LoadError>) -> Action {
     }
 }
 
-/// Fetches the live release and dispatches what came of it.
+/// Fetches the live release (with its challenger, if it names one) and dispatches what came of it.
 async fn check_release(config: SiteConfig, dispatch: Callback<Action>) {
-    dispatch.emit(outcome(site::latest(&config).await));
+    let (latest, refused) = match site::latest(&config).await {
+        Ok(latest) => {
+            let (latest, refused) = challenger::attach(&config, latest).await;
+            (Ok(latest), refused)
+        }
+        Err(error) => (Err(error), None),
+    };
+    dispatch.emit(outcome(latest));
+    if let Some(error) = refused {
+        dispatch.emit(Action::Rejected(error));
+    }
 }
 
 /// What the app keeps across renders outside its state: the start-up flag, what must live as long
@@ -54,7 +67,7 @@ struct Session {
 fn start(session: &Rc<RefCell<Session>>, dispatch: &Callback<Action>) {
     if let Some(saved) = storage::load() {
         dispatch.emit(Action::Loaded {
-            model: Rc::new(saved),
+            model: Rc::new(challenger::saved(saved)),
             source: ModelSource::Saved,
         });
     }
@@ -88,6 +101,7 @@ fn start(session: &Rc<RefCell<Session>>, dispatch: &Callback<Action>) {
         };
         session.borrow_mut().config = Some(config.clone());
         dispatch.emit(Action::Configured(config.clone()));
+        telemetry::start(config.telemetry_url());
         check_release(config.clone(), dispatch.clone()).await;
         let interval = Interval::new(config.release_check_millis(), move || {
             spawn_local(check_release(config.clone(), dispatch.clone()));
@@ -99,7 +113,7 @@ fn start(session: &Rc<RefCell<Session>>, dispatch: &Callback<Action>) {
 /// The carprice staff app.
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| AppState::new(browser::is_online()));
+    let state = use_reducer(|| AppState::new(browser::is_online()).with_device(device::id()));
     let dispatch: Callback<Action> = {
         let state = state.dispatcher();
         Callback::from(move |action| state.dispatch(action))
@@ -107,8 +121,8 @@ pub fn app() -> Html {
     let session = use_mut_ref(Session::default);
 
     // Pricing is a few microseconds: done on every render rather than memoised.
-    let pricing: Option<Rc<Pricing>> = state
-        .current
+    let shown_model = state.shown();
+    let pricing: Option<Rc<Pricing>> = shown_model
         .as_ref()
         .map(|loaded| Rc::new(price(loaded.model(), &state.form)));
 
@@ -140,7 +154,17 @@ pub fn app() -> Html {
         let revision = state.revision;
         let priced = matches!(shown, Some(Shown::Quote(..)));
         let pricing = pricing.clone();
+        // While the release has a challenger: the quote to record once the car stays the same.
+        let record = match (&state.current, &shown_model) {
+            (Some(current), Some(shown)) => {
+                let form = state.form.clone();
+                let (current, shows_challenger) = (current.clone(), !Rc::ptr_eq(current, shown));
+                Some(move || rollout::record(&current, shows_challenger, &form))
+            }
+            _ => None,
+        };
         use_effect_with((revision, config.pricing, priced), move |_| {
+            telemetry::quote_changed(record.and_then(|record| record()));
             if !session.borrow().started {
                 session.borrow_mut().started = true;
                 start(&session, &dispatch);
@@ -199,8 +223,8 @@ pub fn app() -> Html {
         { notices(&NoticesProps { notices: state.notices.clone(), on_dismiss }) }
         <main id="main" class="layout">
         {
-            match (&state.current, pricing) {
-                (Some(loaded), Some(pricing)) => html! {
+            match (&state.current, shown_model, pricing) {
+                (Some(current), Some(loaded), Some(pricing)) => html! {
                     <>
                     <section class="form-column" aria-labelledby="form-title">
                         <h1 id="form-title">{ "Price a car" }</h1>
@@ -211,7 +235,8 @@ pub fn app() -> Html {
                     <aside class="result-column" aria-label="Price">
                         { quote_panel(&QuotePanelProps { shown: shown.clone(),
                             loaded: loaded.clone(), form: state.form.clone() }) }
-                        { model_card(&ModelCardProps { loaded: loaded.clone(), source: state.source }) }
+                        { model_card(&ModelCardProps { rollout: rollout::summary(current, !Rc::ptr_eq(current, &loaded)),
+                            loaded: loaded.clone(), source: state.source }) }
                     </aside>
                     </>
                 },
@@ -239,8 +264,7 @@ pub fn app() -> Html {
 /// The header's status: online or offline, and which model prices.
 fn status_line(state: &AppState) -> String {
     let model = state
-        .current
-        .as_ref()
+        .shown()
         .map(|m| format!("model {}", m.model().version()));
     match (state.is_offline(), model) {
         (true, Some(model)) => format!("Offline · pricing with saved {model}"),

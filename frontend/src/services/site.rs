@@ -12,7 +12,7 @@ use model_core::{CarDescription, Quote};
 /// with `cache-control: no-cache` (so they are revalidated) and `index.html` preloads them, which
 /// only a default-mode request can reuse. Files from another origin (a model CDN) are always
 /// revalidated, whatever headers that origin sends.
-async fn fetch(url: &str) -> Result<Vec<u8>, LoadError> {
+pub(crate) async fn fetch(url: &str) -> Result<Vec<u8>, LoadError> {
     let network = |e: gloo_net::Error| LoadError::Network {
         url: url.to_string(),
         message: e.to_string(),

@@ -9,7 +9,7 @@ use crate::release::LoadedModel;
 const RELEASE_KEY: &str = "carprice.last-good.release.v2";
 const MODEL_KEY: &str = "carprice.last-good.model.v2";
 
-fn local_storage() -> Option<web_sys::Storage> {
+pub(crate) fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
