@@ -225,12 +225,15 @@ impl LoadedModel {
         })
     }
 
-    /// This release with its challenger: `challenger.json` bytes checked like the model's
-    /// (sha256, validation, version) against the release's `challenger`.
+    /// Adds the release's challenger: `challenger.json` bytes checked like the model's (sha256,
+    /// validation, version) against the release's `challenger`. (In place: a model is not
+    /// cloned, which would cost the download the code of cloning one.)
     ///
     /// # Errors
-    /// [`LoadError::Challenger`] saying what is wrong, also when the release names none.
-    pub fn with_challenger(&self, bytes: &[u8]) -> Result<LoadedModel, LoadError> {
+    /// [`LoadError::Challenger`] saying what is wrong, also when the release names none; the
+    /// release is then left without a challenger.
+    pub fn attach_challenger(&mut self, bytes: &[u8]) -> Result<(), LoadError> {
+        self.challenger = None;
         let named = self
             .release
             .challenger
@@ -250,14 +253,14 @@ impl LoadedModel {
                     other => other.to_string(),
                 })
             })?;
-        let mut loaded = self.clone();
-        loaded.challenger = Some(Rc::new(LoadedModel {
+        self.challenger = Some(Rc::new(LoadedModel {
             model,
+            release: self.release.clone(),
+            release_json: self.release_json.clone(),
             text,
             challenger: None,
-            ..self.clone()
         }));
-        Ok(loaded)
+        Ok(())
     }
 
     /// The release's challenger, verified (its [`LoadedModel::model`] is the challenger's).
@@ -330,24 +333,29 @@ mod tests {
             mode: RolloutMode::Shadow,
             percent: 0,
         });
-        let loaded = LoadedModel::verify(&json_of(&release), MODEL.as_bytes()).unwrap();
+        let mut loaded = LoadedModel::verify(&json_of(&release), MODEL.as_bytes()).unwrap();
         assert!(loaded.challenger().is_none());
         // The champion's file under the challenger's hash but another version.
         assert_eq!(
-            loaded.with_challenger(MODEL.as_bytes()).unwrap_err().to_string(),
+            loaded
+                .attach_challenger(MODEL.as_bytes())
+                .unwrap_err()
+                .to_string(),
             format!(
                 "challenger.json cannot be used: release.json names challenger 1.1.0 but it is version {}",
                 release.model_version
             )
         );
-        let error = loaded.with_challenger(b"{}").unwrap_err().to_string();
+        let error = loaded.attach_challenger(b"{}").unwrap_err().to_string();
+        assert!(loaded.challenger().is_none());
         assert!(
             error.starts_with("challenger.json cannot be used: its sha256 is "),
             "{error}"
         );
-        let alone = LoadedModel::verify(&json_of(&release_for(MODEL)), MODEL.as_bytes()).unwrap();
+        let mut alone =
+            LoadedModel::verify(&json_of(&release_for(MODEL)), MODEL.as_bytes()).unwrap();
         assert_eq!(
-            alone.with_challenger(MODEL.as_bytes()).unwrap_err(),
+            alone.attach_challenger(MODEL.as_bytes()).unwrap_err(),
             LoadError::Challenger("release.json names no challenger".into())
         );
     }

@@ -159,10 +159,8 @@ mod tests {
             mode,
             percent,
         });
-        let loaded = LoadedModel::verify(&release.to_json(), MODEL_JSON.as_bytes())
-            .unwrap()
-            .with_challenger(challenger.as_bytes())
-            .unwrap();
+        let mut loaded = LoadedModel::verify(&release.to_json(), MODEL_JSON.as_bytes()).unwrap();
+        loaded.attach_challenger(challenger.as_bytes()).unwrap();
         (Rc::new(loaded), Model::from_json(&challenger).unwrap())
     }
 

@@ -82,7 +82,7 @@ impl RolloutMode {
 /// sha256(`{device_id}:{challenger_version}`) as a big-endian number, modulo 100. Stable for a
 /// device and a challenger, and uniform over random device ids; a new challenger reshuffles.
 pub fn canary_bucket(device_id: &str, challenger_version: &str) -> u8 {
-    let digest = Sha256::digest(format!("{device_id}:{challenger_version}"));
+    let digest = Sha256::digest(format!("{device_id}:{challenger_version}").as_bytes());
     let first = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
     (first % 100) as u8
 }

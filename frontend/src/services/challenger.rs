@@ -11,32 +11,33 @@ use crate::release::{LoadError, LoadedModel, SiteConfig};
 /// Storage key of the challenger's text.
 const CHALLENGER_KEY: &str = "carprice.last-good.challenger.v1";
 
-/// The release with its stored challenger, when the release names one and the stored copy is it.
-fn with_saved(loaded: &LoadedModel) -> Option<LoadedModel> {
-    loaded.release().challenger.as_ref()?;
-    let text = local_storage()?.get_item(CHALLENGER_KEY).ok().flatten()?;
-    loaded.with_challenger(text.as_bytes()).ok()
+/// Adds the stored challenger when the release names one and the stored copy is it.
+fn attach_saved(loaded: &mut LoadedModel) -> bool {
+    loaded.release().challenger.is_some()
+        && local_storage()
+            .and_then(|s| s.get_item(CHALLENGER_KEY).ok().flatten())
+            .is_some_and(|text| loaded.attach_challenger(text.as_bytes()).is_ok())
 }
 
 /// A release read from storage, with its challenger when that was stored too.
-pub fn saved(loaded: LoadedModel) -> LoadedModel {
-    with_saved(&loaded).unwrap_or(loaded)
+pub fn saved(mut loaded: LoadedModel) -> LoadedModel {
+    attach_saved(&mut loaded);
+    loaded
 }
 
 /// The release with its challenger verified: the stored copy, else `challenger.json` from the
 /// site. Without a usable challenger the release is returned alone (the champion prices), with
 /// the reason unless the site was unreachable (the next release check tries again).
-pub async fn attach(config: &SiteConfig, loaded: LoadedModel) -> (LoadedModel, Option<LoadError>) {
-    if loaded.release().challenger.is_none() {
+pub async fn attach(
+    config: &SiteConfig,
+    mut loaded: LoadedModel,
+) -> (LoadedModel, Option<LoadError>) {
+    if loaded.release().challenger.is_none() || attach_saved(&mut loaded) {
         return (loaded, None);
     }
-    if let Some(with) = with_saved(&loaded) {
-        return (with, None);
-    }
     let fetched = fetch(&config.model_url(CHALLENGER_FILE)).await;
-    match fetched.and_then(|bytes| loaded.with_challenger(&bytes)) {
-        Ok(with) => (with, None),
-        Err(LoadError::Network { .. }) => (loaded, None),
+    match fetched.and_then(|bytes| loaded.attach_challenger(&bytes)) {
+        Ok(()) | Err(LoadError::Network { .. }) => (loaded, None),
         Err(error) => (loaded, Some(error)),
     }
 }

@@ -26,11 +26,15 @@ pub struct Batch {
 impl Batch {
     /// The body of `POST /api/telemetry`: `{"batch": id, "quotes": [...]}`.
     pub fn body(&self) -> String {
-        format!(
-            "{{\"batch\":\"{}\",\"quotes\":[{}]}}",
-            self.id,
-            self.quotes.join(",")
-        )
+        let mut body = format!("{{\"batch\":\"{}\",\"quotes\":[", self.id);
+        for (i, quote) in self.quotes.iter().enumerate() {
+            if i > 0 {
+                body.push(',');
+            }
+            body.push_str(quote);
+        }
+        body.push_str("]}");
+        body
     }
 }
 

@@ -30,7 +30,6 @@ const SEND_MILLIS: u32 = 60_000;
 const RETRY_SECONDS: u32 = 60;
 
 /// The sender's state for this page.
-#[derive(Default)]
 struct Sender {
     /// `POST /api/telemetry`'s URL, once started.
     url: Option<String>,
@@ -45,7 +44,21 @@ struct Sender {
 }
 
 thread_local! {
-    static SENDER: RefCell<Sender> = RefCell::default();
+    static SENDER: RefCell<Sender> = const {
+        RefCell::new(Sender {
+            url: None,
+            sending: false,
+            not_before: 0.0,
+            pending: None,
+            keep_alive: Vec::new(),
+        })
+    };
+}
+
+/// Runs `f` on the sender's state (`None` only while the page is being torn down; not
+/// panicking there also keeps the panic's formatting code out of the download).
+fn with_sender<R>(f: impl FnOnce(&mut Sender) -> R) -> Option<R> {
+    SENDER.try_with(|s| f(&mut s.borrow_mut())).ok()
 }
 
 /// Starts sending to `url`: now, every minute and whenever the browser comes back online.
@@ -54,8 +67,7 @@ pub fn start(url: String) {
     if let Some(window) = web_sys::window() {
         keep_alive.push(Box::new(EventListener::new(&window, "online", |_| send())));
     }
-    SENDER.with(|s| {
-        let mut sender = s.borrow_mut();
+    with_sender(|sender| {
         sender.url = Some(url);
         sender.keep_alive.extend(keep_alive);
     });
@@ -75,7 +87,7 @@ pub fn quote_changed(record: Option<String>) {
         })
     });
     // Replacing the pending timeout drops (cancels) the previous one.
-    SENDER.with(|s| s.borrow_mut().pending = pending);
+    with_sender(|sender| sender.pending = pending);
 }
 
 fn load() -> Queue {
@@ -98,14 +110,14 @@ fn send() {
 
 /// Sends batches until the queue is empty or an answer says to stop.
 async fn flush() {
-    let url = SENDER.with(|s| {
-        let mut sender = s.borrow_mut();
+    let url = with_sender(|sender| {
         let ready =
             !sender.sending && browser::is_online() && js_sys::Date::now() >= sender.not_before;
         let url = sender.url.clone().filter(|_| ready);
         sender.sending |= url.is_some();
         url
-    });
+    })
+    .flatten();
     let Some(url) = url else {
         return;
     };
@@ -143,8 +155,7 @@ async fn flush() {
                     .and_then(|v| v.trim().parse::<u32>().ok())
                     .unwrap_or(RETRY_SECONDS);
                 let retry = Timeout::new(seconds.saturating_mul(1000), send);
-                SENDER.with(|s| {
-                    let mut sender = s.borrow_mut();
+                with_sender(|sender| {
                     sender.not_before = js_sys::Date::now() + f64::from(seconds) * 1000.0;
                     sender.keep_alive.push(Box::new(retry));
                 });
@@ -157,5 +168,5 @@ async fn flush() {
         queue.settle(&batch.id, answer, device::random_id);
         save(&queue);
     }
-    SENDER.with(|s| s.borrow_mut().sending = false);
+    with_sender(|sender| sender.sending = false);
 }
