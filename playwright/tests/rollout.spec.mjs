@@ -9,7 +9,7 @@
 // real endpoint) and its answers used; otherwise the route answers as the contract says (202
 // `{"accepted": n}`, a batch id stored once), for servers without the endpoint.
 import { createHash } from "node:crypto";
-import { test, expect, defaultModel, carWith, cliQuote, dollars, sha256, kinds, within } from "../fixtures.mjs";
+import { test, expect, defaultModel, carWith, cliQuote, dollars, sha256, kinds, within, waitForServiceWorker } from "../fixtures.mjs";
 
 const REAL_ENDPOINT = process.env.TELEMETRY_ENDPOINT === "static-host";
 const QUEUE_KEY = "carprice.telemetry.v1";
@@ -167,6 +167,23 @@ test("canary 50%: devices in different buckets see different models, each stable
       await context.close();
     }
   }
+});
+
+test("offline, a canary device keeps pricing with the challenger", async ({ page, context, site }) => {
+  const model = defaultModel();
+  const challenger = challengerModel();
+  rollOut(site, challenger, "canary", 100);
+  await page.goto(site.url);
+  await expect(page.getByTestId("model-version")).toContainText(challenger.model.version);
+  await waitForServiceWorker(page);
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId("status")).toContainText(`Offline · pricing with saved model ${challenger.model.version}`);
+  const [number] = kinds(model).numeric;
+  const value = within(number, 0.55);
+  await page.locator(`#field-${number.name}`).fill(String(value));
+  await expect(page.getByTestId("price")).toHaveText(dollars(cliQuote(carWith(model, { [number.name]: value }), challenger.text).price));
+  await expect(page.getByTestId("rollout")).toContainText("this device shows the challenger");
 });
 
 test("a new device gets a random id that stays across visits", async ({ page, site }) => {
