@@ -291,3 +291,30 @@ test("a refused batch is dropped and the others still go", async ({ page, contex
   await expect.poll(async () => (await queued(page)).length).toBe(0);
   expect(telemetry.stored()[0].car[number.name]).toBe(within(number, 0.45));
 });
+
+test("429: sending pauses for retry-after seconds, then the same batch goes first", async ({ page, context, site }) => {
+  const model = defaultModel();
+  rollOut(site, challengerModel(), "shadow", 0);
+  const [number] = kinds(model).numeric;
+  const values = [0.15, 0.35, 0.65].map((f) => within(number, f));
+  const telemetry = await watchTelemetry(context);
+  const limited = [];
+  await context.route("**/api/telemetry", (route) => {
+    if (limited.length > 0) return route.fallback();
+    limited.push(route.request().postDataJSON().batch);
+    return route.fulfill({ status: 429, headers: { "retry-after": "4" }, contentType: "application/json", body: '{"error": "too many requests"}' });
+  });
+  await page.goto(site.url);
+  await expect(page.getByTestId("rollout")).toBeVisible();
+  await page.locator(`#field-${number.name}`).fill(String(values[0]));
+  await expect.poll(() => limited.length, { timeout: 10_000 }).toBe(1);
+  // Recorded during the pause: queued, not sent.
+  await settle(page, number, values[1], 2);
+  expect(telemetry.sent).toEqual([]);
+  await page.waitForTimeout(2_500);
+  // After the pause the next send goes: the refused batch first, under its id, then the rest.
+  await page.locator(`#field-${number.name}`).fill(String(values[2]));
+  await expect.poll(async () => (await queued(page)).length, { timeout: 10_000 }).toBe(0);
+  expect(telemetry.sent[0].body.batch).toBe(limited[0]);
+  expect(telemetry.stored().map((q) => q.car[number.name])).toEqual(values);
+});

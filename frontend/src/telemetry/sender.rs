@@ -5,8 +5,9 @@
 //! A quote is recorded once the car has stayed the same for [`STABLE_MILLIS`] (typing records
 //! one quote, not one per keystroke; a quote left within that time is not recorded). A batch
 //! leaves the queue only when the server answers 202; 400 and 415 drop it (logged) so the other
-//! batches still go; 413 splits it; 429 pauses sending for `retry-after` seconds; anything else
-//! (offline, 404 from a site without the endpoint, 5xx) keeps it for the next attempt. Pages in
+//! batches still go; 413 splits it; 429 pauses sending for `retry-after` seconds (the first send
+//! after the pause goes ahead, at most a minute later); anything else (offline, 404 from a site
+//! without the endpoint, 5xx) keeps it for the next attempt. Pages in
 //! several tabs share the queue; a batch sent twice is stored once (same id).
 
 use std::any::Any;
@@ -39,7 +40,7 @@ struct Sender {
     not_before: f64,
     /// The quote waiting to be recorded, if the car stays the same.
     pending: Option<Timeout>,
-    /// Listeners, the periodic send and the send after a 429.
+    /// The `online` listener and the periodic send.
     keep_alive: Vec<Box<dyn Any>>,
 }
 
@@ -154,10 +155,9 @@ async fn flush() {
                     .and_then(|r| r.headers().get("retry-after"))
                     .and_then(|v| v.trim().parse::<u32>().ok())
                     .unwrap_or(RETRY_SECONDS);
-                let retry = Timeout::new(seconds.saturating_mul(1000), send);
+                // The next send after the pause (periodic, online, a new record) goes ahead.
                 with_sender(|sender| {
                     sender.not_before = js_sys::Date::now() + f64::from(seconds) * 1000.0;
-                    sender.keep_alive.push(Box::new(retry));
                 });
                 break;
             }
