@@ -12,7 +12,7 @@
 //! - [`release`]: `config.json`, `release.json` and verifying a fetched model;
 //! - [`state`]: every state transition ([`state::Action`]);
 //! - [`rollout`]: champion and challenger (which one a device shows, telemetry records);
-//! - [`telemetry::queue`]: the bounded telemetry queue and its batches.
+//! - [`telemetry`]: the bounded telemetry queue (sent by `static/telemetry.js`).
 //!
 //! [`components`] and [`services`] are the thin browser side.
 

@@ -17,7 +17,7 @@ use crate::release::{LoadError, LoadedModel, PricingMode, SiteConfig};
 use crate::rollout;
 use crate::services::{browser, challenger, device, site, storage};
 use crate::state::{Action, AppState, ModelSource, RemoteQuote};
-use crate::telemetry::sender as telemetry;
+use crate::telemetry;
 
 /// What a release check comes to; a verified model is also kept as the last good one.
 fn outcome(latest: Result<LoadedModel, LoadError>) -> Action {
@@ -101,7 +101,7 @@ fn start(session: &Rc<RefCell<Session>>, dispatch: &Callback<Action>) {
         };
         session.borrow_mut().config = Some(config.clone());
         dispatch.emit(Action::Configured(config.clone()));
-        telemetry::start(config.telemetry_url());
+        telemetry::start(&config.telemetry_url(), false);
         check_release(config.clone(), dispatch.clone()).await;
         let interval = Interval::new(config.release_check_millis(), move || {
             spawn_local(check_release(config.clone(), dispatch.clone()));
@@ -164,7 +164,7 @@ pub fn app() -> Html {
             _ => None,
         };
         use_effect_with((revision, config.pricing, priced), move |_| {
-            telemetry::quote_changed(record.and_then(|record| record()));
+            telemetry::quote_changed(record.and_then(|record| record()), config.telemetry_url());
             if !session.borrow().started {
                 session.borrow_mut().started = true;
                 start(&session, &dispatch);

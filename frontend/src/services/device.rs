@@ -1,5 +1,5 @@
 //! This device's anonymous id for canary buckets (random, 128 bits as hex, kept in
-//! `localStorage` under `carprice.device`), and random ids for telemetry batches.
+//! `localStorage` under `carprice.device`).
 
 use super::storage::local_storage;
 
@@ -7,7 +7,7 @@ use super::storage::local_storage;
 const DEVICE_KEY: &str = "carprice.device";
 
 /// 128 random bits as 32 lower-case hex digits (the browser's `crypto.getRandomValues`).
-pub fn random_id() -> String {
+fn random_id() -> String {
     let mut bytes = [0u8; 16];
     let filled = web_sys::window()
         .and_then(|w| w.crypto().ok())

@@ -1,0 +1,164 @@
+// Sends the rollout telemetry queue (recorded by the app in localStorage, see frontend/src/
+// telemetry.rs) to POST /api/telemetry. The app loads this module only when there is something
+// to send (a release with a challenger, or quotes left from an earlier visit), with the
+// endpoint's URL in the script's data-url.
+//
+// Sends at start-up, when a quote is queued (the app's "carprice-telemetry" event), when the
+// browser comes back online and every minute; one batch at a time, never delaying pricing. A
+// batch leaves the queue only when the server answers 202; 400 and 415 drop it (logged) so the
+// other batches still go; 413 splits it (a single quote too large is dropped); 429 pauses sending
+// for retry-after seconds (the first send after the pause goes ahead); anything else (offline,
+// 404 from a site without the endpoint, 5xx) keeps it for the next attempt. Pages in several tabs
+// share the queue; a batch sent twice is stored once (same id).
+//
+// The queue's text, one item per line: `batch <id>` opens a sealed batch (its id is kept for
+// every resend), `waiting` opens the quotes not yet in a batch, and a line starting with `{` is a
+// quote of the section above it. Anything else is ignored, so damaged text costs only its lines.
+
+export const QUEUE_KEY = "carprice.telemetry.v1";
+/** Most quotes in one batch (the server's limit). */
+export const BATCH_QUOTES = 200;
+/** Most bytes of one batch's body (the server's limit, 64 KiB). */
+export const BATCH_BYTES = 64 * 1024;
+const SEND_MILLIS = 60_000;
+/** The pause after a 429 without a retry-after in seconds. */
+const RETRY_SECONDS = 60;
+
+const utf8 = new TextEncoder();
+
+/** Reads the stored text: `{ batches: [{ id, quotes }], waiting: [quote] }`, oldest first. */
+export function read(text) {
+  const queue = { batches: [], waiting: [] };
+  let batch = null;
+  for (const line of (text ?? "").split("\n")) {
+    if (line.startsWith("batch ")) {
+      batch = { id: line.slice(6), quotes: [] };
+      queue.batches.push(batch);
+    } else if (line === "waiting") {
+      batch = null;
+    } else if (line.startsWith("{")) {
+      (batch ? batch.quotes : queue.waiting).push(line);
+    }
+  }
+  queue.batches = queue.batches.filter((b) => b.quotes.length > 0);
+  return queue;
+}
+
+/** The text to store. */
+export function write(queue) {
+  const lines = queue.batches.flatMap((b) => [`batch ${b.id}`, ...b.quotes]);
+  return [...lines, "waiting", ...queue.waiting].join("\n") + "\n";
+}
+
+/** The body of POST /api/telemetry: {"batch": id, "quotes": [...]}. */
+export function body(batch) {
+  return `{"batch":"${batch.id}","quotes":[${batch.quotes.join(",")}]}`;
+}
+
+/**
+ * The batch to send next: the oldest sealed one, or the oldest waiting quotes sealed into a new
+ * batch of id newId() (at most BATCH_QUOTES quotes and BATCH_BYTES of body). null when empty.
+ */
+export function nextBatch(queue, newId) {
+  if (queue.batches.length === 0 && queue.waiting.length > 0) {
+    const id = newId();
+    let bytes = id.length + 24;
+    let count = 0;
+    for (const quote of queue.waiting.slice(0, BATCH_QUOTES)) {
+      bytes += utf8.encode(quote).length + 1;
+      if (count > 0 && bytes > BATCH_BYTES) break;
+      count += 1;
+    }
+    queue.batches.push({ id, quotes: queue.waiting.splice(0, count) });
+  }
+  return queue.batches[0] ?? null;
+}
+
+/**
+ * Applies the server's answer about batch `id`: "accepted" (202) and "refused" (400, 415) remove
+ * it; "too-large" (413) splits it in two, the first half keeping `id` (the server stored nothing
+ * of it) and the second getting newId(); a single quote too large is removed. A batch no longer
+ * queued is left alone.
+ */
+export function settle(queue, id, answer, newId) {
+  const at = queue.batches.findIndex((b) => b.id === id);
+  if (at < 0) return;
+  const batch = queue.batches[at];
+  if (answer === "too-large" && batch.quotes.length > 1) {
+    const second = batch.quotes.splice(Math.floor(batch.quotes.length / 2));
+    queue.batches.splice(at + 1, 0, { id: newId(), quotes: second });
+  } else {
+    queue.batches.splice(at, 1);
+  }
+}
+
+/** 128 random bits as 32 lower-case hex digits. */
+export function randomId() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** What an HTTP status means for a batch: an answer for settle, or null to stop sending. */
+export function answerOf(status) {
+  if (status === 202) return "accepted";
+  if (status === 400 || status === 415) return "refused";
+  if (status === 413) return "too-large";
+  return null;
+}
+
+/** The sender of one page: sends the queue in `storage` to `url` with `fetch`. */
+export function sender(url, storage, { fetch = globalThis.fetch, now = Date.now, online = () => true } = {}) {
+  let sending = false;
+  let notBefore = 0;
+  const load = () => read(storage.getItem(QUEUE_KEY));
+  const save = (queue) => {
+    try {
+      storage.setItem(QUEUE_KEY, write(queue));
+    } catch {
+      // Storage that is full or disabled loses what was not stored.
+    }
+  };
+  return async function send() {
+    if (sending || !online() || now() < notBefore) return;
+    sending = true;
+    try {
+      for (;;) {
+        const queue = load();
+        const batch = nextBatch(queue, randomId);
+        if (!batch) break;
+        // The batch's id is stored before it is sent, so a resend after a lost answer reuses it.
+        save(queue);
+        let response;
+        try {
+          response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: body(batch) });
+        } catch {
+          break;
+        }
+        if (response.status === 429) {
+          const seconds = Number.parseInt(response.headers.get("retry-after") ?? "", 10);
+          // The next send after the pause (periodic, online, a new quote) goes ahead.
+          notBefore = now() + (Number.isFinite(seconds) && seconds >= 0 ? seconds : RETRY_SECONDS) * 1000;
+          break;
+        }
+        const answer = answerOf(response.status);
+        if (!answer) break;
+        if (answer === "refused") console.warn(`carprice: telemetry batch ${batch.id} refused (HTTP ${response.status}); dropped`);
+        // Read again: quotes may have been recorded while the batch was on its way.
+        const latest = load();
+        settle(latest, batch.id, answer, randomId);
+        save(latest);
+      }
+    } finally {
+      sending = false;
+    }
+  };
+}
+
+// In the page: start sending (the script element that loaded this module names the endpoint).
+if (typeof document !== "undefined") {
+  const script = document.querySelector("script[data-url]");
+  const send = sender(script.dataset.url, localStorage, { online: () => navigator.onLine });
+  addEventListener("carprice-telemetry", send);
+  addEventListener("online", send);
+  setInterval(send, SEND_MILLIS);
+  send();
+}

@@ -1,0 +1,177 @@
+// Unit tests of the telemetry sender module (frontend/static/telemetry.js): the queue's text, its
+// batches and how the server's answers settle them. Run with `node --test frontend/tests/`.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { BATCH_BYTES, QUEUE_KEY, body, nextBatch, read, sender, settle, write } from "../static/telemetry.js";
+
+const quote = (n) => `{"n":${n}}`;
+const numbers = (batch) => batch.quotes.map((q) => JSON.parse(q).n);
+function ids() {
+  let next = 0;
+  return () => `b${++next}`;
+}
+function queueOf(count) {
+  return read(Array.from({ length: count }, (_, n) => quote(n)).join("\n"));
+}
+
+test("a stored queue reads back with its batch ids", () => {
+  const queue = queueOf(5);
+  const sealed = structuredClone(nextBatch(queue, () => "first"));
+  queue.waiting.push(quote(5));
+  const again = read(write(queue));
+  assert.deepEqual(again, queue);
+  // The sealed batch is sent again under the same id: the server dedups the resend.
+  assert.deepEqual(nextBatch(again, () => assert.fail("no new batch")), sealed);
+  assert.deepEqual(again.waiting, [quote(5)]);
+});
+
+test("damaged text loses only its own lines", () => {
+  const queue = read('batch a\n{"n":1}\ngarbage\nbatch empty\nwaiting\n{"n":2}\n{"n":3');
+  assert.deepEqual(queue, { batches: [{ id: "a", quotes: ['{"n":1}'] }], waiting: ['{"n":2}', '{"n":3'] });
+  assert.deepEqual(read(""), { batches: [], waiting: [] });
+  assert.deepEqual(read(null), { batches: [], waiting: [] });
+  assert.deepEqual(numbers(nextBatch(read('{"n":7}\n'), () => "x")), [7]);
+});
+
+test("batches hold at most 200 quotes and 64 KiB", () => {
+  const queue = queueOf(450);
+  const id = ids();
+  const sizes = [];
+  for (let batch; (batch = nextBatch(queue, id)); ) {
+    sizes.push(batch.quotes.length);
+    settle(queue, batch.id, "accepted", id);
+  }
+  assert.deepEqual(sizes, [200, 200, 50]);
+  // Bytes, not characters: 20,000 two-byte characters are 40,000 bytes.
+  const big = `{"car":"${"é".repeat(10_000)}"}`;
+  for (let i = 0; i < 7; i++) queue.waiting.push(big);
+  const batch = nextBatch(queue, id);
+  assert.equal(batch.quotes.length, 3);
+  assert.ok(new TextEncoder().encode(body(batch)).length <= BATCH_BYTES);
+});
+
+test("a batch is removed only when accepted or refused", () => {
+  const queue = queueOf(1);
+  const id = ids();
+  const batch = structuredClone(nextBatch(queue, id));
+  assert.deepEqual(JSON.parse(body(batch)), { batch: "b1", quotes: [{ n: 0 }] });
+  queue.waiting.push(quote(1));
+  // Unknown ids (an answer about a batch already settled) change nothing.
+  settle(queue, "elsewhere", "accepted", id);
+  assert.deepEqual(nextBatch(queue, id), batch);
+  settle(queue, batch.id, "refused", id);
+  const next = nextBatch(queue, id);
+  assert.deepEqual([next.id, numbers(next)], ["b2", [1]]);
+  settle(queue, next.id, "accepted", id);
+  assert.equal(nextBatch(queue, id), null);
+  assert.deepEqual(queue, { batches: [], waiting: [] });
+});
+
+test("a batch too large is split and a single quote too large is dropped", () => {
+  const queue = queueOf(5);
+  const id = ids();
+  settle(queue, nextBatch(queue, id).id, "too-large", id);
+  const first = nextBatch(queue, id);
+  assert.deepEqual([first.id, numbers(first)], ["b1", [0, 1]]);
+  settle(queue, "b1", "accepted", id);
+  const second = nextBatch(queue, id);
+  assert.deepEqual([second.id, numbers(second)], ["b2", [2, 3, 4]]);
+  settle(queue, "b2", "too-large", id);
+  assert.deepEqual(numbers(nextBatch(queue, id)), [2]);
+  settle(queue, "b2", "too-large", id);
+  const last = nextBatch(queue, id);
+  assert.deepEqual([last.id, numbers(last)], ["b3", [3, 4]]);
+});
+
+/** localStorage as a Map. */
+function memoryStorage(text) {
+  const items = new Map(text === undefined ? [] : [[QUEUE_KEY, text]]);
+  return { getItem: (k) => items.get(k) ?? null, setItem: (k, v) => items.set(k, String(v)) };
+}
+
+/** A fetch answering each request with the next of `statuses` (a number, or [status, headers]). */
+function server(statuses) {
+  const requests = [];
+  const fetch = async (url, init) => {
+    const body = JSON.parse(init.body);
+    requests.push({ url, contentType: init.headers["content-type"], body });
+    const next = statuses.shift();
+    if (next === undefined || next === "offline") throw new TypeError("Failed to fetch");
+    const [status, headers = {}] = Array.isArray(next) ? next : [next];
+    return { status, headers: { get: (name) => headers[name] ?? null } };
+  };
+  return { fetch, requests };
+}
+
+test("the sender sends every batch until the queue is empty, and a refused one is dropped", async () => {
+  const storage = memoryStorage("batch broken\n{\"not\":1}\nwaiting\n" + [0, 1].map(quote).join("\n"));
+  const { fetch, requests } = server([400, 202]);
+  await sender("/api/telemetry", storage, { fetch })();
+  assert.deepEqual(
+    requests.map((r) => [r.url, r.contentType, r.body.quotes.length]),
+    [
+      ["/api/telemetry", "application/json", 1],
+      ["/api/telemetry", "application/json", 2],
+    ],
+  );
+  assert.equal(requests[0].body.batch, "broken");
+  assert.match(requests[1].body.batch, /^[0-9a-f]{32}$/);
+  assert.equal(storage.getItem(QUEUE_KEY), "waiting\n");
+});
+
+test("a lost answer keeps the batch, resent under the same id", async () => {
+  const storage = memoryStorage(quote(0));
+  const { fetch, requests } = server(["offline", 500, 202]);
+  const send = sender("/t", storage, { fetch });
+  await send();
+  await send();
+  assert.deepEqual(read(storage.getItem(QUEUE_KEY)).batches.map(numbers), [[0]]);
+  await send();
+  assert.equal(requests.length, 3);
+  assert.equal(new Set(requests.map((r) => r.body.batch)).size, 1);
+  assert.deepEqual(read(storage.getItem(QUEUE_KEY)), { batches: [], waiting: [] });
+});
+
+test("413 splits the batch, and each half goes", async () => {
+  const storage = memoryStorage([0, 1, 2].map(quote).join("\n"));
+  const { fetch, requests } = server([413, 202, 202]);
+  await sender("/t", storage, { fetch })();
+  assert.deepEqual(
+    requests.map((r) => r.body.quotes.map((q) => q.n)),
+    [[0, 1, 2], [0], [1, 2]],
+  );
+  assert.equal(requests[1].body.batch, requests[0].body.batch);
+  assert.deepEqual(read(storage.getItem(QUEUE_KEY)), { batches: [], waiting: [] });
+});
+
+test("429 pauses sending for retry-after seconds, then the same batch goes first", async () => {
+  let clock = 1_000;
+  const storage = memoryStorage(quote(0));
+  const { fetch, requests } = server([[429, { "retry-after": "4" }], 202, 202]);
+  const send = sender("/t", storage, { fetch, now: () => clock });
+  await send();
+  storage.setItem(QUEUE_KEY, storage.getItem(QUEUE_KEY) + quote(1) + "\n");
+  clock += 3_999;
+  await send();
+  assert.equal(requests.length, 1);
+  clock += 1;
+  await send();
+  assert.deepEqual(
+    requests.map((r) => [r.body.batch, r.body.quotes.map((q) => q.n)]),
+    [
+      [requests[0].body.batch, [0]],
+      [requests[0].body.batch, [0]],
+      [requests[2].body.batch, [1]],
+    ],
+  );
+});
+
+test("nothing is sent offline or while a batch is on its way", async () => {
+  const storage = memoryStorage(quote(0));
+  const { fetch, requests } = server([202]);
+  await sender("/t", storage, { fetch, online: () => false })();
+  assert.equal(requests.length, 0);
+  const send = sender("/t", storage, { fetch });
+  await Promise.all([send(), send()]);
+  assert.equal(requests.length, 1);
+});
