@@ -2,7 +2,8 @@
 //
 // The build (frontend/hooks/post_build.mjs) fills in the asset list and a cache version derived
 // from the content of every asset, so each release gets its own cache and old caches are removed.
-// - The app shell (hashed JS/wasm/CSS, icons) is served from the cache first.
+// - The app shell (hashed JS/wasm/CSS, icons, and telemetry.js, the rollout telemetry sender the
+//   app loads only during a rollout) is served from the cache first.
 // - The page, model.json, release.json, challenger.json (a rollout's second model) and config.json
 //   go to the network first, so a new release is seen as soon as it is deployed, and fall back to
 //   the cache when offline. challenger.json is precached too when the site has one.
