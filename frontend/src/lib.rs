@@ -12,7 +12,7 @@
 //! - [`release`]: `config.json`, `release.json` and verifying a fetched model;
 //! - [`state`]: every state transition ([`state::Action`]);
 //! - [`rollout`]: champion and challenger (which one a device shows, telemetry records);
-//! - [`telemetry`]: the bounded telemetry queue (sent by `static/telemetry.js`).
+//! - [`telemetry`]: quotes offered to the telemetry sender (`static/telemetry.js`).
 //!
 //! [`components`] and [`services`] are the thin browser side.
 

@@ -1,6 +1,16 @@
 // Starts the staff app without inline script (the content security policy forbids it): imports
 // the wasm-bindgen glue named by trunk in this script's data attributes, then registers the
-// service worker that makes the app work offline.
+// service worker that makes the app work offline. The rollout telemetry sender (telemetry.js) is
+// imported only during a rollout or while quotes wait in the queue.
+addEventListener("carprice-telemetry", () => {
+  try {
+    if (sessionStorage.getItem("carprice.telemetry.pending") !== null || localStorage.getItem("carprice.telemetry.v1")?.includes("{")) {
+      import("./telemetry.js");
+    }
+  } catch {
+    // Storage is disabled: nothing is recorded.
+  }
+});
 const boot = document.querySelector("script[data-carprice-js]");
 const { default: init } = await import(boot.dataset.carpriceJs);
 await init({ module_or_path: boot.dataset.carpriceWasm });

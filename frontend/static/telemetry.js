@@ -1,21 +1,31 @@
-// Sends the rollout telemetry queue (recorded by the app in localStorage, see frontend/src/
-// telemetry.rs) to POST /api/telemetry. The app loads this module only when there is something
-// to send (a release with a challenger, or quotes left from an earlier visit), with the
-// endpoint's URL in the script's data-url.
+// The rollout telemetry sender of the staff app: records the quotes the app offers into a
+// bounded queue in localStorage and sends the queue to POST /api/telemetry. boot.js imports this
+// module only during a rollout (a release with a challenger) or while quotes wait in the queue,
+// so a site without a rollout never runs it. The app (frontend/src/telemetry.rs) offers the quote
+// on screen in this tab's sessionStorage (PENDING_KEY: the JSON members after `at`; empty while
+// nothing is to be recorded, absent without a rollout) and the endpoint's URL (URL_KEY), and
+// fires "carprice-telemetry" on window when either changes.
 //
-// Sends at start-up, when a quote is queued (the app's "carprice-telemetry" event), when the
-// browser comes back online and every minute; one batch at a time, never delaying pricing. A
-// batch leaves the queue only when the server answers 202; 400 and 415 drop it (logged) so the
-// other batches still go; 413 splits it (a single quote too large is dropped); 429 pauses sending
-// for retry-after seconds (the first send after the pause goes ahead); anything else (offline,
-// 404 from a site without the endpoint, 5xx) keeps it for the next attempt. Pages in several tabs
-// share the queue; a batch sent twice is stored once (same id).
+// A quote is recorded once it has stayed the same for 2 s (typing records one quote, not one per
+// keystroke; a quote left within that time is not recorded). The queue is sent at start-up, when
+// a quote is recorded, when the browser comes back online and every minute; one batch at a time,
+// never delaying pricing. A batch leaves the queue only when the server answers 202; 400 and 415
+// drop it (logged) so the other batches still go; 413 splits it (a single quote too large is
+// dropped); 429 pauses sending for retry-after seconds (the first send after the pause goes
+// ahead); anything else (offline, 404 from a site without the endpoint, 5xx) keeps it for the
+// next attempt. Pages in several tabs share the queue; a batch sent twice is stored once (same id).
 //
 // The queue's text, one item per line: `batch <id>` opens a sealed batch (its id is kept for
 // every resend), `waiting` opens the quotes not yet in a batch, and a line starting with `{` is a
 // quote of the section above it. Anything else is ignored, so damaged text costs only its lines.
 
 export const QUEUE_KEY = "carprice.telemetry.v1";
+const PENDING_KEY = "carprice.telemetry.pending";
+const URL_KEY = "carprice.telemetry.url";
+/** Most quotes kept; recording one more drops the oldest. */
+export const CAPACITY = 1000;
+/** How long a quote must stay the same before it is recorded. */
+const STABLE_MILLIS = 2_000;
 /** Most quotes in one batch (the server's limit). */
 export const BATCH_QUOTES = 200;
 /** Most bytes of one batch's body (the server's limit, 64 KiB). */
@@ -48,6 +58,19 @@ export function read(text) {
 export function write(queue) {
   const lines = queue.batches.flatMap((b) => [`batch ${b.id}`, ...b.quotes]);
   return [...lines, "waiting", ...queue.waiting].join("\n") + "\n";
+}
+
+/** Adds a quote to the waiting quotes, dropping the oldest beyond CAPACITY (a sealed batch losing
+ * quotes keeps its id; one losing all of them is dropped). */
+export function push(queue, quote) {
+  queue.waiting.push(quote);
+  let excess = queue.batches.reduce((n, b) => n + b.quotes.length, queue.waiting.length) - CAPACITY;
+  for (const batch of queue.batches) {
+    const dropped = batch.quotes.splice(0, Math.max(0, excess));
+    excess -= dropped.length;
+  }
+  queue.batches = queue.batches.filter((b) => b.quotes.length > 0);
+  queue.waiting.splice(0, Math.max(0, excess));
 }
 
 /** The body of POST /api/telemetry: {"batch": id, "quotes": [...]}. */
@@ -105,7 +128,10 @@ export function answerOf(status) {
   return null;
 }
 
-/** The sender of one page: sends the queue in `storage` to `url` with `fetch`. */
+/**
+ * The sender of one page: sends the queue in `storage` to `url` (a URL, or a function giving it or
+ * null while unknown) with `fetch`. Returns send(); send.record(quote) queues a quote and sends.
+ */
 export function sender(url, storage, { fetch = globalThis.fetch, now = Date.now, online = () => true } = {}) {
   let sending = false;
   let notBefore = 0;
@@ -117,8 +143,9 @@ export function sender(url, storage, { fetch = globalThis.fetch, now = Date.now,
       // Storage that is full or disabled loses what was not stored.
     }
   };
-  return async function send() {
-    if (sending || !online() || now() < notBefore) return;
+  async function send() {
+    const target = typeof url === "function" ? url() : url;
+    if (sending || !target || !online() || now() < notBefore) return;
     sending = true;
     try {
       for (;;) {
@@ -129,7 +156,7 @@ export function sender(url, storage, { fetch = globalThis.fetch, now = Date.now,
         save(queue);
         let response;
         try {
-          response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: body(batch) });
+          response = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: body(batch) });
         } catch {
           break;
         }
@@ -150,15 +177,38 @@ export function sender(url, storage, { fetch = globalThis.fetch, now = Date.now,
     } finally {
       sending = false;
     }
+  }
+  send.record = (quote) => {
+    const queue = load();
+    push(queue, quote);
+    save(queue);
+    return send();
   };
+  return send;
 }
 
-// In the page: start sending (the script element that loaded this module names the endpoint).
+// In the page: record what the app offers, and send.
 if (typeof document !== "undefined") {
-  const script = document.querySelector("script[data-url]");
-  const send = sender(script.dataset.url, localStorage, { online: () => navigator.onLine });
-  addEventListener("carprice-telemetry", send);
+  const send = sender(() => sessionStorage.getItem(URL_KEY), localStorage, { online: () => navigator.onLine });
+  let pending;
+  let endpoint;
+  const changed = () => {
+    clearTimeout(pending);
+    const record = sessionStorage.getItem(PENDING_KEY);
+    if (record) {
+      pending = setTimeout(() => {
+        sessionStorage.removeItem(PENDING_KEY);
+        send.record(`{"at":"${new Date().toISOString()}",${record}}`);
+      }, STABLE_MILLIS);
+    }
+    // At start-up (the endpoint is known now), not at every change of the quote.
+    if (sessionStorage.getItem(URL_KEY) !== endpoint) {
+      endpoint = sessionStorage.getItem(URL_KEY);
+      send();
+    }
+  };
+  addEventListener("carprice-telemetry", changed);
   addEventListener("online", send);
   setInterval(send, SEND_MILLIS);
-  send();
+  changed();
 }

@@ -2,7 +2,7 @@
 // batches and how the server's answers settle them. Run with `node --test frontend/tests/`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BATCH_BYTES, QUEUE_KEY, body, nextBatch, read, sender, settle, write } from "../static/telemetry.js";
+import { BATCH_BYTES, CAPACITY, QUEUE_KEY, body, nextBatch, push, read, sender, settle, write } from "../static/telemetry.js";
 
 const quote = (n) => `{"n":${n}}`;
 const numbers = (batch) => batch.quotes.map((q) => JSON.parse(q).n);
@@ -23,6 +23,25 @@ test("a stored queue reads back with its batch ids", () => {
   // The sealed batch is sent again under the same id: the server dedups the resend.
   assert.deepEqual(nextBatch(again, () => assert.fail("no new batch")), sealed);
   assert.deepEqual(again.waiting, [quote(5)]);
+});
+
+test("the queue is bounded and drops the oldest", () => {
+  const queue = read("");
+  const id = ids();
+  for (let n = 0; n < 300; n++) push(queue, quote(n));
+  nextBatch(queue, id);
+  for (let n = 300; n < CAPACITY + 100; n++) push(queue, quote(n));
+  assert.equal(queue.batches[0].quotes.length + queue.waiting.length, CAPACITY);
+  // The oldest 100 went from the sealed batch, which keeps its id.
+  const first = nextBatch(queue, id);
+  assert.equal(first.id, "b1");
+  assert.deepEqual(numbers(first), Array.from({ length: 100 }, (_, i) => 100 + i));
+  for (let n = CAPACITY + 100; n < CAPACITY + 250; n++) push(queue, quote(n));
+  // Emptied, the batch is gone; the oldest waiting quotes go next.
+  const next = nextBatch(queue, id);
+  assert.equal(next.id, "b2");
+  assert.equal(numbers(next)[0], 250);
+  assert.equal(read(write(queue)).waiting.length + next.quotes.length, CAPACITY);
 });
 
 test("damaged text loses only its own lines", () => {
@@ -166,12 +185,31 @@ test("429 pauses sending for retry-after seconds, then the same batch goes first
   );
 });
 
-test("nothing is sent offline or while a batch is on its way", async () => {
+test("a recorded quote is queued after any sealed batch and sent", async () => {
+  const storage = memoryStorage('batch old\n{"n":0}\nwaiting\n');
+  const { fetch, requests } = server(["offline", 202, 202]);
+  const send = sender("/t", storage, { fetch });
+  await send.record(quote(1));
+  assert.deepEqual(read(storage.getItem(QUEUE_KEY)), { batches: [{ id: "old", quotes: [quote(0)] }], waiting: [quote(1)] });
+  await send.record(quote(2));
+  assert.deepEqual(
+    requests.map((r) => [r.body.batch, r.body.quotes.map((q) => q.n)]),
+    [
+      ["old", [0]],
+      ["old", [0]],
+      [requests[2].body.batch, [1, 2]],
+    ],
+  );
+});
+
+test("nothing is sent while the endpoint is unknown, offline or while a batch is on its way", async () => {
   const storage = memoryStorage(quote(0));
   const { fetch, requests } = server([202]);
+  await sender(() => null, storage, { fetch })();
+  assert.equal(requests.length, 0);
   await sender("/t", storage, { fetch, online: () => false })();
   assert.equal(requests.length, 0);
-  const send = sender("/t", storage, { fetch });
+  const send = sender(() => "/t", storage, { fetch });
   await Promise.all([send(), send()]);
   assert.equal(requests.length, 1);
 });

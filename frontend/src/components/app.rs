@@ -101,7 +101,7 @@ fn start(session: &Rc<RefCell<Session>>, dispatch: &Callback<Action>) {
         };
         session.borrow_mut().config = Some(config.clone());
         dispatch.emit(Action::Configured(config.clone()));
-        telemetry::start(&config.telemetry_url(), false);
+        telemetry::start(&config.telemetry_url());
         check_release(config.clone(), dispatch.clone()).await;
         let interval = Interval::new(config.release_check_millis(), move || {
             spawn_local(check_release(config.clone(), dispatch.clone()));
@@ -155,6 +155,10 @@ pub fn app() -> Html {
         let priced = matches!(shown, Some(Shown::Quote(..)));
         let pricing = pricing.clone();
         // While the release has a challenger: the quote to record once the car stays the same.
+        let rollout = state
+            .current
+            .as_ref()
+            .is_some_and(|current| current.challenger().is_some());
         let record = match (&state.current, &shown_model) {
             (Some(current), Some(shown)) => {
                 let form = state.form.clone();
@@ -164,7 +168,7 @@ pub fn app() -> Html {
             _ => None,
         };
         use_effect_with((revision, config.pricing, priced), move |_| {
-            telemetry::quote_changed(record.and_then(|record| record()), config.telemetry_url());
+            telemetry::quote_changed(rollout, record.and_then(|record| record()));
             if !session.borrow().started {
                 session.borrow_mut().started = true;
                 start(&session, &dispatch);
