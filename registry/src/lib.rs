@@ -5,7 +5,9 @@
 //! - `car-price/<version>/test-data.csv`: the test data a model is judged on (metadata `sha256`);
 //! - `car-price/<version>/model.json`: the model (metadata `sha256` and `test_data_sha256`),
 //!   written last, so a `BlobCreated` event on it means the version is complete;
-//! - `car-price/production.json`: the [`ProductionRecord`].
+//! - `car-price/production.json`: the [`ProductionRecord`];
+//! - `telemetry/<day>/<batch>.json`: rollout telemetry, when the site's API stores it there
+//!   ([`telemetry`]).
 //!
 //! Versions are ordered by [`ModelVersion`](model_core::ModelVersion) (numerically), never by
 //! upload time. The operations are [`Registry::publish`], [`Registry::status`],
@@ -31,6 +33,7 @@ mod location;
 mod measure;
 mod record;
 mod registry;
+pub mod telemetry;
 
 pub use container::BlobError;
 pub use error::{MeasureError, RegistryError};
