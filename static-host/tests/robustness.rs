@@ -221,7 +221,12 @@ async fn a_bad_model_replacing_a_good_one_fails_no_request() {
     std::fs::write(&path, &good).unwrap();
     let live = LiveModel::load(&path).unwrap();
     let watcher = live.watch(Duration::from_millis(20));
-    let router = app(live.clone(), None, &Limits::default());
+    let router = app(
+        live.clone(),
+        None,
+        common::scratch_telemetry(),
+        &Limits::default(),
+    );
 
     let stop = Arc::new(AtomicBool::new(false));
     let clients: Vec<_> = (0..4)
@@ -425,7 +430,12 @@ fn serve_api(limits: Limits) -> (Background, std::net::SocketAddr) {
         .enable_all()
         .build()
         .unwrap();
-    let router = app(LiveModel::load(&model_path()).unwrap(), None, &limits);
+    let router = app(
+        LiveModel::load(&model_path()).unwrap(),
+        None,
+        common::scratch_telemetry(),
+        &limits,
+    );
     let address = runtime.block_on(common::serve_with(router, limits));
     (Background(Some(runtime)), address)
 }
