@@ -215,6 +215,89 @@ pub enum Command {
         #[command(flatten)]
         container: ContainerArgs,
     },
+    /// Report on a rollout's telemetry: quotes per model, challenger/champion price ratio,
+    /// extrapolation, and input drift (PSI) against the challenger's training data.
+    Monitor(MonitorArgs),
+    /// Check a rollout's telemetry against thresholds (`--check --config FILE`): exit 2 when one is
+    /// crossed, 3 with too few quotes to judge.
+    Rollout(RolloutCheckArgs),
+}
+
+/// Where rollout telemetry is read from, for which period, and which models judge it.
+#[derive(Debug, Clone, Args)]
+pub struct TelemetryArgs {
+    /// The telemetry: a folder (static-host's --telemetry-dir) or a Blob container URL (a SAS may
+    /// follow, or come from CARPRICE_TELEMETRY_SAS).
+    #[arg(long, env = "CARPRICE_TELEMETRY", hide_env_values = true)]
+    pub telemetry: Option<String>,
+    /// How to authorise to the telemetry container: auto = SAS when one is given, else anonymous.
+    #[arg(
+        long,
+        env = "CARPRICE_TELEMETRY_AUTH",
+        value_enum,
+        default_value = "auto"
+    )]
+    pub telemetry_auth: AuthChoice,
+    /// First time included: RFC 3339 in UTC (2026-11-30T08:00:00Z) or a day (2026-11-30).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// First time excluded, as --since.
+    #[arg(long)]
+    pub until: Option<String>,
+    /// The champion's model (a file, or a folder holding model.json). Without --champion and
+    /// --challenger, the versions of the latest quote are fetched from --container.
+    #[arg(long, requires = "challenger")]
+    pub champion: Option<PathBuf>,
+    /// The challenger's model (a file, or a folder holding model.json).
+    #[arg(long, requires = "champion")]
+    pub challenger: Option<PathBuf>,
+}
+
+/// `carprice monitor`.
+#[derive(Debug, Args)]
+pub struct MonitorArgs {
+    #[command(flatten)]
+    pub telemetry: TelemetryArgs,
+    /// The model registry to fetch the champion and challenger from (when not given as files).
+    #[arg(
+        long = "container",
+        env = "CARPRICE_CONTAINER_URL",
+        hide_env_values = true
+    )]
+    pub container: Option<String>,
+    /// How to authorise to the registry: auto = SAS when one is given (URL or CARPRICE_SAS).
+    #[arg(long, env = "CARPRICE_AUTH", value_enum, default_value = "auto")]
+    pub auth: AuthChoice,
+    /// Quotes (and values of an attribute) below which figures are marked not meaningful.
+    #[arg(long, default_value_t = crate::commands::MIN_QUOTES)]
+    pub min_quotes: usize,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `carprice rollout --check`.
+#[derive(Debug, Args)]
+pub struct RolloutCheckArgs {
+    /// Check the telemetry against the thresholds of --config.
+    #[arg(long, required = true)]
+    pub check: bool,
+    /// Thresholds (TOML): min_quotes, max_share_beyond_10_percent, max_median_deviation, max_psi,
+    /// max_extrapolation_share.
+    #[arg(long, requires = "check")]
+    pub config: PathBuf,
+    #[command(flatten)]
+    pub telemetry: TelemetryArgs,
+    /// The model registry to fetch the champion and challenger from (when not given as files).
+    #[arg(
+        long = "container",
+        env = "CARPRICE_CONTAINER_URL",
+        hide_env_values = true
+    )]
+    pub container: Option<String>,
+    /// How to authorise to the registry: auto = SAS when one is given (URL or CARPRICE_SAS).
+    #[arg(long, env = "CARPRICE_AUTH", value_enum, default_value = "auto")]
+    pub auth: AuthChoice,
 }
 
 /// Where the model container is. The SAS comes only from the URL or `CARPRICE_SAS`, never a flag,

@@ -4,6 +4,7 @@ mod batch;
 mod evaluate;
 mod fetch;
 mod gate;
+mod monitor;
 mod predict;
 mod promote;
 mod publish;
@@ -18,6 +19,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use carprice_registry::Registry;
+
+pub use monitor::MIN_QUOTES;
 
 use crate::args::{Cli, Command, ContainerArgs};
 
@@ -83,6 +86,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             container,
         } => rollback::run(&from, to.as_deref(), &commit, &container),
         Command::Status { container } => status::run(&container),
+        Command::Monitor(args) => monitor::run(&args),
+        Command::Rollout(args) => return monitor::run_check(&args),
     }
     .map(|()| ExitCode::SUCCESS)
 }
