@@ -253,11 +253,9 @@ pub struct TelemetryArgs {
     pub challenger: Option<PathBuf>,
 }
 
-/// `carprice monitor`.
-#[derive(Debug, Args)]
-pub struct MonitorArgs {
-    #[command(flatten)]
-    pub telemetry: TelemetryArgs,
+/// Where `monitor` fetches the champion and challenger when they are not given as files.
+#[derive(Debug, Clone, Args)]
+pub struct ModelSource {
     /// The model registry to fetch the champion and challenger from (when not given as files).
     #[arg(
         long = "container",
@@ -268,6 +266,15 @@ pub struct MonitorArgs {
     /// How to authorise to the registry: auto = SAS when one is given (URL or CARPRICE_SAS).
     #[arg(long, env = "CARPRICE_AUTH", value_enum, default_value = "auto")]
     pub auth: AuthChoice,
+}
+
+/// `carprice monitor`.
+#[derive(Debug, Args)]
+pub struct MonitorArgs {
+    #[command(flatten)]
+    pub telemetry: TelemetryArgs,
+    #[command(flatten)]
+    pub registry: ModelSource,
     /// Quotes (and values of an attribute) below which figures are marked not meaningful.
     #[arg(long, default_value_t = crate::commands::MIN_QUOTES)]
     pub min_quotes: usize,
@@ -288,16 +295,8 @@ pub struct RolloutCheckArgs {
     pub config: PathBuf,
     #[command(flatten)]
     pub telemetry: TelemetryArgs,
-    /// The model registry to fetch the champion and challenger from (when not given as files).
-    #[arg(
-        long = "container",
-        env = "CARPRICE_CONTAINER_URL",
-        hide_env_values = true
-    )]
-    pub container: Option<String>,
-    /// How to authorise to the registry: auto = SAS when one is given (URL or CARPRICE_SAS).
-    #[arg(long, env = "CARPRICE_AUTH", value_enum, default_value = "auto")]
-    pub auth: AuthChoice,
+    #[command(flatten)]
+    pub registry: ModelSource,
 }
 
 /// Where the model container is. The SAS comes only from the URL or `CARPRICE_SAS`, never a flag,

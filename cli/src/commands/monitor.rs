@@ -15,12 +15,12 @@ use std::time::SystemTime;
 
 use anyhow::{bail, Context, Result};
 use carprice_registry::telemetry::{Mode, Shown, TelemetryQuote, TelemetryStore};
-use carprice_registry::{AuthChoice, Registry, VersionChoice, MODEL_FILE};
+use carprice_registry::{Registry, VersionChoice, MODEL_FILE};
 use model_core::train::quantile;
 use model_core::Model;
 use serde::{Deserialize, Serialize};
 
-use crate::args::{MonitorArgs, RolloutCheckArgs, TelemetryArgs};
+use crate::args::{ModelSource, MonitorArgs, RolloutCheckArgs, TelemetryArgs};
 use crate::drift::{Bins, Drift};
 use crate::files;
 
@@ -401,12 +401,7 @@ pub fn check(report: &Report, thresholds: &Thresholds) -> Verdict {
 
 /// `carprice monitor`: prints the report (a table, or JSON with `--json`).
 pub fn run(args: &MonitorArgs) -> Result<()> {
-    let report = gather(
-        &args.telemetry,
-        args.container.as_deref(),
-        args.auth,
-        args.min_quotes,
-    )?;
+    let report = gather(&args.telemetry, &args.registry, args.min_quotes)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -419,12 +414,7 @@ pub fn run(args: &MonitorArgs) -> Result<()> {
 /// 2 when one is crossed, 3 with too few quotes to judge.
 pub fn run_check(args: &RolloutCheckArgs) -> Result<ExitCode> {
     let thresholds = Thresholds::read(&args.config)?;
-    let report = gather(
-        &args.telemetry,
-        args.container.as_deref(),
-        args.auth,
-        thresholds.min_quotes,
-    )?;
+    let report = gather(&args.telemetry, &args.registry, thresholds.min_quotes)?;
     print!("{}", report.table());
     Ok(match check(&report, &thresholds) {
         Verdict::Within => {
@@ -453,12 +443,7 @@ pub fn run_check(args: &RolloutCheckArgs) -> Result<ExitCode> {
 }
 
 /// Reads the telemetry of the period and the two models, and computes the report.
-fn gather(
-    args: &TelemetryArgs,
-    container: Option<&str>,
-    auth: AuthChoice,
-    min_quotes: usize,
-) -> Result<Report> {
+fn gather(args: &TelemetryArgs, source: &ModelSource, min_quotes: usize) -> Result<Report> {
     let Some(place) = args.telemetry.as_deref() else {
         bail!(
             "no telemetry: pass --telemetry <folder or container URL> (or set CARPRICE_TELEMETRY)"
@@ -483,11 +468,11 @@ fn gather(
                     "no quotes in {store} for this period, and no --champion and --challenger to report on"
                 );
             };
-            let Some(container) = container else {
+            let Some(container) = source.container.as_deref() else {
                 bail!("the models of the latest quote ({} and {}) are needed: pass --champion and --challenger files, or --container (CARPRICE_CONTAINER_URL) to fetch them from the registry", latest.champion, latest.challenger);
             };
             let sas = std::env::var("CARPRICE_SAS").ok();
-            let registry = Registry::open(container, sas.as_deref(), auth)?;
+            let registry = Registry::open(container, sas.as_deref(), source.auth)?;
             (
                 fetch_model(&registry, &latest.champion)?,
                 fetch_model(&registry, &latest.challenger)?,
