@@ -275,3 +275,22 @@ fn over_a_socket_the_peer_address_is_the_client() {
     assert_eq!(post(&[("x-forwarded-for", "192.0.2.44")]).status, 400);
     drop(runtime);
 }
+
+#[tokio::test]
+async fn a_store_that_cannot_be_written_answers_503_with_retry_after() {
+    // The folder's place is taken by a file: nothing can be created there.
+    let (dir, site) = (tempfile::tempdir().unwrap(), fixture_site());
+    let blocked = dir.path().join("telemetry");
+    std::fs::write(&blocked, "not a folder").unwrap();
+    let router = router_storing_in(&blocked, site.path(), 60);
+    let (response, bytes) = send(
+        &router,
+        telemetry_post(telemetry_batch("blocked", 1).to_string(), &[]),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(response.headers().contains_key("retry-after"));
+    let answer: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(answer["error"]["code"], "storage_unavailable");
+    assert_eq!(std::fs::read_to_string(&blocked).unwrap(), "not a folder");
+}

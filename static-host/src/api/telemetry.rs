@@ -137,3 +137,28 @@ pub(super) async fn telemetry(
     }
     Ok((StatusCode::ACCEPTED, Json(json!({ "accepted": accepted }))).into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_local_front_end_may_name_the_client() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            "10.0.0.1, 203.0.113.7:51234".parse().unwrap(),
+        );
+        let local: SocketAddr = "127.0.0.1:40000".parse().unwrap();
+        let remote: SocketAddr = "198.51.100.2:40000".parse().unwrap();
+        assert_eq!(
+            client_address(&headers, Some(local)),
+            "203.0.113.7".parse::<IpAddr>().unwrap()
+        );
+        // A remote client's own header is ignored.
+        assert_eq!(client_address(&headers, Some(remote)), remote.ip());
+        // An unreadable last entry is not replaced by an earlier one.
+        headers.insert("x-forwarded-for", "10.0.0.1, unknown".parse().unwrap());
+        assert_eq!(client_address(&headers, Some(local)), local.ip());
+    }
+}
