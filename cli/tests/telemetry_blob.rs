@@ -64,8 +64,19 @@ fn a_container_stores_each_batch_once_and_never_overwrites() {
     let until = humantime::parse_rfc3339("2026-11-30T12:00:00Z").unwrap();
     assert_eq!(reader.read(Some(until)).unwrap(), vec![first]);
 
-    // The writer cannot read, and a storage outage is an error, not an empty report.
+    // The writer cannot read, a missing container is named, and a storage outage is an error,
+    // not an empty report.
     assert!(writer.read(None).is_err());
+    let missing = azurite.container_url("no-such-container");
+    let error = TelemetryStore::container(&missing, Some(&account_sas()), AuthChoice::Auto)
+        .unwrap()
+        .read(None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("telemetry container") && error.contains("--telemetry"),
+        "{error}"
+    );
     let mut azurite = azurite;
     azurite.stop();
     let error = reader.read(None).unwrap_err().to_string();

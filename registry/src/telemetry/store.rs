@@ -37,9 +37,12 @@ pub enum TelemetryStoreError {
         /// What the system said.
         source: std::io::Error,
     },
+    /// The telemetry container does not exist.
+    #[error("telemetry container {0} does not exist: create it (private), or check the URL given to --telemetry / --telemetry-container-url")]
+    NoContainer(String),
     /// Blob storage failed.
     #[error(transparent)]
-    Blob(#[from] BlobError),
+    Blob(BlobError),
     /// A stored batch is not a valid batch (it was not written by this store).
     #[error("stored telemetry {name} is not a valid batch ({source}); move it out of the telemetry store")]
     Corrupt {
@@ -48,6 +51,15 @@ pub enum TelemetryStoreError {
         /// What is wrong.
         source: BatchError,
     },
+}
+
+impl From<BlobError> for TelemetryStoreError {
+    fn from(error: BlobError) -> Self {
+        match error {
+            BlobError::ContainerNotFound(container) => TelemetryStoreError::NoContainer(container),
+            other => TelemetryStoreError::Blob(other),
+        }
+    }
 }
 
 /// A telemetry store: a local folder or a Blob container. Every method blocks (a container owns
