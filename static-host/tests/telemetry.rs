@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use axum::http::StatusCode;
 use axum::Router;
 use carprice_registry::telemetry::{Batch, TelemetryStore, MAX_BATCH_BYTES};
+use carprice_registry::AuthChoice;
 use common::{
     fixture_site, model_path, send, telemetry_batch, telemetry_post, RawResponse, SECURITY_HEADERS,
 };
@@ -293,4 +294,60 @@ async fn a_store_that_cannot_be_written_answers_503_with_retry_after() {
     let answer: Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(answer["error"]["code"], "storage_unavailable");
     assert_eq!(std::fs::read_to_string(&blocked).unwrap(), "not a folder");
+}
+
+#[tokio::test]
+async fn an_unreachable_container_answers_503_without_holding_up_the_server() {
+    // Nothing listens on the port: the Blob client's bounded retries give up, on the blocking
+    // pool, and the batch is refused for the device to send again.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/devstoreaccount1/telemetry");
+    let store = TelemetryStore::container(&url, None, AuthChoice::Anonymous).unwrap();
+    let router = app(
+        LiveModel::load(&model_path()).unwrap(),
+        None,
+        Telemetry::new(store, NonZeroU32::new(60).unwrap()),
+        &Limits::default(),
+    );
+    let storing = tokio::spawn({
+        let router = router.clone();
+        async move {
+            send(
+                &router,
+                telemetry_post(telemetry_batch("far", 1).to_string(), &[]),
+            )
+            .await
+        }
+    });
+    let (health, _) = send(
+        &router,
+        axum::http::Request::get("/api/health")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(health.status(), StatusCode::OK);
+    let (response, bytes) = storing.await.unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let answer: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(answer["error"]["code"], "storage_unavailable");
+}
+
+#[tokio::test]
+async fn a_container_store_dropped_in_async_code_does_not_panic() {
+    // A server holding a Blob telemetry store drops it inside async code when it shuts down; the
+    // store's own network runtime used to panic there ("Cannot drop a runtime in a context where
+    // blocking is not allowed").
+    let store = TelemetryStore::container(
+        "http://127.0.0.1:9/devstoreaccount1/telemetry",
+        None,
+        AuthChoice::Anonymous,
+    )
+    .unwrap();
+    let telemetry = Telemetry::new(store, NonZeroU32::new(60).unwrap());
+    drop(telemetry);
 }
