@@ -18,7 +18,7 @@ pub const FUNCTIONS_PORT_VARIABLE: &str = "FUNCTIONS_CUSTOMHANDLER_PORT";
 #[command(
     name = "static-host",
     version,
-    about = "Serves a built carprice site as Azure Static Web Apps does, and the model as /api/score"
+    about = "Serves a built carprice site as Azure Static Web Apps does, the model as /api/score, and stores rollout telemetry from /api/telemetry"
 )]
 pub struct Options {
     /// The built site (holding `staticwebapp.config.json`). Optional when running only the API,
@@ -39,7 +39,7 @@ pub struct Options {
     #[arg(long, env = "CARPRICE_TELEMETRY_DIR", default_value = DEFAULT_TELEMETRY_DIR)]
     pub telemetry_dir: PathBuf,
     /// Blob container for telemetry batches instead of the folder, e.g.
-    /// https://ACCOUNT.blob.core.windows.net/telemetry (a SAS query string may follow; or set
+    /// `https://ACCOUNT.blob.core.windows.net/telemetry` (a SAS query string may follow; or set
     /// CARPRICE_TELEMETRY_SAS).
     #[arg(long, env = "CARPRICE_TELEMETRY_CONTAINER_URL", hide_env_values = true)]
     pub telemetry_container_url: Option<String>,
