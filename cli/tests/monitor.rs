@@ -308,3 +308,15 @@ fn rollout_check_exit_codes_follow_the_thresholds() {
     let missing = check("min_quotes = 10\n");
     assert_eq!(missing.status.code(), Some(1));
 }
+
+#[test]
+fn the_shipped_thresholds_are_a_valid_config() {
+    let fixture = Fixture::new();
+    let config = repo().join("infra/rollout-check.toml");
+    let output = fixture.run(
+        &["rollout", "--check", "--config", config.to_str().unwrap()],
+        &["--until", "2026-12-01"],
+    );
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    assert!(stdout(&output).contains("10 quotes, fewer than the 100 needed"));
+}
