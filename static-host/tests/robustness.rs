@@ -4,17 +4,19 @@
 
 mod common;
 
+use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::Request;
+use carprice_registry::telemetry::TelemetryStore;
 use common::{api_router, model_path, send};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use static_host::live_model::Reload;
-use static_host::{app, Limits, LiveModel};
+use static_host::{app, Limits, LiveModel, Telemetry};
 
 /// A JSON scalar, biased towards values a car could have.
 fn leaf_value() -> impl Strategy<Value = Value> {
@@ -168,6 +170,30 @@ proptest! {
         let bytes = mutate(body.into_bytes(), &mutations);
         let (response, answer) = runtime().block_on(send(&router, common::score(bytes)));
         assert_client_answer(response.status().as_u16(), &answer)?;
+    }
+
+    #[test]
+    fn mutated_telemetry_batches_are_stored_whole_or_refused(
+        mutations in prop::collection::vec(mutation(), 1..8),
+    ) {
+        // Every answer is 202 or a JSON 4xx, and whatever is stored is a valid batch.
+        let store = tempfile::tempdir().unwrap();
+        let router = app(
+            LiveModel::load(&model_path()).unwrap(),
+            None,
+            Telemetry::new(TelemetryStore::folder(store.path()), NonZeroU32::MAX),
+            &Limits::default(),
+        );
+        let body = common::telemetry_batch("mutated", 3).to_string();
+        let bytes = mutate(body.into_bytes(), &mutations);
+        let (response, answer) =
+            runtime().block_on(send(&router, common::telemetry_post(bytes, &[])));
+        let status = response.status().as_u16();
+        prop_assert!(status == 202 || (400..500).contains(&status), "status {status}");
+        prop_assert!(serde_json::from_slice::<Value>(&answer).is_ok());
+        let stored = TelemetryStore::folder(store.path()).read(None);
+        prop_assert!(stored.is_ok(), "{stored:?}");
+        prop_assert_eq!(stored.unwrap().len(), usize::from(status == 202));
     }
 
     #[test]
