@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use carprice_registry::telemetry::TelemetryAuth;
 use carprice_registry::AuthChoice;
 
 /// Train, check and release the car price models of carprice.
@@ -230,14 +231,9 @@ pub struct TelemetryArgs {
     /// follow, or come from CARPRICE_TELEMETRY_SAS).
     #[arg(long, env = "CARPRICE_TELEMETRY", hide_env_values = true)]
     pub telemetry: Option<String>,
-    /// How to authorise to the telemetry container: auto = SAS when one is given, else anonymous.
-    #[arg(
-        long,
-        env = "CARPRICE_TELEMETRY_AUTH",
-        value_enum,
-        default_value = "auto"
-    )]
-    pub telemetry_auth: AuthChoice,
+    /// How to authorise to the telemetry container.
+    #[command(flatten)]
+    pub telemetry_auth: TelemetryAuth,
     /// First time included: RFC 3339 in UTC (2026-11-30T08:00:00Z) or a day (2026-11-30).
     #[arg(long)]
     pub since: Option<String>,

@@ -4,6 +4,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 
+use carprice_registry::telemetry::TelemetryAuth;
 use carprice_registry::AuthChoice;
 use clap::Parser;
 use thiserror::Error;
@@ -43,14 +44,9 @@ pub struct Options {
     /// CARPRICE_TELEMETRY_SAS).
     #[arg(long, env = "CARPRICE_TELEMETRY_CONTAINER_URL", hide_env_values = true)]
     pub telemetry_container_url: Option<String>,
-    /// How to authorise to the telemetry container: auto = SAS when one is given, else anonymous.
-    #[arg(
-        long,
-        env = "CARPRICE_TELEMETRY_AUTH",
-        value_enum,
-        default_value = "auto"
-    )]
-    pub telemetry_auth: AuthChoice,
+    /// How to authorise to the telemetry container.
+    #[command(flatten)]
+    pub telemetry_auth: TelemetryAuth,
     /// Telemetry batches one client may send per minute (all at once after a quiet minute).
     #[arg(long, default_value_t = DEFAULT_BATCHES_PER_MINUTE)]
     pub telemetry_per_minute: u32,
@@ -135,7 +131,7 @@ impl Settings {
         let telemetry = match options.telemetry_container_url {
             Some(url) if !url.is_empty() => TelemetryPlace::Container {
                 url,
-                auth: options.telemetry_auth,
+                auth: options.telemetry_auth.choice,
             },
             _ => {
                 if let Some(site) = &options.dir {

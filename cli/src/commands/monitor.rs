@@ -451,7 +451,7 @@ fn gather(args: &TelemetryArgs, source: &ModelSource, min_quotes: usize) -> Resu
     };
     let period = Period::parse(args.since.as_deref(), args.until.as_deref())?;
     let sas = std::env::var("CARPRICE_TELEMETRY_SAS").ok();
-    let store = TelemetryStore::open(place, sas.as_deref(), args.telemetry_auth)?;
+    let store = TelemetryStore::open(place, sas.as_deref(), args.telemetry_auth.choice)?;
     let batches = store
         .read(period.until)
         .with_context(|| format!("cannot read telemetry from {store}"))?;

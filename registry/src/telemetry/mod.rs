@@ -21,4 +21,6 @@ pub use batch::{
     Batch, BatchError, CarValue, Mode, Shown, TelemetryQuote, MAX_ATTRIBUTES, MAX_BATCH_BYTES,
     MAX_BATCH_ID, MAX_QUOTES, MAX_TEXT,
 };
+#[cfg(feature = "clap")]
+pub use store::TelemetryAuth;
 pub use store::{Stored, TelemetryStore, TelemetryStoreError, TELEMETRY_PREFIX};

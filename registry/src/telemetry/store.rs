@@ -14,6 +14,22 @@ use super::batch::{Batch, BatchError};
 /// The folder of the container under which batches are stored (`telemetry/<day>/<batch>.json`).
 pub const TELEMETRY_PREFIX: &str = "telemetry/";
 
+/// How to authorise to a telemetry container, as a command-line option shared by the server
+/// that writes telemetry and the commands that read it.
+#[cfg(feature = "clap")]
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct TelemetryAuth {
+    /// How to authorise to the telemetry container: auto = SAS when one is given (URL or
+    /// CARPRICE_TELEMETRY_SAS), else anonymous.
+    #[arg(
+        long = "telemetry-auth",
+        env = "CARPRICE_TELEMETRY_AUTH",
+        value_enum,
+        default_value = "auto"
+    )]
+    pub choice: AuthChoice,
+}
+
 /// What storing a batch did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stored {
