@@ -8,9 +8,11 @@ pub const MISSING_MARKERS: [&str; 6] = ["", "?", "NA", "N/A", "null", "NaN"];
 /// (any case, surrounding spaces ignored).
 pub fn is_missing(text: &str) -> bool {
     let text = text.trim();
-    MISSING_MARKERS
-        .iter()
-        .any(|marker| marker.eq_ignore_ascii_case(text))
+    // No marker is longer than 4 bytes: most cells need no comparison.
+    text.len() <= 4
+        && MISSING_MARKERS
+            .iter()
+            .any(|marker| marker.eq_ignore_ascii_case(text))
 }
 
 /// Reads a yes/no word: `true`/`false`, `yes`/`no`, `1`/`0` (any case, surrounding spaces ignored).
