@@ -29,10 +29,12 @@ const ADDED: [&str; 4] = ["price", "price_low", "price_high", "flags"];
 const PROGRESS_EVERY: u64 = 1 << 16;
 
 /// Rows per block handed between threads.
-const BLOCK_ROWS: usize = 2048;
+const BLOCK_ROWS: usize = 4096;
 
-/// Blocks waiting for each pricing thread, and priced blocks waiting to be written, per thread.
-const QUEUED_BLOCKS: usize = 2;
+/// Blocks waiting for each pricing thread, and priced blocks waiting to be written, per thread:
+/// enough that a thread the scheduler leaves waiting (a busy machine) finds work queued, and
+/// memory stays about 40 blocks of a few hundred bytes a row at most.
+const QUEUED_BLOCKS: usize = 4;
 
 /// The `csv` reader's buffer.
 const READ_BUFFER: usize = 1 << 16;
