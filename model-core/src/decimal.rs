@@ -395,6 +395,26 @@ mod tests {
         check("2.4703282292062327208828439643411068618252990130716238221279284125033775363510437593264991818081799618989828234772285886546332835517796989819938739800539093906315035659515570226392290858392449105184435931802849936536152500319370457678249219365623669863658480757001585769269903706311928279558551332927834338409351978015531246597263579574622766465272827220056374006485499977096599470454020828166226237857393450736339007967761930577506740176324673600968951340535537458516661134223766678604162159680461914467291840300530057530849048765391711386591646239524912623653881879636239373280423891018672348497668235089863388587925628302755995657524455507255189313690836254779186948667994968324049705821028513185451396213837722826145437693412532098591327667236328125e-324");
     }
 
+    /// A fixed xorshift stream.
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
+    /// 1 to `longest` random digits and a place for a decimal point among them.
+    fn random_digits(next: &mut impl FnMut() -> u64, longest: u64) -> (String, usize) {
+        let length = 1 + (next() % longest) as usize;
+        let digits: String = (0..length)
+            .map(|_| char::from(b'0' + (next() % 10) as u8))
+            .collect();
+        let point = (next() % (length as u64 + 1)) as usize;
+        (digits, point)
+    }
+
     #[test]
     fn short_decimals_match_the_standard_library() {
         for text in [
@@ -412,20 +432,10 @@ mod tests {
         }
         check("9999999999999999");
         check("0.0000000000000001");
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
         for _ in 0..20_000 {
-            let length = 1 + (next() % 16) as usize;
-            let digits: String = (0..length)
-                .map(|_| char::from(b'0' + (next() % 10) as u8))
-                .collect();
-            let point = (next() % (length as u64 + 1)) as usize;
-            let sign = if next() % 2 == 0 { "-" } else { "" };
+            let (digits, point) = random_digits(&mut next, 16);
+            let sign = if next().is_multiple_of(2) { "-" } else { "" };
             check(&format!("{sign}{}.{}", &digits[..point], &digits[point..]));
             check(&format!("{sign}{digits}"));
         }
@@ -433,20 +443,10 @@ mod tests {
 
     #[test]
     fn random_numbers_match_the_standard_library() {
-        // A fixed xorshift stream: digits of every length up to 25, exponents across the range.
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        // Digits of every length up to 25, exponents across the range.
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         for _ in 0..20_000 {
-            let length = 1 + (next() % 25) as usize;
-            let digits: String = (0..length)
-                .map(|_| char::from(b'0' + (next() % 10) as u8))
-                .collect();
-            let point = (next() % (length as u64 + 1)) as usize;
+            let (digits, point) = random_digits(&mut next, 25);
             let exponent = (next() % 700) as i64 - 350;
             check(&format!(
                 "{}.{}e{exponent}",

@@ -43,54 +43,42 @@ fn model(interactions: bool, yes_no: bool) -> Model {
     Model::try_from(document).unwrap()
 }
 
-/// One generated cell: a kind of value and where in (or beyond) the training range it lies.
-#[derive(Debug, Clone, Copy)]
-enum Cell {
-    /// Inside the range (numbers) or a known category, `fraction` of the way along.
-    Valid(f64),
-    /// Far outside the range, `by` times its width past an end (numbers only).
-    Far(f64),
-    /// Not a value the attribute takes (kind `0..4`).
-    Invalid(u8),
-    /// A missing marker (kind `0..3`).
-    Missing(u8),
-}
+/// One generated cell: its kind (0 to 39 a valid value, 40 far outside the range, 41 not a
+/// value the attribute takes, 42 a missing marker) and a fraction saying which one.
+type Cell = (u8, f64);
 
 fn cell() -> impl Strategy<Value = Cell> {
-    prop_oneof![
-        40 => prop_oneof![(0..8u8).prop_map(|k| f64::from(k) / 7.0), 0.0..=1.0f64].prop_map(Cell::Valid),
-        1 => prop_oneof![(-1e4..-1.0f64), (1.0..1e4f64)].prop_map(Cell::Far),
-        1 => (0..4u8).prop_map(Cell::Invalid),
-        1 => (0..3u8).prop_map(Cell::Missing),
-    ]
+    (
+        0..43u8,
+        prop_oneof![(0..8u8).prop_map(|k| f64::from(k) / 7.0), 0.0..1.0f64],
+    )
 }
 
 /// The text of a cell for one attribute, as a CSV holds it.
-fn text(model: &Model, attribute: usize, cell: Cell) -> String {
+fn text(model: &Model, attribute: usize, (kind, f): Cell) -> String {
     let attribute = model.attributes().nth(attribute).unwrap();
-    match (&attribute.kind, cell) {
-        (_, Cell::Missing(k)) => ["", "NA", "?"][k as usize].into(),
-        (AttributeKind::Numeric { min, max, .. }, Cell::Valid(f)) => {
-            (min + f * (max - min)).to_string()
-        }
-        (AttributeKind::Numeric { min, max, .. }, Cell::Far(by)) => {
+    let pick = |choices: &[&str]| {
+        choices[((f * choices.len() as f64) as usize).min(choices.len() - 1)].to_string()
+    };
+    match (&attribute.kind, kind) {
+        (_, 42) => pick(&["", "NA", "?"]),
+        (AttributeKind::Numeric { min, max, .. }, 0..=39) => (min + f * (max - min)).to_string(),
+        // As far as 10,000 range widths past either end.
+        (AttributeKind::Numeric { min, max, .. }, 40) => {
+            let by = (f - 0.5) * 2e4;
             let end = if by < 0.0 { min } else { max };
             (end + by * (max - min)).to_string()
         }
-        (AttributeKind::Numeric { .. }, Cell::Invalid(k)) => {
-            ["0", "-3.5", "1e999", "twelve"][k as usize].into()
-        }
-        (AttributeKind::Categorical { categories, .. }, Cell::Valid(f)) => {
+        (AttributeKind::Numeric { .. }, _) => pick(&["0", "-3.5", "1e999", "twelve"]),
+        (AttributeKind::Categorical { categories, .. }, 0..=39) => {
             let i = ((f * categories.len() as f64) as usize).min(categories.len() - 1);
             categories[i].clone()
         }
-        (AttributeKind::Categorical { .. }, Cell::Far(_) | Cell::Invalid(_)) => {
-            "no-such-category".into()
+        (AttributeKind::Categorical { .. }, _) => "no-such-category".into(),
+        (AttributeKind::YesNo { .. }, 0..=39) => {
+            pick(&["no", "YES", "0", "1", "true", "False", "yes"])
         }
-        (AttributeKind::YesNo { .. }, Cell::Valid(f)) => {
-            ["no", "YES", "0", "1", "true", "False", "yes", "1"][(f * 7.0) as usize].into()
-        }
-        (AttributeKind::YesNo { .. }, Cell::Far(_) | Cell::Invalid(_)) => "maybe".into(),
+        (AttributeKind::YesNo { .. }, _) => "maybe".into(),
     }
 }
 

@@ -521,21 +521,37 @@ mod tests {
 
     #[test]
     fn numbers_are_written_as_display_writes_them() {
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        let (mut digits, mut spill) = (ryu::Buffer::new(), String::new());
-        let special = [
-            0.0, 1.0, 12.0, 1e15, 1e16, 1e17, 1e-5, 1e-7, 123.456, 5e-324,
-        ];
-        let random: Vec<f64> = (0..200_000).map(|_| f64::from_bits(next() >> 1)).collect();
-        let prices: Vec<f64> = (0..200_000)
-            .map(|_| (next() % 10_000_000_000) as f64 / 1e4)
+        // Bit patterns spread by a multiplicative hash of a counter: every magnitude.
+        let spread = |i: u64| i.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17);
+        let random: Vec<f64> = (0..200_000)
+            .map(|i| f64::from_bits(spread(i) >> 1))
             .collect();
+        let prices: Vec<f64> = (0..200_000)
+            .map(|i| (spread(i) % 10_000_000_000) as f64 / 1e4)
+            .collect();
+        let (mut digits, mut spill) = (ryu::Buffer::new(), String::new());
+        // An exactly halfway case (184682136014194.625: ryu and Display round it differently),
+        // integers, extremes.
+        let special = [
+            5_909_828_352_454_228.0 / 32.0,
+            0.5,
+            2.5,
+            0.0,
+            1.0,
+            12.0,
+            12300.0,
+            1e15,
+            1e16,
+            1e17,
+            9_007_199_254_740_992.0,
+            1e-5,
+            1e-7,
+            123.456,
+            5e-324,
+            f64::MAX,
+            f64::NAN,
+            f64::INFINITY,
+        ];
         for x in special.into_iter().chain(random).chain(prices) {
             assert_eq!(display_number(&mut digits, &mut spill, x), x.to_string());
         }
