@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 use carprice_registry::AuthChoice;
+use model_core::release::RolloutMode;
 
 /// Train, check and release the car price models of carprice.
 #[derive(Debug, Parser)]
@@ -147,10 +148,11 @@ pub enum Command {
     },
     /// Download a published version (default: the latest) into DIR, hashes verified, atomically.
     Fetch {
-        /// `latest` (highest version not withdrawn), `live` (the production record's) or a version.
+        /// `latest` (highest version not withdrawn), `live` (the production record's), `challenger`
+        /// (the rollout's, with its mode and percent in rollout.json) or a version.
         #[arg(long, default_value = "latest")]
         version: String,
-        /// Directory to create or replace with model.json and test-data.csv.
+        /// Directory to create or replace with model.json and test-data.csv (and rollout.json).
         #[arg(long)]
         out: PathBuf,
         #[command(flatten)]
@@ -173,6 +175,10 @@ pub enum Command {
         /// The built site (e.g. dist/).
         #[arg(long)]
         site: PathBuf,
+        /// A fetched challenger (`carprice fetch --version challenger`): shipped as challenger.json
+        /// and named in release.json with its mode and percent.
+        #[arg(long)]
+        challenger: Option<PathBuf>,
         /// Commit the site was built from.
         #[arg(long, env = "GITHUB_SHA", default_value = "")]
         commit: String,
@@ -180,7 +186,9 @@ pub enum Command {
         #[arg(long, default_value = env!("CARGO_PKG_VERSION"))]
         app_version: String,
     },
-    /// Record a version as live (after a successful deploy); refuses a withdrawn version.
+    /// Record a version as live (after a successful deploy); refuses a withdrawn version. During a
+    /// rollout, promoting the challenger ends it (the champion becomes the version a rollback goes
+    /// back to); other versions are refused.
     Promote {
         /// The version now served.
         #[arg(long)]
@@ -210,11 +218,43 @@ pub enum Command {
         #[command(flatten)]
         container: ContainerArgs,
     },
-    /// Print `latest=<version>`, `live=<version>` and `record=<ETag or none>` (lines fit $GITHUB_OUTPUT).
+    /// Try a published version beside the live one (shadow, or canary on a share of devices),
+    /// change its mode or percent, or end the rollout; the next deploy ships it.
+    Rollout(RolloutArgs),
+    /// Print `latest=`, `live=` (the champion), `record=` (ETag or none), and the rollout's
+    /// `challenger=`, `mode=`, `percent=` (empty without one); the lines fit $GITHUB_OUTPUT.
     Status {
         #[command(flatten)]
         container: ContainerArgs,
     },
+}
+
+/// What `carprice rollout` does: start or change a rollout (`--version` with `--mode`), or halt it.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("action").required(true).args(["version", "halt"])))]
+pub struct RolloutArgs {
+    /// The challenger: a published version that passes the gate against the live one (on its own
+    /// test data). Run again with another mode or percent to change them.
+    #[arg(long, requires = "mode")]
+    pub version: Option<String>,
+    /// shadow: every quote is priced by both models, the champion's price is shown; canary: the
+    /// challenger's price is shown on --percent of devices.
+    #[arg(long, requires = "version")]
+    pub mode: Option<RolloutMode>,
+    /// Share of devices shown the challenger's price, 0 to 100 (canary only).
+    #[arg(long, requires = "version", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub percent: Option<u8>,
+    /// End the rollout in progress without promoting the challenger.
+    #[arg(long)]
+    pub halt: bool,
+    /// Commit recorded with the change.
+    #[arg(long, env = "GITHUB_SHA", default_value = "")]
+    pub commit: String,
+    /// The `record=` value `carprice status` printed: a record changed since is not overwritten.
+    #[arg(long, value_name = "ETAG")]
+    pub expect_record: Option<String>,
+    #[command(flatten)]
+    pub container: ContainerArgs,
 }
 
 /// Where the model container is. The SAS comes only from the URL or `CARPRICE_SAS`, never a flag,

@@ -8,6 +8,7 @@ mod predict;
 mod promote;
 mod publish;
 mod rollback;
+mod rollout;
 mod stage;
 mod status;
 mod train;
@@ -67,9 +68,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stage {
             model,
             site,
+            challenger,
             commit,
             app_version,
-        } => stage::run(&model, &site, &commit, &app_version),
+        } => stage::run(&model, &site, challenger.as_deref(), &commit, &app_version),
         Command::Promote {
             version,
             commit,
@@ -82,6 +84,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             commit,
             container,
         } => rollback::run(&from, to.as_deref(), &commit, &container),
+        Command::Rollout(args) => rollout::run(&args),
         Command::Status { container } => status::run(&container),
     }
     .map(|()| ExitCode::SUCCESS)
