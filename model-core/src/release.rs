@@ -145,7 +145,7 @@ impl Challenger {
     }
 
     /// Whether the device `device_id` is shown the challenger's price.
-    pub fn is_shown_on(&self, device_id: &str) -> bool {
+    pub fn shown_on(&self, device_id: &str) -> bool {
         self.mode == RolloutMode::Canary
             && canary_bucket(device_id, &self.model_version) < self.percent
     }
@@ -402,7 +402,7 @@ mod tests {
                 (share - f64::from(percent)).abs() <= 1.0,
                 "{percent}%: {share:.2}% of devices"
             );
-            assert!(challenger.is_shown_on(&device_id(0)) == (buckets[0] < percent));
+            assert!(challenger.shown_on(&device_id(0)) == (buckets[0] < percent));
         }
     }
 
@@ -421,7 +421,7 @@ mod tests {
     #[test]
     fn the_shadow_shows_the_challenger_on_no_device() {
         let challenger = with_challenger(RolloutMode::Shadow, 0).challenger.unwrap();
-        assert!((0..1_000).all(|i| !challenger.is_shown_on(&device_id(i))));
+        assert!((0..1_000).all(|i| !challenger.shown_on(&device_id(i))));
         assert_eq!(
             Challenger::for_model(b"[]", "1.1.0", RolloutMode::Shadow, 5),
             Err(RolloutError::ShadowPercent(5))
