@@ -1081,3 +1081,26 @@ fn a_rollout_or_halt_on_a_record_changed_since_it_was_read_is_refused() {
     assert!(error.contains("the halt was not recorded"), "{error}");
     assert_eq!(record(&azurite)["challenger"]["mode"], "shadow");
 }
+
+#[test]
+fn status_into_a_closed_pipe_exits_0_instead_of_panicking() {
+    // `carprice status | grep -q live=` in the rehearsal: grep may be gone before the last line.
+    let (azurite, work, sas) = private_store();
+    live_through(&azurite, &work, &sas, &["1.0.0"]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_carprice"))
+        .arg("status")
+        .current_dir(work.path())
+        .env("CARPRICE_CONTAINER_URL", azurite.container_url(CONTAINER))
+        .env("CARPRICE_SAS", &sas)
+        .env_remove("CARPRICE_AUTH")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "stderr: {stderr}");
+    assert!(stderr.is_empty(), "stderr: {stderr}");
+}

@@ -3,6 +3,8 @@
 //! `$GITHUB_OUTPUT` (the scheduled deploy exits early when `latest` and `live` are equal; `record`
 //! goes to `promote --expect-record`; a non-empty `challenger` makes the deploy ship it).
 
+use std::io::Write;
+
 use anyhow::Result;
 
 use super::open_registry;
@@ -12,18 +14,23 @@ use crate::args::ContainerArgs;
 /// when there is no such version or no rollout).
 pub fn run(container: &ContainerArgs) -> Result<()> {
     let status = open_registry(container)?.status()?;
-    println!(
-        "latest={}",
-        status.latest.map(|v| v.to_string()).unwrap_or_default()
-    );
-    println!("live={}", status.live.unwrap_or_default());
-    println!("record={}", status.record);
-    let challenger = status.challenger;
+    let challenger = status.challenger.as_ref();
     let field = |f: &dyn Fn(&carprice_registry::ChallengerRecord) -> String| {
-        challenger.as_ref().map(f).unwrap_or_default()
+        challenger.map(f).unwrap_or_default()
     };
-    println!("challenger={}", field(&|c| c.version.clone()));
-    println!("mode={}", field(&|c| c.mode.to_string()));
-    println!("percent={}", field(&|c| c.percent.to_string()));
+    let text = format!(
+        "latest={}\nlive={}\nrecord={}\nchallenger={}\nmode={}\npercent={}\n",
+        status.latest.map(|v| v.to_string()).unwrap_or_default(),
+        status.live.as_deref().unwrap_or_default(),
+        status.record,
+        field(&|c| c.version.clone()),
+        field(&|c| c.mode.to_string()),
+        field(&|c| c.percent.to_string()),
+    );
+    // Written, not printed: a reader that stops early (`carprice status | grep -q live=`) is a
+    // closed pipe, which ends the command with exit 0 instead of a panic.
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
     Ok(())
 }
