@@ -750,6 +750,21 @@ fn publish_shifted(azurite: &Azurite, work: &Workspace, sas: &str, version: &str
     ));
 }
 
+/// A store where 1.0.0 is live and 1.1.0 is its challenger, rolled out with `how` (e.g.
+/// `["--mode", "shadow"]`).
+fn rolled_out(how: &[&str]) -> (Azurite, Workspace, String) {
+    let (azurite, work, sas) = private_store();
+    live_through(&azurite, &work, &sas, &["1.0.0"]);
+    publish(&azurite, &work, &sas, "1.1.0");
+    let args: Vec<&str> = ["rollout", "--version", "1.1.0"]
+        .into_iter()
+        .chain(how.iter().copied())
+        .collect();
+    let url = azurite.container_url(CONTAINER);
+    ok(carprice(&url, Some(&sas), &args, work.path()));
+    (azurite, work, sas)
+}
+
 #[test]
 fn a_challenger_goes_from_shadow_to_canary_and_is_promoted() {
     let (azurite, work, sas) = private_store();
@@ -910,20 +925,9 @@ fn a_rollout_refuses_what_cannot_be_a_challenger() {
 
 #[test]
 fn a_halt_ends_the_rollout_and_withdraws_the_challenger() {
-    let (azurite, work, sas) = private_store();
+    let (azurite, work, sas) = rolled_out(&["--mode", "canary", "--percent", "20"]);
     let url = azurite.container_url(CONTAINER);
     let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
-    live_through(&azurite, &work, &sas, &["1.0.0"]);
-    publish(&azurite, &work, &sas, "1.1.0");
-    ok(run(&[
-        "rollout",
-        "--version",
-        "1.1.0",
-        "--mode",
-        "canary",
-        "--percent",
-        "20",
-    ]));
     let said = ok(run(&["rollout", "--halt", "--commit", "h1"]));
     assert!(
         said.contains("the rollout of model 1.1.0 is halted"),
@@ -955,20 +959,9 @@ fn a_halt_ends_the_rollout_and_withdraws_the_challenger() {
 
 #[test]
 fn fetch_and_stage_ship_the_challenger_with_its_mode_and_percent() {
-    let (azurite, work, sas) = private_store();
+    let (azurite, work, sas) = rolled_out(&["--mode", "canary", "--percent", "50"]);
     let url = azurite.container_url(CONTAINER);
     let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
-    live_through(&azurite, &work, &sas, &["1.0.0"]);
-    publish(&azurite, &work, &sas, "1.1.0");
-    ok(run(&[
-        "rollout",
-        "--version",
-        "1.1.0",
-        "--mode",
-        "canary",
-        "--percent",
-        "50",
-    ]));
     ok(run(&["fetch", "--version", "live", "--out", "live"]));
     ok(run(&[
         "fetch",
