@@ -88,7 +88,7 @@ impl FromStr for RolloutMode {
 #[non_exhaustive]
 pub enum RolloutError {
     /// Neither `shadow` nor `canary`.
-    #[error("rollout mode {0:?} is unknown: use shadow or canary")]
+    #[error("rollout mode \"{0}\" is unknown: use shadow or canary")]
     Mode(String),
     /// A shadow shows the challenger to nobody.
     #[error("a shadow rollout shows the challenger on no device, so its percent is 0 (got {0}): use --mode canary to show it")]
