@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
+use carprice_registry::telemetry::TelemetryAuth;
 use carprice_registry::AuthChoice;
 use model_core::release::RolloutMode;
 
@@ -227,11 +228,70 @@ pub enum Command {
         #[command(flatten)]
         container: ContainerArgs,
     },
+    /// Report on a rollout's telemetry: quotes per model, challenger/champion price ratio,
+    /// extrapolation, and input drift (PSI) against the challenger's training data.
+    Monitor(MonitorArgs),
 }
 
-/// What `carprice rollout` does: start or change a rollout (`--version` with `--mode`), or halt it.
+/// Where rollout telemetry is read from, for which period, and which models judge it.
+#[derive(Debug, Clone, Args)]
+pub struct TelemetryArgs {
+    /// The telemetry: a folder (static-host's --telemetry-dir) or a Blob container URL (a SAS may
+    /// follow, or come from CARPRICE_TELEMETRY_SAS).
+    #[arg(long, env = "CARPRICE_TELEMETRY", hide_env_values = true)]
+    pub telemetry: Option<String>,
+    /// How to authorise to the telemetry container.
+    #[command(flatten)]
+    pub telemetry_auth: TelemetryAuth,
+    /// First time included: RFC 3339 in UTC (2026-11-30T08:00:00Z) or a day (2026-11-30).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// First time excluded, as --since.
+    #[arg(long)]
+    pub until: Option<String>,
+    /// The champion's model (a file, or a folder holding model.json). Without --champion and
+    /// --challenger, the versions of the latest quote are fetched from --container.
+    #[arg(long, requires = "challenger")]
+    pub champion: Option<PathBuf>,
+    /// The challenger's model (a file, or a folder holding model.json).
+    #[arg(long, requires = "champion")]
+    pub challenger: Option<PathBuf>,
+}
+
+/// Where `monitor` fetches the champion and challenger when they are not given as files.
+#[derive(Debug, Clone, Args)]
+pub struct ModelSource {
+    /// The model registry to fetch the champion and challenger from (when not given as files).
+    #[arg(
+        long = "container",
+        env = "CARPRICE_CONTAINER_URL",
+        hide_env_values = true
+    )]
+    pub container: Option<String>,
+    /// How to authorise to the registry: auto = SAS when one is given (URL or CARPRICE_SAS).
+    #[arg(long, env = "CARPRICE_AUTH", value_enum, default_value = "auto")]
+    pub auth: AuthChoice,
+}
+
+/// `carprice monitor`.
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("action").required(true).args(["version", "halt"])))]
+pub struct MonitorArgs {
+    #[command(flatten)]
+    pub telemetry: TelemetryArgs,
+    #[command(flatten)]
+    pub registry: ModelSource,
+    /// Quotes (and values of an attribute) below which figures are marked not meaningful.
+    #[arg(long, default_value_t = crate::commands::MIN_QUOTES)]
+    pub min_quotes: usize,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What `carprice rollout` does: start or change a rollout (`--version` with `--mode`), halt it,
+/// or check its telemetry against thresholds (`--check --config FILE`).
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("action").required(true).args(["version", "halt", "check"])))]
 pub struct RolloutArgs {
     /// The challenger: a published version that passes the gate against the live one (on its own
     /// test data). Run again with another mode or percent to change them.
@@ -247,14 +307,25 @@ pub struct RolloutArgs {
     /// End the rollout in progress without promoting the challenger.
     #[arg(long)]
     pub halt: bool,
+    /// Check the rollout's telemetry against the thresholds of --config: exit 2 when one is
+    /// crossed (then halt the rollout), 3 with too few quotes to judge.
+    #[arg(long, requires = "config")]
+    pub check: bool,
+    /// Thresholds (TOML): min_quotes, max_share_beyond_10_percent, max_median_deviation, max_psi,
+    /// max_extrapolation_share.
+    #[arg(long, requires = "check")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub telemetry: TelemetryArgs,
     /// Commit recorded with the change.
     #[arg(long, env = "GITHUB_SHA", default_value = "")]
     pub commit: String,
     /// The `record=` value `carprice status` printed: a record changed since is not overwritten.
     #[arg(long, value_name = "ETAG")]
     pub expect_record: Option<String>,
+    /// The model registry (required to start, change or halt a rollout).
     #[command(flatten)]
-    pub container: ContainerArgs,
+    pub registry: ModelSource,
 }
 
 /// Where the model container is. The SAS comes only from the URL or `CARPRICE_SAS`, never a flag,

@@ -50,7 +50,8 @@ def train(
 ) -> NativeModel: ...
 def parse_row_list(text: str) -> List[int]: ...
 def schema_attributes(path: Optional[_Path], columns: List[str]) -> List[Dict[str, Any]]:
-    """Per column: label, group, unit, description, labels ({category: label})."""
+    """Per column: label, group, unit, description, labels ({category: label}), position (place in
+    the schema; unlisted columns share the last)."""
 def publish(
     model_json: bytes, test_data: bytes, container_url: str, *, sas: Optional[str], auth: str
 ) -> Dict[str, Any]: ...

@@ -366,7 +366,9 @@ def from_sklearn(
         raise UnsupportedModel(f"column {sorted(both)[0]!r} is used both as a number and as categories")
 
     attributes, terms = [], []
-    for column in columns:
+    # Attributes in the order training gives them: the schema's, then the table's.
+    place = {str(c): i for i, c in enumerate(table.columns)}
+    for column in sorted(columns, key=lambda c: (described[c]["position"], place[c])):
         if column in coded:
             known, weights = coded[column]
             attribute = _categorical_attribute(column, known, table[column], described[column])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 from pathlib import Path
@@ -182,3 +183,37 @@ def test_attributes_of_format_1_1_yes_no_and_imputed(cars):
     imputed = carprice.Model.from_json(json.dumps(document))
     assert imputed.attributes[model.attributes.index(turbo)].imputed
     assert [a.name for a in imputed.attributes if a.imputed] == ["turbo"]
+
+
+def cli_prices(cli, model_path, table_csv, out_dir) -> list:
+    """The prices `carprice predict --cars --out` writes, each read back exactly."""
+    out = out_dir / "priced.csv"
+    subprocess.run([cli, "predict", "--model", model_path, "--cars", table_csv, "--out", out], check=True, capture_output=True)
+    with open(out, newline="", encoding="utf-8") as file:
+        return [float(row["price"]) for row in csv.DictReader(file)]
+
+
+def test_an_interaction_model_predicts_the_cli_prices_bit_for_bit(cars, data_csv, cli, tmp_path):
+    path = ROOT / "model-core" / "tests" / "interaction-model.json"
+    model = carprice.Model.load(path)
+    assert {t["kind"] for t in model.document["terms"]} >= {"interaction", "numeric", "categorical"}
+    prices = model.predict(cars)
+    assert prices.tolist() == cli_prices(cli, path, data_csv, tmp_path)
+    assert prices.tolist() == model.predict(cars.to_dict("records")).tolist()
+
+
+def test_a_yes_no_model_predicts_the_cli_prices_bit_for_bit(cars, cli, tmp_path):
+    # A 0/1 column in place of the sample's two-valued `aspiration`: training makes it yes/no.
+    turbo = (cars["aspiration"] == "turbo").astype(int)
+    table = cars.drop(columns="aspiration").assign(turbo=turbo)
+    model = carprice.train(table, created="2026-11-30T00:00:00Z")
+    assert next(a.kind for a in model.attributes if a.name == "turbo") == "yes_no"
+    assert "yes_no" in {t["kind"] for t in model.document["terms"]}
+    model_path, table_csv = tmp_path / "model.json", tmp_path / "cars.csv"
+    model.save(model_path)
+    table.to_csv(table_csv, index=False)
+    prices = model.predict(table)
+    assert prices.tolist() == cli_prices(cli, model_path, table_csv, tmp_path)
+    # Every spelling of yes and no prices alike.
+    for spelling in (turbo.astype(bool), turbo.map({1: "yes", 0: "no"}), turbo.map({1: "TRUE", 0: "false"})):
+        assert model.predict(table.assign(turbo=spelling)).tolist() == prices.tolist()

@@ -147,6 +147,20 @@ def test_a_schema_labels_the_attributes_as_training_does(xy, tmp_path):
     assert plain["curb-weight"].unit == ""
 
 
+def test_converted_attributes_come_in_schema_order_as_trained_ones_do(cars, xy):
+    # Regression: from_sklearn listed attributes in the table's column order, whatever the schema.
+    X, y = xy
+    estimator = TransformedTargetRegressor(one_hot_ridge(), func=np.log, inverse_func=np.exp).fit(X, y)
+    converted = [a.name for a in carprice.from_sklearn(estimator, X, y, created=CREATED, schema=SCHEMA).attributes]
+    trained = [a.name for a in carprice.train(cars, created=CREATED, schema=SCHEMA).attributes]
+    assert len(set(converted) & set(trained)) >= 4
+    assert [n for n in converted if n in trained] == [n for n in trained if n in converted]
+    assert converted == ["make", "symboling", "body-style", "curb-weight", "fuel-type", "engine-size"]
+    # Without a schema, the table's order, as training's.
+    plain = [a.name for a in carprice.from_sklearn(estimator, X, y, created=CREATED).attributes]
+    assert plain == sorted(plain, key=list(X.columns).index)
+
+
 def test_scaled_one_hot_and_ordinal_columns_fold_into_category_weights(xy):
     X, y = xy
     pipeline = Pipeline(

@@ -6,7 +6,9 @@
 //! - `car-price/<version>/model.json`: the model (metadata `sha256` and `test_data_sha256`),
 //!   written last, so a `BlobCreated` event on it means the version is complete;
 //! - `car-price/production.json`: the [`ProductionRecord`]: the live version (the champion) and,
-//!   during a rollout, the challenger tried beside it.
+//!   during a rollout, the challenger tried beside it;
+//! - `telemetry/<day>/<batch>.json`: rollout telemetry, when the site's API stores it there
+//!   ([`telemetry`]).
 //!
 //! Versions are ordered by [`ModelVersion`](model_core::ModelVersion) (numerically), never by
 //! upload time. The operations are [`Registry::publish`], [`Registry::status`],
@@ -34,6 +36,7 @@ mod location;
 mod measure;
 mod record;
 mod registry;
+pub mod telemetry;
 
 pub use container::BlobError;
 pub use error::{MeasureError, RegistryError};

@@ -4,6 +4,7 @@ mod batch;
 mod evaluate;
 mod fetch;
 mod gate;
+mod monitor;
 mod predict;
 mod promote;
 mod publish;
@@ -19,6 +20,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use carprice_registry::Registry;
+
+pub use monitor::MIN_QUOTES;
 
 use crate::args::{Cli, Command, ContainerArgs};
 
@@ -84,8 +87,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             commit,
             container,
         } => rollback::run(&from, to.as_deref(), &commit, &container),
-        Command::Rollout(args) => rollout::run(&args),
+        Command::Rollout(args) => return rollout::run(&args),
         Command::Status { container } => status::run(&container),
+        Command::Monitor(args) => monitor::run(&args),
     }
     .map(|()| ExitCode::SUCCESS)
 }

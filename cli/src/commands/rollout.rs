@@ -1,6 +1,9 @@
 //! `carprice rollout`: try a published version beside the live one (the champion) as a
 //! challenger, in the shadow or as a canary on a share of devices, change its mode or percent, or
 //! end the rollout with `--halt`. The next deploy ships the rollout state in `release.json`.
+//! `--check` judges the rollout's telemetry against thresholds ([`super::monitor::run_check`]).
+
+use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use carprice_registry::{RecordState, Rollout};
@@ -10,8 +13,17 @@ use model_core::ModelVersion;
 use super::{display_commit, gate, open_registry};
 use crate::args::{ContainerArgs, RolloutArgs};
 
-/// Starts or changes a rollout, or halts it.
-pub fn run(args: &RolloutArgs) -> Result<()> {
+/// Starts or changes a rollout, halts it, or checks its telemetry.
+pub fn run(args: &RolloutArgs) -> Result<ExitCode> {
+    if let (true, Some(config)) = (args.check, &args.config) {
+        return super::monitor::run_check(config, &args.telemetry, &args.registry);
+    }
+    let container = ContainerArgs {
+        url: args.registry.container.clone().context(
+            "the model registry is needed: give --container or set CARPRICE_CONTAINER_URL",
+        )?,
+        auth: args.registry.auth,
+    };
     let expected: Option<RecordState> =
         args.expect_record.as_deref().map(str::parse).transpose()?;
     match (&args.version, args.mode) {
@@ -21,10 +33,11 @@ pub fn run(args: &RolloutArgs) -> Result<()> {
             args.percent,
             &args.commit,
             expected.as_ref(),
-            &args.container,
+            &container,
         ),
-        _ => halt(&args.commit, expected.as_ref(), &args.container),
-    }
+        _ => halt(&args.commit, expected.as_ref(), &container),
+    }?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `--version V --mode M [--percent P]`.
