@@ -250,6 +250,7 @@ mod tests {
             model_version: Model::from_json(text).unwrap().version().to_string(),
             model_sha256: hex_sha256(text.as_bytes()),
             built_at: "2026-11-27T05:00:00Z".into(),
+            challenger: None,
         }
     }
 

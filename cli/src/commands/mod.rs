@@ -9,6 +9,7 @@ mod predict;
 mod promote;
 mod publish;
 mod rollback;
+mod rollout;
 mod stage;
 mod status;
 mod train;
@@ -70,9 +71,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stage {
             model,
             site,
+            challenger,
             commit,
             app_version,
-        } => stage::run(&model, &site, &commit, &app_version),
+        } => stage::run(&model, &site, challenger.as_deref(), &commit, &app_version),
         Command::Promote {
             version,
             commit,
@@ -85,9 +87,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             commit,
             container,
         } => rollback::run(&from, to.as_deref(), &commit, &container),
+        Command::Rollout(args) => return rollout::run(&args),
         Command::Status { container } => status::run(&container),
         Command::Monitor(args) => monitor::run(&args),
-        Command::Rollout(args) => return monitor::run_check(&args),
     }
     .map(|()| ExitCode::SUCCESS)
 }

@@ -20,7 +20,7 @@ use model_core::train::quantile;
 use model_core::Model;
 use serde::{Deserialize, Serialize};
 
-use crate::args::{ModelSource, MonitorArgs, RolloutCheckArgs, TelemetryArgs};
+use crate::args::{ModelSource, MonitorArgs, TelemetryArgs};
 use crate::drift::{Bins, Drift};
 use crate::files;
 
@@ -412,15 +412,19 @@ pub fn run(args: &MonitorArgs) -> Result<()> {
 
 /// `carprice rollout --check`: prints the report and the verdict; exits 0 within the thresholds,
 /// 2 when one is crossed, 3 with too few quotes to judge.
-pub fn run_check(args: &RolloutCheckArgs) -> Result<ExitCode> {
-    let thresholds = Thresholds::read(&args.config)?;
-    let report = gather(&args.telemetry, &args.registry, thresholds.min_quotes)?;
+pub fn run_check(
+    config: &Path,
+    telemetry: &TelemetryArgs,
+    registry: &ModelSource,
+) -> Result<ExitCode> {
+    let thresholds = Thresholds::read(config)?;
+    let report = gather(telemetry, registry, thresholds.min_quotes)?;
     print!("{}", report.table());
     Ok(match check(&report, &thresholds) {
         Verdict::Within => {
             println!(
                 "rollout check: within the thresholds of {}",
-                args.config.display()
+                config.display()
             );
             ExitCode::SUCCESS
         }
@@ -431,7 +435,7 @@ pub fn run_check(args: &RolloutCheckArgs) -> Result<ExitCode> {
             eprintln!(
                 "carprice: rollout check failed: {} threshold(s) of {} crossed; halt the rollout (carprice rollout --halt)",
                 reasons.len(),
-                args.config.display()
+                config.display()
             );
             ExitCode::from(CROSSED)
         }
