@@ -21,7 +21,10 @@ def score():
     rows = request.get_json()["data"]
     x = np.array(
         [
-            [ENCODERS[c].transform([v])[0] if c in ENCODERS else float(v) for c, v in zip(COLUMNS, row)]
+            [
+                ENCODERS[c].transform([v])[0] if c in ENCODERS else float(v)
+                for c, v in zip(COLUMNS, row)
+            ]
             for row in rows
         ],
         dtype=float,

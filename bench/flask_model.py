@@ -13,10 +13,30 @@ from sklearn.linear_model import LinearRegression
 from sklearn.preprocessing import LabelEncoder
 
 COLUMNS = [
-    "symboling", "make", "fuel-type", "aspiration", "num-of-doors", "body-style", "drive-wheels",
-    "engine-location", "wheel-base", "length", "width", "height", "curb-weight", "engine-type",
-    "num-of-cylinders", "engine-size", "fuel-system", "bore", "stroke", "compression-ratio",
-    "horsepower", "peak-rpm", "city-mpg", "highway-mpg",
+    "symboling",
+    "make",
+    "fuel-type",
+    "aspiration",
+    "num-of-doors",
+    "body-style",
+    "drive-wheels",
+    "engine-location",
+    "wheel-base",
+    "length",
+    "width",
+    "height",
+    "curb-weight",
+    "engine-type",
+    "num-of-cylinders",
+    "engine-size",
+    "fuel-system",
+    "bore",
+    "stroke",
+    "compression-ratio",
+    "horsepower",
+    "peak-rpm",
+    "city-mpg",
+    "highway-mpg",
 ]
 
 

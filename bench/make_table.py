@@ -22,9 +22,23 @@ def main() -> None:
     rng = random.Random(20261130)
     make_effect = [rng.gauss(0, 0.3) for _ in MAKES]
     names = [
-        "make", "fuel-type", "body-style", "drive-wheels", "engine-type", "wheel-base", "length",
-        "width", "height", "curb-weight", "engine-size", "bore", "stroke", "horsepower", "peak-rpm",
-        "city-mpg", "highway-mpg",
+        "make",
+        "fuel-type",
+        "body-style",
+        "drive-wheels",
+        "engine-type",
+        "wheel-base",
+        "length",
+        "width",
+        "height",
+        "curb-weight",
+        "engine-size",
+        "bore",
+        "stroke",
+        "horsepower",
+        "peak-rpm",
+        "city-mpg",
+        "highway-mpg",
     ][:attributes]
     out = sys.stdout
     out.write(",".join(names + ["price"]) + "\n")

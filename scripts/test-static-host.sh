@@ -34,6 +34,7 @@ run "API contract" cargo test -q -p static-host --test api
 run "site rules" cargo test -q -p static-host --test site
 run "Functions package" cargo test -q -p static-host --test functions
 run "robustness" cargo test -q -p static-host --test robustness
+run "telemetry" cargo test -q -p static-host --test telemetry
 run "conformance with the emulator (site: ${STATIC_HOST_SITE:-fixture})" \
   cargo test -q -p static-host --test conformance -- --nocapture
 

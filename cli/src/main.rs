@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod data_path;
+mod drift;
 mod files;
 mod line_numbers;
 #[cfg(test)]

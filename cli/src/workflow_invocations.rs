@@ -56,7 +56,7 @@ fn invocations(text: &str) -> Vec<Vec<String>> {
             let in_command_position = start == 0
                 || matches!(
                     words[start - 1].as_str(),
-                    ";" | "&&" | "||" | "|" | "then" | "do" | "else" | "!"
+                    ";" | "&&" | "||" | "|" | "if" | "then" | "do" | "else" | "!"
                 );
             if is_carprice && in_command_position {
                 let command = words[start..]
@@ -172,6 +172,9 @@ fn check_invocations(path: &std::path::Path, script: &str) -> usize {
             .chain(words[1..].iter().cloned())
             .chain(container.into_iter().flatten());
         if let Err(error) = Cli::try_parse_from(args) {
+            if is_shell_variable_value(&error) {
+                continue;
+            }
             panic!(
                 "{}: `{}` is not a valid carprice command:\n{error}",
                 path.display(),
@@ -182,16 +185,55 @@ fn check_invocations(path: &std::path::Path, script: &str) -> usize {
     found.len()
 }
 
+/// Whether clap refused only a value that is a shell variable (`--mode "$MODE"`): its value is
+/// known when the workflow runs, and the command checks it then.
+fn is_shell_variable_value(error: &clap::Error) -> bool {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    matches!(
+        error.kind(),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation
+    ) && matches!(
+        error.get(ContextKind::InvalidValue),
+        Some(ContextValue::String(value)) if value.starts_with('$')
+    )
+}
+
 /// Whether a command reads the container (and gives no `--container` itself).
 fn needs_container(words: &[String]) -> bool {
     let uses_blob = matches!(
         words.get(1).map(String::as_str),
-        Some("publish" | "fetch" | "promote" | "rollback" | "status")
+        Some("publish" | "fetch" | "promote" | "rollback" | "rollout" | "status")
     );
     uses_blob
         && !words
             .iter()
             .any(|w| w == "--container" || w.starts_with("--container="))
+}
+
+#[test]
+fn a_shell_variable_passes_only_where_a_value_goes() {
+    let parse = |line: &str| {
+        Cli::try_parse_from(shell_words(line)).map_err(|e| is_shell_variable_value(&e))
+    };
+    let container = "--container https://a.blob.core.windows.net/m";
+    assert_eq!(
+        parse(&format!(
+            "carprice rollout --version 1.1.0 --mode $MODE --percent $PERCENT {container}"
+        ))
+        .err(),
+        Some(true)
+    );
+    assert_eq!(
+        parse(&format!(
+            "carprice rollout --version 1.1.0 --mode blue {container}"
+        ))
+        .err(),
+        Some(false)
+    );
+    assert_eq!(
+        parse(&format!("carprice rollout --nonsense $X {container}")).err(),
+        Some(false)
+    );
 }
 
 #[test]

@@ -57,7 +57,10 @@ fn publish_then_fetch_gives_back_the_exact_files() {
     assert!(fetched.join("notes.txt").exists());
 
     let status = ok(run(&["status"]));
-    assert_eq!(status, "latest=1.0.0\nlive=\nrecord=none\n");
+    assert_eq!(
+        status,
+        "latest=1.0.0\nlive=\nrecord=none\nchallenger=\nmode=\npercent=\n"
+    );
 }
 
 #[test]
@@ -164,7 +167,10 @@ fn an_invalid_model_is_not_published() {
         &["status"],
         work.path(),
     ));
-    assert_eq!(status, "latest=\nlive=\nrecord=none\n");
+    assert_eq!(
+        status,
+        "latest=\nlive=\nrecord=none\nchallenger=\nmode=\npercent=\n"
+    );
 }
 
 #[test]
@@ -719,4 +725,375 @@ fn a_rollback_cut_off_by_a_storage_outage_says_to_run_it_again() {
         !error.contains(&signature_of(&sas)),
         "the SAS leaked: {error}"
     );
+}
+
+/// The `challenger=`, `mode=` and `percent=` lines of `carprice status`.
+fn rollout_status(status: &str) -> Vec<&str> {
+    status
+        .lines()
+        .filter(|line| {
+            ["challenger=", "mode=", "percent="]
+                .iter()
+                .any(|k| line.starts_with(k))
+        })
+        .collect()
+}
+
+/// Publishes `version` with its intercept shifted by `shift` (0.3: clearly worse).
+fn publish_shifted(azurite: &Azurite, work: &Workspace, sas: &str, version: &str, shift: f64) {
+    let model = work.model(version, shift);
+    ok(carprice(
+        &azurite.container_url(CONTAINER),
+        Some(sas),
+        &["publish", "--model", &model, "--test-data", "test-data.csv"],
+        work.path(),
+    ));
+}
+
+/// A store where 1.0.0 is live and 1.1.0 is its challenger, rolled out with `how` (e.g.
+/// `["--mode", "shadow"]`).
+fn rolled_out(how: &[&str]) -> (Azurite, Workspace, String) {
+    let (azurite, work, sas) = private_store();
+    live_through(&azurite, &work, &sas, &["1.0.0"]);
+    publish(&azurite, &work, &sas, "1.1.0");
+    let args: Vec<&str> = ["rollout", "--version", "1.1.0"]
+        .into_iter()
+        .chain(how.iter().copied())
+        .collect();
+    let url = azurite.container_url(CONTAINER);
+    ok(carprice(&url, Some(&sas), &args, work.path()));
+    (azurite, work, sas)
+}
+
+#[test]
+fn a_challenger_goes_from_shadow_to_canary_and_is_promoted() {
+    let (azurite, work, sas) = private_store();
+    let url = azurite.container_url(CONTAINER);
+    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
+    live_through(&azurite, &work, &sas, &["1.0.0"]);
+    publish_shifted(&azurite, &work, &sas, "1.1.0", 0.005);
+
+    let said = ok(run(&[
+        "rollout",
+        "--version",
+        "1.1.0",
+        "--mode",
+        "shadow",
+        "--commit",
+        "r1",
+    ]));
+    assert!(
+        said.contains("gate: challenger 1.1.0 against live 1.0.0"),
+        "{said}"
+    );
+    assert!(
+        said.contains("1.1.0 is the challenger of 1.0.0 in shadow mode"),
+        "{said}"
+    );
+    let status = ok(run(&["status"]));
+    assert_eq!(
+        rollout_status(&status),
+        ["challenger=1.1.0", "mode=shadow", "percent=0"]
+    );
+    assert_eq!(latest_live(&status), ("1.1.0", "1.0.0"));
+    let stored = record(&azurite);
+    assert_eq!(stored["live"], "1.0.0");
+    assert_eq!(stored["challenger"]["version"], "1.1.0");
+    assert_eq!(stored["challenger"]["mode"], "shadow");
+    assert_eq!(stored["challenger"]["commit"], "r1");
+
+    ok(run(&[
+        "rollout",
+        "--version",
+        "1.1.0",
+        "--mode",
+        "canary",
+        "--percent",
+        "50",
+    ]));
+    assert_eq!(
+        rollout_status(&ok(run(&["status"]))),
+        ["challenger=1.1.0", "mode=canary", "percent=50"]
+    );
+
+    let said = ok(run(&["promote", "--version", "1.1.0", "--commit", "p1"]));
+    assert!(said.contains("model 1.1.0 is live"), "{said}");
+    let stored = record(&azurite);
+    assert_eq!(stored["live"], "1.1.0");
+    assert!(stored.get("challenger").is_none(), "{stored}");
+    let actions: Vec<_> = stored["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["promote", "rollout", "rollout", "promote"]);
+    assert_eq!(
+        rollout_status(&ok(run(&["status"]))),
+        ["challenger=", "mode=", "percent="]
+    );
+    // The champion it replaced is what a rollback goes back to.
+    let said = ok(run(&["rollback", "--from", "1.1.0"]));
+    assert!(said.contains("to 1.0.0"), "{said}");
+}
+
+#[test]
+fn a_challenger_that_fails_the_gate_is_not_rolled_out() {
+    let (azurite, work, sas) = private_store();
+    let url = azurite.container_url(CONTAINER);
+    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
+    live_through(&azurite, &work, &sas, &["1.0.0"]);
+    publish_shifted(&azurite, &work, &sas, "1.1.0", 0.3);
+    let before = record(&azurite);
+    let error = fails(run(&["rollout", "--version", "1.1.0", "--mode", "shadow"]));
+    assert!(
+        error.contains("model 1.1.0 does not pass the gate against the live model 1.0.0")
+            && error.contains("MAE"),
+        "{error}"
+    );
+    assert_eq!(record(&azurite), before);
+}
+
+#[test]
+fn a_rollout_refuses_what_cannot_be_a_challenger() {
+    let (azurite, work, sas) = private_store();
+    let url = azurite.container_url(CONTAINER);
+    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
+    publish(&azurite, &work, &sas, "1.0.0");
+    let error = fails(run(&["rollout", "--version", "1.0.0", "--mode", "shadow"]));
+    assert!(error.contains("no model version is live yet"), "{error}");
+
+    ok(run(&["promote", "--version", "1.0.0"]));
+    let error = fails(run(&["rollout", "--version", "1.0.0", "--mode", "shadow"]));
+    assert!(error.contains("model 1.0.0 is already live"), "{error}");
+    let error = fails(run(&["rollout", "--version", "4.0.0", "--mode", "shadow"]));
+    assert!(error.contains("4.0.0 is not published"), "{error}");
+
+    publish(&azurite, &work, &sas, "1.1.0");
+    let error = fails(run(&["rollout", "--version", "1.1.0", "--mode", "canary"]));
+    assert!(error.contains("--mode canary needs --percent"), "{error}");
+    let error = fails(run(&[
+        "rollout",
+        "--version",
+        "1.1.0",
+        "--mode",
+        "shadow",
+        "--percent",
+        "10",
+    ]));
+    assert!(error.contains("its percent is 0 (got 10)"), "{error}");
+    let error = fails(run(&[
+        "rollout",
+        "--version",
+        "1.1.0",
+        "--mode",
+        "canary",
+        "--percent",
+        "101",
+    ]));
+    assert!(error.contains("101"), "{error}");
+    let error = fails(run(&["rollout", "--version", "1.1.0", "--mode", "blue"]));
+    assert!(error.contains("use shadow or canary"), "{error}");
+    let error = fails(run(&["rollout", "--version", "1.1.0", "--halt"]));
+    assert!(error.contains("cannot be used with"), "{error}");
+
+    ok(run(&["rollout", "--version", "1.1.0", "--mode", "shadow"]));
+    publish(&azurite, &work, &sas, "1.2.0");
+    let error = fails(run(&["rollout", "--version", "1.2.0", "--mode", "shadow"]));
+    assert!(
+        error.contains("a rollout of model 1.1.0 is in progress"),
+        "{error}"
+    );
+    // Only the challenger or the live version (a redeploy) is promoted during a rollout.
+    let error = fails(run(&["promote", "--version", "1.2.0"]));
+    assert!(
+        error.contains("a rollout of model 1.1.0 is in progress"),
+        "{error}"
+    );
+    ok(run(&[
+        "promote",
+        "--version",
+        "1.0.0",
+        "--commit",
+        "code-change",
+    ]));
+    let stored = record(&azurite);
+    assert_eq!(stored["commit"], "code-change");
+    assert_eq!(stored["challenger"]["version"], "1.1.0");
+    assert_eq!(rollbacks(&stored), 0);
+}
+
+#[test]
+fn a_halt_ends_the_rollout_and_withdraws_the_challenger() {
+    let (azurite, work, sas) = rolled_out(&["--mode", "canary", "--percent", "20"]);
+    let url = azurite.container_url(CONTAINER);
+    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
+    let said = ok(run(&["rollout", "--halt", "--commit", "h1"]));
+    assert!(
+        said.contains("the rollout of model 1.1.0 is halted"),
+        "{said}"
+    );
+    let stored = record(&azurite);
+    assert!(stored.get("challenger").is_none(), "{stored}");
+    assert_eq!(stored["withdrawn"], serde_json::json!(["1.1.0"]));
+    assert_eq!(
+        stored["history"].as_array().unwrap().last().unwrap()["action"],
+        "halt"
+    );
+    // The halted challenger is not the next deploy's candidate, and is not tried again.
+    let status = ok(run(&["status"]));
+    assert_eq!(latest_live(&status), ("1.0.0", "1.0.0"));
+    assert_eq!(
+        rollout_status(&status),
+        ["challenger=", "mode=", "percent="]
+    );
+    let error = fails(run(&["rollout", "--version", "1.1.0", "--mode", "shadow"]));
+    assert!(error.contains("1.1.0 was withdrawn"), "{error}");
+    let error = fails(run(&["fetch", "--version", "challenger", "--out", "c"]));
+    assert!(error.contains("no rollout is in progress"), "{error}");
+    // Safe to repeat.
+    let said = ok(run(&["rollout", "--halt"]));
+    assert!(said.contains("nothing to halt"), "{said}");
+    assert_eq!(record(&azurite), stored);
+}
+
+#[test]
+fn fetch_and_stage_ship_the_challenger_with_its_mode_and_percent() {
+    let (azurite, work, sas) = rolled_out(&["--mode", "canary", "--percent", "50"]);
+    let url = azurite.container_url(CONTAINER);
+    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
+    ok(run(&["fetch", "--version", "live", "--out", "live"]));
+    ok(run(&[
+        "fetch",
+        "--version",
+        "challenger",
+        "--out",
+        "challenger",
+    ]));
+    let rollout: serde_json::Value =
+        serde_json::from_slice(&fs::read(work.path().join("challenger/rollout.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        (&rollout["version"], &rollout["mode"], &rollout["percent"]),
+        (&"1.1.0".into(), &"canary".into(), &50.into())
+    );
+
+    let site = work.path().join("site");
+    fs::create_dir(&site).unwrap();
+    let said = ok(run(&[
+        "stage",
+        "--model",
+        "live",
+        "--challenger",
+        "challenger",
+        "--site",
+        "site",
+    ]));
+    assert!(said.contains("staged challenger 1.1.0"), "{said}");
+    let manifest = fs::read_to_string(site.join("release.json")).unwrap();
+    let release = model_core::release::Release::from_json(&manifest).unwrap();
+    assert_eq!(release.model_version, "1.0.0");
+    let challenger = release.challenger.unwrap();
+    assert_eq!(
+        (
+            challenger.model_version.as_str(),
+            challenger.mode,
+            challenger.percent
+        ),
+        ("1.1.0", model_core::release::RolloutMode::Canary, 50)
+    );
+    let shipped = fs::read(site.join("challenger.json")).unwrap();
+    assert!(challenger.names_bytes(&shipped));
+    assert_eq!(
+        shipped,
+        fs::read(work.path().join("model-1.1.0.json")).unwrap()
+    );
+
+    // After a halt the next stage ships the champion alone.
+    ok(run(&["rollout", "--halt"]));
+    ok(run(&["stage", "--model", "live", "--site", "site"]));
+    let manifest = fs::read_to_string(site.join("release.json")).unwrap();
+    assert!(!manifest.contains("challenger"), "{manifest}");
+    assert!(!site.join("challenger.json").exists());
+}
+
+#[test]
+fn a_rollout_run_again_after_its_answer_was_lost_is_recorded_once() {
+    let (azurite, work, sas) = private_store();
+    live_through(&azurite, &work, &sas, &["1.0.0"]);
+    publish(&azurite, &work, &sas, "1.1.0");
+    let proxy = LossyProxy::start(azurite.port(), "PUT", "production.json", 1);
+    let url = proxy.container_url(CONTAINER);
+    let rollout = || {
+        carprice(
+            &url,
+            Some(&sas),
+            &["rollout", "--version", "1.1.0", "--mode", "shadow"],
+            work.path(),
+        )
+    };
+    let _ = rollout();
+    assert_eq!(proxy.dropped(), 1);
+    let said = ok(rollout());
+    assert!(said.contains("already said so"), "{said}");
+    let stored = record(&azurite);
+    let rollouts = stored["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "rollout")
+        .count();
+    assert_eq!(rollouts, 1);
+}
+
+#[test]
+fn a_rollout_or_halt_on_a_record_changed_since_it_was_read_is_refused() {
+    let (azurite, work, sas) = private_store();
+    let url = azurite.container_url(CONTAINER);
+    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
+    live_through(&azurite, &work, &sas, &["1.0.0"]);
+    publish(&azurite, &work, &sas, "1.1.0");
+    let (_, _, read) = status_fields(&ok(run(&["status"])));
+    ok(run(&["rollout", "--version", "1.1.0", "--mode", "shadow"]));
+    let error = fails(run(&[
+        "rollout",
+        "--version",
+        "1.1.0",
+        "--mode",
+        "canary",
+        "--percent",
+        "5",
+        "--expect-record",
+        &read,
+    ]));
+    assert!(
+        error.contains("the production record changed since it was read"),
+        "{error}"
+    );
+    let error = fails(run(&["rollout", "--halt", "--expect-record", &read]));
+    assert!(error.contains("the halt was not recorded"), "{error}");
+    assert_eq!(record(&azurite)["challenger"]["mode"], "shadow");
+}
+
+#[test]
+fn status_into_a_closed_pipe_exits_0_instead_of_panicking() {
+    // `carprice status | grep -q live=` in the rehearsal: grep may be gone before the last line.
+    let (azurite, work, sas) = private_store();
+    live_through(&azurite, &work, &sas, &["1.0.0"]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_carprice"))
+        .arg("status")
+        .current_dir(work.path())
+        .env("CARPRICE_CONTAINER_URL", azurite.container_url(CONTAINER))
+        .env("CARPRICE_SAS", &sas)
+        .env_remove("CARPRICE_AUTH")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "stderr: {stderr}");
+    assert!(stderr.is_empty(), "stderr: {stderr}");
 }

@@ -7,10 +7,18 @@ pub const MISSING_MARKERS: [&str; 6] = ["", "?", "NA", "N/A", "null", "NaN"];
 /// Whether a cell or a text value means "missing": empty, `?`, `NA`, `N/A`, `null` or `NaN`
 /// (any case, surrounding spaces ignored).
 pub fn is_missing(text: &str) -> bool {
+    // A cell longer than any marker, with plain characters at both ends, is a value.
+    let bytes = text.as_bytes();
+    let plain = |b: u8| b > b' ' && b < 0x80;
+    if bytes.len() > 4 && plain(bytes[0]) && plain(bytes[bytes.len() - 1]) {
+        return false;
+    }
     let text = text.trim();
-    MISSING_MARKERS
-        .iter()
-        .any(|marker| marker.eq_ignore_ascii_case(text))
+    // No marker is longer than 4 bytes: most cells need no comparison.
+    text.len() <= 4
+        && MISSING_MARKERS
+            .iter()
+            .any(|marker| marker.eq_ignore_ascii_case(text))
 }
 
 /// Reads a yes/no word: `true`/`false`, `yes`/`no`, `1`/`0` (any case, surrounding spaces ignored).

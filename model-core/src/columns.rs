@@ -130,7 +130,7 @@ enum TermColumn<'a> {
 /// A numeric term's recent inputs (`ln x` for log terms), direct-mapped by the bits of `x`: car
 /// tables repeat a few hundred distinct numbers, and a lookup costs a fraction of `libm::log`.
 /// Misses are computed by the term itself, so the bits are those of pricing car by car.
-struct InputCache {
+pub(crate) struct InputCache {
     entries: Vec<(u64, f64)>,
 }
 
@@ -139,7 +139,7 @@ impl InputCache {
     /// A NaN's bits: never those of a checked number, so no empty entry is ever taken for one.
     const EMPTY: u64 = u64::MAX;
 
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         InputCache {
             entries: vec![(Self::EMPTY, 0.0); 1 << Self::BITS],
         }
@@ -147,7 +147,7 @@ impl InputCache {
 
     /// The term's input for the checked number `x`.
     #[inline]
-    fn input(&mut self, term: &CompiledTerm, x: f64) -> f64 {
+    pub(crate) fn input(&mut self, term: &CompiledTerm, x: f64) -> f64 {
         let bits = x.to_bits();
         // Fibonacci hashing: the top bits of the product spread nearby numbers apart.
         let index = bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS);
@@ -263,15 +263,7 @@ impl Model {
         self.compiled_attributes()
             .iter()
             .position(|a| a.name == attribute)
-            .ok_or_else(|| CarError::UnknownAttribute {
-                attribute: attribute.to_string(),
-                known: self
-                    .compiled_attributes()
-                    .iter()
-                    .map(|a| a.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })
+            .ok_or_else(|| self.unknown_attribute(attribute))
     }
 
     /// One column per model attribute, in model order, each `rows` long.
@@ -384,17 +376,6 @@ impl Model {
             Column::Codes { codes, values } => codes
                 .iter()
                 .all(|code| matches!(values.get(*code as usize), Some(Ok(_)))),
-        }
-    }
-
-    /// What a missing value of attribute `index` becomes: the default when the model imputes it.
-    fn missing_slot(&self, index: usize) -> Result<Slot, CarError> {
-        if self.document().attributes[index].imputed {
-            Ok(self.reference_slot(index))
-        } else {
-            Err(CarError::Missing {
-                attribute: self.compiled_attributes()[index].name.clone(),
-            })
         }
     }
 

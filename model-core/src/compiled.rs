@@ -42,36 +42,13 @@ impl CompiledAttribute {
             (AttributeKind::Numeric { .. }, AttributeValue::Number(x)) => {
                 self.number(*x, || format_number(*x))
             }
-            (AttributeKind::Numeric { .. }, AttributeValue::Text(text)) => {
-                let x = crate::parse_number(text.trim()).ok_or_else(|| CarError::NotANumber {
-                    attribute: self.name.clone(),
-                    value: text.clone(),
-                })?;
-                self.number(x, || text.clone())
-            }
-            (AttributeKind::Categorical { categories, .. }, AttributeValue::Text(text)) => {
-                categories
-                    .iter()
-                    .position(|c| c == text)
-                    .map(|i| Slot::Category(i as u32))
-                    .ok_or_else(|| CarError::UnknownCategory {
-                        attribute: self.name.clone(),
-                        value: text.clone(),
-                        known: categories.join(", "),
-                    })
-            }
+            (_, AttributeValue::Text(text)) => self.text_slot(attribute, text),
             (AttributeKind::Categorical { .. }, AttributeValue::Number(x)) => {
                 Err(CarError::NotACategory {
                     attribute: self.name.clone(),
                     value: *x,
                 })
             }
-            (AttributeKind::YesNo { .. }, AttributeValue::Text(text)) => parse_yes_no(text)
-                .map(|yes| Slot::Category(u32::from(yes)))
-                .ok_or_else(|| CarError::NotYesNo {
-                    attribute: self.name.clone(),
-                    value: text.clone(),
-                }),
             (AttributeKind::YesNo { .. }, AttributeValue::Number(x)) => match *x {
                 0.0 => Ok(Slot::Category(0)),
                 1.0 => Ok(Slot::Category(1)),
@@ -80,6 +57,34 @@ impl CompiledAttribute {
                     value: format_number(*x),
                 }),
             },
+        }
+    }
+
+    /// Checks one value given as text (a numeric attribute reads numeric text, as in a CSV).
+    pub(crate) fn text_slot(&self, attribute: &Attribute, text: &str) -> Result<Slot, CarError> {
+        match &attribute.kind {
+            AttributeKind::Numeric { .. } => {
+                let x = crate::parse_number(text.trim()).ok_or_else(|| CarError::NotANumber {
+                    attribute: self.name.clone(),
+                    value: text.to_string(),
+                })?;
+                self.number(x, || text.to_string())
+            }
+            AttributeKind::Categorical { categories, .. } => categories
+                .iter()
+                .position(|c| c == text)
+                .map(|i| Slot::Category(i as u32))
+                .ok_or_else(|| CarError::UnknownCategory {
+                    attribute: self.name.clone(),
+                    value: text.to_string(),
+                    known: categories.join(", "),
+                }),
+            AttributeKind::YesNo { .. } => parse_yes_no(text)
+                .map(|yes| Slot::Category(u32::from(yes)))
+                .ok_or_else(|| CarError::NotYesNo {
+                    attribute: self.name.clone(),
+                    value: text.to_string(),
+                }),
         }
     }
 

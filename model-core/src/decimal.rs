@@ -21,10 +21,46 @@
 /// assert_eq!(model_core::parse_number("inf"), None);
 /// ```
 pub fn parse_number(text: &str) -> Option<f64> {
+    if let Some(x) = short_decimal(text) {
+        return Some(x);
+    }
     let (negative, digits, exponent) = split(text)?;
     let magnitude = nearest(&digits, exponent);
     Some(if negative { -magnitude } else { magnitude })
 }
+
+/// The common case without allocating: `[-]digits[.digits]` with at most 15 digits in all, whose
+/// value is one exact division (or none) of two exact `f64`s, so rounded once: the nearest `f64`,
+/// as [`nearest`] finds it. `None` for any other text, which the general reader takes.
+fn short_decimal(text: &str) -> Option<f64> {
+    let (negative, unsigned) = match text.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        bytes => (false, bytes),
+    };
+    let (whole, fraction) = match unsigned.iter().position(|&b| b == b'.') {
+        Some(point) => (&unsigned[..point], &unsigned[point + 1..]),
+        None => (unsigned, &[][..]),
+    };
+    let digits = whole.len() + fraction.len();
+    if whole.is_empty() || (fraction.is_empty() && whole.len() < unsigned.len()) || digits > 15 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    for &b in whole.iter().chain(fraction) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        mantissa = mantissa * 10 + u64::from(b - b'0');
+    }
+    // Below 10^15 < 2^53, and 10^k for k <= 15 is exact: both operands exact.
+    let magnitude = mantissa as f64 / POWERS_OF_TEN[fraction.len()];
+    Some(if negative { -magnitude } else { magnitude })
+}
+
+/// 10^0 ..= 10^15, each exact in `f64`.
+const POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
 
 /// At most this many significant digits are kept; more only matter as "a little more" (a sticky
 /// digit), since 768 digits decide every halfway case of an `f64`.
@@ -359,22 +395,58 @@ mod tests {
         check("2.4703282292062327208828439643411068618252990130716238221279284125033775363510437593264991818081799618989828234772285886546332835517796989819938739800539093906315035659515570226392290858392449105184435931802849936536152500319370457678249219365623669863658480757001585769269903706311928279558551332927834338409351978015531246597263579574622766465272827220056374006485499977096599470454020828166226237857393450736339007967761930577506740176324673600968951340535537458516661134223766678604162159680461914467291840300530057530849048765391711386591646239524912623653881879636239373280423891018672348497668235089863388587925628302755995657524455507255189313690836254779186948667994968324049705821028513185451396213837722826145437693412532098591327667236328125e-324");
     }
 
-    #[test]
-    fn random_numbers_match_the_standard_library() {
-        // A fixed xorshift stream: digits of every length up to 25, exponents across the range.
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
+    /// A fixed xorshift stream.
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
             state
-        };
+        }
+    }
+
+    /// 1 to `longest` random digits and a place for a decimal point among them.
+    fn random_digits(next: &mut impl FnMut() -> u64, longest: u64) -> (String, usize) {
+        let length = 1 + (next() % longest) as usize;
+        let digits: String = (0..length)
+            .map(|_| char::from(b'0' + (next() % 10) as u8))
+            .collect();
+        let point = (next() % (length as u64 + 1)) as usize;
+        (digits, point)
+    }
+
+    #[test]
+    fn short_decimals_match_the_standard_library() {
+        for text in [
+            "0",
+            "-0",
+            "-0.0",
+            "5.",
+            "-5.",
+            ".5",
+            "007",
+            "0.1",
+            "999999999999999",
+        ] {
+            check(text);
+        }
+        check("9999999999999999");
+        check("0.0000000000000001");
+        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
         for _ in 0..20_000 {
-            let length = 1 + (next() % 25) as usize;
-            let digits: String = (0..length)
-                .map(|_| char::from(b'0' + (next() % 10) as u8))
-                .collect();
-            let point = (next() % (length as u64 + 1)) as usize;
+            let (digits, point) = random_digits(&mut next, 16);
+            let sign = if next().is_multiple_of(2) { "-" } else { "" };
+            check(&format!("{sign}{}.{}", &digits[..point], &digits[point..]));
+            check(&format!("{sign}{digits}"));
+        }
+    }
+
+    #[test]
+    fn random_numbers_match_the_standard_library() {
+        // Digits of every length up to 25, exponents across the range.
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..20_000 {
+            let (digits, point) = random_digits(&mut next, 25);
             let exponent = (next() % 700) as i64 - 350;
             check(&format!(
                 "{}.{}e{exponent}",

@@ -11,6 +11,8 @@
 //!   rebuild the price from a reference car's, and extrapolation flags;
 //! - **pricing tables column by column** ([`Model::price_columns`]): numbers as slices, text as codes
 //!   into distinct values checked once ([`Model::check_value`]), to the same bits as car by car;
+//! - **pricing a table's text rows** ([`Model::row_pricer`]): the header matched once, each row's
+//!   cells checked and priced with its range and flags, as the quote of its description;
 //! - **metrics** ([`Metrics`]): R², MAE, RMSE, MAPE;
 //! - **training** ([`train()`], feature `train`): one-hot categories, identity/log numeric
 //!   transforms, standardisation, log target, ridge regression with every choice made by exact
@@ -55,6 +57,7 @@ mod number;
 mod priceable;
 mod quote;
 pub mod release;
+mod rows;
 #[cfg(feature = "train")]
 mod schema;
 #[cfg(feature = "train")]
@@ -80,6 +83,7 @@ pub use model::Model;
 pub use money::{format_dollars, format_whole_dollars};
 pub use number::{format_fixed, format_number};
 pub use quote::{Contribution, Effect, Extrapolation, PriceRange, Quote};
+pub use rows::{RowPricer, RowQuote};
 #[cfg(feature = "train")]
 pub use schema::{AttributeSchema, KindOverride, Schema};
 #[cfg(feature = "train")]

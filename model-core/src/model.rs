@@ -134,10 +134,7 @@ impl Model {
             !self.attributes.iter().any(|a| a.name == *name)
                 && !self.document.ignored_attributes.iter().any(|i| i == name)
         }) {
-            return Err(CarError::UnknownAttribute {
-                attribute: unknown.to_string(),
-                known: self.attribute_names().join(", "),
-            });
+            return Err(self.unknown_attribute(unknown));
         }
         let mut slots = Vec::with_capacity(self.attributes.len());
         let mut imputed = Vec::new();
@@ -155,17 +152,34 @@ impl Model {
                 }
                 None => {}
             }
-            if !attribute.imputed {
-                return Err(CarError::Missing {
-                    attribute: attribute.name.clone(),
-                });
-            }
-            slots.push(self.reference.slots[i]);
+            slots.push(self.missing_slot(i)?);
             imputed.push(i);
         }
         let mut car = assemble(&self.terms, slots);
         car.imputed = imputed;
         Ok(car)
+    }
+
+    /// What a missing value of attribute `index` becomes: the default when the model imputes it.
+    ///
+    /// # Errors
+    /// [`CarError::Missing`] when the model does not impute the attribute.
+    pub(crate) fn missing_slot(&self, index: usize) -> Result<Slot, CarError> {
+        if self.document.attributes[index].imputed {
+            Ok(self.reference.slots[index])
+        } else {
+            Err(CarError::Missing {
+                attribute: self.attributes[index].name.clone(),
+            })
+        }
+    }
+
+    /// The error [`Model::car`] gives for a value of an attribute the model does not know.
+    pub(crate) fn unknown_attribute(&self, attribute: &str) -> CarError {
+        CarError::UnknownAttribute {
+            attribute: attribute.to_string(),
+            known: self.attribute_names().join(", "),
+        }
     }
 
     fn attribute_names(&self) -> Vec<&str> {
@@ -221,11 +235,6 @@ impl Model {
 
     pub(crate) fn compiled_terms(&self) -> &[CompiledTerm] {
         &self.terms
-    }
-
-    /// The reference car's checked value of attribute `index`: what an imputed attribute takes.
-    pub(crate) fn reference_slot(&self, index: usize) -> Slot {
-        self.reference.slots[index]
     }
 
     /// The price of a checked car.

@@ -5,10 +5,15 @@
 //! after copying the model into a built site; the web app reads it with this crate's small JSON
 //! reader (see [`crate::json`]), since every byte of a reader reaches the browser.
 //!
-//! A release may also name a challenger: a second model (`challenger.json`) that devices price
-//! with beside the champion (`model.json`), to compare them on real quotes before promoting it.
+//! During a rollout the manifest also names a challenger model (`challenger.json`) and how it is
+//! tried: in the shadow (priced beside the champion, never shown) or as a canary (shown on the
+//! devices whose [`canary_bucket`] is below the percent). The manifest's other fields keep meaning
+//! the champion, so an app that predates rollouts ignores the challenger.
 
-use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::digest::hex_sha256;
@@ -20,10 +25,156 @@ pub const MODEL_FILE: &str = "model.json";
 pub const RELEASE_FILE: &str = "release.json";
 /// The site's settings for the web app (optional).
 pub const CONFIG_FILE: &str = "config.json";
-/// The challenger's model document, beside `model.json` (only while a release names one).
-pub const CHALLENGER_FILE: &str = "challenger.json";
 /// The held-out cars a model version is judged on, beside its `model.json`.
 pub const TEST_DATA_FILE: &str = "test-data.csv";
+/// The challenger's model document during a rollout, beside `model.json`.
+pub const CHALLENGER_FILE: &str = "challenger.json";
+
+/// How a challenger is tried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RolloutMode {
+    /// Every quote is priced by both models; the champion's price is shown, the challenger's only
+    /// recorded.
+    Shadow,
+    /// The challenger's price is shown on the devices whose [`canary_bucket`] is below the
+    /// percent; the others see the champion's.
+    Canary,
+}
+
+impl RolloutMode {
+    /// `shadow` or `canary`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RolloutMode::Shadow => "shadow",
+            RolloutMode::Canary => "canary",
+        }
+    }
+
+    /// Whether `percent` (of devices shown the challenger) fits the mode: 0 in the shadow,
+    /// 0 to 100 for a canary.
+    ///
+    /// # Errors
+    /// [`RolloutError::ShadowPercent`] or [`RolloutError::Percent`].
+    pub fn check_percent(self, percent: u64) -> Result<u8, RolloutError> {
+        match self {
+            RolloutMode::Shadow if percent != 0 => Err(RolloutError::ShadowPercent(percent)),
+            _ if percent > 100 => Err(RolloutError::Percent(percent)),
+            _ => Ok(percent as u8),
+        }
+    }
+}
+
+impl fmt::Display for RolloutMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for RolloutMode {
+    type Err = RolloutError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "shadow" => Ok(RolloutMode::Shadow),
+            "canary" => Ok(RolloutMode::Canary),
+            other => Err(RolloutError::Mode(other.to_string())),
+        }
+    }
+}
+
+/// A rollout mode or percent that cannot be.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RolloutError {
+    /// Neither `shadow` nor `canary`.
+    #[error("rollout mode \"{0}\" is unknown: use shadow or canary")]
+    Mode(String),
+    /// A shadow shows the challenger to nobody.
+    #[error("a shadow rollout shows the challenger on no device, so its percent is 0 (got {0}): use --mode canary to show it")]
+    ShadowPercent(u64),
+    /// More than all devices.
+    #[error("a canary percent is a whole number from 0 to 100 (got {0})")]
+    Percent(u64),
+}
+
+/// The canary bucket of a device for a challenger version, 0 to 99: the first 4 bytes of
+/// sha256(`{device_id}:{challenger_version}`) as a big-endian number, modulo 100. A device keeps
+/// its bucket for a version (so its quotes do not flip between models), and each challenger
+/// version draws its canary devices afresh.
+pub fn canary_bucket(device_id: &str, challenger_version: &str) -> u8 {
+    let mut hasher = Sha256::new();
+    hasher.update(device_id.as_bytes());
+    hasher.update(b":");
+    hasher.update(challenger_version.as_bytes());
+    let digest = hasher.finalize();
+    let first = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
+    (first % 100) as u8
+}
+
+/// The challenger of a release: its model and how it is tried.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Challenger {
+    /// Version of the model in `challenger.json`.
+    pub model_version: String,
+    /// sha256 (lower-case hex) of the exact bytes of `challenger.json`.
+    pub model_sha256: String,
+    /// Shadow or canary.
+    pub mode: RolloutMode,
+    /// Share of devices, in percent, shown the challenger's price (0 in the shadow).
+    pub percent: u8,
+}
+
+impl Challenger {
+    /// The challenger for model bytes of the given version.
+    ///
+    /// # Errors
+    /// [`RolloutError`] when the percent does not fit the mode.
+    pub fn for_model(
+        model_json: &[u8],
+        model_version: &str,
+        mode: RolloutMode,
+        percent: u8,
+    ) -> Result<Challenger, RolloutError> {
+        Ok(Challenger {
+            model_version: model_version.to_string(),
+            model_sha256: hex_sha256(model_json),
+            mode,
+            percent: mode.check_percent(percent.into())?,
+        })
+    }
+
+    /// Whether the device `device_id` is shown the challenger's price.
+    pub fn shown_on(&self, device_id: &str) -> bool {
+        self.mode == RolloutMode::Canary
+            && canary_bucket(device_id, &self.model_version) < self.percent
+    }
+
+    /// Whether `bytes` are the challenger this manifest names (by sha256, in either letter case).
+    pub fn names_bytes(&self, bytes: &[u8]) -> bool {
+        self.model_sha256
+            .trim()
+            .eq_ignore_ascii_case(&hex_sha256(bytes))
+    }
+
+    fn from_fields(fields: &Fields<'_>) -> Result<Challenger, JsonError> {
+        let shape = |key: &str, error: RolloutError| JsonError::Shape {
+            field: fields.path(key),
+            problem: format!("is unusable: {error}"),
+        };
+        let mode_text = fields.text("mode")?;
+        let mode: RolloutMode = mode_text.parse().map_err(|e| shape("mode", e))?;
+        let percent = mode
+            .check_percent(fields.count("percent")? as u64)
+            .map_err(|e| shape("percent", e))?;
+        Ok(Challenger {
+            model_version: fields.text("model_version")?.into(),
+            model_sha256: fields.text("model_sha256")?.into(),
+            mode,
+            percent,
+        })
+    }
+}
 
 /// The release manifest, `release.json`: which app and which model a site serves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -39,87 +190,9 @@ pub struct Release {
     pub model_sha256: String,
     /// When the release was staged (RFC 3339, UTC; empty when unknown).
     pub built_at: String,
-    /// The model rolled out beside the champion, if any; none once halted or promoted. An app that
-    /// does not know this field prices with the champion alone.
+    /// The challenger during a rollout; none when no rollout is in progress.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub challenger: Option<Challenger>,
-}
-
-/// The challenger of a release: which model `challenger.json` holds and how devices use it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Challenger {
-    /// Version of the model in `challenger.json`.
-    pub model_version: String,
-    /// sha256 (lower-case hex) of the exact bytes of `challenger.json`.
-    pub model_sha256: String,
-    /// Whether devices only price with it or some show its prices.
-    pub mode: RolloutMode,
-    /// Share of devices, 0..=100, that show the challenger's price (0 in shadow mode).
-    pub percent: u8,
-}
-
-/// How a challenger is rolled out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RolloutMode {
-    /// Every quote is priced by both models; the champion's price is shown.
-    Shadow,
-    /// Devices whose [`canary_bucket`] is below the percentage show the challenger's price.
-    Canary,
-}
-
-impl RolloutMode {
-    /// The mode's name on the wire: `shadow` or `canary`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RolloutMode::Shadow => "shadow",
-            RolloutMode::Canary => "canary",
-        }
-    }
-}
-
-/// A device's canary bucket for a challenger, 0..=99: the first 4 bytes of
-/// sha256(`{device_id}:{challenger_version}`) as a big-endian number, modulo 100. Stable for a
-/// device and a challenger, and uniform over random device ids; a new challenger reshuffles.
-pub fn canary_bucket(device_id: &str, challenger_version: &str) -> u8 {
-    let digest = Sha256::digest(format!("{device_id}:{challenger_version}").as_bytes());
-    let first = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
-    (first % 100) as u8
-}
-
-impl Challenger {
-    /// Whether a device shows the challenger's price: in canary mode, when its bucket is below
-    /// the percentage.
-    pub fn shown_on(&self, device_id: &str) -> bool {
-        self.mode == RolloutMode::Canary
-            && canary_bucket(device_id, &self.model_version) < self.percent
-    }
-
-    fn read(fields: &Fields) -> Result<Challenger, JsonError> {
-        let mode = match fields.text("mode")? {
-            "shadow" => RolloutMode::Shadow,
-            "canary" => RolloutMode::Canary,
-            other => {
-                return Err(JsonError::Shape {
-                    field: fields.path("mode"),
-                    problem: format!("is \"{other}\"; expected \"shadow\" or \"canary\""),
-                })
-            }
-        };
-        let percent = fields.count("percent")?;
-        if percent > 100 {
-            return Err(JsonError::Shape {
-                field: fields.path("percent"),
-                problem: format!("is {percent}; expected 0 to 100"),
-            });
-        }
-        Ok(Challenger {
-            model_version: fields.text("model_version")?.into(),
-            model_sha256: fields.text("model_sha256")?.into(),
-            mode,
-            percent: percent as u8,
-        })
-    }
 }
 
 impl Release {
@@ -142,10 +215,11 @@ impl Release {
     }
 
     /// Reads a manifest. `model_version` and `model_sha256` are required; the other fields
-    /// default to empty (no challenger); unknown fields are ignored.
+    /// default to empty (no `challenger`: no rollout); unknown fields are ignored.
     ///
     /// # Errors
-    /// [`JsonError`] for text that is not JSON, or the first missing or mistyped field.
+    /// [`JsonError`] for text that is not JSON, or the first missing or mistyped field (a
+    /// challenger's unknown mode or a percent that does not fit its mode included).
     pub fn from_json(text: &str) -> Result<Release, JsonError> {
         let json = Json::parse(text)?;
         let fields = Fields::of(&json, "")?;
@@ -158,7 +232,7 @@ impl Release {
         let model_sha256 = fields.text("model_sha256")?;
         let built_at = fields.optional_text("built_at")?.unwrap_or_default();
         let challenger = match fields.optional_object("challenger")? {
-            Some(challenger) => Some(Challenger::read(&challenger)?),
+            Some(challenger) => Some(Challenger::from_fields(&challenger)?),
             None => None,
         };
         Ok(Release {
@@ -205,80 +279,6 @@ mod tests {
     }
 
     #[test]
-    fn a_challenger_reads_back_and_an_older_manifest_has_none() {
-        let mut release =
-            Release::for_model(b"{}", "1.0.0", "0.1.0", "abc1234", "2026-11-27T05:00:00Z");
-        assert!(!release.to_json().contains("challenger"));
-        release.challenger = Some(Challenger {
-            model_version: "1.1.0".into(),
-            model_sha256: hex_sha256(b"[]"),
-            mode: RolloutMode::Canary,
-            percent: 50,
-        });
-        let text = release.to_json();
-        assert!(text.contains(r#""mode": "canary""#), "{text}");
-        assert_eq!(Release::from_json(&text), Ok(release));
-    }
-
-    #[test]
-    fn a_challenger_with_a_bad_mode_or_percent_is_refused_naming_the_field() {
-        let with = |challenger: &str| {
-            Release::from_json(&format!(
-                r#"{{"model_version": "1.0.0", "model_sha256": "ab", "challenger": {challenger}}}"#
-            ))
-            .unwrap_err()
-            .to_string()
-        };
-        let fields = r#""model_version": "1.1.0", "model_sha256": "cd""#;
-        assert_eq!(
-            with(&format!(r#"{{{fields}, "mode": "blue", "percent": 0}}"#)),
-            "`challenger.mode` is \"blue\"; expected \"shadow\" or \"canary\""
-        );
-        assert_eq!(
-            with(&format!(
-                r#"{{{fields}, "mode": "canary", "percent": 101}}"#
-            )),
-            "`challenger.percent` is 101; expected 0 to 100"
-        );
-        assert_eq!(
-            with(r#"{"mode": "shadow", "percent": 0}"#),
-            "`challenger.model_version` is missing"
-        );
-    }
-
-    #[test]
-    fn a_device_keeps_its_bucket_and_buckets_spread_evenly() {
-        // Pinned values (Python: int.from_bytes(sha256(b"device-a:1.1.0").digest()[:4], "big") % 100),
-        // so every implementation of the contract agrees.
-        assert_eq!(canary_bucket("device-a", "1.1.0"), 98);
-        assert_eq!(canary_bucket(&"0".repeat(32), "1.1.0"), 11);
-        // 20,000 ids: each decile of buckets holds 10% ± 1 point, and 30% of them are below 30.
-        let mut deciles = [0u32; 10];
-        for i in 0..20_000 {
-            deciles[usize::from(canary_bucket(&format!("{i:032x}"), "1.1.0") / 10)] += 1;
-        }
-        for count in deciles {
-            assert!((1800..=2200).contains(&count), "{deciles:?}");
-        }
-        let challenger = Challenger {
-            model_version: "1.1.0".into(),
-            model_sha256: String::new(),
-            mode: RolloutMode::Canary,
-            percent: 30,
-        };
-        let shown = (0..20_000)
-            .filter(|i| challenger.shown_on(&format!("{i:032x}")))
-            .count();
-        assert!((5_700..=6_300).contains(&shown), "{shown}");
-        let shadow = Challenger {
-            mode: RolloutMode::Shadow,
-            percent: 100,
-            ..challenger
-        };
-        assert!(!shadow.shown_on("device-a"));
-    }
-
-    #[test]
     fn a_manifest_needs_model_version_and_hash() {
         assert_eq!(
             Release::from_json(r#"{"app_version": "0.1.0"}"#)
@@ -292,5 +292,141 @@ mod tests {
         .unwrap();
         assert_eq!(release.commit, "c0ffee");
         assert_eq!(release.app_version, "");
+    }
+
+    fn with_challenger(mode: RolloutMode, percent: u8) -> Release {
+        let mut release =
+            Release::for_model(b"{}", "1.0.0", "0.1.0", "abc1234", "2026-11-30T07:00:00Z");
+        release.challenger = Some(Challenger::for_model(b"[]", "1.1.0", mode, percent).unwrap());
+        release
+    }
+
+    #[test]
+    fn a_manifest_with_a_challenger_reads_back() {
+        for (mode, percent) in [(RolloutMode::Shadow, 0), (RolloutMode::Canary, 50)] {
+            let release = with_challenger(mode, percent);
+            let text = release.to_json();
+            assert!(text.contains("\"challenger\": {"), "{text}");
+            assert_eq!(Release::from_json(&text), Ok(release.clone()));
+            let challenger = release.challenger.unwrap();
+            assert!(challenger.names_bytes(b"[]") && !challenger.names_bytes(b"{}"));
+        }
+    }
+
+    #[test]
+    fn a_manifest_without_a_challenger_writes_none_and_reads_as_no_rollout() {
+        let release =
+            Release::for_model(b"{}", "1.0.0", "0.1.0", "abc1234", "2026-11-30T07:00:00Z");
+        assert!(!release.to_json().contains("challenger"));
+        // A manifest written before rollouts existed.
+        let old = r#"{"app_version": "0.1.0", "commit": "abc", "model_version": "1.0.0",
+            "model_sha256": "ab", "built_at": "2026-11-27T05:00:00Z"}"#;
+        assert_eq!(Release::from_json(old).unwrap().challenger, None);
+    }
+
+    #[test]
+    fn a_challenger_with_a_bad_mode_or_percent_is_refused_with_its_field() {
+        let manifest = |challenger: &str| {
+            format!(
+                r#"{{"model_version": "1.0.0", "model_sha256": "ab", "challenger": {challenger}}}"#
+            )
+        };
+        let error = |challenger: &str| {
+            Release::from_json(&manifest(challenger))
+                .unwrap_err()
+                .to_string()
+        };
+        let fields = r#""model_version": "1.1.0", "model_sha256": "cd""#;
+        assert_eq!(
+            error(&format!(r#"{{{fields}, "mode": "blue-green", "percent": 0}}"#)),
+            "`challenger.mode` is unusable: rollout mode \"blue-green\" is unknown: use shadow or canary"
+        );
+        assert!(error(&format!(r#"{{{fields}, "mode": "shadow", "percent": 10}}"#))
+            .starts_with("`challenger.percent` is unusable: a shadow rollout shows the challenger on no device"));
+        assert_eq!(
+            error(&format!(r#"{{{fields}, "mode": "canary", "percent": 101}}"#)),
+            "`challenger.percent` is unusable: a canary percent is a whole number from 0 to 100 (got 101)"
+        );
+        assert_eq!(
+            error(&format!(
+                r#"{{{fields}, "mode": "canary", "percent": 2.5}}"#
+            )),
+            "`challenger.percent` must be a whole number, at least 0"
+        );
+        assert_eq!(
+            error(r#"{"mode": "canary", "percent": 5}"#),
+            "`challenger.model_version` is missing"
+        );
+        assert!(error("\"1.1.0\"").starts_with("`challenger` must be an object"));
+    }
+
+    #[test]
+    fn the_bucket_is_the_first_four_bytes_of_the_hash_modulo_100() {
+        // sha256("0123456789abcdef0123456789abcdef:1.1.0") starts 0e1871fb = 236483067.
+        assert_eq!(
+            canary_bucket("0123456789abcdef0123456789abcdef", "1.1.0"),
+            67
+        );
+    }
+
+    /// A device id as the app makes them: 128 random bits in hex (here derived from `i`).
+    fn device_id(i: u32) -> String {
+        hex_sha256(&i.to_le_bytes())[..32].to_string()
+    }
+
+    #[test]
+    fn a_devices_bucket_is_stable() {
+        for i in 0..100 {
+            let id = device_id(i);
+            assert_eq!(canary_bucket(&id, "1.1.0"), canary_bucket(&id, "1.1.0"));
+            assert!(canary_bucket(&id, "1.1.0") < 100);
+        }
+    }
+
+    #[test]
+    fn about_percent_of_many_devices_see_a_canary() {
+        const DEVICES: u32 = 100_000;
+        let buckets: Vec<u8> = (0..DEVICES)
+            .map(|i| canary_bucket(&device_id(i), "1.1.0"))
+            .collect();
+        for percent in [1u8, 10, 25, 50, 90] {
+            let challenger = Challenger {
+                model_version: "1.1.0".into(),
+                model_sha256: String::new(),
+                mode: RolloutMode::Canary,
+                percent,
+            };
+            let shown = buckets.iter().filter(|b| **b < percent).count();
+            let share = 100.0 * shown as f64 / f64::from(DEVICES);
+            assert!(
+                (share - f64::from(percent)).abs() <= 1.0,
+                "{percent}%: {share:.2}% of devices"
+            );
+            assert!(challenger.shown_on(&device_id(0)) == (buckets[0] < percent));
+        }
+    }
+
+    #[test]
+    fn each_challenger_version_draws_its_canary_devices_afresh() {
+        let same = (0..10_000)
+            .filter(|i| {
+                let id = device_id(*i);
+                (canary_bucket(&id, "1.1.0") < 50) == (canary_bucket(&id, "1.2.0") < 50)
+            })
+            .count();
+        // Independent draws agree about half the time.
+        assert!((4_500..5_500).contains(&same), "{same} of 10000");
+    }
+
+    #[test]
+    fn the_shadow_shows_the_challenger_on_no_device() {
+        let challenger = with_challenger(RolloutMode::Shadow, 0).challenger.unwrap();
+        assert!((0..1_000).all(|i| !challenger.shown_on(&device_id(i))));
+        assert_eq!(
+            Challenger::for_model(b"[]", "1.1.0", RolloutMode::Shadow, 5),
+            Err(RolloutError::ShadowPercent(5))
+        );
+        assert_eq!("canary".parse(), Ok(RolloutMode::Canary));
+        assert_eq!(RolloutMode::Shadow.to_string(), "shadow");
     }
 }

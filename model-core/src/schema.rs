@@ -73,8 +73,9 @@ impl Schema {
         self.attributes.iter().find(|a| a.name == column)
     }
 
-    /// Sort key putting listed columns in schema order and the others after.
-    pub(crate) fn position(&self, column: &str) -> usize {
+    /// Sort key putting listed columns in schema order and the others after: training orders a
+    /// model's attributes by it, then by their place in the table.
+    pub fn position(&self, column: &str) -> usize {
         self.attributes
             .iter()
             .position(|a| a.name == column)

@@ -47,7 +47,11 @@ def main() -> None:
 
     data = pd.read_csv(data_file())
     features = data.drop(columns="price")
-    categorical = [c for c in features.columns if features[c].dtype == object or str(features[c].dtype) == "str"]
+    categorical = [
+        c
+        for c in features.columns
+        if features[c].dtype == object or str(features[c].dtype) == "str"
+    ]
     numeric = [c for c in features.columns if c not in categorical]
     positive = [c for c in numeric if (features[c] > 0).all()]
     signed = [c for c in numeric if c not in positive]
@@ -59,7 +63,16 @@ def main() -> None:
                     ColumnTransformer(
                         [
                             ("cat", OneHotEncoder(handle_unknown="ignore"), categorical),
-                            ("log", Pipeline([("log", FunctionTransformer(np.log)), ("scale", StandardScaler())]), positive),
+                            (
+                                "log",
+                                Pipeline(
+                                    [
+                                        ("log", FunctionTransformer(np.log)),
+                                        ("scale", StandardScaler()),
+                                    ]
+                                ),
+                                positive,
+                            ),
                             ("num", StandardScaler(), signed),
                         ]
                     ),
@@ -75,7 +88,9 @@ def main() -> None:
     big = features.iloc[np.arange(args.rows) % len(features)].reset_index(drop=True)
     sklearn_seconds = best_of(args.repeat, lambda: pipeline.predict(big))
     carprice_seconds = best_of(args.repeat, lambda: model.predict(big))
-    converted = carprice.from_sklearn(pipeline, features, data["price"], created="2026-11-30T00:00:00Z")
+    converted = carprice.from_sklearn(
+        pipeline, features, data["price"], created="2026-11-30T00:00:00Z"
+    )
     converted_seconds = best_of(args.repeat, lambda: converted.predict(big))
 
     print(f"{args.rows:,} rows, best of {args.repeat}:")
@@ -84,7 +99,10 @@ def main() -> None:
         ("carprice default model", carprice_seconds),
         ("carprice, that pipeline converted", converted_seconds),
     ]:
-        print(f"  {label:<38} {seconds * 1000:8.1f} ms  {args.rows / seconds / 1e6:6.2f} M rows/s  {sklearn_seconds / seconds:5.1f}x")
+        print(
+            f"  {label:<38} {seconds * 1000:8.1f} ms  {args.rows / seconds / 1e6:6.2f} M rows/s  "
+            f"{sklearn_seconds / seconds:5.1f}x"
+        )
 
 
 if __name__ == "__main__":

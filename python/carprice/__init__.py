@@ -1,4 +1,4 @@
-"""carprice for Python: the carprice pricing engine (model-core, in Rust) for notebooks and batch jobs.
+"""carprice for Python: the pricing engine (model-core, in Rust) for notebooks and batch jobs.
 
 A :class:`Model` prices cars with the very code the staff web app and the ``carprice`` command run,
 so a notebook sees the same numbers, to the bit. :func:`train` is ``carprice train``;
@@ -17,13 +17,22 @@ from __future__ import annotations
 import datetime as _datetime
 import json as _json
 import os as _os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any
 
 import numpy as np
 
 from . import _carprice
-from ._carprice import CarError, DataError, ModelError, PublishError, SchemaError, StorageError, TrainError
+from ._carprice import (
+    CarError,
+    DataError,
+    ModelError,
+    PublishError,
+    SchemaError,
+    StorageError,
+    TrainError,
+)
 from ._tables import columns_for as _columns_for
 
 __all__ = [
@@ -80,20 +89,22 @@ class Attribute:
     label: str
     group: str
     unit: str
-    range: Optional[Tuple[float, float]]
-    categories: Optional[Tuple[str, ...]]
-    default: Union[float, str, bool]
+    range: tuple[float, float] | None
+    categories: tuple[str, ...] | None
+    default: float | str | bool
     integer: bool
     positive: bool
-    description: Optional[str] = None
-    labels: Optional[Tuple[str, ...]] = None
+    description: str | None = None
+    labels: tuple[str, ...] | None = None
     imputed: bool = False
 
 
 @dataclass(frozen=True)
 class Metrics:
-    """Accuracy of predicted against actual prices: R² (unitless), MAE and RMSE (dollars), MAPE
-    (percent: 9.5 means 9.5%), over ``rows`` rows."""
+    """Accuracy of predicted against actual prices.
+
+    R² (unitless), MAE and RMSE (dollars), MAPE (percent: 9.5 means 9.5%), over ``rows`` rows.
+    """
 
     rows: int
     r2: float
@@ -111,15 +122,15 @@ class Model:
 
     __slots__ = ("_native", "_attributes")
 
-    def __init__(self, native: "_carprice.NativeModel") -> None:
+    def __init__(self, native: _carprice.NativeModel) -> None:
         if not isinstance(native, _carprice.NativeModel):
             raise TypeError("use Model.load(path) or Model.from_json(text) to make a Model")
         self._native = native
         self._attributes = tuple(_attribute(a) for a in native.attributes())
 
     @classmethod
-    def load(cls, path: Union[str, "_os.PathLike[str]"]) -> "Model":
-        """Reads and validates a model file (``model.json``).
+    def load(cls, path: str | _os.PathLike[str]) -> Model:
+        """Read and validate a model file (``model.json``).
 
         Raises ``OSError`` when the file cannot be read and :class:`ModelError` (naming the field)
         when it is not a valid carprice model.
@@ -133,17 +144,19 @@ class Model:
         return cls.from_json(text)
 
     @classmethod
-    def from_json(cls, text: str) -> "Model":
-        """Reads and validates a model document; raises :class:`ModelError` naming the field."""
+    def from_json(cls, text: str) -> Model:
+        """Read and validate a model document; raise :class:`ModelError` naming the field."""
         return cls(_carprice.NativeModel.from_json(text))
 
     def to_json(self) -> str:
-        """The model document: pretty-printed JSON with a trailing newline, byte for byte what
-        ``carprice train`` writes for the same model."""
+        """Return the model document: pretty-printed JSON with a trailing newline.
+
+        Byte for byte what ``carprice train`` writes for the same model.
+        """
         return self._native.to_json()
 
-    def save(self, path: Union[str, "_os.PathLike[str]"]) -> None:
-        """Writes :meth:`to_json` to ``path`` atomically (a temporary file renamed into place)."""
+    def save(self, path: str | _os.PathLike[str]) -> None:
+        """Write :meth:`to_json` to ``path`` atomically (a temporary file renamed into place)."""
         path = _os.fspath(path)
         temporary = f"{path}.tmp-{_os.getpid()}"
         with open(temporary, "w", encoding="utf-8", newline="\n") as file:
@@ -166,12 +179,12 @@ class Model:
         return self._native.target
 
     @property
-    def ignored_attributes(self) -> Tuple[str, ...]:
+    def ignored_attributes(self) -> tuple[str, ...]:
         """Columns a car may have that the model accepts and ignores (e.g. left out by training)."""
         return tuple(self._native.ignored_attributes)
 
     @property
-    def attributes(self) -> Tuple[Attribute, ...]:
+    def attributes(self) -> tuple[Attribute, ...]:
         """The attributes a car needs, in the order a form shows them."""
         return self._attributes
 
@@ -181,7 +194,7 @@ class Model:
         return _json.loads(self.to_json())
 
     def predict(self, X: Any) -> np.ndarray:
-        """Prices every row of ``X``.
+        """Price every row of ``X``.
 
         ``X`` is a pandas DataFrame, a dict of columns, a list of dicts, a pyarrow Table or a
         polars DataFrame with one column (or key) per attribute, by name; other columns are
@@ -193,35 +206,47 @@ class Model:
         unknown or non-numeric value, or a value where the quantity must be positive), with
         ``attribute`` and ``row`` (0-based) set and named in the message.
         """
-        columns, rows = _columns_for(X, [{"name": a.name, "kind": a.kind} for a in self._attributes])
+        columns, rows = _columns_for(
+            X, [{"name": a.name, "kind": a.kind} for a in self._attributes]
+        )
         prices = self._native.price_columns(columns, rows)
         return np.frombuffer(prices, dtype=np.float64)
 
     def quote(self, car: Mapping[str, Any]) -> dict:
-        """Prices one car (a dict of attribute values) and explains the price, exactly as
-        ``carprice predict --json`` prints it: ``price``, ``interval`` (``level``, ``low``,
-        ``high``), ``reference_price``, ``contributions`` (a factor or dollars per attribute) and
-        ``extrapolations``. Dollars throughout. Raises :class:`CarError` (``row`` is None)."""
+        """Price one car (a dict of attribute values) and explain the price.
+
+        Exactly as ``carprice predict --json`` prints it: ``price``, ``interval`` (``level``,
+        ``low``, ``high``), ``reference_price``, ``contributions`` (a factor or dollars per
+        attribute) and ``extrapolations``. Dollars throughout. Raises :class:`CarError` (``row``
+        is None).
+        """
         if not isinstance(car, Mapping):
             raise TypeError(f"a car is a dict of attribute values, got {type(car).__name__}")
         return _json.loads(self._native.quote_json(dict(car)))
 
     def score(self, X: Any, y: Any) -> float:
-        """R² of :meth:`predict` on ``X`` against the actual prices ``y`` (shape ``(n_rows,)``), as
-        scikit-learn regressors' ``score`` is. Raises ``ValueError`` for lengths that differ, no
-        rows, non-finite or zero prices, or constant ``y``."""
+        """Return R² of :meth:`predict` on ``X`` against the actual prices ``y``.
+
+        ``y`` has shape ``(n_rows,)``; R² as scikit-learn regressors' ``score`` computes it.
+        Raises ``ValueError`` for lengths that differ, no rows, non-finite or zero prices, or
+        constant ``y``.
+        """
         return metrics(y, self.predict(X)).r2
 
     def __eq__(self, other: object) -> bool:
+        """Models are equal when their documents are."""
         return isinstance(other, Model) and self.to_json() == other.to_json()
 
     def __hash__(self) -> int:
+        """Hash of the model document."""
         return hash(self.to_json())
 
     def __repr__(self) -> str:
+        """Name and version of the model."""
         return repr(self._native)
 
     def __reduce__(self) -> tuple:
+        """Pickle as the JSON document."""
         return (Model.from_json, (self.to_json(),))
 
 
@@ -245,10 +270,12 @@ def _attribute(raw: Mapping[str, Any]) -> Attribute:
 
 
 def metrics(y_true: Any, y_pred: Any) -> Metrics:
-    """R², MAE, RMSE and MAPE of predicted against actual prices (1-D, equal lengths, dollars),
-    computed by model-core as the release gate computes them. Raises ``ValueError`` for no rows,
-    different lengths, non-finite values, an actual price of 0 (MAPE undefined) or constant actual
-    prices (R² undefined)."""
+    """Compute R², MAE, RMSE and MAPE of predicted against actual prices.
+
+    Prices are 1-D, of equal lengths, in dollars; model-core computes the metrics as the release
+    gate does. Raises ``ValueError`` for no rows, different lengths, non-finite values, an actual
+    price of 0 (MAPE undefined) or constant actual prices (R² undefined).
+    """
     actual = np.asarray(y_true, dtype=np.float64).ravel().tolist()
     predicted = np.asarray(y_pred, dtype=np.float64).ravel().tolist()
     return Metrics(**_carprice.metrics(actual, predicted))
@@ -279,12 +306,12 @@ def _csv_bytes(data: Any) -> bytes:
 def train(
     data: Any,
     target: str = "price",
-    test_rows: Union[None, Sequence[int], str, "_os.PathLike[str]"] = None,
+    test_rows: None | Sequence[int] | str | _os.PathLike[str] = None,
     *,
     name: str = "car-price",
     version: str = "1.0.0",
-    created: Optional[str] = None,
-    schema: Union[None, str, "_os.PathLike[str]"] = None,
+    created: str | None = None,
+    schema: None | str | _os.PathLike[str] = None,
 ) -> Model:
     """Trains a carprice model exactly as ``carprice train`` does.
 
@@ -322,9 +349,12 @@ def train(
 
 @dataclass(frozen=True)
 class Publication:
-    """What :func:`publish` did: the ``version`` published, the ``container`` (its URL with any
-    SAS redacted), whether exactly these files were ``already_published`` (nothing uploaded), and
-    the model's :class:`Metrics` on its test data as measured before uploading."""
+    """What :func:`publish` did.
+
+    The ``version`` published, the ``container`` (its URL with any SAS redacted), whether exactly
+    these files were ``already_published`` (nothing uploaded), and the model's :class:`Metrics` on
+    its test data as measured before uploading.
+    """
 
     version: str
     container: str
@@ -335,15 +365,17 @@ class Publication:
 def publish(
     model: Model,
     test_data: Any,
-    container_url: Optional[str] = None,
+    container_url: str | None = None,
     *,
-    sas: Optional[str] = None,
+    sas: str | None = None,
     auth: str = "auto",
 ) -> Publication:
-    """Publishes a model and the test data the release gate judges it on, with the same code as
-    ``carprice publish``: uploads ``car-price/<version>/test-data.csv`` and ``model.json`` with
-    their sha256, after checking the model prices every test row. Never overwrites a published
-    version; publishing the very same files again is a no-op (``already_published``).
+    """Publish a model and the test data the release gate judges it on.
+
+    The same code as ``carprice publish``: uploads ``car-price/<version>/test-data.csv`` and
+    ``model.json`` with their sha256, after checking the model prices every test row. Never
+    overwrites a published version; publishing the very same files again is a no-op
+    (``already_published``).
 
     ``test_data`` is a DataFrame (with the target column; written with ``to_csv(index=False)``),
     a CSV file path or CSV bytes. ``container_url`` defaults to ``CARPRICE_CONTAINER_URL`` and
@@ -361,7 +393,9 @@ def publish(
         raise ValueError("no container: pass container_url= or set CARPRICE_CONTAINER_URL")
     if sas is None:
         sas = _os.environ.get("CARPRICE_SAS") or None
-    done = _carprice.publish(model.to_json().encode("utf-8"), _csv_bytes(test_data), url, sas=sas, auth=auth)
+    done = _carprice.publish(
+        model.to_json().encode("utf-8"), _csv_bytes(test_data), url, sas=sas, auth=auth
+    )
     return Publication(
         version=done["version"],
         container=done["container"],

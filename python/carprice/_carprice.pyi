@@ -1,7 +1,7 @@
 """Type stubs of the native module (model-core behind PyO3). Use the `carprice` package instead."""
 
 import os
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Union
 
 _Path = Union[str, "os.PathLike[str]"]
 
@@ -10,7 +10,7 @@ TRAINER_VERSION: str
 
 class CarError(ValueError):
     attribute: str
-    row: Optional[int]
+    row: int | None
 
 class ModelError(ValueError): ...
 class DataError(ValueError): ...
@@ -30,27 +30,35 @@ class NativeModel:
     @property
     def target(self) -> str: ...
     @property
-    def ignored_attributes(self) -> List[str]: ...
-    def attributes(self) -> List[Dict[str, Any]]:
-        """Per attribute: name, label, group, description, imputed, kind ("numeric",
-        "categorical" or "yes_no"), unit, range, categories, labels, default, integer, positive."""
-    def quote_json(self, car: Dict[str, Any]) -> str: ...
-    def price_columns(self, columns: List[Tuple[Any, ...]], rows: int) -> bytearray: ...
+    def ignored_attributes(self) -> list[str]: ...
+    def attributes(self) -> list[dict[str, Any]]:
+        """Describe each attribute as a dict.
 
-def metrics(actual: List[float], predicted: List[float]) -> Dict[str, Any]: ...
+        Keys: name, label, group, description, imputed, kind ("numeric", "categorical" or
+        "yes_no"), unit, range, categories, labels, default, integer, positive.
+        """
+    def quote_json(self, car: dict[str, Any]) -> str: ...
+    def price_columns(self, columns: list[tuple[Any, ...]], rows: int) -> bytearray: ...
+
+def metrics(actual: list[float], predicted: list[float]) -> dict[str, Any]: ...
 def train(
     csv: bytes,
-    test_rows: List[int],
+    test_rows: list[int],
     *,
     name: str,
     version: str,
     created: str,
     target: str,
-    schema: Optional[_Path] = None,
+    schema: _Path | None = None,
 ) -> NativeModel: ...
-def parse_row_list(text: str) -> List[int]: ...
-def schema_attributes(path: Optional[_Path], columns: List[str]) -> List[Dict[str, Any]]:
-    """Per column: label, group, unit, description, labels ({category: label})."""
+def parse_row_list(text: str) -> list[int]: ...
+def schema_attributes(path: _Path | None, columns: list[str]) -> list[dict[str, Any]]:
+    """Describe each column as the attribute schema at ``path`` gives it.
+
+    Keys: label, group, unit, description, labels ({category: label}), position (place in the
+    schema; unlisted columns share the last).
+    """
+
 def publish(
-    model_json: bytes, test_data: bytes, container_url: str, *, sas: Optional[str], auth: str
-) -> Dict[str, Any]: ...
+    model_json: bytes, test_data: bytes, container_url: str, *, sas: str | None, auth: str
+) -> dict[str, Any]: ...

@@ -1,6 +1,8 @@
-"""Tables of cars (pandas, pyarrow, polars, dicts, lists of dicts) as the flat columns the native
-pricer reads: float64 buffers for numbers, codes into a few distinct values for everything else
-(pandas object columns go as their objects' addresses, coded by identity in the native module).
+"""Tables of cars as the flat columns the native pricer reads.
+
+Tables are pandas, pyarrow or polars DataFrames, dicts of columns or lists of dicts. Columns go
+as float64 buffers for numbers, codes into a few distinct values for everything else (pandas
+object columns go as their objects' addresses, coded by identity in the native module).
 
 Only values are moved here; checking and pricing are model-core's, in the native module.
 """
@@ -8,17 +10,18 @@ Only values are moved here; checking and pricing are model-core's, in the native
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Mapping, Sequence, Tuple
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from ._carprice import CarError
 
-Column = Tuple[Any, ...]
+Column = tuple[Any, ...]
 
 
 def missing_column(name: str, columns: Iterable[str]) -> CarError:
-    """The error for a table without one of the model's attributes."""
+    """Return the error for a table without one of the model's attributes."""
     known = ", ".join(str(c) for c in columns)
     error = CarError(f"`{name}` is missing: the table has no such column (columns: {known})")
     error.attribute = name
@@ -26,7 +29,7 @@ def missing_column(name: str, columns: Iterable[str]) -> CarError:
     return error
 
 
-def columns_for(table: Any, attributes: Sequence[Mapping[str, Any]]) -> Tuple[list, int]:
+def columns_for(table: Any, attributes: Sequence[Mapping[str, Any]]) -> tuple[list, int]:
     """One column per attribute (in the model's order) and the number of rows of `table`."""
     module = type(table).__module__.split(".")[0]
     if module == "pandas":
@@ -55,13 +58,17 @@ def _codes(codes: np.ndarray, distinct: list) -> Column:
 
 
 def _objects(values: np.ndarray) -> Column:
-    """A column of Python objects, coded by the native module by identity (pandas shares one
-    string object per distinct text, so this skips hashing every row's text)."""
+    """Pass a column of Python objects, coded by the native module by identity.
+
+    pandas shares one string object per distinct text, so this skips hashing every row's text.
+    """
     objects = np.ascontiguousarray(values, dtype=object)
     return ("objects", np.frombuffer(objects, dtype=np.uintp).tobytes(), objects)
 
 
-def _named(attributes: Sequence[Mapping[str, Any]], available: Any, column: Any) -> Iterable[Tuple[bool, Any]]:
+def _named(
+    attributes: Sequence[Mapping[str, Any]], available: Any, column: Any
+) -> Iterable[tuple[bool, Any]]:
     """Per attribute: whether it is numeric, and its column (``column(name)``) of the table."""
     names = list(available)
     for attribute in attributes:
@@ -71,7 +78,7 @@ def _named(attributes: Sequence[Mapping[str, Any]], available: Any, column: Any)
         yield attribute["kind"] == "numeric", column(name)
 
 
-def _from_pandas(frame: Any, attributes: Sequence[Mapping[str, Any]]) -> Tuple[list, int]:
+def _from_pandas(frame: Any, attributes: Sequence[Mapping[str, Any]]) -> tuple[list, int]:
     import pandas as pd
 
     columns = []
@@ -88,7 +95,7 @@ def _from_pandas(frame: Any, attributes: Sequence[Mapping[str, Any]]) -> Tuple[l
     return columns, len(frame)
 
 
-def _from_arrow(table: Any, attributes: Sequence[Mapping[str, Any]]) -> Tuple[list, int]:
+def _from_arrow(table: Any, attributes: Sequence[Mapping[str, Any]]) -> tuple[list, int]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -121,7 +128,9 @@ def _factorize(values: Iterable[Any]) -> Column:
     return _codes(np.asarray(codes, dtype=np.int64), distinct)
 
 
-def _from_mapping(table: Mapping[str, Any], attributes: Sequence[Mapping[str, Any]]) -> Tuple[list, int]:
+def _from_mapping(
+    table: Mapping[str, Any], attributes: Sequence[Mapping[str, Any]]
+) -> tuple[list, int]:
     lengths = {len(values) for values in table.values()}
     if len(lengths) > 1:
         raise ValueError(f"the columns of X have different lengths: {sorted(lengths)}")
@@ -134,10 +143,15 @@ def _from_mapping(table: Mapping[str, Any], attributes: Sequence[Mapping[str, An
     return columns, lengths.pop() if lengths else 0
 
 
-def _from_records(records: Sequence[Any], attributes: Sequence[Mapping[str, Any]]) -> Tuple[list, int]:
+def _from_records(
+    records: Sequence[Any], attributes: Sequence[Mapping[str, Any]]
+) -> tuple[list, int]:
     for row, record in enumerate(records):
         if not isinstance(record, Mapping):
-            raise TypeError(f"X is a list, so each row must be a dict of attribute values; row {row} is a {type(record).__name__}")
+            raise TypeError(
+                "X is a list, so each row must be a dict of attribute values; "
+                f"row {row} is a {type(record).__name__}"
+            )
     columns = []
     for attribute in attributes:
         name = attribute["name"]

@@ -7,15 +7,16 @@ driver. The executors need this package installed (the same wheel as the driver)
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from . import Model
 
-_models: Dict[str, Model] = {}
+_models: dict[str, Model] = {}
 
 
 def _model(text: str) -> Model:
-    """The model of a document, read once per executor process."""
+    """Return the model of a document, read once per executor process."""
     model = _models.get(text)
     if model is None:
         model = _models[text] = Model.from_json(text)
@@ -23,7 +24,7 @@ def _model(text: str) -> Model:
 
 
 def price(df: Any, model: Model, *, column: str = "price") -> Any:
-    """Returns ``df`` with a float64 column ``column`` (dollars) holding each row's price.
+    """Return ``df`` with a float64 column ``column`` (dollars) holding each row's price.
 
     ``df`` is a ``pyspark.sql.DataFrame`` with one column per model attribute (by name; other
     columns are kept and ignored). Prices are computed on the executors with the same bits as
@@ -36,7 +37,9 @@ def price(df: Any, model: Model, *, column: str = "price") -> Any:
     from pyspark.sql.types import DoubleType, StructField, StructType
 
     if column in df.columns:
-        raise ValueError(f"the DataFrame already has a column {column!r}: pass column= another name")
+        raise ValueError(
+            f"the DataFrame already has a column {column!r}: pass column= another name"
+        )
     text = model.to_json()
     schema = StructType(df.schema.fields + [StructField(column, DoubleType(), nullable=False)])
 

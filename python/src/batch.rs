@@ -26,24 +26,24 @@ impl TableColumn<'_> {
     }
 }
 
-/// Prices `rows` rows given one column per model attribute (in model order), split across the
-/// machine's cores.
+/// Prices the rows given one column per model attribute (in model order) into `prices`, split
+/// across the machine's cores.
 ///
 /// # Errors
 /// The first row, in row order, that model-core refuses, or columns that do not fit the model.
 pub fn price(
     model: &Model,
     columns: &[TableColumn<'_>],
-    rows: usize,
-) -> Result<Vec<f64>, ColumnsError> {
+    prices: &mut [f64],
+) -> Result<(), ColumnsError> {
+    let rows = prices.len();
     let named: Vec<(&str, Column<'_>)> = model
         .attributes()
         .zip(columns)
         .map(|(attribute, column)| (attribute.name.as_str(), column.column()))
         .collect();
-    let mut prices = vec![0.0; rows];
     if rows == 0 {
-        return model.price_columns(&named, &mut prices).map(|()| prices);
+        return model.price_columns(&named, prices);
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = rows.div_ceil(threads).max(1 << 16);
@@ -76,6 +76,5 @@ pub fn price(
             .collect()
     });
     // Parts are in row order, so the first part's error is the first row's.
-    results.into_iter().collect::<Result<(), _>>()?;
-    Ok(prices)
+    results.into_iter().collect()
 }

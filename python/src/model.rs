@@ -194,11 +194,22 @@ impl NativeModel {
                 spec.column(&self.model, &attribute.name, identity)
             })
             .collect::<PyResult<Vec<_>>>()?;
-        let prices = py
-            .detach(|| batch::price(&self.model, &columns, rows))
-            .map_err(|e| columns_error(py, &e))?;
-        let bytes: &[u8] = bytemuck::cast_slice(&prices);
-        Ok(PyByteArray::new(py, bytes))
+        // Priced straight into the bytearray returned (allocated aligned, as `malloc` is).
+        let mut priced = Ok(());
+        let prices = PyByteArray::new_with(py, rows * 8, |bytes| {
+            priced = match bytemuck::try_cast_slice_mut::<u8, f64>(bytes) {
+                Ok(prices) => py.detach(|| batch::price(&self.model, &columns, prices)),
+                Err(_) => {
+                    let mut prices = vec![0.0; rows];
+                    let priced = py.detach(|| batch::price(&self.model, &columns, &mut prices));
+                    bytes.copy_from_slice(bytemuck::cast_slice(&prices));
+                    priced
+                }
+            };
+            Ok(())
+        })?;
+        priced.map_err(|e| columns_error(py, &e))?;
+        Ok(prices)
     }
 
     fn __repr__(&self) -> String {
@@ -302,16 +313,27 @@ impl<'py> ColumnSpec<'py> {
 /// object array keeps every object alive, so equal addresses are the same object (and tables
 /// read by pandas share one string object per distinct text, so objects are few).
 fn identity_codes(addresses: &[usize]) -> (Vec<u32>, Vec<usize>) {
+    // Recent objects, direct-mapped by address (objects are 16-byte aligned), in front of the
+    // map: with a few dozen distinct objects nearly every row is found there, without hashing.
+    const RECENT: usize = 256;
+    let mut recent = [(0_usize, 0_u32); RECENT];
     let mut seen = FxHashMap::<usize, u32>::default();
     let mut first_rows = Vec::new();
     let codes = addresses
         .iter()
         .enumerate()
-        .map(|(row, address)| {
-            *seen.entry(*address).or_insert_with(|| {
+        .map(|(row, &address)| {
+            let slot = &mut recent[(address >> 4) % RECENT];
+            // Address 0 is no object's, so an empty slot never matches.
+            if slot.0 == address && address != 0 {
+                return slot.1;
+            }
+            let code = *seen.entry(address).or_insert_with(|| {
                 first_rows.push(row);
                 (first_rows.len() - 1) as u32
-            })
+            });
+            *slot = (address, code);
+            code
         })
         .collect();
     (codes, first_rows)

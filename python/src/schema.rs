@@ -23,9 +23,11 @@ pub fn read(path: Option<&Path>) -> PyResult<Schema> {
 }
 
 /// What the schema at `path` (or no schema) says about each column, with training's defaults for
-/// columns it does not list: `{"label", "group", "unit", "description", "labels"}` per column, the
-/// label defaulting to the column name, the group to `other`, the unit to `""`, the description to
-/// None and the category display labels (`{category: label}`) to none.
+/// columns it does not list: `{"label", "group", "unit", "description", "labels", "position"}` per
+/// column, the label defaulting to the column name, the group to `other`, the unit to `""`, the
+/// description to None and the category display labels (`{category: label}`) to none; `position`
+/// is the column's place in the schema (columns it does not list share the last), by which
+/// training orders a model's attributes (then by their place in the table).
 #[pyfunction]
 #[pyo3(signature = (path, columns))]
 pub fn schema_attributes<'py>(
@@ -58,6 +60,7 @@ pub fn schema_attributes<'py>(
             }
         }
         dict.set_item("labels", labels)?;
+        dict.set_item("position", schema.position(column))?;
         list.append(dict)?;
     }
     Ok(list)

@@ -17,7 +17,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "devstoreaccount1"
-ACCOUNT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+ACCOUNT_KEY = (
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+)
 SAS_VERSION = "2021-08-06"
 EXPIRY, PROTOCOL = "2099-01-01T00:00:00Z", "https,http"
 
@@ -34,14 +36,39 @@ def _query(fields: dict) -> str:
 def account_sas() -> str:
     """An account SAS allowing everything (to create containers)."""
     permissions, services, types = "rwdlacup", "b", "sco"
-    sign = f"{ACCOUNT}\n{permissions}\n{services}\n{types}\n\n{EXPIRY}\n\n{PROTOCOL}\n{SAS_VERSION}\n\n"
-    return _query({"sv": SAS_VERSION, "ss": services, "srt": types, "sp": permissions, "se": EXPIRY, "spr": PROTOCOL, "sig": _sign(sign)})
+    sign = (
+        f"{ACCOUNT}\n{permissions}\n{services}\n{types}\n\n"
+        f"{EXPIRY}\n\n{PROTOCOL}\n{SAS_VERSION}\n\n"
+    )
+    return _query(
+        {
+            "sv": SAS_VERSION,
+            "ss": services,
+            "srt": types,
+            "sp": permissions,
+            "se": EXPIRY,
+            "spr": PROTOCOL,
+            "sig": _sign(sign),
+        }
+    )
 
 
 def container_sas(container: str, permissions: str) -> str:
     """A service SAS for one container (`rcl`: what a data scientist holds to publish)."""
-    sign = f"{permissions}\n\n{EXPIRY}\n/blob/{ACCOUNT}/{container}\n\n\n{PROTOCOL}\n{SAS_VERSION}\nc\n\n\n\n\n\n\n"
-    return _query({"sv": SAS_VERSION, "sr": "c", "sp": permissions, "se": EXPIRY, "spr": PROTOCOL, "sig": _sign(sign)})
+    sign = (
+        f"{permissions}\n\n{EXPIRY}\n/blob/{ACCOUNT}/{container}\n\n\n"
+        f"{PROTOCOL}\n{SAS_VERSION}\nc\n\n\n\n\n\n\n"
+    )
+    return _query(
+        {
+            "sv": SAS_VERSION,
+            "sr": "c",
+            "sp": permissions,
+            "se": EXPIRY,
+            "spr": PROTOCOL,
+            "sig": _sign(sign),
+        }
+    )
 
 
 def _binary() -> Path:
@@ -60,7 +87,18 @@ class Azurite:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.process = subprocess.Popen(
-            [str(_binary()), "--blobHost", "127.0.0.1", "--blobPort", str(self.port), "--location", str(folder), "--skipApiVersionCheck", "--loose", "--silent"],
+            [
+                str(_binary()),
+                "--blobHost",
+                "127.0.0.1",
+                "--blobPort",
+                str(self.port),
+                "--location",
+                str(folder),
+                "--skipApiVersionCheck",
+                "--loose",
+                "--silent",
+            ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -70,24 +108,30 @@ class Azurite:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 break
-            except OSError:
+            except OSError as error:
                 if time.monotonic() > deadline or self.process.poll() is not None:
                     self.process.kill()
-                    raise RuntimeError("azurite-blob did not start within 30 s")
+                    raise RuntimeError("azurite-blob did not start within 30 s") from error
                 time.sleep(0.1)
 
     def container_url(self, container: str) -> str:
         return f"http://127.0.0.1:{self.port}/{ACCOUNT}/{container}"
 
     def create_container(self, container: str) -> None:
-        request = urllib.request.Request(f"{self.container_url(container)}?restype=container&{account_sas()}", method="PUT", headers={"x-ms-version": SAS_VERSION})
+        request = urllib.request.Request(
+            f"{self.container_url(container)}?restype=container&{account_sas()}",
+            method="PUT",
+            headers={"x-ms-version": SAS_VERSION},
+        )
         urllib.request.urlopen(request, timeout=10).close()
 
     def blob(self, container: str, name: str) -> bytes:
-        with urllib.request.urlopen(f"{self.container_url(container)}/{name}?{account_sas()}", timeout=10) as response:
+        with urllib.request.urlopen(
+            f"{self.container_url(container)}/{name}?{account_sas()}", timeout=10
+        ) as response:
             return response.read()
 
-    def __enter__(self) -> "Azurite":
+    def __enter__(self) -> Azurite:
         return self
 
     def __exit__(self, *_: object) -> None:

@@ -24,7 +24,9 @@ def data_dir() -> Path:
 def data_csv() -> Path:
     path = data_dir() / "car-prices.csv"
     if not path.is_file():
-        pytest.fail(f"the sample data set is missing at {path}: set CARPRICE_DATA (see README, Data)")
+        pytest.fail(
+            f"the sample data set is missing at {path}: set CARPRICE_DATA (see README, Data)"
+        )
     return path
 
 

@@ -1,7 +1,11 @@
-"""Prices from Python are model-core's: the parity fixture's bits, the CLI's quotes, every table kind."""
+"""Prices from Python are model-core's.
+
+The parity fixture's bits, the CLI's quotes, every table kind.
+"""
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 from pathlib import Path
@@ -48,7 +52,9 @@ def parity_cars(model: carprice.Model) -> list:
                 x = low - 0.1 * width + 1.2 * width * random.unit()
                 car[attribute.name] = max(x, low * 0.5)
             else:
-                car[attribute.name] = attribute.categories[random.next() % len(attribute.categories)]
+                car[attribute.name] = attribute.categories[
+                    random.next() % len(attribute.categories)
+                ]
         cars.append(car)
     return cars
 
@@ -82,7 +88,10 @@ def test_predict_equals_the_native_parity_fixture_bit_for_bit(model, fixture_lin
 
 def test_predict_equals_carprice_predict_on_the_sample_data(model, model_path, cars, data_csv, cli):
     out = subprocess.run(
-        [cli, "predict", "--model", model_path, "--cars", data_csv, "--json"], check=True, capture_output=True, text=True
+        [cli, "predict", "--model", model_path, "--cars", data_csv, "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     native = [json.loads(line)["price"] for line in out.splitlines()]
     assert model.predict(cars).tolist() == native
@@ -92,7 +101,11 @@ def test_quote_equals_carprice_predict_json(model, model_path, cars, cli):
     car = cars.drop(columns="price").iloc[7].to_dict()
     car = {k: (v.item() if hasattr(v, "item") else v) for k, v in car.items()}
     out = subprocess.run(
-        [cli, "predict", "--model", model_path, "--json"], input=json.dumps(car), check=True, capture_output=True, text=True
+        [cli, "predict", "--model", model_path, "--json"],
+        input=json.dumps(car),
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     assert model.quote(car) == json.loads(out)
 
@@ -102,7 +115,14 @@ def test_every_table_kind_gives_the_same_prices(model, cars):
     records = cars.to_dict("records")
     columns = {name: cars[name].to_numpy() for name in cars.columns}
     lists = {name: cars[name].tolist() for name in cars.columns}
-    for table in (records, columns, lists, pa.Table.from_pandas(cars), pl.from_pandas(cars), cars.astype({"make": "category"})):
+    for table in (
+        records,
+        columns,
+        lists,
+        pa.Table.from_pandas(cars),
+        pl.from_pandas(cars),
+        cars.astype({"make": "category"}),
+    ):
         assert model.predict(table).tolist() == expected.tolist()
 
 
@@ -122,7 +142,9 @@ def test_a_missing_value_in_a_category_column_names_the_row(model, cars):
 
 
 def test_extra_columns_are_ignored_and_order_does_not_matter(model, cars):
-    shuffled = cars[list(reversed(cars.columns))].assign(stock_number=range(len(cars)), colour="red")
+    shuffled = cars[list(reversed(cars.columns))].assign(
+        stock_number=range(len(cars)), colour="red"
+    )
     assert model.predict(shuffled).tolist() == model.predict(cars).tolist()
 
 
@@ -131,23 +153,41 @@ def test_numeric_text_prices_like_numbers(model, cars):
     assert model.predict(as_text).tolist() == model.predict(cars).tolist()
 
 
-def test_score_is_r_squared_and_metrics_match_the_cli(model, model_path, cars, data_csv, test_rows_file, cli):
+def test_score_is_r_squared_and_metrics_match_the_cli(
+    model, model_path, cars, data_csv, test_rows_file, cli
+):
     from sklearn.metrics import r2_score
 
-    assert model.score(cars, cars["price"]) == pytest.approx(r2_score(cars["price"], model.predict(cars)), rel=1e-12)
+    assert model.score(cars, cars["price"]) == pytest.approx(
+        r2_score(cars["price"], model.predict(cars)), rel=1e-12
+    )
     rows = carprice._carprice.parse_row_list(test_rows_file.read_text())
     held_out = cars.iloc[rows]
     ours = carprice.metrics(held_out["price"], model.predict(held_out))
     native = json.loads(
         subprocess.run(
-            [cli, "evaluate", "--model", model_path, "--data", data_csv, "--rows", test_rows_file, "--json"],
+            [
+                cli,
+                "evaluate",
+                "--model",
+                model_path,
+                "--data",
+                data_csv,
+                "--rows",
+                test_rows_file,
+                "--json",
+            ],
             check=True,
             capture_output=True,
             text=True,
         ).stdout
     )
     assert (ours.rows, ours.r2, ours.mae, ours.rmse, ours.mape) == (
-        native["rows"], native["r2"], native["mae"], native["rmse"], native["mape"]
+        native["rows"],
+        native["r2"],
+        native["mae"],
+        native["rmse"],
+        native["mape"],
     )
 
 
@@ -165,10 +205,20 @@ def test_attributes_describe_the_form(model):
     make = model.attributes[0]
     assert (make.name, make.kind, make.default) == ("make", "categorical", "toyota")
     numeric = [a for a in model.attributes if a.kind == "numeric"]
-    assert numeric and all(a.range[0] <= a.default <= a.range[1] and a.categories is None for a in numeric)
+    assert numeric and all(
+        a.range[0] <= a.default <= a.range[1] and a.categories is None for a in numeric
+    )
     assert model.version == "1.0.0" and model.target == "price"
-    assert (make.label, make.group, make.description, make.imputed) == ("Make", "identity", "Manufacturer", False)
-    assert len(make.labels) == len(make.categories) and make.labels[make.categories.index("alfa-romero")] == "Alfa Romeo"
+    assert (make.label, make.group, make.description, make.imputed) == (
+        "Make",
+        "identity",
+        "Manufacturer",
+        False,
+    )
+    assert (
+        len(make.labels) == len(make.categories)
+        and make.labels[make.categories.index("alfa-romero")] == "Alfa Romeo"
+    )
     assert all(a.labels is None for a in numeric)
 
 
@@ -176,9 +226,57 @@ def test_attributes_of_format_1_1_yes_no_and_imputed(cars):
     with_turbo = cars.assign(turbo=(cars["aspiration"] == "turbo").map({True: "yes", False: "no"}))
     model = carprice.train(with_turbo, created="2026-11-30T00:00:00Z")
     turbo = next(a for a in model.attributes if a.name == "turbo")
-    assert (turbo.kind, turbo.default, turbo.categories, turbo.labels, turbo.unit) == ("yes_no", False, None, None, "")
+    assert (turbo.kind, turbo.default, turbo.categories, turbo.labels, turbo.unit) == (
+        "yes_no",
+        False,
+        None,
+        None,
+        "",
+    )
     document = model.document
     document["attributes"][model.attributes.index(turbo)]["imputed"] = True
     imputed = carprice.Model.from_json(json.dumps(document))
     assert imputed.attributes[model.attributes.index(turbo)].imputed
     assert [a.name for a in imputed.attributes if a.imputed] == ["turbo"]
+
+
+def cli_prices(cli, model_path, table_csv, out_dir) -> list:
+    """The prices `carprice predict --cars --out` writes, each read back exactly."""
+    out = out_dir / "priced.csv"
+    subprocess.run(
+        [cli, "predict", "--model", model_path, "--cars", table_csv, "--out", out],
+        check=True,
+        capture_output=True,
+    )
+    with open(out, newline="", encoding="utf-8") as file:
+        return [float(row["price"]) for row in csv.DictReader(file)]
+
+
+def test_an_interaction_model_predicts_the_cli_prices_bit_for_bit(cars, data_csv, cli, tmp_path):
+    path = ROOT / "model-core" / "tests" / "interaction-model.json"
+    model = carprice.Model.load(path)
+    assert {t["kind"] for t in model.document["terms"]} >= {"interaction", "numeric", "categorical"}
+    prices = model.predict(cars)
+    assert prices.tolist() == cli_prices(cli, path, data_csv, tmp_path)
+    assert prices.tolist() == model.predict(cars.to_dict("records")).tolist()
+
+
+def test_a_yes_no_model_predicts_the_cli_prices_bit_for_bit(cars, cli, tmp_path):
+    # A 0/1 column in place of the sample's two-valued `aspiration`: training makes it yes/no.
+    turbo = (cars["aspiration"] == "turbo").astype(int)
+    table = cars.drop(columns="aspiration").assign(turbo=turbo)
+    model = carprice.train(table, created="2026-11-30T00:00:00Z")
+    assert next(a.kind for a in model.attributes if a.name == "turbo") == "yes_no"
+    assert "yes_no" in {t["kind"] for t in model.document["terms"]}
+    model_path, table_csv = tmp_path / "model.json", tmp_path / "cars.csv"
+    model.save(model_path)
+    table.to_csv(table_csv, index=False)
+    prices = model.predict(table)
+    assert prices.tolist() == cli_prices(cli, model_path, table_csv, tmp_path)
+    # Every spelling of yes and no prices alike.
+    for spelling in (
+        turbo.astype(bool),
+        turbo.map({1: "yes", 0: "no"}),
+        turbo.map({1: "TRUE", 0: "false"}),
+    ):
+        assert model.predict(table.assign(turbo=spelling)).tolist() == prices.tolist()

@@ -37,7 +37,10 @@ def test_spark_prices_equal_the_cli(spark, model, model_path, cars, data_csv, cl
     frame = spark.createDataFrame(cars.assign(row=range(len(cars)))).repartition(3)
     priced = carprice.spark.price(frame, model, column="quote").orderBy("row").toPandas()
     native = subprocess.run(
-        [cli, "predict", "--model", model_path, "--cars", data_csv, "--json"], check=True, capture_output=True, text=True
+        [cli, "predict", "--model", model_path, "--cars", data_csv, "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     assert priced["quote"].tolist() == [json.loads(line)["price"] for line in native.splitlines()]
     assert list(priced.columns) == list(cars.columns) + ["row", "quote"]

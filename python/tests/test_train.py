@@ -15,7 +15,19 @@ SCHEMA = Path(__file__).resolve().parents[2] / "assets" / "car-prices.schema.tom
 
 def cli_train(cli, data, out, *extra):
     subprocess.run(
-        [cli, "train", "--data", data, "--out", out, "--version", "2.1.0", "--created", CREATED, *extra],
+        [
+            cli,
+            "train",
+            "--data",
+            data,
+            "--out",
+            out,
+            "--version",
+            "2.1.0",
+            "--created",
+            CREATED,
+            *extra,
+        ],
         check=True,
         capture_output=True,
     )
@@ -40,8 +52,12 @@ def test_train_on_a_dataframe_equals_the_cli_on_its_csv(cli, cars, test_rows_fil
 
 
 def test_train_with_a_schema_equals_the_cli(cli, data_csv, test_rows_file, tmp_path):
-    native = cli_train(cli, data_csv, tmp_path / "cli.json", "--test-rows", test_rows_file, "--schema", SCHEMA)
-    model = carprice.train(data_csv, test_rows=test_rows_file, version="2.1.0", created=CREATED, schema=SCHEMA)
+    native = cli_train(
+        cli, data_csv, tmp_path / "cli.json", "--test-rows", test_rows_file, "--schema", SCHEMA
+    )
+    model = carprice.train(
+        data_csv, test_rows=test_rows_file, version="2.1.0", created=CREATED, schema=SCHEMA
+    )
     assert model.to_json() == native
     drive = next(a for a in model.attributes if a.name == "drive-wheels")
     assert (drive.label, drive.group) == ("Drive wheels", "body")

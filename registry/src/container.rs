@@ -91,7 +91,19 @@ pub(crate) struct Blob {
 pub(crate) struct Container {
     client: BlobContainerClient,
     location: ContainerLocation,
-    runtime: tokio::runtime::Runtime,
+    /// Always `Some` until dropped.
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for Container {
+    /// Lets the runtime go without waiting: dropping a runtime blocks until its tasks end, which
+    /// tokio forbids (a panic) inside another runtime's async code, e.g. when a server that holds
+    /// a container shuts down. Nothing runs on it between calls, so there is nothing to wait for.
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
 }
 
 impl Container {
@@ -120,8 +132,14 @@ impl Container {
         Ok(Container {
             client,
             location,
-            runtime,
+            runtime: Some(runtime),
         })
+    }
+
+    fn runtime(&self) -> &tokio::runtime::Runtime {
+        self.runtime
+            .as_ref()
+            .expect("the runtime lives as long as the container")
     }
 
     /// The container, for messages (no SAS).
@@ -138,7 +156,7 @@ impl Container {
             prefix: Some(prefix.to_string()),
             ..Default::default()
         };
-        self.runtime.block_on(async {
+        self.runtime().block_on(async {
             let mut pager = self
                 .client
                 .list_blobs(Some(options))
@@ -156,7 +174,7 @@ impl Container {
     /// # Errors
     /// Any [`BlobError`] from the service other than "blob not found".
     pub fn get(&self, name: &str) -> Result<Option<Blob>, BlobError> {
-        self.runtime.block_on(async {
+        self.runtime().block_on(async {
             let response = match self.client.blob_client(name).download(None).await {
                 Ok(response) => response,
                 Err(e) if is_code(&e, "BlobNotFound") => return Ok(None),
@@ -227,7 +245,7 @@ impl Container {
         bytes: &[u8],
         options: BlobClientUploadOptions<'_>,
     ) -> Result<(), BlobError> {
-        self.runtime.block_on(async {
+        self.runtime().block_on(async {
             self.client
                 .blob_client(name)
                 .upload(RequestContent::from(bytes.to_vec()), Some(options))

@@ -1,5 +1,6 @@
 //! What can go wrong with the registry: one enum, each message saying what was wrong and what to do.
 
+use model_core::release::RolloutError;
 use model_core::{CarError, DataError, MetricsError, ModelError, VersionError};
 
 use crate::{BlobError, FAMILY};
@@ -111,8 +112,8 @@ pub enum RegistryError {
         /// The live version now (empty when none).
         live: String,
     },
-    /// A version taken out of production by a rollback.
-    #[error("model {0} was withdrawn by a rollback and is not promoted again: publish a new version, or bring it back with `carprice rollback --to {0}`")]
+    /// A version taken out of production by a rollback, or a challenger whose rollout was halted.
+    #[error("model {0} was withdrawn (by a rollback, or its rollout was halted) and is not promoted or rolled out again: publish a new version, or bring it back with `carprice rollback --to {0}`")]
     Withdrawn(String),
     /// A rollback named a version that is not the live one.
     #[error("model {expected} is not live (live: {live}), so there is nothing of it to roll back: check `carprice status` and name the live version with --from")]
@@ -125,9 +126,43 @@ pub enum RegistryError {
     /// No earlier version to go back to.
     #[error("no earlier version to roll back to from {0}: name one with --to")]
     NothingToRollBackTo(String),
-    /// The rollback target is already live.
+    /// The rollback target or the challenger asked for is already live.
     #[error("model {0} is already live")]
     AlreadyLive(String),
+    /// Another version is the challenger.
+    #[error("a rollout of model {challenger} is in progress, so model {asked} is neither rolled out nor promoted: promote {challenger} or end its rollout with `carprice rollout --halt` first")]
+    RolloutInProgress {
+        /// The challenger.
+        challenger: String,
+        /// The version asked for.
+        asked: String,
+    },
+    /// No rollout is in progress.
+    #[error("no rollout is in progress in {0}: start one with `carprice rollout --version V --mode shadow`")]
+    NoRollout(String),
+    /// A mode or percent that cannot be.
+    #[error(transparent)]
+    Rollout(#[from] RolloutError),
+    /// The challenger does not pass the gate against the champion.
+    #[error("model {version} does not pass the gate against the live model {champion} on its test data ({why}), so it is not rolled out")]
+    GateRefused {
+        /// The challenger asked for.
+        version: String,
+        /// The live version.
+        champion: String,
+        /// The shortfalls.
+        why: String,
+    },
+    /// The record changed since it was read, and not into what was asked.
+    #[error("the production record changed since it was read (expected {expected}, found {found}): {change} was not recorded. Check `carprice status` and run the command again")]
+    RecordChangedMeanwhile {
+        /// The change asked for, e.g. `the rollout of 1.2.0`.
+        change: String,
+        /// The state read.
+        expected: String,
+        /// The state now.
+        found: String,
+    },
 }
 
 /// A model could not be measured on a car table.

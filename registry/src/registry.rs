@@ -1,16 +1,18 @@
-//! The registry's operations: publish, status, fetch, promote and roll back, each safe to repeat
-//! after a lost answer and safe against concurrent runs (Blob conditional requests: a version's
-//! blobs are created with `If-None-Match: *`, the production record is replaced with `If-Match`).
+//! The registry's operations: publish, status, fetch, promote, roll back, roll out and halt, each
+//! safe to repeat after a lost answer and safe against concurrent runs (Blob conditional requests:
+//! a version's blobs are created with `If-None-Match: *`, the production record is replaced with
+//! `If-Match`).
 
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::SystemTime;
 
+use model_core::release::RolloutMode;
 use model_core::{hex_sha256, CarTable, Metrics, Model, ModelVersion};
 
 use crate::container::Container;
-use crate::record::{self, ProductionRecord, RecordState};
-use crate::{measure, AuthChoice, BlobError, ContainerLocation, RegistryError};
+use crate::record::{self, ChallengerRecord, ProductionRecord, RecordState};
+use crate::{measure, AuthChoice, Bar, BlobError, ContainerLocation, RegistryError};
 
 /// The model family: the folder of every published version.
 pub const FAMILY: &str = "car-price";
@@ -26,6 +28,8 @@ pub enum VersionChoice {
     Latest,
     /// The production record's live version.
     Live,
+    /// The production record's challenger (a rollout in progress).
+    Challenger,
     /// This version.
     Version(ModelVersion),
 }
@@ -33,11 +37,12 @@ pub enum VersionChoice {
 impl FromStr for VersionChoice {
     type Err = model_core::VersionError;
 
-    /// `latest`, `live` or a version number.
+    /// `latest`, `live`, `challenger` or a version number.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         Ok(match text {
             "latest" => VersionChoice::Latest,
             "live" => VersionChoice::Live,
+            "challenger" => VersionChoice::Challenger,
             number => VersionChoice::Version(number.parse()?),
         })
     }
@@ -60,8 +65,10 @@ pub struct Publication {
 pub struct Status {
     /// The highest published version not withdrawn, if any.
     pub latest: Option<ModelVersion>,
-    /// The live version, if any.
+    /// The live version (the champion), if any.
     pub live: Option<String>,
+    /// The challenger, when a rollout is in progress.
+    pub challenger: Option<ChallengerRecord>,
     /// The production record's state: pass it to [`Registry::promote`] at the end of the deploy.
     pub record: RecordState,
 }
@@ -76,6 +83,8 @@ pub struct Fetched {
     pub model_json: Vec<u8>,
     /// The exact bytes of `test-data.csv`.
     pub test_data: Vec<u8>,
+    /// How the version is tried, when it was fetched as [`VersionChoice::Challenger`].
+    pub rollout: Option<ChallengerRecord>,
 }
 
 /// What [`Registry::promote`] or [`Registry::rollback`] did.
@@ -87,6 +96,20 @@ pub struct RecordChange {
     pub withdrawn: Option<ModelVersion>,
     /// The record already said so (an earlier run whose answer was lost, or a redeploy of the
     /// same version from the same commit): nothing was written.
+    pub already_recorded: bool,
+}
+
+/// What [`Registry::rollout`] did.
+#[derive(Debug, Clone)]
+pub struct Rollout {
+    /// The challenger as recorded.
+    pub challenger: ChallengerRecord,
+    /// The live version it is tried against.
+    pub champion: String,
+    /// The gate's measurements, challenger then champion, on the challenger's test data (`None`
+    /// when the record already said so and nothing was judged).
+    pub gate: Option<(Metrics, Metrics)>,
+    /// The record already said so (an earlier run whose answer was lost): nothing was written.
     pub already_recorded: bool,
 }
 
@@ -275,18 +298,25 @@ impl Registry {
             Err(RegistryError::NothingPublished(_)) => None,
             Err(e) => return Err(e),
         };
+        let (live, challenger) = match record {
+            Some(record) => (Some(record.live), record.challenger),
+            None => (None, None),
+        };
         Ok(Status {
             latest,
-            live: record.map(|r| r.live),
+            live,
+            challenger,
             record: state,
         })
     }
 
     /// Downloads a version and checks it: both files against the hashes recorded at publication,
-    /// the model valid and of this version, the test data a car table.
+    /// the model valid and of this version, the test data a car table. The challenger comes with
+    /// its mode and percent ([`Fetched::rollout`]).
     ///
     /// # Errors
     /// [`RegistryError::NothingPublished`], [`RegistryError::NothingLive`],
+    /// [`RegistryError::NoRollout`],
     /// [`RegistryError::NotPublished`], [`RegistryError::Missing`], [`RegistryError::MissingHash`],
     /// [`RegistryError::HashMismatch`], [`RegistryError::InvalidModel`],
     /// [`RegistryError::WrongVersion`], [`RegistryError::BadTestData`], or a [`BlobError`].
@@ -299,9 +329,17 @@ impl Registry {
                     .0
                     .ok_or_else(|| RegistryError::NothingLive(self.container_name()))?
                     .live;
-                live.parse().map_err(|e: model_core::VersionError| {
-                    RegistryError::BadRecord(e.to_string())
-                })?
+                parse_recorded(&live)?
+            }
+            VersionChoice::Challenger => {
+                let challenger = self
+                    .record()?
+                    .0
+                    .and_then(|r| r.challenger)
+                    .ok_or_else(|| RegistryError::NoRollout(self.container_name()))?;
+                let mut fetched = self.verified(&parse_recorded(&challenger.version)?)?;
+                fetched.rollout = Some(challenger);
+                return Ok(fetched);
             }
             VersionChoice::Version(version) => version.clone(),
         };
@@ -313,11 +351,13 @@ impl Registry {
     /// `expected` is the record's state when the deploy started ([`Status::record`]): when given,
     /// a record changed since (a rollback or another deploy meanwhile) is not overwritten. A
     /// withdrawn version is refused, and the version's files are verified before the record is
-    /// written. Safe to repeat: a record that already says `version` is live from `commit` is left
-    /// as it is.
+    /// written. During a rollout only the live version (a redeploy) and the challenger may be
+    /// promoted; promoting the challenger ends the rollout. Safe to repeat: a record that already
+    /// says `version` is live from `commit` is left as it is.
     ///
     /// # Errors
-    /// [`RegistryError::RecordChanged`], [`RegistryError::Withdrawn`], the errors of
+    /// [`RegistryError::RecordChanged`], [`RegistryError::Withdrawn`],
+    /// [`RegistryError::RolloutInProgress`], the errors of
     /// [`Registry::fetch`] for the version, or a [`BlobError`].
     pub fn promote(
         &self,
@@ -351,6 +391,7 @@ impl Registry {
         {
             return Err(RegistryError::Withdrawn(version.to_string()));
         }
+        record::check_promotable(current.as_ref(), version)?;
         self.verified(version)?;
         let updated = record::promoted(current, version, commit, &now());
         match self.save_record(&state, &updated) {
@@ -418,6 +459,137 @@ impl Registry {
         }
     }
 
+    /// Makes `version` the challenger, tried beside the live version in `mode` with `percent`
+    /// (0 in the shadow), or changes the challenger's mode or percent. The challenger must pass
+    /// the gate ([`Bar`]) against the live version, both measured on the challenger's test data,
+    /// both versions' files verified. `expected` works as for [`Registry::promote`]. Safe to
+    /// repeat: a record that already says so is left as it is.
+    ///
+    /// # Errors
+    /// [`RegistryError::Rollout`] for a percent that does not fit the mode,
+    /// [`RegistryError::NothingLive`], [`RegistryError::AlreadyLive`],
+    /// [`RegistryError::Withdrawn`], [`RegistryError::RolloutInProgress`] when another version is
+    /// the challenger, [`RegistryError::GateRefused`], [`RegistryError::CannotPrice`],
+    /// [`RegistryError::RecordChangedMeanwhile`], the errors of [`Registry::fetch`], or a
+    /// [`BlobError`].
+    pub fn rollout(
+        &self,
+        version: &ModelVersion,
+        mode: RolloutMode,
+        percent: u8,
+        commit: &str,
+        expected: Option<&RecordState>,
+    ) -> Result<Rollout, RegistryError> {
+        let how = (mode, mode.check_percent(percent.into())?);
+        let (current, state) = self.record()?;
+        let current = current.ok_or_else(|| RegistryError::NothingLive(self.container_name()))?;
+        let done = |record: ProductionRecord, gate: Option<(Metrics, Metrics)>| Rollout {
+            challenger: record
+                .challenger
+                .clone()
+                .expect("a rollout records a challenger"),
+            champion: record.live,
+            already_recorded: gate.is_none(),
+            gate,
+        };
+        if record::is_rolled_out(&current, version, how) {
+            return Ok(done(current, None));
+        }
+        let change = format!("the rollout of {version}");
+        let changed = |found: &RecordState| RegistryError::RecordChangedMeanwhile {
+            change: change.clone(),
+            expected: expected.unwrap_or(&state).to_string(),
+            found: found.to_string(),
+        };
+        if expected.is_some_and(|expected| *expected != state) {
+            return Err(changed(&state));
+        }
+        let updated = record::rolled_out(current.clone(), version, how, commit, &now())?;
+        let gate = self.judge(version, &current.live)?;
+        match self.save_record(&state, &updated) {
+            Ok(()) => Ok(done(updated, Some(gate))),
+            Err(RegistryError::Blob(BlobError::Changed { .. })) => match self.record()? {
+                (Some(now), _) if record::is_rolled_out(&now, version, how) => Ok(done(now, None)),
+                (_, now_state) => Err(changed(&now_state)),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Ends the rollout in progress without promoting the challenger; the next deploy ships the
+    /// live version alone. Returns the halted version, `None` when no rollout was in progress
+    /// (nothing is written: safe to repeat). `expected` works as for [`Registry::promote`].
+    ///
+    /// # Errors
+    /// [`RegistryError::RecordChangedMeanwhile`], [`RegistryError::BadRecord`], or a
+    /// [`BlobError`].
+    pub fn halt(
+        &self,
+        commit: &str,
+        expected: Option<&RecordState>,
+    ) -> Result<Option<String>, RegistryError> {
+        let (current, state) = self.record()?;
+        let Some(current) = current.filter(|r| r.challenger.is_some()) else {
+            return Ok(None);
+        };
+        let changed = |found: &RecordState| RegistryError::RecordChangedMeanwhile {
+            change: "the halt".into(),
+            expected: expected.unwrap_or(&state).to_string(),
+            found: found.to_string(),
+        };
+        if expected.is_some_and(|expected| *expected != state) {
+            return Err(changed(&state));
+        }
+        let (updated, halted) = record::halted(current, commit, &now());
+        match self.save_record(&state, &updated) {
+            Ok(()) => Ok(halted),
+            // Our own write whose answer was lost, or another change: halted only if the record
+            // now has no challenger.
+            Err(RegistryError::Blob(BlobError::Changed { .. })) => match self.record()? {
+                (Some(now), _) if now.challenger.is_none() => Ok(halted),
+                (_, now_state) => Err(changed(&now_state)),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The gate for a challenger: both versions verified and measured on the challenger's test
+    /// data; the measurements (challenger, champion) when it passes.
+    fn judge(
+        &self,
+        challenger: &ModelVersion,
+        champion: &str,
+    ) -> Result<(Metrics, Metrics), RegistryError> {
+        let champion = self.verified(&parse_recorded(champion)?)?;
+        let candidate = self.verified(challenger)?;
+        let table = CarTable::from_csv(&candidate.test_data).map_err(|source| {
+            RegistryError::BadTestData {
+                origin: blob_name(challenger, TEST_DATA_FILE),
+                source,
+            }
+        })?;
+        let metrics = |fetched: &Fetched| {
+            let model = parse_model(
+                &fetched.model_json,
+                &blob_name(&fetched.version, MODEL_FILE),
+            )?;
+            measure(&model, &table).map_err(|source| RegistryError::CannotPrice {
+                version: fetched.version.to_string(),
+                source,
+            })
+        };
+        let (ours, theirs) = (metrics(&candidate)?, metrics(&champion)?);
+        let why = Bar::against(&theirs).shortfalls(&ours);
+        if !why.is_empty() {
+            return Err(RegistryError::GateRefused {
+                version: challenger.to_string(),
+                champion: champion.version.to_string(),
+                why: why.join("; "),
+            });
+        }
+        Ok((ours, theirs))
+    }
+
     /// The production record and its state.
     ///
     /// # Errors
@@ -481,6 +653,7 @@ impl Registry {
             version: version.clone(),
             model_json: model.bytes,
             test_data: test.bytes,
+            rollout: None,
         })
     }
 
@@ -526,15 +699,18 @@ fn rolled_back_already(
     if !record::is_rolled_back(record, from, to) {
         return Ok(None);
     }
-    let live = record
-        .live
-        .parse()
-        .map_err(|e: model_core::VersionError| RegistryError::BadRecord(e.to_string()))?;
     Ok(Some(RecordChange {
-        live,
+        live: parse_recorded(&record.live)?,
         withdrawn: Some(from.clone()),
         already_recorded: true,
     }))
+}
+
+/// A version named in the production record.
+fn parse_recorded(version: &str) -> Result<ModelVersion, RegistryError> {
+    version
+        .parse()
+        .map_err(|e: model_core::VersionError| RegistryError::BadRecord(e.to_string()))
 }
 
 fn parse_model(bytes: &[u8], origin: &str) -> Result<Model, RegistryError> {
@@ -585,6 +761,7 @@ mod tests {
     fn a_version_choice_reads_latest_live_or_a_number() {
         assert_eq!("latest".parse(), Ok(VersionChoice::Latest));
         assert_eq!("live".parse(), Ok(VersionChoice::Live));
+        assert_eq!("challenger".parse(), Ok(VersionChoice::Challenger));
         assert_eq!(
             "1.10.0".parse(),
             Ok(VersionChoice::Version("1.10.0".parse().unwrap()))

@@ -5,7 +5,8 @@
 //!
 //! - [`site`]: files of a built site, with the routing, fallback, headers, MIME types, caching and
 //!   compression that the site's `staticwebapp.config.json` asks for;
-//! - [`api`]: `POST /api/score`, `GET /api/model` and `GET /api/health`, priced by `model-core`;
+//! - [`api`]: `POST /api/score`, `GET /api/model` and `GET /api/health`, priced by `model-core`,
+//!   and `POST /api/telemetry`, stored by `carprice_registry::telemetry`;
 //! - [`live_model`]: the model being served, swapped atomically when its file changes;
 //! - [`server`]: connections, with bounded work per connection and a graceful shutdown.
 //!
@@ -22,21 +23,22 @@ use axum::response::Response;
 use axum::{middleware, Router};
 use tower_http::trace::TraceLayer;
 
+pub use api::Telemetry;
 pub use live_model::LiveModel;
 pub use server::Limits;
 pub use settings::Settings;
 pub use site::Site;
 
-/// The server: the scoring API under `/api`, and the site (when there is one) everywhere else.
+/// The server: the API under `/api` (telemetry stored as `telemetry` says), and the site (when there is one) everywhere else.
 /// Every answer carries the site's `globalHeaders` (API answers included), error answers are
 /// never kept by caches, and each request is traced (`tower_http::trace`: a line per answer at
 /// `debug` level, server errors at `error`).
-pub fn app(model: LiveModel, site: Option<Site>, limits: &Limits) -> Router {
+pub fn app(model: LiveModel, site: Option<Site>, telemetry: Telemetry, limits: &Limits) -> Router {
     let global_headers = site
         .as_ref()
         .map(|site| site.config().global_headers.clone())
         .unwrap_or_default();
-    let router = Router::new().nest("/api", api::router(model, limits));
+    let router = Router::new().nest("/api", api::router(model, telemetry, limits));
     let router = match site {
         Some(site) => router.fallback_service(site.service()),
         None => router.fallback(api::not_found),

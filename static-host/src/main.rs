@@ -4,10 +4,11 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use carprice_registry::telemetry::TelemetryStore;
 use clap::Parser;
 use static_host::server::{serve, shutdown_signal};
-use static_host::settings::{Options, FUNCTIONS_PORT_VARIABLE};
-use static_host::{app, Limits, LiveModel, Settings, Site};
+use static_host::settings::{Options, TelemetryPlace, FUNCTIONS_PORT_VARIABLE};
+use static_host::{app, Limits, LiveModel, Settings, Site, Telemetry};
 
 /// How often the model file is checked for a new version.
 const MODEL_POLL: Duration = Duration::from_secs(1);
@@ -40,18 +41,27 @@ async fn run(options: Options) -> Result<(), String> {
         Some(dir) => Some(Site::open(dir).map_err(|e| e.to_string())?),
         None => None,
     };
+    let store = match &settings.telemetry {
+        TelemetryPlace::Folder(dir) => TelemetryStore::folder(dir),
+        TelemetryPlace::Container { url, auth } => {
+            let sas = std::env::var("CARPRICE_TELEMETRY_SAS").ok();
+            TelemetryStore::container(url, sas.as_deref(), *auth).map_err(|e| e.to_string())?
+        }
+    };
+    let store_name = store.to_string();
+    let telemetry = Telemetry::new(store, settings.telemetry_per_minute);
     let listener = tokio::net::TcpListener::bind(settings.address)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", settings.address))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     println!(
-        "static-host: serving on http://{address}/ (model {})",
+        "static-host: serving on http://{address}/ (model {}, telemetry to {store_name})",
         model.current().version()
     );
     let limits = Limits::default();
     serve(
         listener,
-        app(model, site, &limits),
+        app(model, site, telemetry, &limits),
         &limits,
         shutdown_signal(),
     )

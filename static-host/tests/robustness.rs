@@ -4,17 +4,19 @@
 
 mod common;
 
+use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::Request;
+use carprice_registry::telemetry::TelemetryStore;
 use common::{api_router, model_path, send};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use static_host::live_model::Reload;
-use static_host::{app, Limits, LiveModel};
+use static_host::{app, Limits, LiveModel, Telemetry};
 
 /// A JSON scalar, biased towards values a car could have.
 fn leaf_value() -> impl Strategy<Value = Value> {
@@ -171,6 +173,30 @@ proptest! {
     }
 
     #[test]
+    fn mutated_telemetry_batches_are_stored_whole_or_refused(
+        mutations in prop::collection::vec(mutation(), 1..8),
+    ) {
+        // Every answer is 202 or a JSON 4xx, and whatever is stored is a valid batch.
+        let store = tempfile::tempdir().unwrap();
+        let router = app(
+            LiveModel::load(&model_path()).unwrap(),
+            None,
+            Telemetry::new(TelemetryStore::folder(store.path()), NonZeroU32::MAX),
+            &Limits::default(),
+        );
+        let body = common::telemetry_batch("mutated", 3).to_string();
+        let bytes = mutate(body.into_bytes(), &mutations);
+        let (response, answer) =
+            runtime().block_on(send(&router, common::telemetry_post(bytes, &[])));
+        let status = response.status().as_u16();
+        prop_assert!(status == 202 || (400..500).contains(&status), "status {status}");
+        prop_assert!(serde_json::from_slice::<Value>(&answer).is_ok());
+        let stored = TelemetryStore::folder(store.path()).read(None);
+        prop_assert!(stored.is_ok(), "{stored:?}");
+        prop_assert_eq!(stored.unwrap().len(), usize::from(status == 202));
+    }
+
+    #[test]
     fn random_json_bodies_get_json_answers_and_no_5xx(body in request_like()) {
         let router = api_router();
         let (response, bytes) = runtime().block_on(send(&router, common::score(body.to_string())));
@@ -221,7 +247,12 @@ async fn a_bad_model_replacing_a_good_one_fails_no_request() {
     std::fs::write(&path, &good).unwrap();
     let live = LiveModel::load(&path).unwrap();
     let watcher = live.watch(Duration::from_millis(20));
-    let router = app(live.clone(), None, &Limits::default());
+    let router = app(
+        live.clone(),
+        None,
+        common::scratch_telemetry(),
+        &Limits::default(),
+    );
 
     let stop = Arc::new(AtomicBool::new(false));
     let clients: Vec<_> = (0..4)
@@ -425,7 +456,12 @@ fn serve_api(limits: Limits) -> (Background, std::net::SocketAddr) {
         .enable_all()
         .build()
         .unwrap();
-    let router = app(LiveModel::load(&model_path()).unwrap(), None, &limits);
+    let router = app(
+        LiveModel::load(&model_path()).unwrap(),
+        None,
+        common::scratch_telemetry(),
+        &limits,
+    );
     let address = runtime.block_on(common::serve_with(router, limits));
     (Background(Some(runtime)), address)
 }

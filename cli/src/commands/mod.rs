@@ -4,10 +4,12 @@ mod batch;
 mod evaluate;
 mod fetch;
 mod gate;
+mod monitor;
 mod predict;
 mod promote;
 mod publish;
 mod rollback;
+mod rollout;
 mod stage;
 mod status;
 mod train;
@@ -18,6 +20,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use carprice_registry::Registry;
+
+pub use monitor::MIN_QUOTES;
 
 use crate::args::{Cli, Command, ContainerArgs};
 
@@ -67,9 +71,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stage {
             model,
             site,
+            challenger,
             commit,
             app_version,
-        } => stage::run(&model, &site, &commit, &app_version),
+        } => stage::run(&model, &site, challenger.as_deref(), &commit, &app_version),
         Command::Promote {
             version,
             commit,
@@ -82,7 +87,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             commit,
             container,
         } => rollback::run(&from, to.as_deref(), &commit, &container),
+        Command::Rollout(args) => return rollout::run(&args),
         Command::Status { container } => status::run(&container),
+        Command::Monitor(args) => monitor::run(&args),
     }
     .map(|()| ExitCode::SUCCESS)
 }

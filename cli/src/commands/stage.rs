@@ -1,34 +1,88 @@
-//! `carprice stage`: put a model into a built site with the release manifest the web app checks
-//! ([`model_core::release::Release`]).
+//! `carprice stage`: put a model (and, during a rollout, the challenger) into a built site with
+//! the release manifest the web app checks ([`model_core::release::Release`]).
 
 use std::path::Path;
 use std::time::SystemTime;
 
-use anyhow::Result;
-use model_core::release::{Release, MODEL_FILE, RELEASE_FILE};
+use anyhow::{Context, Result};
+use carprice_registry::ChallengerRecord;
+use model_core::release::{Challenger, Release, CHALLENGER_FILE, MODEL_FILE, RELEASE_FILE};
 
+use super::fetch::ROLLOUT_FILE;
 use crate::files;
 
-/// Copies `MODEL_DIR/model.json` into the site, then writes `release.json` (each atomically; the
-/// manifest last, so a reader never sees a manifest naming a model that is not there yet).
-pub fn run(model_dir: &Path, site: &Path, commit: &str, app_version: &str) -> Result<()> {
+/// Copies `MODEL_DIR/model.json` into the site (and `CHALLENGER_DIR/model.json` as
+/// `challenger.json`), then writes `release.json` (each atomically; the manifest last, so a reader
+/// never sees a manifest naming a model that is not there yet). Without a challenger, a
+/// `challenger.json` left in the site is removed after the manifest stops naming it.
+pub fn run(
+    model_dir: &Path,
+    site: &Path,
+    challenger_dir: Option<&Path>,
+    commit: &str,
+    app_version: &str,
+) -> Result<()> {
     let model_path = model_dir.join(MODEL_FILE);
     let model_json = files::read(&model_path)?;
     let model = files::parse_model(&model_json, &model_path.display().to_string())?;
+    let challenger = challenger_dir.map(read_challenger).transpose()?;
     anyhow::ensure!(
         site.is_dir(),
         "site {} is not a directory: build the site first (trunk build)",
         site.display()
     );
     let built_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
-    let release = Release::for_model(&model_json, model.version(), app_version, commit, &built_at);
+    let mut release =
+        Release::for_model(&model_json, model.version(), app_version, commit, &built_at);
     files::write_atomically(&site.join(MODEL_FILE), &model_json)?;
+    if let Some((json, challenger)) = challenger {
+        files::write_atomically(&site.join(CHALLENGER_FILE), &json)?;
+        release.challenger = Some(challenger);
+    }
     files::write_atomically(&site.join(RELEASE_FILE), release.to_json().as_bytes())?;
+    let stale = site.join(CHALLENGER_FILE);
+    if release.challenger.is_none() && stale.exists() {
+        std::fs::remove_file(&stale)
+            .with_context(|| format!("cannot remove {}", stale.display()))?;
+    }
     println!(
         "staged model {} (sha256 {}) into {}",
         model.version(),
         release.model_sha256,
         site.display()
     );
+    if let Some(challenger) = &release.challenger {
+        println!(
+            "staged challenger {} (sha256 {}) in {} mode, {}%",
+            challenger.model_version, challenger.model_sha256, challenger.mode, challenger.percent
+        );
+    }
     Ok(())
+}
+
+/// A fetched challenger's model bytes and its place in the manifest, from its `model.json` and
+/// `rollout.json`.
+fn read_challenger(dir: &Path) -> Result<(Vec<u8>, Challenger)> {
+    let model_path = dir.join(MODEL_FILE);
+    let json = files::read(&model_path)?;
+    let model = files::parse_model(&json, &model_path.display().to_string())?;
+    let rollout_path = dir.join(ROLLOUT_FILE);
+    let rollout: ChallengerRecord = serde_json::from_slice(&files::read(&rollout_path)?)
+        .with_context(|| {
+            format!(
+                "{} is not a rollout as `carprice fetch --version challenger` writes it",
+                rollout_path.display()
+            )
+        })?;
+    anyhow::ensure!(
+        rollout.version == model.version(),
+        "{} names model {} but {} is model {}: fetch the challenger again",
+        rollout_path.display(),
+        rollout.version,
+        model_path.display(),
+        model.version()
+    );
+    let challenger = Challenger::for_model(&json, model.version(), rollout.mode, rollout.percent)
+        .with_context(|| format!("{}", rollout_path.display()))?;
+    Ok((json, challenger))
 }

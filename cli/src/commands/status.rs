@@ -1,20 +1,36 @@
-//! `carprice status`: the latest published version, the live one and the production record's
-//! state, as `key=value` lines that can be appended to `$GITHUB_OUTPUT` (the scheduled deploy
-//! exits early when `latest` and `live` are equal; `record` goes to `promote --expect-record`).
+//! `carprice status`: the latest published version, the live one (the champion), the production
+//! record's state and the rollout in progress, as `key=value` lines that can be appended to
+//! `$GITHUB_OUTPUT` (the scheduled deploy exits early when `latest` and `live` are equal; `record`
+//! goes to `promote --expect-record`; a non-empty `challenger` makes the deploy ship it).
+
+use std::io::Write;
 
 use anyhow::Result;
 
 use super::open_registry;
 use crate::args::ContainerArgs;
 
-/// Prints `latest=<version>`, `live=<version>` (empty when there is none) and `record=<ETag or none>`.
+/// Prints `latest=`, `live=`, `record=`, then `challenger=`, `mode=` and `percent=` (each empty
+/// when there is no such version or no rollout).
 pub fn run(container: &ContainerArgs) -> Result<()> {
     let status = open_registry(container)?.status()?;
-    println!(
-        "latest={}",
-        status.latest.map(|v| v.to_string()).unwrap_or_default()
+    let challenger = status.challenger.as_ref();
+    let field = |f: &dyn Fn(&carprice_registry::ChallengerRecord) -> String| {
+        challenger.map(f).unwrap_or_default()
+    };
+    let text = format!(
+        "latest={}\nlive={}\nrecord={}\nchallenger={}\nmode={}\npercent={}\n",
+        status.latest.map(|v| v.to_string()).unwrap_or_default(),
+        status.live.as_deref().unwrap_or_default(),
+        status.record,
+        field(&|c| c.version.clone()),
+        field(&|c| c.mode.to_string()),
+        field(&|c| c.percent.to_string()),
     );
-    println!("live={}", status.live.unwrap_or_default());
-    println!("record={}", status.record);
+    // Written, not printed: a reader that stops early (`carprice status | grep -q live=`) is a
+    // closed pipe, which ends the command with exit 0 instead of a panic.
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
     Ok(())
 }

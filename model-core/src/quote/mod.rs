@@ -213,8 +213,30 @@ impl Model {
             low,
             high,
         };
-        let extrapolations = self
-            .compiled_attributes()
+        let extrapolations = self.extrapolations(car).collect();
+        Ok(Quote {
+            model_version: Cow::Borrowed(&document.version),
+            price,
+            interval,
+            reference_price: self.reference_price(),
+            contributions,
+            extrapolations,
+            imputed: car
+                .imputed
+                .iter()
+                .map(|&i| Cow::Borrowed(document.attributes[i].name.as_str()))
+                .collect(),
+        })
+    }
+
+    /// The car's values unlike anything seen in training, in model order: numbers outside their
+    /// training range and categories no training row had.
+    pub(crate) fn extrapolations<'m, 'c>(
+        &'m self,
+        car: &'c Car,
+    ) -> impl Iterator<Item = Extrapolation<'m>> + use<'m, 'c> {
+        let document = self.document();
+        self.compiled_attributes()
             .iter()
             .zip(&car.slots)
             .zip(&document.attributes)
@@ -239,19 +261,5 @@ impl Model {
                     _ => None,
                 }
             })
-            .collect();
-        Ok(Quote {
-            model_version: Cow::Borrowed(&document.version),
-            price,
-            interval,
-            reference_price: self.reference_price(),
-            contributions,
-            extrapolations,
-            imputed: car
-                .imputed
-                .iter()
-                .map(|&i| Cow::Borrowed(document.attributes[i].name.as_str()))
-                .collect(),
-        })
     }
 }

@@ -506,8 +506,10 @@ fn central_range(residuals: &[f64], level: f64) -> (f64, f64) {
     (lower, upper)
 }
 
-/// Linear-interpolation quantile of sorted values.
-fn quantile(sorted: &[f64], q: f64) -> f64 {
+/// The `q`-quantile (0 ≤ q ≤ 1) of ascending, non-empty values by linear interpolation between
+/// order statistics (Hyndman and Fan's type 7, numpy's and R's default): how the `deciles` of a
+/// model are computed, and how `carprice monitor` reads telemetry the same way.
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     let position = q * (sorted.len() - 1) as f64;
     let below = position.floor() as usize;
     let above = position.ceil() as usize;

@@ -1,4 +1,5 @@
-//! API errors: each one a status code and a JSON body `{"error": {"code", "message", ...}}`.
+//! API errors: each one a status code and a JSON body `{"error": {"code", "message", ...}}`
+//! (and `Retry-After` on 429 and storage 503 answers).
 
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -73,6 +74,23 @@ pub enum ApiError {
         /// The model's complaint, naming the attribute.
         source: CarError,
     },
+    /// A telemetry batch that breaks the format (see `carprice_registry::telemetry`).
+    #[error("invalid telemetry batch: {field}: {message}")]
+    BadBatch {
+        /// The JSON path of the problem, e.g. `quotes[2].car.make`.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The client sent more requests than its allowance.
+    #[error("too many requests from this client; send again in {seconds} s")]
+    RateLimited {
+        /// Seconds until the next request is allowed (also in `Retry-After`).
+        seconds: u64,
+    },
+    /// Telemetry could not be stored (the store is down or full); the batch was not kept.
+    #[error("telemetry cannot be stored right now; send the batch again later")]
+    StorageUnavailable,
     /// No such API route.
     #[error("no API route {path}")]
     NotFound {
@@ -88,6 +106,9 @@ pub enum ApiError {
         allowed: Method,
     },
 }
+
+/// `Retry-After` of a [`ApiError::StorageUnavailable`] answer.
+const STORAGE_RETRY_SECONDS: u64 = 60;
 
 #[derive(Serialize)]
 struct Body<'a> {
@@ -116,12 +137,17 @@ impl ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::MalformedJson { .. } | ApiError::UnreadableBody(_) => StatusCode::BAD_REQUEST,
+            ApiError::MalformedJson { .. }
+            | ApiError::UnreadableBody(_)
+            | ApiError::BadBatch { .. } => StatusCode::BAD_REQUEST,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::BadShape { .. } | ApiError::Car { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Timeout { .. } => StatusCode::REQUEST_TIMEOUT,
-            ApiError::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::ShuttingDown | ApiError::StorageUnavailable => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
         }
     }
 
@@ -139,6 +165,9 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::Timeout { .. } => "timeout",
             ApiError::ShuttingDown => "shutting_down",
+            ApiError::BadBatch { .. } => "invalid_batch",
+            ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::StorageUnavailable => "storage_unavailable",
         }
     }
 
@@ -159,6 +188,9 @@ impl ApiError {
             ApiError::BadShape { field, row, .. } => {
                 detail.field = field.as_deref();
                 detail.row = *row;
+            }
+            ApiError::BadBatch { field, .. } if !field.is_empty() => {
+                detail.field = Some(field);
             }
             ApiError::Car { row, source } => {
                 detail.row = Some(*row);
@@ -192,10 +224,24 @@ impl IntoResponse for ApiError {
             }),
         )
             .into_response();
-        if let ApiError::MethodNotAllowed { allowed, .. } = &self {
-            if let Ok(value) = HeaderValue::from_str(allowed.as_str()) {
-                response.headers_mut().insert(header::ALLOW, value);
+        match &self {
+            ApiError::MethodNotAllowed { allowed, .. } => {
+                if let Ok(value) = HeaderValue::from_str(allowed.as_str()) {
+                    response.headers_mut().insert(header::ALLOW, value);
+                }
             }
+            ApiError::RateLimited { seconds } => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(*seconds));
+            }
+            ApiError::StorageUnavailable => {
+                response.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(STORAGE_RETRY_SECONDS),
+                );
+            }
+            _ => {}
         }
         response
     }

@@ -1,10 +1,12 @@
-//! The scoring API: `POST /api/score`, `GET /api/model`, `GET /api/health`.
+//! The API: `POST /api/score`, `GET /api/model`, `GET /api/health`, and `POST /api/telemetry`
+//! for rollout telemetry.
 //!
 //! Every answer is JSON, errors included ([`ApiError`]).
 
 mod card;
 mod error;
 mod score;
+mod telemetry;
 
 use std::time::Duration;
 
@@ -19,13 +21,16 @@ use tower_http::timeout::TimeoutLayer;
 pub use card::ModelCard;
 pub use error::ApiError;
 pub use score::{ScoreRequest, MAX_BODY_BYTES, MAX_CARS, PUBLISHED_COLUMNS};
+pub use telemetry::{client_address, Telemetry, DEFAULT_BATCHES_PER_MINUTE};
 
 use crate::{Limits, LiveModel};
 
-/// What the API's handlers share: the served model, and how long a body may take to arrive.
+/// What the API's handlers share: the served model, where telemetry goes, and how long a body
+/// may take to arrive.
 #[derive(Debug, Clone)]
 struct ApiState {
     model: LiveModel,
+    telemetry: Telemetry,
     body_timeout: Duration,
 }
 
@@ -35,17 +40,24 @@ impl FromRef<ApiState> for LiveModel {
     }
 }
 
-/// The API routes, to be nested under `/api`. A body of at most [`MAX_BODY_BYTES`] must arrive
-/// within the limits' body timeout, and the request be answered within their request timeout
-/// (else a JSON 408).
-pub fn router(model: LiveModel, limits: &Limits) -> Router {
+/// The API routes, to be nested under `/api`. A body of at most [`MAX_BODY_BYTES`] (a telemetry
+/// batch: 64 KiB) must arrive within the limits' body timeout, and the request be answered
+/// within their request timeout (else a JSON 408).
+pub fn router(model: LiveModel, telemetry: Telemetry, limits: &Limits) -> Router {
     let timeout = limits.request_timeout;
     let state = ApiState {
         model,
+        telemetry,
         body_timeout: limits.body_timeout,
     };
     Router::new()
         .route("/score", only(Method::POST, post(score::score)))
+        .route(
+            "/telemetry",
+            only(Method::POST, post(telemetry::telemetry)).layer(DefaultBodyLimit::max(
+                carprice_registry::telemetry::MAX_BATCH_BYTES,
+            )),
+        )
         .route("/model", only(Method::GET, get(model_card)))
         .route("/health", only(Method::GET, get(health)))
         .fallback(not_found)

@@ -83,6 +83,22 @@ impl FromRequest<ApiState> for JsonBody {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &ApiState) -> Result<Self, ApiError> {
+        JsonBody::read(request, state, MAX_BODY_BYTES).await
+    }
+}
+
+impl JsonBody {
+    /// Reads a JSON body of at most `limit` bytes (the route's `DefaultBodyLimit`) within the
+    /// body timeout.
+    ///
+    /// # Errors
+    /// [`ApiError::UnsupportedMediaType`], [`ApiError::Timeout`], [`ApiError::BodyTooLarge`] or
+    /// [`ApiError::UnreadableBody`].
+    pub(super) async fn read(
+        request: Request,
+        state: &ApiState,
+        limit: usize,
+    ) -> Result<Self, ApiError> {
         let content_type = request.headers().typed_get::<ContentType>().map(Mime::from);
         let json = content_type.as_ref().is_some_and(|mime| {
             mime.type_() == mime::APPLICATION
@@ -102,17 +118,20 @@ impl FromRequest<ApiState> for JsonBody {
                 what: "received",
                 seconds: state.body_timeout.as_secs(),
             })?
-            .map_err(|rejection| refusal(rejection.into()))?;
+            .map_err(|rejection| refusal(rejection.into(), limit))?;
         Ok(JsonBody { bytes })
     }
-}
 
-impl JsonBody {
+    /// The body's bytes.
+    pub(super) fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
     /// The body as a JSON value.
     fn value(&self) -> Result<Value, ApiError> {
         Json::<Value>::from_bytes(&self.bytes)
             .map(|Json(value)| value)
-            .map_err(refusal)
+            .map_err(|rejection| refusal(rejection, MAX_BODY_BYTES))
     }
 
     /// Whether the body is small enough to parse and price on the async workers.
@@ -121,14 +140,12 @@ impl JsonBody {
     }
 }
 
-/// What a refused body means for the caller.
-fn refusal(rejection: JsonRejection) -> ApiError {
+/// What a refused body means for the caller, given the route's body limit.
+fn refusal(rejection: JsonRejection, limit: usize) -> ApiError {
     match rejection {
         JsonRejection::BytesRejection(BytesRejection::FailedToBufferBody(
             FailedToBufferBody::LengthLimitError(_),
-        )) => ApiError::BodyTooLarge {
-            limit: MAX_BODY_BYTES,
-        },
+        )) => ApiError::BodyTooLarge { limit },
         JsonRejection::JsonSyntaxError(_) | JsonRejection::JsonDataError(_) => {
             match json_error(&rejection) {
                 Some(error) => ApiError::MalformedJson {

@@ -5,14 +5,17 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, Response};
 use axum::Router;
+use carprice_registry::telemetry::TelemetryStore;
 use http_body_util::BodyExt;
-use static_host::{app, Limits, LiveModel, Site};
+use static_host::api::DEFAULT_BATCHES_PER_MINUTE;
+use static_host::{app, Limits, LiveModel, Site, Telemetry};
 use tower::ServiceExt;
 
 /// Hash part of the fixture's asset names, shaped like trunk's.
@@ -138,6 +141,7 @@ pub fn router(site: &Path) -> Router {
     app(
         LiveModel::load(&model_path()).unwrap(),
         Some(Site::open(site).unwrap()),
+        scratch_telemetry(),
         &Limits::default(),
     )
 }
@@ -147,8 +151,38 @@ pub fn api_router() -> Router {
     app(
         LiveModel::load(&model_path()).unwrap(),
         None,
+        scratch_telemetry(),
         &Limits::default(),
     )
+}
+
+/// Telemetry for tests that do not look at it: a folder in the tests' scratch space.
+pub fn scratch_telemetry() -> Telemetry {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("static-host-telemetry");
+    Telemetry::new(
+        TelemetryStore::folder(dir),
+        NonZeroU32::new(DEFAULT_BATCHES_PER_MINUTE).unwrap(),
+    )
+}
+
+/// A valid telemetry batch of `quotes` quotes (cars of the packaged model's attributes).
+pub fn telemetry_batch(id: &str, quotes: usize) -> serde_json::Value {
+    let quote = serde_json::json!({
+        "at": "2026-11-30T07:07:43.120Z", "champion": "1.0.0", "challenger": "1.1.0",
+        "mode": "canary", "shown": "challenger", "champion_price": 13495.0,
+        "challenger_price": 13710.5, "extrapolated": ["horsepower"],
+        "car": {"make": "audi", "horsepower": 302, "fuel-type": "gas", "turbo": false}
+    });
+    serde_json::json!({"batch": id, "quotes": vec![quote; quotes]})
+}
+
+/// A POST of JSON text to `/api/telemetry`, with extra headers.
+pub fn telemetry_post(body: impl Into<Body>, headers: &[(&str, &str)]) -> Request<Body> {
+    let mut builder = Request::post("/api/telemetry").header("content-type", "application/json");
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    builder.body(body.into()).unwrap()
 }
 
 /// Sends one request in-process; returns the response head and the whole body.

@@ -1,0 +1,348 @@
+//! Where telemetry batches are kept: a local folder, or a Blob container. One file or blob per
+//! batch, named by the UTC day of its earliest quote and its id (`<day>/<batch>.json`), written
+//! create-only, so a resend stores nothing and nothing stored is ever overwritten.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::container::{BlobError, Container};
+use crate::location::{AuthChoice, ContainerLocation};
+
+use super::batch::{Batch, BatchError};
+
+/// The folder of the container under which batches are stored (`telemetry/<day>/<batch>.json`).
+pub const TELEMETRY_PREFIX: &str = "telemetry/";
+
+/// How to authorise to a telemetry container, as a command-line option shared by the server
+/// that writes telemetry and the commands that read it.
+#[cfg(feature = "clap")]
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct TelemetryAuth {
+    /// How to authorise to the telemetry container: auto = SAS when one is given (URL or
+    /// CARPRICE_TELEMETRY_SAS), else anonymous.
+    #[arg(
+        long = "telemetry-auth",
+        env = "CARPRICE_TELEMETRY_AUTH",
+        value_enum,
+        default_value = "auto"
+    )]
+    pub choice: AuthChoice,
+}
+
+/// What storing a batch did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// The batch was written.
+    Created,
+    /// A batch with this day and id was already stored (a resend): nothing was written.
+    AlreadyStored,
+}
+
+/// A failure storing or reading telemetry.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TelemetryStoreError {
+    /// The local folder could not be written or read.
+    #[error(
+        "telemetry folder {path}: {source}; check that it exists or can be created and is writable"
+    )]
+    Folder {
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The telemetry container does not exist.
+    #[error("telemetry container {0} does not exist: create it (private), or check the URL given to --telemetry / --telemetry-container-url")]
+    NoContainer(String),
+    /// Blob storage failed.
+    #[error(transparent)]
+    Blob(BlobError),
+    /// A stored batch is not a valid batch (it was not written by this store).
+    #[error("stored telemetry {name} is not a valid batch ({source}); move it out of the telemetry store")]
+    Corrupt {
+        /// The file or blob.
+        name: String,
+        /// What is wrong.
+        source: BatchError,
+    },
+}
+
+impl From<BlobError> for TelemetryStoreError {
+    fn from(error: BlobError) -> Self {
+        match error {
+            BlobError::ContainerNotFound(container) => TelemetryStoreError::NoContainer(container),
+            other => TelemetryStoreError::Blob(other),
+        }
+    }
+}
+
+/// A telemetry store: a local folder or a Blob container. Every method blocks (a container owns
+/// its own network runtime): call it from a plain thread or tokio's blocking pool.
+pub struct TelemetryStore {
+    place: Place,
+}
+
+enum Place {
+    Folder(PathBuf),
+    Container(Box<Container>),
+}
+
+impl std::fmt::Debug for TelemetryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TelemetryStore({self})")
+    }
+}
+
+impl std::fmt::Display for TelemetryStore {
+    /// The folder, or the container's URL without its SAS.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.place {
+            Place::Folder(dir) => write!(f, "{}", dir.display()),
+            Place::Container(container) => write!(f, "{}", container.location()),
+        }
+    }
+}
+
+impl TelemetryStore {
+    /// A store in a local folder (created when the first batch arrives).
+    pub fn folder(dir: impl Into<PathBuf>) -> Self {
+        TelemetryStore {
+            place: Place::Folder(dir.into()),
+        }
+    }
+
+    /// A store in a Blob container, under [`TELEMETRY_PREFIX`]; no request is sent yet.
+    ///
+    /// # Errors
+    /// [`BlobError`] when the URL, SAS or sign-in is unusable.
+    pub fn container(
+        url: &str,
+        sas: Option<&str>,
+        auth: AuthChoice,
+    ) -> Result<Self, TelemetryStoreError> {
+        let location = ContainerLocation::new(url, sas, auth)?;
+        Ok(TelemetryStore {
+            place: Place::Container(Box::new(Container::open(location)?)),
+        })
+    }
+
+    /// A container when `place` is an `http://` or `https://` URL, else a folder.
+    ///
+    /// # Errors
+    /// As [`TelemetryStore::container`].
+    pub fn open(
+        place: &str,
+        sas: Option<&str>,
+        auth: AuthChoice,
+    ) -> Result<Self, TelemetryStoreError> {
+        if place.starts_with("https://") || place.starts_with("http://") {
+            TelemetryStore::container(place, sas, auth)
+        } else {
+            Ok(TelemetryStore::folder(place))
+        }
+    }
+
+    /// Stores a checked batch as `<day>/<batch>.json`, create-only. A folder's file is written
+    /// to a temporary file beside it, flushed to disk, then linked under its name only if that
+    /// name is free, so no reader ever sees half a batch; a blob is created with
+    /// `If-None-Match: *`.
+    ///
+    /// # Errors
+    /// [`TelemetryStoreError::Folder`] or [`TelemetryStoreError::Blob`].
+    pub fn store(&self, batch: &Batch) -> Result<Stored, TelemetryStoreError> {
+        let name = format!("{}/{}.json", batch.day(), batch.batch);
+        let bytes = batch.to_json();
+        match &self.place {
+            Place::Folder(dir) => store_file(dir, &name, &bytes),
+            Place::Container(container) => {
+                let blob = format!("{TELEMETRY_PREFIX}{name}");
+                match container.create(&blob, &bytes, Default::default()) {
+                    Ok(()) => Ok(Stored::Created),
+                    Err(BlobError::AlreadyExists { .. }) => Ok(Stored::AlreadyStored),
+                    Err(other) => Err(other.into()),
+                }
+            }
+        }
+    }
+
+    /// Every stored batch that may hold quotes priced up to `until` (all when `None`), in name
+    /// order (day, then id). Batches are named by their earliest quote's day, so a batch of a
+    /// later day than `until` is not read.
+    ///
+    /// # Errors
+    /// [`TelemetryStoreError`] when the store cannot be read or holds something that is not a
+    /// valid batch.
+    pub fn read(&self, until: Option<SystemTime>) -> Result<Vec<Batch>, TelemetryStoreError> {
+        let last_day =
+            until.map(|t| humantime::format_rfc3339_seconds(t).to_string()[..10].to_string());
+        let wanted = |name: &str| {
+            let day = name.split('/').next().unwrap_or_default();
+            name.ends_with(".json")
+                && !name.rsplit('/').next().unwrap_or_default().starts_with('.')
+                && last_day.as_deref().is_none_or(|last| day <= last)
+        };
+        let mut batches = Vec::new();
+        match &self.place {
+            Place::Folder(dir) => {
+                for name in list_files(dir)?.into_iter().filter(|n| wanted(n)) {
+                    let path = dir.join(&name);
+                    let bytes =
+                        std::fs::read(&path).map_err(|source| TelemetryStoreError::Folder {
+                            path: path.clone(),
+                            source,
+                        })?;
+                    batches.push(parse_stored(&path.display().to_string(), &bytes)?);
+                }
+            }
+            Place::Container(container) => {
+                let mut names = container.list(TELEMETRY_PREFIX)?;
+                names.sort();
+                for blob in names {
+                    if !wanted(&blob[TELEMETRY_PREFIX.len()..]) {
+                        continue;
+                    }
+                    if let Some(found) = container.get(&blob)? {
+                        batches.push(parse_stored(&blob, &found.bytes)?);
+                    }
+                }
+            }
+        }
+        Ok(batches)
+    }
+}
+
+fn parse_stored(name: &str, bytes: &[u8]) -> Result<Batch, TelemetryStoreError> {
+    Batch::from_json(bytes).map_err(|source| TelemetryStoreError::Corrupt {
+        name: name.to_string(),
+        source,
+    })
+}
+
+fn store_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<Stored, TelemetryStoreError> {
+    let path = dir.join(name);
+    let folder = path.parent().unwrap_or(dir);
+    let failed = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| TelemetryStoreError::Folder { path, source }
+    };
+    if path.exists() {
+        return Ok(Stored::AlreadyStored);
+    }
+    std::fs::create_dir_all(folder).map_err(failed(folder))?;
+    let mut file = tempfile::Builder::new()
+        .prefix(".incoming-")
+        .tempfile_in(folder)
+        .map_err(failed(folder))?;
+    file.write_all(bytes).map_err(failed(file.path()))?;
+    file.as_file().sync_all().map_err(failed(file.path()))?;
+    match file.persist_noclobber(&path) {
+        Ok(_) => Ok(Stored::Created),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(Stored::AlreadyStored),
+        Err(e) => Err(failed(&path)(e.error)),
+    }
+}
+
+/// `<day>/<file>` names of the folder's batches, sorted; an absent folder holds none.
+fn list_files(dir: &Path) -> Result<Vec<String>, TelemetryStoreError> {
+    let entries = |path: &Path| -> Result<Vec<(String, bool)>, TelemetryStoreError> {
+        let failed = |source| TelemetryStoreError::Folder {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(path).map_err(failed)? {
+            let entry = entry.map_err(failed)?;
+            let is_dir = entry.file_type().map_err(failed)?.is_dir();
+            found.push((entry.file_name().to_string_lossy().into_owned(), is_dir));
+        }
+        Ok(found)
+    };
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut names = Vec::new();
+    for (day, is_dir) in entries(dir)? {
+        if !is_dir {
+            continue;
+        }
+        for (file, is_dir) in entries(&dir.join(&day))? {
+            if !is_dir {
+                names.push(format!("{day}/{file}"));
+            }
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn batch(id: &str, at: &str) -> Batch {
+        let body = serde_json::json!({"batch": id, "quotes": [{"at": at, "champion": "1.0.0",
+            "challenger": "1.1.0", "mode": "canary", "shown": "challenger",
+            "champion_price": 10000.0, "challenger_price": 10500.0, "extrapolated": [],
+            "car": {"make": "audi"}}]});
+        Batch::from_json(body.to_string().as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn a_folder_stores_each_batch_once_under_its_day_and_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = TelemetryStore::folder(dir.path().join("telemetry"));
+        assert!(store.read(None).unwrap().is_empty());
+        let first = batch("b1", "2026-11-30T07:00:00Z");
+        assert_eq!(store.store(&first).unwrap(), Stored::Created);
+        assert_eq!(store.store(&first).unwrap(), Stored::AlreadyStored);
+        let later = batch("b2", "2026-12-01T09:30:00.5Z");
+        assert_eq!(store.store(&later).unwrap(), Stored::Created);
+        let file = dir.path().join("telemetry/2026-11-30/b1.json");
+        assert_eq!(std::fs::read(file).unwrap(), first.to_json());
+        assert_eq!(store.read(None).unwrap(), vec![first.clone(), later]);
+        let until = humantime::parse_rfc3339("2026-11-30T23:59:59Z").unwrap();
+        assert_eq!(store.read(Some(until)).unwrap(), vec![first]);
+        // Nothing but the two batches: no temporary file left behind.
+        let mut left: Vec<_> = walk(dir.path());
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                "telemetry/2026-11-30/b1.json",
+                "telemetry/2026-12-01/b2.json"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_half_written_file_is_never_read_and_a_foreign_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = TelemetryStore::folder(dir.path());
+        store.store(&batch("b1", "2026-11-30T07:00:00Z")).unwrap();
+        std::fs::write(dir.path().join("2026-11-30/.incoming-x"), "{\"bat").unwrap();
+        assert_eq!(store.read(None).unwrap().len(), 1);
+        std::fs::write(dir.path().join("2026-11-30/zz.json"), "{}").unwrap();
+        let error = store.read(None).unwrap_err().to_string();
+        assert!(error.contains("zz.json"), "{error}");
+    }
+
+    fn walk(dir: &Path) -> Vec<String> {
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                for inner in walk(&path) {
+                    found.push(format!(
+                        "{}/{inner}",
+                        path.file_name().unwrap().to_string_lossy()
+                    ));
+                }
+            } else {
+                found.push(path.file_name().unwrap().to_string_lossy().into_owned());
+            }
+        }
+        found
+    }
+}
