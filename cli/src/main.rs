@@ -4,7 +4,6 @@ mod args;
 mod commands;
 mod data_path;
 mod files;
-mod line_numbers;
 #[cfg(test)]
 mod workflow_invocations;
 
