@@ -3,8 +3,9 @@
 #  - first-load transfer, brotli (quality 11): html + js + wasm + css + model + manifests <= 115 KB
 #    (the staff desk's budget; it was 100 KB before model format 1.1)
 #  - time from navigation to the first price on screen, cold, headless Chromium <= 300 ms (median)
-# and reports, outside the first load, the stock-list worker's transfer (fetched when a list is
-# priced; the service worker precaches it after the first load) and the stock-list benchmark:
+# and reports, outside the first load, the stock-list wasm's transfer (the screen and its worker,
+# fetched when the stock list is opened; the service worker precaches it after the first load)
+# and the stock-list benchmark:
 # 100,000 rows of the sample data (CARPRICE_DATA, else ../shared/data) priced in Chromium, target
 # <= 1 s (a benchmark figure: printed, never enforced).
 # Usage: scripts/budgets.sh [SITE_DIR]   (default dist/; build it first with trunk)

@@ -129,7 +129,7 @@ mod tests {
         for i in 0..rows {
             text.push('\n');
             if i % 10 == 3 {
-                text.push_str(&row.join(",").replacen(&row[0], "trabant", 1));
+                text.push_str(&row.join(",").replacen(row[0], "trabant", 1));
             } else {
                 text.push_str(&row.join(","));
             }

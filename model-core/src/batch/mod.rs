@@ -12,8 +12,8 @@
 //!
 //! let model = Model::from_json(include_str!("../../../assets/model.json")).unwrap();
 //! // A table of one row: the model's reference car.
-//! let (names, cells): (Vec<&str>, Vec<String>) = model
-//!     .default_description()
+//! let reference = model.default_description();
+//! let (names, cells): (Vec<&str>, Vec<String>) = reference
 //!     .iter()
 //!     .map(|(name, value)| match value {
 //!         AttributeValue::Number(x) => (name, format_number(*x)),
