@@ -1,5 +1,5 @@
 //! One stock list priced from start to end, as the worker runs it: model-core's row-by-row
-//! [`TablePricer`] (the code of `carprice predict --cars --out`), progress every few thousand
+//! [`TablePricer`] (the rows of `carprice predict --cars --out`), progress every few thousand
 //! rows, every problem kept for the problems file. Plain Rust over `Read`/`Write`, so it is
 //! tested natively; the worker only supplies the file, the output and the clock.
 

@@ -7,8 +7,9 @@
 //! - in the Web Worker the screen starts for each list, [`worker`]: reads the file and prices it
 //!   with [`job`], so the page stays responsive.
 //!
-//! [`job`] runs model-core's [`model_core::batch::TablePricer`], the code of
-//! `carprice predict --cars --out`, so the downloaded file is the CLI's to the byte; [`summary`]
+//! [`job`] runs model-core's [`model_core::batch::TablePricer`], whose rows are those of
+//! `carprice predict --cars --out` (both write them with [`model_core::batch::RowWriter`]), so the
+//! downloaded file is the CLI's to the byte; [`summary`]
 //! is what the worker tells the page at the end.
 
 pub mod job;

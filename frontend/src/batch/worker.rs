@@ -1,4 +1,4 @@
-//! The stock-list worker (a Web Worker of its own wasm, `src/bin/batch_worker.rs`): reads the
+//! The stock-list worker (a Web Worker of its own wasm, `src/bin/stock_list.rs`): reads the
 //! chosen file in slices, prices it with [`super::job`], and posts progress and the priced file
 //! back to the page, so the page stays responsive and downloads none of this until a list is
 //! priced.

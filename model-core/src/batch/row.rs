@@ -87,7 +87,7 @@ impl<'m> RowWriter<'m> {
                 .ok()
                 .zip(record.range(i))
                 .and_then(|(text, range)| text.get(range))
-                .ok_or((None, "the row is not valid UTF-8 text".to_string()))?;
+                .ok_or_else(|| (None, "the row is not valid UTF-8 text".to_string()))?;
             cells.push(trim(cell));
         }
         if cells.len() != self.columns {

@@ -116,6 +116,40 @@ fn a_row_of_another_length_is_refused_with_its_line() {
 }
 
 #[test]
+fn a_row_that_is_not_utf8_is_refused_with_its_line_and_a_quoted_padded_cell_is_trimmed() {
+    let model = model();
+    let input = table(&model, &[&[], &[]]);
+    let (header, rows) = input.split_once('\n').unwrap();
+    let row = rows.lines().next().unwrap();
+    let (first, rest) = row.split_once(',').unwrap();
+    let mut bytes = format!("{header}\r\n{row}\r\n{first}").into_bytes();
+    // 0xff (a Latin-1 letter) is not UTF-8.
+    bytes.push(0xff);
+    bytes.extend_from_slice(format!(",{rest}\r\n\" {first} \",{rest}\r\n").as_bytes());
+    let mut pricer = TablePricer::new(&model, &bytes[..], Vec::new(), b',').unwrap();
+    let mut outcomes = Vec::new();
+    while let Some(outcome) = pricer.price_next().unwrap() {
+        outcomes.push(outcome);
+    }
+    let output = String::from_utf8(pricer.finish().unwrap()).unwrap();
+    assert_eq!(outcomes.len(), 3);
+    assert_eq!(outcomes[0], RowOutcome::Priced);
+    assert_eq!(
+        outcomes[1],
+        RowOutcome::Refused(RowProblem {
+            line: 3,
+            attribute: None,
+            message: "the row is not valid UTF-8 text".to_string(),
+        })
+    );
+    // A quoted, padded cell is read trimmed and priced as the plain one.
+    assert_eq!(outcomes[2], RowOutcome::Priced);
+    let lines: Vec<&str> = output.lines().collect();
+    assert_eq!(lines.len(), 3, "{output}");
+    assert_eq!(lines[1], lines[2]);
+}
+
+#[test]
 fn flags_name_extrapolated_attributes() {
     let model = model();
     let width = model.attributes().find(|a| a.name == "width").unwrap();
