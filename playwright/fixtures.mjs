@@ -186,6 +186,17 @@ export async function waitForServiceWorker(page) {
   });
 }
 
+/** One visit online (until the service worker controls the page), then the network cut and the
+ * page reloaded: what a member of staff sees opening the app offline the next day. */
+export async function reloadOffline(page, context, url) {
+  await page.goto(url);
+  await expect(page.getByTestId("price")).toBeVisible();
+  await waitForServiceWorker(page);
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId("status")).toContainText("Offline");
+}
+
 export const test = base.extend({
   site: async ({}, use) => {
     const site = await startSite();

@@ -10,10 +10,12 @@
 //! - [`form`]: form text → a quote or per-field problems ([`form::price`]);
 //! - [`drivers`]: the chart's bars;
 //! - [`release`]: `config.json`, `release.json` and verifying a fetched model;
-//! - [`state`]: every state transition ([`state::Action`]).
+//! - [`state`]: every state transition ([`state::Action`]);
+//! - [`batch`]: pricing a stock list (a CSV) in a Web Worker of its own.
 //!
 //! [`components`] and [`services`] are the thin browser side.
 
+pub mod batch;
 pub mod components;
 pub mod drivers;
 pub mod form;

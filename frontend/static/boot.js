@@ -1,6 +1,7 @@
 // Starts the staff app without inline script (the content security policy forbids it): imports
 // the wasm-bindgen glue named by trunk in this script's data attributes, then registers the
-// service worker that makes the app work offline.
+// service worker that makes the app work offline. The stock-list screen is a wasm of its own,
+// imported the first time a `data-open-stock-list` button is pressed.
 const boot = document.querySelector("script[data-carprice-js]");
 const { default: init } = await import(boot.dataset.carpriceJs);
 await init({ module_or_path: boot.dataset.carpriceWasm });
@@ -10,3 +11,10 @@ if ("serviceWorker" in navigator) {
     console.warn("carprice: offline support unavailable:", error);
   });
 }
+
+document.addEventListener("click", async (event) => {
+  if (event.target instanceof Element && event.target.closest("[data-open-stock-list]")) {
+    await import("./stock_list_loader.js");
+    document.getElementById("stock-list")?.scrollIntoView();
+  }
+});

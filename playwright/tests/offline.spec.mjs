@@ -1,15 +1,10 @@
 // Offline use, bad models and new releases: the app keeps pricing with the last good model.
-import { test, expect, defaultModel, carWith, cliQuote, dollars, waitForServiceWorker, kinds, otherCategory, within } from "../fixtures.mjs";
+import { test, expect, defaultModel, carWith, cliQuote, dollars, reloadOffline, kinds, otherCategory, within } from "../fixtures.mjs";
 
 test("after one visit the app loads and prices offline", async ({ page, context, site }) => {
   const model = defaultModel();
   const [attribute] = kinds(model).categorical;
-  await page.goto(site.url);
-  await expect(page.getByTestId("price")).toBeVisible();
-  await waitForServiceWorker(page);
-  await context.setOffline(true);
-  await page.reload();
-  await expect(page.getByTestId("status")).toContainText("Offline");
+  await reloadOffline(page, context, site.url);
   await expect(page.getByTestId("status")).toContainText(`model ${model.version}`);
   const value = otherCategory(attribute, 1);
   await page.locator(`#field-${attribute.name}`).selectOption(value);

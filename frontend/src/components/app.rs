@@ -212,6 +212,9 @@ pub fn app() -> Html {
                         { quote_panel(&QuotePanelProps { shown: shown.clone(),
                             loaded: loaded.clone(), form: state.form.clone() }) }
                         { model_card(&ModelCardProps { loaded: loaded.clone(), source: state.source }) }
+                        // Opens the stock-list screen, a wasm of its own (see `crate::batch`).
+                        <button type="button" class="stock-open" data-open-stock-list="">
+                            { "Price a stock list (CSV)" }</button>
                     </aside>
                     </>
                 },
