@@ -73,6 +73,12 @@ pub enum NoticeKind {
         /// The version still in use.
         kept: String,
     },
+    /// A link, the last visit or a saved quote described a car with values the model cannot
+    /// price; they were dropped (see [`crate::share::decode`]).
+    Dropped {
+        /// What was left out, in words.
+        dropped: Vec<String>,
+    },
     /// The scoring endpoint failed; the browser priced the car instead.
     EndpointFallback {
         /// Why.
@@ -116,6 +122,13 @@ pub enum Action {
         attribute: String,
         /// The field's new text.
         text: String,
+    },
+    /// The whole form was replaced (a shared link, the last visit's car, a reopened quote).
+    Restore {
+        /// The new form.
+        form: FormState,
+        /// What could not be carried into it, in words (a notice when not empty).
+        dropped: Vec<String>,
     },
     /// The browser went online or offline.
     Online(bool),
@@ -214,6 +227,13 @@ impl AppState {
             Action::Edit { attribute, text } => {
                 self.form.set(attribute, text);
                 self.revision += 1;
+            }
+            Action::Restore { form, dropped } => {
+                self.form = form;
+                self.revision += 1;
+                if !dropped.is_empty() {
+                    self.push_notice(NoticeKind::Dropped { dropped });
+                }
             }
             Action::Online(online) => self.online = online,
             Action::Dismiss(id) => self.notices.retain(|n| n.id != id),
@@ -367,6 +387,34 @@ mod tests {
         let state = AppState::new(false).apply(Action::Unreachable(error.clone()));
         assert_eq!(state.startup_error, Some(error));
         assert!(state.is_offline());
+    }
+
+    #[test]
+    fn a_restored_car_replaces_the_form_and_says_what_was_dropped() {
+        let model = Model::from_json(MODEL).unwrap();
+        let state = AppState::new(true).apply(Action::Loaded {
+            model: loaded(MODEL),
+            source: ModelSource::Saved,
+        });
+        let restored = crate::share::decode(&model, "make=trabant&colour=red");
+        let revision = state.revision;
+        let state = state.apply(Action::Restore {
+            form: restored.form.clone(),
+            dropped: restored.dropped.clone(),
+        });
+        assert_eq!(state.form, restored.form);
+        assert_eq!(state.revision, revision + 1);
+        assert_eq!(
+            state.notices[0].kind,
+            NoticeKind::Dropped {
+                dropped: restored.dropped
+            }
+        );
+        let state = state.apply(Action::Restore {
+            form: FormState::for_model(&model),
+            dropped: Vec::new(),
+        });
+        assert_eq!(state.notices.len(), 1, "nothing dropped: no new notice");
     }
 
     #[test]

@@ -1,0 +1,183 @@
+//! The desk around the pricing screen: which screen is shown, the saved quotes as last listed,
+//! the outcome of the last save or delete, and a reopened quote (then and now). A `Reducible`
+//! kept free of browser calls, like [`crate::state`].
+//!
+//! Screens: [`Screen::ALL`] is the navigation, in order. A new screen (batch pricing of a stock
+//! list) adds a variant, its entry in `ALL` and [`Screen::title`], and its view in the `match` on
+//! the screen in `components/app.rs`.
+
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use crate::saved::{SavedQuote, StoreError};
+
+/// A screen of the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Screen {
+    /// Describe a car, see its price.
+    #[default]
+    Pricing,
+    /// The quotes saved in this browser.
+    Saved,
+}
+
+impl Screen {
+    /// Every screen, in navigation order.
+    pub const ALL: &'static [Screen] = &[Screen::Pricing, Screen::Saved];
+
+    /// The screen's name in the navigation.
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Pricing => "Price a car",
+            Screen::Saved => "Saved quotes",
+        }
+    }
+
+    /// A stable name for tests and styles (`data-screen`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Screen::Pricing => "pricing",
+            Screen::Saved => "saved",
+        }
+    }
+}
+
+/// The outcome of the last save, delete or export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// It worked (in words).
+    Done(String),
+    /// It did not.
+    Failed(StoreError),
+}
+
+/// The desk's state.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Desk {
+    /// The screen shown.
+    pub screen: Screen,
+    /// The saved quotes, newest first, once listed.
+    pub saved: Option<Vec<SavedQuote>>,
+    /// The outcome of the last save, delete or export.
+    pub outcome: Option<Outcome>,
+    /// A saved quote reopened on the pricing screen.
+    pub reopened: Option<SavedQuote>,
+}
+
+/// Everything that changes the desk.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeskAction {
+    /// Show a screen.
+    Show(Screen),
+    /// The saved quotes were listed.
+    Listed(Result<Vec<SavedQuote>, StoreError>),
+    /// A quote was saved (or not).
+    Saved(Result<SavedQuote, StoreError>),
+    /// A saved quote was deleted (or not).
+    Deleted(Result<f64, StoreError>),
+    /// Something else to report (an export).
+    Report(Outcome),
+    /// A saved quote was reopened: the pricing screen shows it then and now.
+    Reopen(SavedQuote),
+    /// The then-and-now panel was closed.
+    CloseReopened,
+}
+
+impl Desk {
+    /// The desk after an action.
+    pub fn apply(mut self, action: DeskAction) -> Desk {
+        match action {
+            DeskAction::Show(screen) => {
+                self.screen = screen;
+                self.outcome = None;
+            }
+            DeskAction::Listed(Ok(quotes)) => self.saved = Some(quotes),
+            DeskAction::Listed(Err(error))
+            | DeskAction::Saved(Err(error))
+            | DeskAction::Deleted(Err(error)) => {
+                self.outcome = Some(Outcome::Failed(error));
+            }
+            DeskAction::Saved(Ok(quote)) => {
+                let count = self.saved.as_ref().map(Vec::len);
+                self.outcome = Some(Outcome::Done(match count {
+                    Some(count) => format!("Quote saved ({} saved in this browser).", count + 1),
+                    None => "Quote saved in this browser.".to_string(),
+                }));
+                if let Some(saved) = &mut self.saved {
+                    saved.insert(0, quote);
+                }
+            }
+            DeskAction::Deleted(Ok(id)) => {
+                if let Some(saved) = &mut self.saved {
+                    saved.retain(|q| q.id != id);
+                }
+                self.outcome = Some(Outcome::Done("Quote deleted.".to_string()));
+            }
+            DeskAction::Report(outcome) => self.outcome = Some(outcome),
+            DeskAction::Reopen(quote) => {
+                self.reopened = Some(quote);
+                self.screen = Screen::Pricing;
+                self.outcome = None;
+            }
+            DeskAction::CloseReopened => self.reopened = None,
+        }
+        self
+    }
+}
+
+impl Reducible for Desk {
+    type Action = DeskAction;
+
+    fn reduce(self: Rc<Self>, action: DeskAction) -> Rc<Self> {
+        Rc::new((*self).clone().apply(action))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quote(id: f64) -> SavedQuote {
+        SavedQuote {
+            id,
+            saved_at: "2026-11-30T07:15:00.000Z".into(),
+            model_version: "1.0.0".into(),
+            price: 10_000.0,
+            low: 9_000.0,
+            high: 11_000.0,
+            drivers: Vec::new(),
+            car: "make=audi".into(),
+        }
+    }
+
+    #[test]
+    fn saving_and_deleting_keep_the_list_and_say_so() {
+        let desk = Desk::default()
+            .apply(DeskAction::Listed(Ok(vec![quote(1.0)])))
+            .apply(DeskAction::Saved(Ok(quote(2.0))));
+        assert_eq!(desk.saved.as_ref().unwrap()[0].id, 2.0);
+        assert_eq!(
+            desk.outcome,
+            Some(Outcome::Done(
+                "Quote saved (2 saved in this browser).".into()
+            ))
+        );
+        let desk = desk.apply(DeskAction::Deleted(Ok(1.0)));
+        assert_eq!(desk.saved.as_ref().unwrap().len(), 1);
+        let desk = desk.apply(DeskAction::Saved(Err(StoreError::Full)));
+        assert_eq!(desk.outcome, Some(Outcome::Failed(StoreError::Full)));
+        assert_eq!(desk.saved.as_ref().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn reopening_a_quote_shows_the_pricing_screen() {
+        let desk = Desk::default()
+            .apply(DeskAction::Show(Screen::Saved))
+            .apply(DeskAction::Reopen(quote(3.0)));
+        assert_eq!(desk.screen, Screen::Pricing);
+        assert_eq!(desk.reopened.as_ref().map(|q| q.id), Some(3.0));
+        assert_eq!(desk.apply(DeskAction::CloseReopened).reopened, None);
+        assert_eq!(Screen::ALL[0], Screen::default());
+    }
+}

@@ -1,0 +1,230 @@
+//! Saved quotes: what "Save quote" keeps (car, price, range, main drivers, model version, time),
+//! as one small JSON text per quote in this browser's IndexedDB ([`store`]), and the CSV export.
+
+pub mod store;
+
+use model_core::json::{write_string, Fields, Json, JsonError};
+use model_core::{format_fixed, format_number, Quote};
+use thiserror::Error;
+
+use crate::share::pairs;
+
+/// The most quotes one browser keeps; saving more is refused with [`StoreError::Full`].
+pub const LIMIT: u32 = 500;
+
+/// One saved quote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedQuote {
+    /// When it was saved, in milliseconds since 1970 (also its key in the store).
+    pub id: f64,
+    /// When it was saved, RFC 3339 UTC.
+    pub saved_at: String,
+    /// The model that priced it.
+    pub model_version: String,
+    /// Price in dollars.
+    pub price: f64,
+    /// Low end of the range.
+    pub low: f64,
+    /// High end of the range.
+    pub high: f64,
+    /// The main drivers in words, largest first (`Make: Audi +12.3%`).
+    pub drivers: Vec<String>,
+    /// The car as link text ([`crate::share::encode`]).
+    pub car: String,
+}
+
+/// Why quotes could not be saved, listed or deleted, in words for the person at the desk.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// No IndexedDB (a private window, or site storage turned off).
+    #[error("This browser does not let the price desk keep quotes ({0}). Turn site storage on, or use a normal window.")]
+    Unavailable(String),
+    /// [`LIMIT`] quotes are saved already.
+    #[error(
+        "{} quotes are saved, the most this browser keeps: export and delete some to save more.",
+        LIMIT
+    )]
+    Full,
+    /// The device's storage is full.
+    #[error("This device's storage is full, so the quote was not saved: export and delete some saved quotes.")]
+    Quota,
+    /// Anything else the browser refused.
+    #[error("The browser refused: {0}")]
+    Refused(String),
+}
+
+impl SavedQuote {
+    /// A quote to save: `id` and `saved_at` say when, `drivers` are the main ones in words and
+    /// `car` the form as link text.
+    pub fn new(
+        id: f64,
+        saved_at: String,
+        quote: &Quote<'_>,
+        drivers: Vec<String>,
+        car: String,
+    ) -> SavedQuote {
+        SavedQuote {
+            id,
+            saved_at,
+            model_version: quote.model_version.to_string(),
+            price: quote.price,
+            low: quote.interval.low,
+            high: quote.interval.high,
+            drivers,
+            car,
+        }
+    }
+
+    /// The record as stored: a JSON object.
+    pub fn to_json(&self) -> String {
+        let mut out = format!(
+            "{{\"id\":{},\"price\":{},\"low\":{},\"high\":{},\"saved_at\":",
+            format_number(self.id),
+            format_number(self.price),
+            format_number(self.low),
+            format_number(self.high)
+        );
+        write_string(&mut out, &self.saved_at);
+        out.push_str(",\"model_version\":");
+        write_string(&mut out, &self.model_version);
+        out.push_str(",\"car\":");
+        write_string(&mut out, &self.car);
+        out.push_str(",\"drivers\":[");
+        for (i, driver) in self.drivers.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_string(&mut out, driver);
+        }
+        out.push_str("]}");
+        out
+    }
+
+    /// Reads a stored record.
+    ///
+    /// # Errors
+    /// [`JsonError`] naming the field when the text is not a saved quote.
+    pub fn from_json(text: &str) -> Result<SavedQuote, JsonError> {
+        let json = Json::parse(text)?;
+        let fields = Fields::of(&json, "")?;
+        Ok(SavedQuote {
+            id: fields.number("id")?,
+            saved_at: fields.text("saved_at")?.to_string(),
+            model_version: fields.text("model_version")?.to_string(),
+            price: fields.number("price")?,
+            low: fields.number("low")?,
+            high: fields.number("high")?,
+            drivers: fields.texts("drivers")?,
+            car: fields.text("car")?.to_string(),
+        })
+    }
+}
+
+/// The quotes as CSV: when, model, price, low, high, drivers, then one column per attribute
+/// (in order of first appearance). Amounts to the cent; cells quoted when they need it.
+pub fn csv(quotes: &[SavedQuote]) -> String {
+    let cars: Vec<Vec<(String, String)>> = quotes.iter().map(|q| pairs(&q.car)).collect();
+    let mut columns: Vec<&str> = Vec::new();
+    for (name, _) in cars.iter().flatten() {
+        if !columns.contains(&name.as_str()) {
+            columns.push(name);
+        }
+    }
+    let mut out = String::from("saved_at,model_version,price,price_low,price_high,drivers");
+    for column in &columns {
+        out.push(',');
+        cell(&mut out, column);
+    }
+    out.push_str("\r\n");
+    for (quote, car) in quotes.iter().zip(&cars) {
+        cell(&mut out, &quote.saved_at);
+        out.push(',');
+        cell(&mut out, &quote.model_version);
+        for amount in [quote.price, quote.low, quote.high] {
+            out.push(',');
+            out.push_str(&format_fixed(amount, 2));
+        }
+        out.push(',');
+        cell(&mut out, &quote.drivers.join("; "));
+        for column in &columns {
+            out.push(',');
+            let value = car.iter().rev().find(|(name, _)| name == column);
+            cell(&mut out, value.map_or("", |(_, v)| v.as_str()));
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// One CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break.
+fn cell(out: &mut String, text: &str) {
+    if text.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&text.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quote() -> SavedQuote {
+        SavedQuote {
+            id: 1_795_000_000_123.0,
+            saved_at: "2026-11-30T07:15:00.123Z".into(),
+            model_version: "1.0.0".into(),
+            price: 10_113.594_1,
+            low: 8_596.4,
+            high: 11_630.2,
+            drivers: vec![
+                "Make: Audi +12.3%".into(),
+                "Body: \"hardtop\", 2 doors".into(),
+            ],
+            car: "make=audi&curb-weight=2337&note=a%2Cb".into(),
+        }
+    }
+
+    #[test]
+    fn a_saved_quote_reads_back_as_it_was() {
+        let quote = quote();
+        assert_eq!(SavedQuote::from_json(&quote.to_json()), Ok(quote.clone()));
+        assert_eq!(
+            SavedQuote::from_json(r#"{"id": 1}"#)
+                .unwrap_err()
+                .to_string(),
+            "`saved_at` is missing"
+        );
+    }
+
+    #[test]
+    fn the_csv_has_one_row_per_quote_and_a_column_per_attribute() {
+        let mut other = quote();
+        other.car = "make=bmw&doors=two".into();
+        other.model_version = "1.1.0".into();
+        let text = csv(&[quote(), other]);
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert_eq!(
+            lines[0],
+            "saved_at,model_version,price,price_low,price_high,drivers,make,curb-weight,note,doors"
+        );
+        assert_eq!(
+            lines[1],
+            "2026-11-30T07:15:00.123Z,1.0.0,10113.59,8596.40,11630.20,\"Make: Audi +12.3%; Body: \"\"hardtop\"\", 2 doors\",audi,2337,\"a,b\","
+        );
+        assert!(lines[2].starts_with("2026-11-30T07:15:00.123Z,1.1.0,"));
+        assert!(lines[2].ends_with(",bmw,,,two"));
+        assert_eq!(lines.len(), 4);
+    }
+
+    #[test]
+    fn store_errors_say_what_to_do() {
+        assert!(StoreError::Full
+            .to_string()
+            .starts_with("500 quotes are saved"));
+        assert!(StoreError::Quota.to_string().contains("export and delete"));
+    }
+}
