@@ -1,14 +1,10 @@
 //! The desk around the pricing screen: which screen is shown, the saved quotes as last listed,
-//! the outcome of the last save or delete, and a reopened quote (then and now). A `Reducible`
-//! kept free of browser calls, like [`crate::state`].
+//! the outcome of the last save or delete, and a reopened quote (then and now). Part of the app's
+//! state ([`crate::state::Action::Desk`]), kept free of browser calls.
 //!
 //! Screens: [`Screen::ALL`] is the navigation, in order. A new screen (batch pricing of a stock
 //! list) adds a variant, its entry in `ALL` and [`Screen::title`], and its view in the `match` on
 //! the screen in `components/app.rs`.
-
-use std::rc::Rc;
-
-use yew::Reducible;
 
 use crate::saved::{SavedQuote, StoreError};
 
@@ -123,14 +119,6 @@ impl Desk {
             DeskAction::CloseReopened => self.reopened = None,
         }
         self
-    }
-}
-
-impl Reducible for Desk {
-    type Action = DeskAction;
-
-    fn reduce(self: Rc<Self>, action: DeskAction) -> Rc<Self> {
-        Rc::new((*self).clone().apply(action))
     }
 }
 

@@ -1,8 +1,9 @@
-//! The car survives: the form as link text (`make=audi&curb-weight=2337`, URL form encoding), kept
-//! in the page's address (after `#`, so it never reaches a server) and in this browser's storage,
+//! The car survives: the form as link text (`make=audi&curb-weight=2337`, names and values
+//! encoded with the browser's own `encodeURIComponent`, which costs the download nothing), kept in
+//! the page's address (after `#`, so it never reaches a server) and in this browser's storage,
 //! and read back as the nearest car the model can price, saying what was dropped.
 
-use form_urlencoded::{parse, Serializer};
+use js_sys::{decode_uri_component, encode_uri_component};
 use model_core::Model;
 
 use crate::form::{price, FormState, Pricing};
@@ -10,20 +11,42 @@ use crate::form::{price, FormState, Pricing};
 /// Storage key of the last car described in this browser.
 const STORAGE_KEY: &str = "carprice.car.v1";
 
-/// The form as link text: every attribute of the model, in the model's order.
+/// The form as link text: every attribute of the model, in the model's order (browser only).
 pub fn encode(model: &Model, form: &FormState) -> String {
-    let mut text = Serializer::new(String::new());
+    let mut text = String::new();
     for attribute in model.attributes() {
-        text.append_pair(&attribute.name, form.value(&attribute.name).trim());
+        if !text.is_empty() {
+            text.push('&');
+        }
+        text.push_str(&String::from(encode_uri_component(&attribute.name)));
+        text.push('=');
+        text.push_str(&String::from(encode_uri_component(
+            form.value(&attribute.name).trim(),
+        )));
     }
-    text.finish()
+    text
 }
 
-/// The pairs of link text, in order (a value given twice: the last wins when read).
-pub fn pairs(text: &str) -> Vec<(String, String)> {
-    parse(text.trim_start_matches('#').as_bytes())
-        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+/// The pairs of link text, in order (browser only); `+` reads as a space, as in a query string.
+/// A pair whose escapes are malformed (`%zz`) comes back as `Err` with its text.
+pub fn pairs(text: &str) -> Vec<Result<(String, String), String>> {
+    let decode = |part: &str| decode_uri_component(&part.replace('+', " ")).map(String::from);
+    text.trim_start_matches('#')
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match (decode(name), decode(value)) {
+                (Ok(name), Ok(value)) => Ok((name, value)),
+                _ => Err(pair.to_string()),
+            }
+        })
         .collect()
+}
+
+/// The readable pairs of link text (browser only).
+pub fn readable_pairs(text: &str) -> Vec<(String, String)> {
+    pairs(text).into_iter().flatten().collect()
 }
 
 /// A car read back from link text.
@@ -35,17 +58,25 @@ pub struct Restored {
     pub dropped: Vec<String>,
 }
 
-/// Reads link text onto a model: unknown attributes are dropped, and so is every value the model
-/// cannot price (its field keeps the reference car's value).
+/// Reads link text onto a model ([`nearest`] of its [`pairs`]; browser only).
 pub fn decode(model: &Model, text: &str) -> Restored {
+    nearest(model, pairs(text))
+}
+
+/// The nearest car a model can price to the pairs of a link: unknown attributes and unreadable
+/// pairs are dropped, and so is every value the model cannot price (its field keeps the reference
+/// car's value).
+pub fn nearest(model: &Model, pairs: Vec<Result<(String, String), String>>) -> Restored {
     let defaults = FormState::for_model(model);
     let mut form = defaults.clone();
     let mut dropped = Vec::new();
-    for (name, value) in pairs(text) {
-        if model.attributes().any(|a| a.name == name) {
-            form.set(name, value);
-        } else {
-            dropped.push(format!("{name}={value} (not priced by this model)"));
+    for pair in pairs {
+        match pair {
+            Ok((name, value)) if model.attributes().any(|a| a.name == name) => {
+                form.set(name, value)
+            }
+            Ok((name, value)) => dropped.push(format!("{name}={value} (not priced by this model)")),
+            Err(text) => dropped.push(format!("{text} (not readable)")),
         }
     }
     if let Pricing::Invalid { problems } = price(model, &form) {
@@ -87,39 +118,25 @@ mod tests {
     use super::*;
     use crate::test_support::{categorical, model, numeric};
 
+    fn ok(pairs: &[(&str, &str)]) -> Vec<Result<(String, String), String>> {
+        pairs
+            .iter()
+            .map(|(n, v)| Ok((n.to_string(), v.to_string())))
+            .collect()
+    }
+
     #[test]
-    fn a_link_reproduces_the_form() {
+    fn a_valid_car_comes_back_whole() {
         let model = model();
         let (category, value, _) = categorical(&model);
         let (name, min, max, _) = numeric(&model, 0, false);
+        let number = model_core::format_number((min + max) / 2.0);
         let mut form = FormState::for_model(&model);
         form.set(category.name.clone(), value.clone());
-        form.set(name.clone(), format_number_text((min + max) / 2.0));
-        let text = encode(&model, &form);
-        assert!(
-            text.contains(&format!("{}={value}", category.name)),
-            "{text}"
-        );
-        let restored = decode(&model, &format!("#{text}"));
+        form.set(name.clone(), number.clone());
+        let restored = nearest(&model, ok(&[(&category.name, &value), (&name, &number)]));
         assert_eq!(restored.dropped, Vec::<String>::new());
         assert_eq!(restored.form, form);
-    }
-
-    fn format_number_text(x: f64) -> String {
-        model_core::format_number(x)
-    }
-
-    #[test]
-    fn texts_with_separators_survive_the_link() {
-        let pairs = pairs("a=x%26y%3Dz&b=two+words&c=%C3%A9");
-        assert_eq!(
-            pairs,
-            vec![
-                ("a".into(), "x&y=z".into()),
-                ("b".into(), "two words".into()),
-                ("c".into(), "é".into())
-            ]
-        );
     }
 
     #[test]
@@ -128,19 +145,23 @@ mod tests {
         let (category, value, _) = categorical(&model);
         let (number, ..) = numeric(&model, 0, false);
         let defaults = FormState::for_model(&model);
-        let text = format!(
-            "colour=red&{}={value}&{number}=heavy&{}=trabant",
-            category.name, category.name
-        );
-        let restored = decode(&model, &text);
+        let mut pairs = ok(&[
+            ("colour", "red"),
+            (&category.name, &value),
+            (&number, "heavy"),
+            (&category.name, "trabant"),
+        ]);
+        pairs.push(Err("make=%zz".to_string()));
+        let restored = nearest(&model, pairs);
         // The last value of the category wins, and is refused; the number is refused.
         assert_eq!(
             restored.form.value(&category.name),
             defaults.value(&category.name)
         );
         assert_eq!(restored.form.value(&number), defaults.value(&number));
-        assert_eq!(restored.dropped.len(), 3, "{:?}", restored.dropped);
+        assert_eq!(restored.dropped.len(), 4, "{:?}", restored.dropped);
         assert_eq!(restored.dropped[0], "colour=red (not priced by this model)");
+        assert_eq!(restored.dropped[1], "make=%zz (not readable)");
         assert!(restored
             .dropped
             .iter()
@@ -154,8 +175,6 @@ mod tests {
             price(&model, &restored.form),
             Pricing::Priced { .. }
         ));
-        // Garbage is not a car: the reference car, nothing said about empty text.
-        assert_eq!(decode(&model, "").form, defaults);
-        assert_eq!(decode(&model, "").dropped, Vec::<String>::new());
+        assert_eq!(nearest(&model, Vec::new()).form, defaults);
     }
 }

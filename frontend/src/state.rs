@@ -6,6 +6,7 @@ use std::rc::Rc;
 use model_core::Quote;
 use yew::Reducible;
 
+use crate::desk::{Desk, DeskAction};
 use crate::form::FormState;
 use crate::release::{LoadError, LoadedModel, SiteConfig};
 
@@ -32,6 +33,8 @@ pub struct AppState {
     pub notices: Vec<Notice>,
     /// The last answer of the scoring endpoint (endpoint mode).
     pub remote: RemoteQuote,
+    /// The screens around pricing and the saved quotes ([`crate::desk`]).
+    pub desk: Desk,
     next_notice: u64,
 }
 
@@ -130,6 +133,8 @@ pub enum Action {
         /// What could not be carried into it, in words (a notice when not empty).
         dropped: Vec<String>,
     },
+    /// Something at the desk: a screen shown, quotes saved, listed, reopened…
+    Desk(DeskAction),
     /// The browser went online or offline.
     Online(bool),
     /// The user dismissed a notice.
@@ -235,6 +240,7 @@ impl AppState {
                     self.push_notice(NoticeKind::Dropped { dropped });
                 }
             }
+            Action::Desk(action) => self.desk = std::mem::take(&mut self.desk).apply(action),
             Action::Online(online) => self.online = online,
             Action::Dismiss(id) => self.notices.retain(|n| n.id != id),
             Action::RemoteAsked(revision) => self.remote = RemoteQuote::Pending(revision),
@@ -396,7 +402,10 @@ mod tests {
             model: loaded(MODEL),
             source: ModelSource::Saved,
         });
-        let restored = crate::share::decode(&model, "make=trabant&colour=red");
+        let pairs = [("make", "trabant"), ("colour", "red")]
+            .map(|(n, v)| Ok((n.to_string(), v.to_string())))
+            .to_vec();
+        let restored = crate::share::nearest(&model, pairs);
         let revision = state.revision;
         let state = state.apply(Action::Restore {
             form: restored.form.clone(),

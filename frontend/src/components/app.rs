@@ -15,7 +15,7 @@ use super::notices::{notices, NoticesProps};
 use super::pricing_form::{pricing_form, PricingFormProps};
 use super::quote_panel::{quote_panel, QuotePanelProps, Shown};
 use super::saved_screen::saved_screen;
-use crate::desk::{Desk, Screen};
+use crate::desk::{DeskAction, Screen};
 use crate::form::{price, Pricing};
 use crate::release::{LoadError, LoadedModel, PricingMode, SiteConfig};
 use crate::services::{browser, site, storage};
@@ -111,7 +111,6 @@ pub fn app() -> Html {
         Callback::from(move |action| state.dispatch(action))
     };
     let session = use_mut_ref(Session::default);
-    let desk = use_reducer(Desk::default);
 
     // Pricing is a few microseconds: done on every render rather than memoised.
     let pricing: Option<Rc<Pricing>> = state
@@ -191,11 +190,11 @@ pub fn app() -> Html {
 
     let on_edit = {
         let dispatch = dispatch.clone();
-        let desk = desk.clone();
+        let reopened = state.desk.reopened.is_some();
         Callback::from(move |(attribute, text): (String, String)| {
             dispatch.emit(Action::Edit { attribute, text });
-            if desk.reopened.is_some() {
-                desk.dispatch(crate::desk::DeskAction::CloseReopened);
+            if reopened {
+                dispatch.emit(Action::Desk(DeskAction::CloseReopened));
             }
         })
     };
@@ -204,7 +203,7 @@ pub fn app() -> Html {
         Callback::from(move |id| dispatch.emit(Action::Dismiss(id)))
     };
 
-    let handlers: DeskHandlers = desk_handlers(&state, &desk, &dispatch, shown.as_ref());
+    let handlers: DeskHandlers = desk_handlers(&state, &dispatch, shown.as_ref());
     let status = status_line(&state);
     html! {
         <>
@@ -224,14 +223,14 @@ pub fn app() -> Html {
                 <span class="status-dot" aria-hidden="true"></span>
                 { status }
             </p>
-            { nav(desk.screen, &handlers.on_show) }
+            { nav(state.desk.screen, &handlers.on_show) }
         </header>
         { notices(&NoticesProps { notices: state.notices.clone(), on_dismiss }) }
         <main id="main" class="layout">
         {
             match (&state.current, pricing) {
-                (Some(loaded), Some(_)) if desk.screen == Screen::Saved => {
-                    saved_screen(&desk, loaded.model(), state.config.price_step, &handlers.saved)
+                (Some(loaded), Some(_)) if state.desk.screen == Screen::Saved => {
+                    saved_screen(&state.desk, loaded.model(), state.config.price_step, &handlers.saved)
                 }
                 (Some(loaded), Some(pricing)) => html! {
                     <>
@@ -244,7 +243,7 @@ pub fn app() -> Html {
                     <aside class="result-column" aria-label="Price">
                         { quote_panel(&QuotePanelProps { shown: shown.clone(),
                             loaded: loaded.clone(), form: state.form.clone(), price_step: state.config.price_step }) }
-                        { pricing_extras(&state, &desk, loaded, shown.as_ref(), &handlers) }
+                        { pricing_extras(&state, shown.as_ref(), &handlers) }
                         { model_card(&ModelCardProps { loaded: loaded.clone(), source: state.source }) }
                     </aside>
                     </>

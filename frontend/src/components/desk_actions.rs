@@ -1,25 +1,22 @@
 //! The desk's wiring on the app: navigation, save, print, reopen, delete and export handlers, and
-//! what the pricing screen shows around the price (a reopened quote, the actions, the print sheet).
-
-use std::rc::Rc;
+//! what the pricing screen shows around the price (a reopened quote, the actions, and the dealer
+//! and date that head the printed quote).
 
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::print_sheet::{print_sheet, PrintSheet};
 use super::quote_actions::quote_actions;
 use super::quote_panel::Shown;
 use super::reopened::reopened;
 use super::saved_screen::SavedHandlers;
-use crate::desk::{Desk, DeskAction, Outcome, Screen};
-use crate::drivers::{drivers, Driver};
-use crate::release::LoadedModel;
+use crate::desk::{DeskAction, Outcome, Screen};
+use crate::drivers::drivers;
 use crate::saved::{csv, store, SavedQuote, StoreError};
 use crate::services::browser;
 use crate::share;
 use crate::state::{Action, AppState};
 
-/// How many drivers a saved quote and the print sheet keep.
+/// How many drivers a saved quote keeps.
 const MAIN_DRIVERS: usize = 5;
 
 /// The desk's handlers.
@@ -28,8 +25,6 @@ pub struct DeskHandlers {
     pub on_show: Callback<Screen>,
     /// Save the quote on screen.
     pub on_save: Callback<MouseEvent>,
-    /// Print the quote sheet.
-    pub on_print: Callback<MouseEvent>,
     /// Close the reopened quote.
     pub on_close_reopened: Callback<MouseEvent>,
     /// The saved quotes screen's.
@@ -44,74 +39,60 @@ fn shown_quote(shown: Option<&Shown>) -> Option<&model_core::Quote<'static>> {
     }
 }
 
-fn main_drivers(
-    state: &AppState,
-    loaded: &LoadedModel,
-    quote: &model_core::Quote<'static>,
-) -> Vec<Driver> {
-    drivers(quote, loaded.model(), &state.form, MAIN_DRIVERS)
+/// Dispatches what an operation on the saved quotes came to, once it is done.
+fn when_done(
+    dispatch: &Callback<Action>,
+    work: impl std::future::Future<Output = DeskAction> + 'static,
+) {
+    let dispatch = dispatch.clone();
+    spawn_local(async move { dispatch.emit(Action::Desk(work.await)) });
 }
 
-fn list(desk: UseReducerHandle<Desk>) {
-    spawn_local(async move { desk.dispatch(DeskAction::Listed(store::list().await)) });
-}
-
-/// The handlers, over the app's state and the desk's.
+/// The handlers, over the app's state.
 pub fn desk_handlers(
     state: &AppState,
-    desk: &UseReducerHandle<Desk>,
     dispatch: &Callback<Action>,
     shown: Option<&Shown>,
 ) -> DeskHandlers {
     let on_show = {
-        let desk = desk.clone();
+        let dispatch = dispatch.clone();
         Callback::from(move |screen: Screen| {
-            desk.dispatch(DeskAction::Show(screen));
+            dispatch.emit(Action::Desk(DeskAction::Show(screen)));
             if screen == Screen::Saved {
-                list(desk.clone());
+                when_done(&dispatch, async { DeskAction::Listed(store::list().await) });
             }
         })
     };
-    let to_save = state
-        .current
-        .as_ref()
-        .zip(shown_quote(shown))
-        .map(|(loaded, quote)| {
-            let drivers = main_drivers(state, loaded, quote)
-                .into_iter()
-                .map(|d| format!("{} {}", d.label, d.text))
-                .collect::<Vec<_>>();
-            (
-                quote.clone(),
-                drivers,
-                share::encode(loaded.model(), &state.form),
-            )
-        });
     let on_save = {
-        let desk = desk.clone();
+        let dispatch = dispatch.clone();
+        let current = state.current.clone();
+        let form = state.form.clone();
+        let quote = shown_quote(shown).cloned();
         Callback::from(move |_: MouseEvent| {
-            let Some((quote, drivers, car)) = to_save.clone() else {
+            let (Some(loaded), Some(quote)) = (&current, &quote) else {
                 return;
             };
+            let drivers = drivers(quote, loaded.model(), &form, MAIN_DRIVERS)
+                .into_iter()
+                .map(|d| format!("{} {}", d.label, d.text))
+                .collect();
             let now = js_sys::Date::new_0();
+            let car = share::encode(loaded.model(), &form);
             let saved = SavedQuote::new(
                 now.get_time(),
                 now.to_iso_string().into(),
-                &quote,
+                quote,
                 drivers,
                 car,
             );
-            let desk = desk.clone();
-            spawn_local(async move {
-                let result = store::save(&saved).await.map(|()| saved);
-                desk.dispatch(DeskAction::Saved(result));
+            when_done(&dispatch, async move {
+                DeskAction::Saved(store::save(&saved).await.map(|()| saved))
             });
         })
     };
     let on_reopen = {
-        let desk = desk.clone();
         let dispatch = dispatch.clone();
-        let current: Option<Rc<LoadedModel>> = state.current.clone();
+        let current = state.current.clone();
         Callback::from(move |quote: SavedQuote| {
             if let Some(loaded) = &current {
                 let restored = share::decode(loaded.model(), &quote.car);
@@ -120,24 +101,26 @@ pub fn desk_handlers(
                     dropped: restored.dropped,
                 });
             }
-            desk.dispatch(DeskAction::Reopen(quote));
+            dispatch.emit(Action::Desk(DeskAction::Reopen(quote)));
         })
     };
     let on_delete = {
-        let desk = desk.clone();
+        let dispatch = dispatch.clone();
         Callback::from(move |id: f64| {
-            let desk = desk.clone();
-            spawn_local(async move {
-                desk.dispatch(DeskAction::Deleted(store::delete(id).await.map(|()| id)));
+            when_done(&dispatch, async move {
+                DeskAction::Deleted(store::delete(id).await.map(|()| id))
             });
         })
     };
     let on_export = {
-        let desk = desk.clone();
+        let dispatch = dispatch.clone();
+        let quotes = state.desk.saved.clone().unwrap_or_default();
         Callback::from(move |_: MouseEvent| {
-            let quotes = desk.saved.clone().unwrap_or_default();
-            let outcome = match browser::download("carprice-quotes.csv", "text/csv", &csv(&quotes))
-            {
+            let outcome = match browser::download(
+                "carprice-quotes.csv",
+                "text/csv",
+                &csv(&quotes, share::readable_pairs),
+            ) {
                 Ok(()) => Outcome::Done(format!(
                     "Exported {} quotes to carprice-quotes.csv.",
                     quotes.len()
@@ -146,18 +129,13 @@ pub fn desk_handlers(
                     Outcome::Failed(StoreError::Refused("the download was blocked".to_string()))
                 }
             };
-            desk.dispatch(DeskAction::Report(outcome));
+            dispatch.emit(Action::Desk(DeskAction::Report(outcome)));
         })
-    };
-    let on_close_reopened = {
-        let desk = desk.clone();
-        Callback::from(move |_: MouseEvent| desk.dispatch(DeskAction::CloseReopened))
     };
     DeskHandlers {
         on_show,
         on_save,
-        on_print: Callback::from(|_: MouseEvent| browser::print()),
-        on_close_reopened,
+        on_close_reopened: dispatch.reform(|_: MouseEvent| Action::Desk(DeskAction::CloseReopened)),
         saved: SavedHandlers {
             on_reopen,
             on_delete,
@@ -166,33 +144,21 @@ pub fn desk_handlers(
     }
 }
 
-/// Around the price: the reopened quote, the actions and the print-only quote sheet.
-pub fn pricing_extras(
-    state: &AppState,
-    desk: &Desk,
-    loaded: &LoadedModel,
-    shown: Option<&Shown>,
-    handlers: &DeskHandlers,
-) -> Html {
-    let step = state.config.price_step;
+/// Around the price: the reopened quote, the actions, and (on paper only) who quotes and when.
+pub fn pricing_extras(state: &AppState, shown: Option<&Shown>, handlers: &DeskHandlers) -> Html {
     let quote = shown_quote(shown);
     let today = String::from(js_sys::Date::new_0().to_iso_string());
     html! {
         <>
-        if let Some(saved) = &desk.reopened {
-            { reopened(saved, quote, step, handlers.on_close_reopened.clone()) }
+        <p class="print-only sheet-dealer" data-testid="print-heading">
+            { format!("{} · price quote of {}", state.config.dealer_name, today.get(..10).unwrap_or_default()) }
+        </p>
+        if let Some(saved) = &state.desk.reopened {
+            { reopened(saved, quote, state.config.price_step, handlers.on_close_reopened.clone()) }
         }
-        if let Some(quote) = quote {
-            { quote_actions(desk.outcome.as_ref(), handlers.on_save.clone(), handlers.on_print.clone()) }
-            { print_sheet(&PrintSheet {
-                dealer: &state.config.dealer_name,
-                date: today.get(..10).unwrap_or_default(),
-                loaded,
-                form: &state.form,
-                quote,
-                drivers: &main_drivers(state, loaded, quote),
-                price_step: step,
-            }) }
+        if quote.is_some() {
+            { quote_actions(state.desk.outcome.as_ref(), handlers.on_save.clone(),
+                Callback::from(|_: MouseEvent| browser::print())) }
         }
         </>
     }

@@ -8,7 +8,6 @@ mod model_card;
 mod nav;
 mod notices;
 mod pricing_form;
-mod print_sheet;
 mod quote_actions;
 mod quote_panel;
 mod reopened;

@@ -7,7 +7,7 @@ use super::quote_actions::outcome_line;
 use crate::desk::Desk;
 use crate::figures;
 use crate::saved::{SavedQuote, LIMIT};
-use crate::share::pairs;
+use crate::share::readable_pairs;
 use model_core::Model;
 
 /// How many of a car's values the list shows (in the model's order).
@@ -25,7 +25,7 @@ pub struct SavedHandlers {
 
 /// The first values of a car, by label, e.g. `Make: Audi · Body style: Sedan`.
 fn summary(model: &Model, car: &str) -> String {
-    let values = pairs(car);
+    let values = readable_pairs(car);
     let mut shown = Vec::new();
     for attribute in model.attributes() {
         if shown.len() == SUMMARY_VALUES {

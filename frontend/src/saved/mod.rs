@@ -7,8 +7,6 @@ use model_core::json::{write_string, Fields, Json, JsonError};
 use model_core::{format_fixed, format_number, Quote};
 use thiserror::Error;
 
-use crate::share::pairs;
-
 /// The most quotes one browser keeps; saving more is refused with [`StoreError::Full`].
 pub const LIMIT: u32 = 500;
 
@@ -122,8 +120,9 @@ impl SavedQuote {
 }
 
 /// The quotes as CSV: when, model, price, low, high, drivers, then one column per attribute
-/// (in order of first appearance). Amounts to the cent; cells quoted when they need it.
-pub fn csv(quotes: &[SavedQuote]) -> String {
+/// (in order of first appearance; `pairs` reads a car's link text). Amounts to the cent; cells
+/// quoted when they need it.
+pub fn csv(quotes: &[SavedQuote], pairs: impl Fn(&str) -> Vec<(String, String)>) -> String {
     let cars: Vec<Vec<(String, String)>> = quotes.iter().map(|q| pairs(&q.car)).collect();
     let mut columns: Vec<&str> = Vec::new();
     for (name, _) in cars.iter().flatten() {
@@ -205,7 +204,15 @@ mod tests {
         let mut other = quote();
         other.car = "make=bmw&doors=two".into();
         other.model_version = "1.1.0".into();
-        let text = csv(&[quote(), other]);
+        let pairs = |car: &str| -> Vec<(String, String)> {
+            car.split('&')
+                .map(|p| {
+                    let (n, v) = p.split_once('=').unwrap();
+                    (n.to_string(), v.replace("%2C", ","))
+                })
+                .collect()
+        };
+        let text = csv(&[quote(), other], pairs);
         let lines: Vec<&str> = text.split("\r\n").collect();
         assert_eq!(
             lines[0],
