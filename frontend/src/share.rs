@@ -27,10 +27,10 @@ pub fn encode(model: &Model, form: &FormState) -> String {
     text
 }
 
-/// The pairs of link text, in order (browser only); `+` reads as a space, as in a query string.
-/// A pair whose escapes are malformed (`%zz`) comes back as `Err` with its text.
+/// The pairs of link text, in order (browser only). A pair whose escapes are malformed (`%zz`)
+/// comes back as `Err` with its text.
 pub fn pairs(text: &str) -> Vec<Result<(String, String), String>> {
-    let decode = |part: &str| decode_uri_component(&part.replace('+', " ")).map(String::from);
+    let decode = |part: &str| decode_uri_component(part).map(String::from);
     text.trim_start_matches('#')
         .split('&')
         .filter(|pair| !pair.is_empty())

@@ -15,26 +15,23 @@ pub fn reopened(
     step: f64,
     on_close: Callback<MouseEvent>,
 ) -> Html {
-    let same_model = now.is_some_and(|q| *q.model_version == *saved.model_version);
+    let now_text = match now {
+        Some(q) if *q.model_version == *saved.model_version => {
+            format!("{} · same model", figures::headline(q.price, step))
+        }
+        Some(q) => format!(
+            "{} · model {} (another model prices it now)",
+            figures::headline(q.price, step),
+            q.model_version
+        ),
+        None => "no price until the form is fixed".to_string(),
+    };
     html! {
-        <section class="card reopened" data-testid="reopened" aria-labelledby="reopened-title">
-            <div class="reopened-head">
-                <h2 id="reopened-title">{ format!("Saved quote of {}", when(&saved.saved_at)) }</h2>
-                <button type="button" class="notice-close" aria-label="Close the saved quote" onclick={on_close}>{ "×" }</button>
-            </div>
-            <dl class="then-now">
-                <dt>{ "Then" }</dt>
-                <dd data-testid="then" data-price={model_core::format_fixed(saved.price, 2)}>
-                    { format!("{} · model {}", figures::headline(saved.price, step), saved.model_version) }</dd>
-                <dt>{ "Now" }</dt>
-                <dd data-testid="now">{ match now {
-                    Some(q) => format!("{} · model {}", figures::headline(q.price, step), q.model_version),
-                    None => "no price until the form is fixed".to_string(),
-                } }</dd>
-            </dl>
-            if !same_model && now.is_some() {
-                <p class="muted">{ "Another model prices it now; the saved price came from the model named above." }</p>
-            }
+        <section class="card reopened" data-testid="reopened" aria-label="Saved quote, then and now">
+            <button type="button" class="notice-close" aria-label="Close the saved quote" onclick={on_close}>{ "×" }</button>
+            <p data-testid="then">{ format!("Saved {}: {} · model {}", when(&saved.saved_at),
+                figures::headline(saved.price, step), saved.model_version) }</p>
+            <p data-testid="now">{ format!("Now: {now_text}") }</p>
         </section>
     }
 }

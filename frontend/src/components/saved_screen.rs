@@ -70,11 +70,9 @@ pub fn saved_screen(desk: &Desk, model: &Model, step: f64, handlers: &SavedHandl
                         <li class="card saved-quote" key={model_core::format_number(quote.id)} data-testid="saved-quote">
                             <div class="saved-quote-main">
                                 <p class="saved-price" data-price={model_core::format_fixed(quote.price, 2)}>
-                                    { figures::headline(quote.price, step) }
-                                    <span class="muted">{ format!(" · range {}", figures::range(quote.low, quote.high)) }</span>
+                                    { format!("{} · range {}", figures::headline(quote.price, step), figures::range(quote.low, quote.high)) }
                                 </p>
-                                <p>{ summary(model, &quote.car) }</p>
-                                <p class="muted">{ format!("Saved {title} · model {}", quote.model_version) }</p>
+                                <p>{ format!("{} · saved {title} · model {}", summary(model, &quote.car), quote.model_version) }</p>
                             </div>
                             <div class="actions">
                                 <button type="button" class="button" onclick={reopen}
