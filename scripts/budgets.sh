@@ -5,7 +5,7 @@
 #  - time from navigation to the first price on screen, cold, headless Chromium <= 300 ms (median)
 #  - the same with Chromium's network emulation at 1.6 Mbit/s and 150 ms round trip <= 1200 ms
 #    (median; scripts/first-price.mjs --throttle)
-# Usage: scripts/budgets.sh [SITE_DIR]   (default dist/; build it first with trunk)
+# Usage: scripts/budgets.sh [SITE_DIR]   (default dist/; build it first with scripts/build-site.sh)
 # Exits 1 when a budget is exceeded. BUDGETS_TIME=report only reports the times (they depend on
 # the machine's load; the size does not), BUDGETS_REPORT_ONLY=1 only reports all three.
 set -euo pipefail
@@ -32,7 +32,14 @@ done
 printf '%-44s %10s %10d  (budget %d)\n' "first-load transfer" "" "$total" "$size_budget"
 
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-node playwright/server.mjs --dir "$site" --port "$port" >/dev/null &
+# BUDGETS_SERVER serves the site for the times, e.g. static-host, which compresses as production
+# does: BUDGETS_SERVER="$CARGO_TARGET_DIR/debug/static-host --dir {dir} --port {port}". The default
+# test server sends files uncompressed, so the throttled time then counts raw bytes.
+default_server='node playwright/server.mjs --dir {dir} --port {port}'
+server_command=${BUDGETS_SERVER:-$default_server}
+server_command=${server_command//\{dir\}/$site}
+# shellcheck disable=SC2086 # the command is split into words on purpose
+${server_command//\{port\}/$port} >/dev/null 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
