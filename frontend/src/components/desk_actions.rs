@@ -11,7 +11,7 @@ use super::reopened::reopened;
 use super::saved_screen::SavedHandlers;
 use crate::desk::{DeskAction, Outcome, Screen};
 use crate::drivers::drivers;
-use crate::saved::{csv, store, SavedQuote, StoreError};
+use crate::saved::{store, SavedQuote};
 use crate::services::browser;
 use crate::share;
 use crate::state::{Action, AppState};
@@ -114,22 +114,16 @@ pub fn desk_handlers(
     };
     let on_export = {
         let dispatch = dispatch.clone();
-        let quotes = state.desk.saved.clone().unwrap_or_default();
         Callback::from(move |_: MouseEvent| {
-            let outcome = match browser::download(
-                "carprice-quotes.csv",
-                "text/csv",
-                &csv(&quotes, share::readable_pairs),
-            ) {
-                Ok(()) => Outcome::Done(format!(
-                    "Exported {} quotes to carprice-quotes.csv.",
-                    quotes.len()
-                )),
-                Err(_) => {
-                    Outcome::Failed(StoreError::Refused("the download was blocked".to_string()))
-                }
-            };
-            dispatch.emit(Action::Desk(DeskAction::Report(outcome)));
+            when_done(&dispatch, async {
+                DeskAction::Report(match store::export_csv().await {
+                    Ok(count) => Outcome::Done(format!(
+                        "Exported {} quotes to carprice-quotes.csv.",
+                        model_core::format_number(count)
+                    )),
+                    Err(error) => Outcome::Failed(error),
+                })
+            });
         })
     };
     DeskHandlers {

@@ -1,10 +1,11 @@
 //! Saved quotes: what "Save quote" keeps (car, price, range, main drivers, model version, time),
-//! as one small JSON text per quote in this browser's IndexedDB ([`store`]), and the CSV export.
+//! as one small JSON text per quote in this browser's IndexedDB ([`store`], which also exports
+//! them as CSV).
 
 pub mod store;
 
 use model_core::json::{write_string, Fields, Json, JsonError};
-use model_core::{format_fixed, format_number, Quote};
+use model_core::{format_number, Quote};
 use thiserror::Error;
 
 /// The most quotes one browser keeps; saving more is refused with [`StoreError::Full`].
@@ -119,54 +120,6 @@ impl SavedQuote {
     }
 }
 
-/// The quotes as CSV: when, model, price, low, high, drivers, then one column per attribute
-/// (in order of first appearance; `pairs` reads a car's link text). Amounts to the cent; cells
-/// quoted when they need it.
-pub fn csv(quotes: &[SavedQuote], pairs: impl Fn(&str) -> Vec<(String, String)>) -> String {
-    let cars: Vec<Vec<(String, String)>> = quotes.iter().map(|q| pairs(&q.car)).collect();
-    let mut columns: Vec<&str> = Vec::new();
-    for (name, _) in cars.iter().flatten() {
-        if !columns.contains(&name.as_str()) {
-            columns.push(name);
-        }
-    }
-    let mut out = String::from("saved_at,model_version,price,price_low,price_high,drivers");
-    for column in &columns {
-        out.push(',');
-        cell(&mut out, column);
-    }
-    out.push_str("\r\n");
-    for (quote, car) in quotes.iter().zip(&cars) {
-        cell(&mut out, &quote.saved_at);
-        out.push(',');
-        cell(&mut out, &quote.model_version);
-        for amount in [quote.price, quote.low, quote.high] {
-            out.push(',');
-            out.push_str(&format_fixed(amount, 2));
-        }
-        out.push(',');
-        cell(&mut out, &quote.drivers.join("; "));
-        for column in &columns {
-            out.push(',');
-            let value = car.iter().rev().find(|(name, _)| name == column);
-            cell(&mut out, value.map_or("", |(_, v)| v.as_str()));
-        }
-        out.push_str("\r\n");
-    }
-    out
-}
-
-/// One CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break.
-fn cell(out: &mut String, text: &str) {
-    if text.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&text.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(text);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,34 +150,6 @@ mod tests {
                 .to_string(),
             "`saved_at` is missing"
         );
-    }
-
-    #[test]
-    fn the_csv_has_one_row_per_quote_and_a_column_per_attribute() {
-        let mut other = quote();
-        other.car = "make=bmw&doors=two".into();
-        other.model_version = "1.1.0".into();
-        let pairs = |car: &str| -> Vec<(String, String)> {
-            car.split('&')
-                .map(|p| {
-                    let (n, v) = p.split_once('=').unwrap();
-                    (n.to_string(), v.replace("%2C", ","))
-                })
-                .collect()
-        };
-        let text = csv(&[quote(), other], pairs);
-        let lines: Vec<&str> = text.split("\r\n").collect();
-        assert_eq!(
-            lines[0],
-            "saved_at,model_version,price,price_low,price_high,drivers,make,curb-weight,note,doors"
-        );
-        assert_eq!(
-            lines[1],
-            "2026-11-30T07:15:00.123Z,1.0.0,10113.59,8596.40,11630.20,\"Make: Audi +12.3%; Body: \"\"hardtop\"\", 2 doors\",audi,2337,\"a,b\","
-        );
-        assert!(lines[2].starts_with("2026-11-30T07:15:00.123Z,1.1.0,"));
-        assert!(lines[2].ends_with(",bmw,,,two"));
-        assert_eq!(lines.len(), 4);
     }
 
     #[test]

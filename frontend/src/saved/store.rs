@@ -14,8 +14,12 @@ use super::{SavedQuote, StoreError, LIMIT};
 extern "C" {
     /// `quotes.js`'s `operation` with its arguments (`boot.js` loads the module on first use).
     #[wasm_bindgen(js_name = carpriceQuotes, catch)]
-    fn quotes(operation: &str, id: JsValue, text: JsValue, limit: JsValue)
-        -> Result<Promise, JsValue>;
+    fn quotes(
+        operation: &str,
+        id: JsValue,
+        text: JsValue,
+        limit: JsValue,
+    ) -> Result<Promise, JsValue>;
 }
 
 /// Runs an operation of `quotes.js`; its failure codes in words.
@@ -52,7 +56,18 @@ pub async fn list() -> Result<Vec<SavedQuote>, StoreError> {
 /// # Errors
 /// [`StoreError::Full`], [`StoreError::Quota`], or why the browser refused.
 pub async fn save(quote: &SavedQuote) -> Result<(), StoreError> {
-    run("save", quote.id, &quote.to_json(), LIMIT).await.map(drop)
+    run("save", quote.id, &quote.to_json(), LIMIT)
+        .await
+        .map(drop)
+}
+
+/// Downloads every saved quote as `carprice-quotes.csv` (when, model, price, low, high to the
+/// cent, drivers, then one column per attribute); the number of quotes exported.
+///
+/// # Errors
+/// Why the browser refused.
+pub async fn export_csv() -> Result<f64, StoreError> {
+    Ok(run("exportCsv", 0.0, "", 0).await?.as_f64().unwrap_or(0.0))
 }
 
 /// Deletes one saved quote.
