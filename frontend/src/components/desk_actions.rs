@@ -39,13 +39,33 @@ fn shown_quote(shown: Option<&Shown>) -> Option<&model_core::Quote<'static>> {
     }
 }
 
-/// Dispatches what an operation on the saved quotes came to, once it is done.
-fn when_done(
-    dispatch: &Callback<Action>,
-    work: impl std::future::Future<Output = DeskAction> + 'static,
-) {
+/// An operation on the saved quotes.
+enum Stored {
+    List,
+    Save(SavedQuote),
+    Delete(f64),
+    Export,
+}
+
+/// Runs an operation on the saved quotes and dispatches what it came to, once it is done (one
+/// future for all four keeps the download small).
+fn when_done(dispatch: &Callback<Action>, operation: Stored) {
     let dispatch = dispatch.clone();
-    spawn_local(async move { dispatch.emit(Action::Desk(work.await)) });
+    spawn_local(async move {
+        let done = match operation {
+            Stored::List => DeskAction::Listed(store::list().await),
+            Stored::Save(saved) => DeskAction::Saved(store::save(&saved).await.map(|()| saved)),
+            Stored::Delete(id) => DeskAction::Deleted(store::delete(id).await.map(|()| id)),
+            Stored::Export => DeskAction::Report(match store::export_csv().await {
+                Ok(count) => Outcome::Done(format!(
+                    "Exported {} quotes to carprice-quotes.csv.",
+                    model_core::format_number(count)
+                )),
+                Err(error) => Outcome::Failed(error),
+            }),
+        };
+        dispatch.emit(Action::Desk(done));
+    });
 }
 
 /// The handlers, over the app's state.
@@ -59,7 +79,7 @@ pub fn desk_handlers(
         Callback::from(move |screen: Screen| {
             dispatch.emit(Action::Desk(DeskAction::Show(screen)));
             if screen == Screen::Saved {
-                when_done(&dispatch, async { DeskAction::Listed(store::list().await) });
+                when_done(&dispatch, Stored::List);
             }
         })
     };
@@ -85,9 +105,7 @@ pub fn desk_handlers(
                 drivers,
                 car,
             );
-            when_done(&dispatch, async move {
-                DeskAction::Saved(store::save(&saved).await.map(|()| saved))
-            });
+            when_done(&dispatch, Stored::Save(saved));
         })
     };
     let on_reopen = {
@@ -107,23 +125,13 @@ pub fn desk_handlers(
     let on_delete = {
         let dispatch = dispatch.clone();
         Callback::from(move |id: f64| {
-            when_done(&dispatch, async move {
-                DeskAction::Deleted(store::delete(id).await.map(|()| id))
-            });
+            when_done(&dispatch, Stored::Delete(id));
         })
     };
     let on_export = {
         let dispatch = dispatch.clone();
         Callback::from(move |_: MouseEvent| {
-            when_done(&dispatch, async {
-                DeskAction::Report(match store::export_csv().await {
-                    Ok(count) => Outcome::Done(format!(
-                        "Exported {} quotes to carprice-quotes.csv.",
-                        model_core::format_number(count)
-                    )),
-                    Err(error) => Outcome::Failed(error),
-                })
-            });
+            when_done(&dispatch, Stored::Export);
         })
     };
     DeskHandlers {
