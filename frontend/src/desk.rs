@@ -1,5 +1,6 @@
-//! The desk around the pricing screen: which screen is shown, the saved quotes as last listed,
-//! the outcome of the last save or delete, and a reopened quote (then and now). Part of the app's
+//! The desk around the pricing screen: which screen is shown, the outcome of the last save, and
+//! a reopened quote (then and now). The saved quotes screen itself is drawn by the saved quotes'
+//! module ([`crate::saved::store::show`]). Part of the app's
 //! state ([`crate::state::Action::Desk`]), kept free of browser calls.
 //!
 //! Screens: [`Screen::ALL`] is the navigation, in order. A new screen (batch pricing of a stock
@@ -39,7 +40,7 @@ impl Screen {
     }
 }
 
-/// The outcome of the last save, delete or export.
+/// The outcome of the last save.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// It worked (in words).
@@ -53,9 +54,7 @@ pub enum Outcome {
 pub struct Desk {
     /// The screen shown.
     pub screen: Screen,
-    /// The saved quotes, newest first, once listed.
-    pub saved: Option<Vec<SavedQuote>>,
-    /// The outcome of the last save, delete or export.
+    /// The outcome of the last save.
     pub outcome: Option<Outcome>,
     /// A saved quote reopened on the pricing screen.
     pub reopened: Option<SavedQuote>,
@@ -66,14 +65,8 @@ pub struct Desk {
 pub enum DeskAction {
     /// Show a screen.
     Show(Screen),
-    /// The saved quotes were listed.
-    Listed(Result<Vec<SavedQuote>, StoreError>),
-    /// A quote was saved (or not).
-    Saved(Result<SavedQuote, StoreError>),
-    /// A saved quote was deleted (or not).
-    Deleted(Result<f64, StoreError>),
-    /// Something else to report (an export).
-    Report(Outcome),
+    /// A quote was saved (with how many are saved now), or not.
+    Saved(Result<f64, StoreError>),
     /// A saved quote was reopened: the pricing screen shows it then and now.
     Reopen(SavedQuote),
     /// The then-and-now panel was closed.
@@ -88,29 +81,13 @@ impl Desk {
                 self.screen = screen;
                 self.outcome = None;
             }
-            DeskAction::Listed(Ok(quotes)) => self.saved = Some(quotes),
-            DeskAction::Listed(Err(error))
-            | DeskAction::Saved(Err(error))
-            | DeskAction::Deleted(Err(error)) => {
-                self.outcome = Some(Outcome::Failed(error));
+            DeskAction::Saved(Ok(count)) => {
+                self.outcome = Some(Outcome::Done(format!(
+                    "Quote saved ({} saved in this browser).",
+                    model_core::format_number(count)
+                )));
             }
-            DeskAction::Saved(Ok(quote)) => {
-                let count = self.saved.as_ref().map(Vec::len);
-                self.outcome = Some(Outcome::Done(match count {
-                    Some(count) => format!("Quote saved ({} saved in this browser).", count + 1),
-                    None => "Quote saved in this browser.".to_string(),
-                }));
-                if let Some(saved) = &mut self.saved {
-                    saved.insert(0, quote);
-                }
-            }
-            DeskAction::Deleted(Ok(id)) => {
-                if let Some(saved) = &mut self.saved {
-                    saved.retain(|q| q.id != id);
-                }
-                self.outcome = Some(Outcome::Done("Quote deleted.".to_string()));
-            }
-            DeskAction::Report(outcome) => self.outcome = Some(outcome),
+            DeskAction::Saved(Err(error)) => self.outcome = Some(Outcome::Failed(error)),
             DeskAction::Reopen(quote) => {
                 self.reopened = Some(quote);
                 self.screen = Screen::Pricing;
@@ -136,26 +113,24 @@ mod tests {
             high: 11_000.0,
             drivers: Vec::new(),
             car: "make=audi".into(),
+            headline: "$10,000".into(),
+            range: "$9,000 – $11,000".into(),
+            summary: "Make: Audi".into(),
         }
     }
 
     #[test]
-    fn saving_and_deleting_keep_the_list_and_say_so() {
-        let desk = Desk::default()
-            .apply(DeskAction::Listed(Ok(vec![quote(1.0)])))
-            .apply(DeskAction::Saved(Ok(quote(2.0))));
-        assert_eq!(desk.saved.as_ref().unwrap()[0].id, 2.0);
+    fn saving_says_how_many_are_kept_or_why_not() {
+        let desk = Desk::default().apply(DeskAction::Saved(Ok(2.0)));
         assert_eq!(
             desk.outcome,
             Some(Outcome::Done(
                 "Quote saved (2 saved in this browser).".into()
             ))
         );
-        let desk = desk.apply(DeskAction::Deleted(Ok(1.0)));
-        assert_eq!(desk.saved.as_ref().unwrap().len(), 1);
         let desk = desk.apply(DeskAction::Saved(Err(StoreError::Full)));
         assert_eq!(desk.outcome, Some(Outcome::Failed(StoreError::Full)));
-        assert_eq!(desk.saved.as_ref().unwrap().len(), 1);
+        assert_eq!(desk.apply(DeskAction::Show(Screen::Saved)).outcome, None);
     }
 
     #[test]

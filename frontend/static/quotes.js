@@ -3,7 +3,9 @@
 // `quotes`, one JSON text per quote keyed by its save time, through the idb-keyval library (copied
 // beside this file by frontend/hooks/post_build.mjs). Failures reject with a code the app puts in
 // words (frontend/src/saved/store.rs): "full", "quota", "unavailable" or the browser's own message.
-// The CSV export is here too (`exportCsv`), for the same reason.
+// The CSV export and the saved quotes screen itself are here too (`exportCsv`, `show`), for the
+// same reason: the screen is drawn from what each record kept when saved (headline, range, car
+// summary), and a reopened quote goes back to the app, which prices it then and now.
 import { createStore, del, keys, set, values } from "./idb-keyval.js";
 
 let store;
@@ -20,9 +22,13 @@ const coded = (work) => work.catch((error) => Promise.reject(code(error)));
 /** Every saved quote's JSON text, oldest first. */
 export const list = () => coded(values(quotes()));
 
-/** Saves a quote's JSON text under `id`, unless `limit` quotes are saved already. */
+/** Saves a quote's JSON text under `id`, unless `limit` quotes are saved already; resolves to how many are saved. */
 export const save = (id, text, limit) =>
-  coded(keys(quotes()).then((saved) => (saved.length >= limit ? Promise.reject("full") : set(id, text, quotes()))));
+  coded(
+    keys(quotes()).then((saved) =>
+      saved.length >= limit ? Promise.reject("full") : set(id, text, quotes()).then(() => saved.length + 1),
+    ),
+  );
 
 /** Deletes the quote saved under `id`. */
 export const remove = (id) => coded(del(id, quotes()));
@@ -74,4 +80,100 @@ export async function exportCsv() {
   link.click();
   setTimeout(() => URL.revokeObjectURL(url), 10000); // once the download has started
   return quotes.length;
+}
+
+/** An element with properties (attributes when named with a dash or `aria`) and children. */
+function h(tag, props, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (/[-]/.test(name) || name === "role") element.setAttribute(name, value);
+    else element[name] = value;
+  }
+  element.append(...children);
+  return element;
+}
+
+/** A failure code (see `code`) in words for the person at the desk. */
+function words(error) {
+  if (error === "unavailable")
+    return "This browser does not let the price desk keep quotes (IndexedDB is turned off). Turn site storage on, or use a normal window.";
+  if (error === "quota") return "This device's storage is full: export and delete some saved quotes.";
+  return `The browser refused: ${error}`;
+}
+
+/** `2026-11-30 07:15 UTC` from an RFC 3339 UTC time, as the app shows times. */
+const when = (at) => (/^.{16}.*Z$/.test(at) ? `${at.slice(0, 10)} ${at.slice(11, 16)} UTC` : at || "unknown");
+
+/**
+ * Shows the saved quotes screen in the app's empty `#saved` section: newest first, with the
+ * headline, range, car and model each record kept when saved; Export CSV and Delete work here.
+ * Resolves to the JSON text of the quote chosen with Reopen (the app prices it then and now).
+ */
+export function show(_id, _text, limit) {
+  return new Promise((reopen) => {
+    const outcome = h("p", { className: "outcome", role: "status", "data-testid": "outcome" });
+    const say = (text, failed) => {
+      outcome.className = failed ? "outcome outcome-error" : "outcome";
+      outcome.textContent = text;
+    };
+    const render = async () => {
+      const screen = document.getElementById("saved");
+      if (!screen) return;
+      let records;
+      try {
+        records = (await list()).flatMap((text) => {
+          try {
+            return [[JSON.parse(text), text]];
+          } catch {
+            return []; // a record that does not read is skipped
+          }
+        });
+      } catch (error) {
+        records = [];
+        say(words(error), true);
+      }
+      records.reverse();
+      const exporter = h("button", { type: "button", className: "button button-quiet", "data-testid": "export-csv", disabled: !records.length, textContent: "Export CSV" });
+      exporter.onclick = () =>
+        exportCsv().then((count) => say(`Exported ${count} quotes to carprice-quotes.csv.`), (error) => say(words(error), true));
+      const items = records.map(([quote, text]) => {
+        const title = when(quote.saved_at);
+        const reopener = h("button", { type: "button", className: "button", "aria-label": `Reopen the quote of ${title}`, textContent: "Reopen" });
+        reopener.onclick = () => reopen(text);
+        const deleter = h("button", { type: "button", className: "button button-quiet", "aria-label": `Delete the quote of ${title}`, textContent: "Delete" });
+        deleter.onclick = () =>
+          remove(quote.id).then(() => render().then(() => say("Quote deleted.")), (error) => say(words(error), true));
+        const headline = quote.headline ?? `$${Math.round(quote.price)}`;
+        const range = quote.range ? ` · range ${quote.range}` : "";
+        return h(
+          "li",
+          { className: "card saved-quote", "data-testid": "saved-quote" },
+          h(
+            "div",
+            { className: "saved-quote-main" },
+            h("p", { className: "saved-price", "data-price": quote.price.toFixed(2), textContent: headline + range }),
+            h("p", { textContent: `${quote.summary ?? ""}${quote.summary ? " · " : ""}saved ${title} · model ${quote.model_version}` }),
+          ),
+          h("div", { className: "actions" }, reopener, deleter),
+        );
+      });
+      screen.replaceChildren(
+        h(
+          "div",
+          { className: "saved-head" },
+          h(
+            "div",
+            {},
+            h("h1", { id: "saved-title", textContent: "Saved quotes" }),
+            h("p", { className: "lede", textContent: `${records.length} of ${limit} kept in this browser, newest first.` }),
+          ),
+          exporter,
+        ),
+        outcome,
+        ...(records.length ? [] : [h("p", { className: "card empty", textContent: "No saved quotes yet. Price a car and choose “Save quote”." })]),
+        h("ul", { className: "saved-list" }, ...items),
+      );
+    };
+    requestAnimationFrame(render); // once the app has drawn the screen's section
+  });
 }

@@ -229,9 +229,7 @@ pub fn app() -> Html {
         <main id="main" class="layout">
         {
             match (&state.current, pricing) {
-                (Some(loaded), Some(_)) if state.desk.screen == Screen::Saved => {
-                    saved_screen(&state.desk, loaded.model(), state.config.price_step, &handlers.saved)
-                }
+                (Some(_), Some(_)) if state.desk.screen == Screen::Saved => saved_screen(),
                 (Some(loaded), Some(pricing)) => html! {
                     <>
                     <section class="form-column" aria-labelledby="form-title">

@@ -1,4 +1,4 @@
-//! The desk's wiring on the app: navigation, save, print, reopen, delete and export handlers, and
+//! The desk's wiring on the app: navigation, save, print and reopen handlers, and
 //! what the pricing screen shows around the price (a reopened quote, the actions, and the dealer
 //! and date that head the printed quote).
 
@@ -8,9 +8,10 @@ use yew::prelude::*;
 use super::quote_actions::quote_actions;
 use super::quote_panel::Shown;
 use super::reopened::reopened;
-use super::saved_screen::SavedHandlers;
-use crate::desk::{DeskAction, Outcome, Screen};
+use super::saved_screen::summary;
+use crate::desk::{DeskAction, Screen};
 use crate::drivers::drivers;
+use crate::figures;
 use crate::saved::{store, SavedQuote};
 use crate::services::browser;
 use crate::share;
@@ -21,14 +22,12 @@ const MAIN_DRIVERS: usize = 5;
 
 /// The desk's handlers.
 pub struct DeskHandlers {
-    /// Show a screen (listing the saved quotes when it is theirs).
+    /// Show a screen (the saved quotes' module draws theirs).
     pub on_show: Callback<Screen>,
     /// Save the quote on screen.
     pub on_save: Callback<MouseEvent>,
     /// Close the reopened quote.
     pub on_close_reopened: Callback<MouseEvent>,
-    /// The saved quotes screen's.
-    pub saved: SavedHandlers,
 }
 
 /// The quote on screen, if any.
@@ -39,35 +38,6 @@ fn shown_quote(shown: Option<&Shown>) -> Option<&model_core::Quote<'static>> {
     }
 }
 
-/// An operation on the saved quotes.
-enum Stored {
-    List,
-    Save(SavedQuote),
-    Delete(f64),
-    Export,
-}
-
-/// Runs an operation on the saved quotes and dispatches what it came to, once it is done (one
-/// future for all four keeps the download small).
-fn when_done(dispatch: &Callback<Action>, operation: Stored) {
-    let dispatch = dispatch.clone();
-    spawn_local(async move {
-        let done = match operation {
-            Stored::List => DeskAction::Listed(store::list().await),
-            Stored::Save(saved) => DeskAction::Saved(store::save(&saved).await.map(|()| saved)),
-            Stored::Delete(id) => DeskAction::Deleted(store::delete(id).await.map(|()| id)),
-            Stored::Export => DeskAction::Report(match store::export_csv().await {
-                Ok(count) => Outcome::Done(format!(
-                    "Exported {} quotes to carprice-quotes.csv.",
-                    model_core::format_number(count)
-                )),
-                Err(error) => Outcome::Failed(error),
-            }),
-        };
-        dispatch.emit(Action::Desk(done));
-    });
-}
-
 /// The handlers, over the app's state.
 pub fn desk_handlers(
     state: &AppState,
@@ -76,11 +46,27 @@ pub fn desk_handlers(
 ) -> DeskHandlers {
     let on_show = {
         let dispatch = dispatch.clone();
+        let current = state.current.clone();
         Callback::from(move |screen: Screen| {
             dispatch.emit(Action::Desk(DeskAction::Show(screen)));
-            if screen == Screen::Saved {
-                when_done(&dispatch, Stored::List);
+            if screen != Screen::Saved {
+                return;
             }
+            let (dispatch, current) = (dispatch.clone(), current.clone());
+            spawn_local(async move {
+                // Only a module that did not load fails here, and saving says so in words.
+                let Ok(quote) = store::show().await else {
+                    return;
+                };
+                if let Some(loaded) = &current {
+                    let restored = share::decode(loaded.model(), &quote.car);
+                    dispatch.emit(Action::Restore {
+                        form: restored.form,
+                        dropped: restored.dropped,
+                    });
+                }
+                dispatch.emit(Action::Desk(DeskAction::Reopen(quote)));
+            });
         })
     };
     let on_save = {
@@ -88,61 +74,41 @@ pub fn desk_handlers(
         let current = state.current.clone();
         let form = state.form.clone();
         let quote = shown_quote(shown).cloned();
+        let step = state.config.price_step;
         Callback::from(move |_: MouseEvent| {
             let (Some(loaded), Some(quote)) = (&current, &quote) else {
                 return;
             };
-            let drivers = drivers(quote, loaded.model(), &form, MAIN_DRIVERS)
+            let model = loaded.model();
+            let drivers = drivers(quote, model, &form, MAIN_DRIVERS)
                 .into_iter()
                 .map(|d| format!("{} {}", d.label, d.text))
                 .collect();
             let now = js_sys::Date::new_0();
-            let car = share::encode(loaded.model(), &form);
+            let car = share::encode(model, &form);
+            let shown = [
+                figures::headline(quote.price, step),
+                figures::range(quote.interval.low, quote.interval.high),
+                summary(model, &car),
+            ];
             let saved = SavedQuote::new(
-                now.get_time(),
-                now.to_iso_string().into(),
+                (now.get_time(), now.to_iso_string().into()),
                 quote,
                 drivers,
                 car,
+                shown,
             );
-            when_done(&dispatch, Stored::Save(saved));
-        })
-    };
-    let on_reopen = {
-        let dispatch = dispatch.clone();
-        let current = state.current.clone();
-        Callback::from(move |quote: SavedQuote| {
-            if let Some(loaded) = &current {
-                let restored = share::decode(loaded.model(), &quote.car);
-                dispatch.emit(Action::Restore {
-                    form: restored.form,
-                    dropped: restored.dropped,
-                });
-            }
-            dispatch.emit(Action::Desk(DeskAction::Reopen(quote)));
-        })
-    };
-    let on_delete = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |id: f64| {
-            when_done(&dispatch, Stored::Delete(id));
-        })
-    };
-    let on_export = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| {
-            when_done(&dispatch, Stored::Export);
+            let dispatch = dispatch.clone();
+            spawn_local(async move {
+                let saved = store::save(&saved).await;
+                dispatch.emit(Action::Desk(DeskAction::Saved(saved)));
+            });
         })
     };
     DeskHandlers {
         on_show,
         on_save,
         on_close_reopened: dispatch.reform(|_: MouseEvent| Action::Desk(DeskAction::CloseReopened)),
-        saved: SavedHandlers {
-            on_reopen,
-            on_delete,
-            on_export,
-        },
     }
 }
 

@@ -1,6 +1,7 @@
-//! Saved quotes: what "Save quote" keeps (car, price, range, main drivers, model version, time),
-//! as one small JSON text per quote in this browser's IndexedDB ([`store`], which also exports
-//! them as CSV).
+//! Saved quotes: what "Save quote" keeps (car, price, range, main drivers, model version, time,
+//! and the figures and car summary the saved quotes screen shows), as one small JSON text per
+//! quote in this browser's IndexedDB ([`store`], whose module also draws that screen and exports
+//! the quotes as CSV).
 
 pub mod store;
 
@@ -30,6 +31,12 @@ pub struct SavedQuote {
     pub drivers: Vec<String>,
     /// The car as link text ([`crate::share::encode`]).
     pub car: String,
+    /// The price as shown when saved (`$10,110`).
+    pub headline: String,
+    /// The range as shown when saved (`$8,500 – $11,700`).
+    pub range: String,
+    /// The car's first values by label (`Make: Audi · Body style: Sedan`).
+    pub summary: String,
 }
 
 /// Why quotes could not be saved, listed or deleted, in words for the person at the desk.
@@ -54,14 +61,14 @@ pub enum StoreError {
 }
 
 impl SavedQuote {
-    /// A quote to save: `id` and `saved_at` say when, `drivers` are the main ones in words and
-    /// `car` the form as link text.
+    /// A quote to save: `id` and `saved_at` say when, `drivers` are the main ones in words,
+    /// `car` the form as link text, `shown` the headline, range and car summary as shown.
     pub fn new(
-        id: f64,
-        saved_at: String,
+        (id, saved_at): (f64, String),
         quote: &Quote<'_>,
         drivers: Vec<String>,
         car: String,
+        [headline, range, summary]: [String; 3],
     ) -> SavedQuote {
         SavedQuote {
             id,
@@ -72,6 +79,9 @@ impl SavedQuote {
             high: quote.interval.high,
             drivers,
             car,
+            headline,
+            range,
+            summary,
         }
     }
 
@@ -87,8 +97,17 @@ impl SavedQuote {
         write_string(&mut out, &self.saved_at);
         out.push_str(",\"model_version\":");
         write_string(&mut out, &self.model_version);
-        out.push_str(",\"car\":");
-        write_string(&mut out, &self.car);
+        for (name, text) in [
+            ("car", &self.car),
+            ("headline", &self.headline),
+            ("range", &self.range),
+            ("summary", &self.summary),
+        ] {
+            out.push_str(",\"");
+            out.push_str(name);
+            out.push_str("\":");
+            write_string(&mut out, text);
+        }
         out.push_str(",\"drivers\":[");
         for (i, driver) in self.drivers.iter().enumerate() {
             if i > 0 {
@@ -100,13 +119,15 @@ impl SavedQuote {
         out
     }
 
-    /// Reads a stored record.
+    /// Reads a stored record (one saved before the shown figures were kept has them empty).
     ///
     /// # Errors
     /// [`JsonError`] naming the field when the text is not a saved quote.
     pub fn from_json(text: &str) -> Result<SavedQuote, JsonError> {
         let json = Json::parse(text)?;
         let fields = Fields::of(&json, "")?;
+        let shown =
+            |key| Ok::<_, JsonError>(fields.optional_text(key)?.unwrap_or_default().to_string());
         Ok(SavedQuote {
             id: fields.number("id")?,
             saved_at: fields.text("saved_at")?.to_string(),
@@ -116,6 +137,9 @@ impl SavedQuote {
             high: fields.number("high")?,
             drivers: fields.texts("drivers")?,
             car: fields.text("car")?.to_string(),
+            headline: shown("headline")?,
+            range: shown("range")?,
+            summary: shown("summary")?,
         })
     }
 }
@@ -137,6 +161,9 @@ mod tests {
                 "Body: \"hardtop\", 2 doors".into(),
             ],
             car: "make=audi&curb-weight=2337&note=a%2Cb".into(),
+            headline: "$10,110".into(),
+            range: "$8,500 – $11,700".into(),
+            summary: "Make: Audi".into(),
         }
     }
 
@@ -149,6 +176,14 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "`saved_at` is missing"
+        );
+        let mut older = quote.to_json();
+        older.truncate(older.find(",\"headline\"").unwrap());
+        older.push_str(r#","drivers":[]}"#);
+        let older = SavedQuote::from_json(&older).unwrap();
+        assert_eq!(
+            (older.headline, older.summary),
+            (String::new(), String::new())
         );
     }
 

@@ -1,10 +1,11 @@
 //! Saved quotes in this browser's IndexedDB: database `carprice`, object store `quotes`, one JSON
 //! text per quote keyed by its [`SavedQuote::id`], at most [`LIMIT`] quotes. The storage itself is
 //! the small ES module `static/quotes.js` (on the npm library idb-keyval), loaded only when a quote
-//! is saved or listed, so that IndexedDB's bindings stay out of the first-load wasm (the README's
-//! budgets say what that saves).
+//! is saved or the saved quotes screen (which the module draws) is shown, so that IndexedDB's
+//! bindings and the screen stay out of the first-load wasm (the README's budgets say what that
+//! saves).
 
-use js_sys::{Array, Promise};
+use js_sys::Promise;
 use wasm_bindgen::{prelude::wasm_bindgen, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -37,43 +38,25 @@ async fn run(operation: &str, id: f64, text: &str, limit: u32) -> Result<JsValue
         })
 }
 
-/// Every saved quote, newest first (records that do not read are skipped).
-///
-/// # Errors
-/// [`StoreError`] when the browser has no usable IndexedDB.
-pub async fn list() -> Result<Vec<SavedQuote>, StoreError> {
-    let all: Array = run("list", 0.0, "", 0).await?.into();
-    let mut quotes: Vec<SavedQuote> = all
-        .iter()
-        .filter_map(|value| SavedQuote::from_json(&value.as_string()?).ok())
-        .collect();
-    quotes.reverse();
-    Ok(quotes)
-}
-
-/// Saves a quote, unless [`LIMIT`] are saved already.
+/// Saves a quote, unless [`LIMIT`] are saved already; how many are saved then.
 ///
 /// # Errors
 /// [`StoreError::Full`], [`StoreError::Quota`], or why the browser refused.
-pub async fn save(quote: &SavedQuote) -> Result<(), StoreError> {
-    run("save", quote.id, &quote.to_json(), LIMIT)
-        .await
-        .map(drop)
+pub async fn save(quote: &SavedQuote) -> Result<f64, StoreError> {
+    let count = run("save", quote.id, &quote.to_json(), LIMIT).await?;
+    Ok(count.as_f64().unwrap_or(1.0))
 }
 
-/// Downloads every saved quote as `carprice-quotes.csv` (when, model, price, low, high to the
-/// cent, drivers, then one column per attribute); the number of quotes exported.
+/// Shows the saved quotes screen in the app's empty `#saved` section (`quotes.js` draws the
+/// list, deletes and exports, and says what came of each); the quote chosen with Reopen, once
+/// one is.
 ///
 /// # Errors
-/// Why the browser refused.
-pub async fn export_csv() -> Result<f64, StoreError> {
-    Ok(run("exportCsv", 0.0, "", 0).await?.as_f64().unwrap_or(0.0))
-}
-
-/// Deletes one saved quote.
-///
-/// # Errors
-/// Why the browser refused.
-pub async fn delete(id: f64) -> Result<(), StoreError> {
-    run("remove", id, "", 0).await.map(drop)
+/// [`StoreError`] when the module does not load.
+pub async fn show() -> Result<SavedQuote, StoreError> {
+    let text = run("show", 0.0, "", LIMIT)
+        .await?
+        .as_string()
+        .unwrap_or_default();
+    SavedQuote::from_json(&text).map_err(|error| StoreError::Refused(error.to_string()))
 }
