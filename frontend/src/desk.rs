@@ -103,19 +103,12 @@ impl Desk {
 mod tests {
     use super::*;
 
-    fn quote(id: f64) -> SavedQuote {
+    fn quote() -> SavedQuote {
         SavedQuote {
-            id,
-            saved_at: "2026-11-30T07:15:00.000Z".into(),
-            model_version: "1.0.0".into(),
-            price: 10_000.0,
-            low: 9_000.0,
-            high: 11_000.0,
-            drivers: Vec::new(),
             car: "make=audi".into(),
-            headline: "$10,000".into(),
-            range: "$9,000 – $11,000".into(),
-            summary: "Make: Audi".into(),
+            saved_at: "2026-11-30T07:15:00.000Z".into(),
+            price: 10_000.0,
+            model_version: "1.0.0".into(),
         }
     }
 
@@ -128,8 +121,11 @@ mod tests {
                 "Quote saved (2 saved in this browser).".into()
             ))
         );
-        let desk = desk.apply(DeskAction::Saved(Err(StoreError::Full)));
-        assert_eq!(desk.outcome, Some(Outcome::Failed(StoreError::Full)));
+        let desk = desk.apply(DeskAction::Saved(Err(StoreError("full".into()))));
+        assert_eq!(
+            desk.outcome,
+            Some(Outcome::Failed(StoreError("full".into())))
+        );
         assert_eq!(desk.apply(DeskAction::Show(Screen::Saved)).outcome, None);
     }
 
@@ -137,9 +133,9 @@ mod tests {
     fn reopening_a_quote_shows_the_pricing_screen() {
         let desk = Desk::default()
             .apply(DeskAction::Show(Screen::Saved))
-            .apply(DeskAction::Reopen(quote(3.0)));
+            .apply(DeskAction::Reopen(quote()));
         assert_eq!(desk.screen, Screen::Pricing);
-        assert_eq!(desk.reopened.as_ref().map(|q| q.id), Some(3.0));
+        assert_eq!(desk.reopened, Some(quote()));
         assert_eq!(desk.apply(DeskAction::CloseReopened).reopened, None);
         assert_eq!(Screen::ALL[0], Screen::default());
     }

@@ -1,37 +1,48 @@
-// Saved quotes' storage, loaded only when a quote is saved or the saved quotes screen opens (boot.js
-// `carpriceQuotes`), so IndexedDB costs nothing on first load: database `carprice`, object store
-// `quotes`, one JSON text per quote keyed by its save time, through the idb-keyval library (copied
-// beside this file by frontend/hooks/post_build.mjs). Failures reject with a code the app puts in
-// words (frontend/src/saved/store.rs): "full", "quota", "unavailable" or the browser's own message.
-// The CSV export and the saved quotes screen itself are here too (`exportCsv`, `show`), for the
-// same reason: the screen is drawn from what each record kept when saved (headline, range, car
-// summary), and a reopened quote goes back to the app, which prices it then and now.
+// Saved quotes, loaded only when a quote is saved or the saved quotes screen opens (boot.js
+// `carpriceQuotes`), so they cost nothing on first load: storage in IndexedDB (database
+// `carprice`, object store `quotes`, one JSON text per quote keyed by its save time, through the
+// idb-keyval library, copied beside this file by frontend/hooks/post_build.mjs), the CSV export,
+// and the saved quotes screen itself, drawn from what each record kept when saved (headline,
+// range, car summary). Between the app and this module a quote travels as fields separated by
+// U+001F (frontend/src/saved/mod.rs), so that the wasm holds no JSON of saved quotes; a reopened
+// quote goes back to the app, which prices it then and now. Failures reject with words for the
+// person at the desk.
 import { createStore, del, keys, set, values } from "./idb-keyval.js";
 
+const SEPARATOR = "\x1f";
 let store;
 const quotes = () => (store ??= createStore("carprice", "quotes"));
 
-function code(error) {
-  if (error === "full") return error;
-  if (typeof indexedDB === "undefined") return "unavailable";
-  if (error?.name === "QuotaExceededError") return "quota";
-  return error ? `${error.name}: ${error.message}` : "unknown error";
+/** Why an operation failed, in words; `limit` is the most quotes kept. */
+function words(error, limit) {
+  if (error === "full") return `${limit} quotes are saved, the most this browser keeps: export and delete some to save more.`;
+  if (typeof indexedDB === "undefined")
+    return "This browser does not let the price desk keep quotes (IndexedDB is turned off). Turn site storage on, or use a normal window.";
+  if (error?.name === "QuotaExceededError")
+    return "This device's storage is full, so the quote was not saved: export and delete some saved quotes.";
+  return `The browser refused: ${error ? `${error.name}: ${error.message}` : "unknown error"}`;
 }
-const coded = (work) => work.catch((error) => Promise.reject(code(error)));
+const worded = (work, limit) => work.catch((error) => Promise.reject(words(error, limit)));
 
 /** Every saved quote's JSON text, oldest first. */
-export const list = () => coded(values(quotes()));
+const list = () => values(quotes());
 
-/** Saves a quote's JSON text under `id`, unless `limit` quotes are saved already; resolves to how many are saved. */
-export const save = (id, text, limit) =>
-  coded(
+/**
+ * Saves a quote from the app's fields (model version, price, low, high, car, headline, range,
+ * summary, drivers...) with the time, unless `limit` quotes are saved already; resolves to how
+ * many are saved.
+ */
+export function save(fields, limit) {
+  const [model_version, price, low, high, car, headline, range, summary, ...drivers] = fields.split(SEPARATOR);
+  const now = new Date();
+  const record = { id: now.getTime(), saved_at: now.toISOString(), model_version, price: +price, low: +low, high: +high, car, headline, range, summary, drivers };
+  return worded(
     keys(quotes()).then((saved) =>
-      saved.length >= limit ? Promise.reject("full") : set(id, text, quotes()).then(() => saved.length + 1),
+      saved.length >= limit ? Promise.reject("full") : set(record.id, JSON.stringify(record), quotes()).then(() => saved.length + 1),
     ),
+    limit,
   );
-
-/** Deletes the quote saved under `id`. */
-export const remove = (id) => coded(del(id, quotes()));
+}
 
 /** One CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break. */
 const cell = (text) => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
@@ -54,7 +65,7 @@ function pairs(car) {
  * high (to the cent), drivers, then one column per attribute in order of first appearance.
  * Resolves to the number of quotes exported.
  */
-export async function exportCsv() {
+async function exportCsv() {
   const quotes = (await list())
     .flatMap((text) => {
       try {
@@ -93,23 +104,16 @@ function h(tag, props, ...children) {
   return element;
 }
 
-/** A failure code (see `code`) in words for the person at the desk. */
-function words(error) {
-  if (error === "unavailable")
-    return "This browser does not let the price desk keep quotes (IndexedDB is turned off). Turn site storage on, or use a normal window.";
-  if (error === "quota") return "This device's storage is full: export and delete some saved quotes.";
-  return `The browser refused: ${error}`;
-}
-
 /** `2026-11-30 07:15 UTC` from an RFC 3339 UTC time, as the app shows times. */
 const when = (at) => (/^.{16}.*Z$/.test(at) ? `${at.slice(0, 10)} ${at.slice(11, 16)} UTC` : at || "unknown");
 
 /**
  * Shows the saved quotes screen in the app's empty `#saved` section: newest first, with the
  * headline, range, car and model each record kept when saved; Export CSV and Delete work here.
- * Resolves to the JSON text of the quote chosen with Reopen (the app prices it then and now).
+ * Resolves to the fields of the quote chosen with Reopen (car, time, price, model version; the app
+ * prices it then and now).
  */
-export function show(_id, _text, limit) {
+export function show(_text, limit) {
   return new Promise((reopen) => {
     const outcome = h("p", { className: "outcome", role: "status", "data-testid": "outcome" });
     const say = (text, failed) => {
@@ -123,26 +127,26 @@ export function show(_id, _text, limit) {
       try {
         records = (await list()).flatMap((text) => {
           try {
-            return [[JSON.parse(text), text]];
+            return [JSON.parse(text)];
           } catch {
             return []; // a record that does not read is skipped
           }
         });
       } catch (error) {
         records = [];
-        say(words(error), true);
+        say(words(error, limit), true);
       }
       records.reverse();
       const exporter = h("button", { type: "button", className: "button button-quiet", "data-testid": "export-csv", disabled: !records.length, textContent: "Export CSV" });
       exporter.onclick = () =>
-        exportCsv().then((count) => say(`Exported ${count} quotes to carprice-quotes.csv.`), (error) => say(words(error), true));
-      const items = records.map(([quote, text]) => {
+        exportCsv().then((count) => say(`Exported ${count} quotes to carprice-quotes.csv.`), (error) => say(words(error, limit), true));
+      const items = records.map((quote) => {
         const title = when(quote.saved_at);
         const reopener = h("button", { type: "button", className: "button", "aria-label": `Reopen the quote of ${title}`, textContent: "Reopen" });
-        reopener.onclick = () => reopen(text);
+        reopener.onclick = () => reopen([quote.car, quote.saved_at, quote.price, quote.model_version].join(SEPARATOR));
         const deleter = h("button", { type: "button", className: "button button-quiet", "aria-label": `Delete the quote of ${title}`, textContent: "Delete" });
         deleter.onclick = () =>
-          remove(quote.id).then(() => render().then(() => say("Quote deleted.")), (error) => say(words(error), true));
+          del(quote.id, quotes()).then(() => render().then(() => say("Quote deleted.")), (error) => say(words(error, limit), true));
         const headline = quote.headline ?? `$${Math.round(quote.price)}`;
         const range = quote.range ? ` · range ${quote.range}` : "";
         return h(

@@ -12,7 +12,7 @@ use super::saved_screen::summary;
 use crate::desk::{DeskAction, Screen};
 use crate::drivers::drivers;
 use crate::figures;
-use crate::saved::{store, SavedQuote};
+use crate::saved::{self, store};
 use crate::services::browser;
 use crate::share;
 use crate::state::{Action, AppState};
@@ -80,27 +80,20 @@ pub fn desk_handlers(
                 return;
             };
             let model = loaded.model();
-            let drivers = drivers(quote, model, &form, MAIN_DRIVERS)
+            let drivers: Vec<String> = drivers(quote, model, &form, MAIN_DRIVERS)
                 .into_iter()
                 .map(|d| format!("{} {}", d.label, d.text))
                 .collect();
-            let now = js_sys::Date::new_0();
             let car = share::encode(model, &form);
             let shown = [
                 figures::headline(quote.price, step),
                 figures::range(quote.interval.low, quote.interval.high),
                 summary(model, &car),
             ];
-            let saved = SavedQuote::new(
-                (now.get_time(), now.to_iso_string().into()),
-                quote,
-                drivers,
-                car,
-                shown,
-            );
+            let fields = saved::to_fields(quote, &car, shown, &drivers);
             let dispatch = dispatch.clone();
             spawn_local(async move {
-                let saved = store::save(&saved).await;
+                let saved = store::save(&fields).await;
                 dispatch.emit(Action::Desk(DeskAction::Saved(saved)));
             });
         })

@@ -1,5 +1,5 @@
 //! Saved quotes in this browser's IndexedDB: database `carprice`, object store `quotes`, one JSON
-//! text per quote keyed by its [`SavedQuote::id`], at most [`LIMIT`] quotes. The storage itself is
+//! text per quote keyed by its save time, at most [`LIMIT`] quotes. The storage itself is
 //! the small ES module `static/quotes.js` (on the npm library idb-keyval), loaded only when a quote
 //! is saved or the saved quotes screen (which the module draws) is shown, so that IndexedDB's
 //! bindings and the screen stay out of the first-load wasm (the README's budgets say what that
@@ -15,36 +15,26 @@ use super::{SavedQuote, StoreError, LIMIT};
 extern "C" {
     /// `quotes.js`'s `operation` with its arguments (`boot.js` loads the module on first use).
     #[wasm_bindgen(js_name = carpriceQuotes, catch)]
-    fn quotes(
-        operation: &str,
-        id: JsValue,
-        text: JsValue,
-        limit: JsValue,
-    ) -> Result<Promise, JsValue>;
+    fn quotes(operation: &str, text: JsValue, limit: JsValue) -> Result<Promise, JsValue>;
 }
 
-/// Runs an operation of `quotes.js`; its failure codes in words.
-async fn run(operation: &str, id: f64, text: &str, limit: u32) -> Result<JsValue, StoreError> {
-    let promise = quotes(operation, id.into(), text.into(), limit.into())
-        .map_err(|_| StoreError::Unavailable("the page did not start".to_string()))?;
+/// Runs an operation of `quotes.js`; its failure in words.
+async fn run(operation: &str, text: &str) -> Result<JsValue, StoreError> {
+    let failed =
+        || StoreError("The saved quotes could not be loaded: reload the page.".to_string());
+    let promise = quotes(operation, text.into(), LIMIT.into()).map_err(|_| failed())?;
     JsFuture::from(promise)
         .await
-        .map_err(|error| match error.as_string().as_deref() {
-            Some("full") => StoreError::Full,
-            Some("quota") => StoreError::Quota,
-            Some("unavailable") => StoreError::Unavailable("IndexedDB is turned off".to_string()),
-            Some(why) => StoreError::Refused(why.to_string()),
-            None => StoreError::Refused("the saved quotes did not load".to_string()),
-        })
+        .map_err(|error| error.as_string().map_or_else(failed, StoreError))
 }
 
-/// Saves a quote, unless [`LIMIT`] are saved already; how many are saved then.
+/// Saves a quote ([`super::to_fields`]), unless [`LIMIT`] are saved already; how many are saved
+/// then.
 ///
 /// # Errors
-/// [`StoreError::Full`], [`StoreError::Quota`], or why the browser refused.
-pub async fn save(quote: &SavedQuote) -> Result<f64, StoreError> {
-    let count = run("save", quote.id, &quote.to_json(), LIMIT).await?;
-    Ok(count.as_f64().unwrap_or(1.0))
+/// [`StoreError`] saying why not (the limit, a full device, a browser that keeps nothing).
+pub async fn save(fields: &str) -> Result<f64, StoreError> {
+    Ok(run("save", fields).await?.as_f64().unwrap_or(1.0))
 }
 
 /// Shows the saved quotes screen in the app's empty `#saved` section (`quotes.js` draws the
@@ -54,9 +44,7 @@ pub async fn save(quote: &SavedQuote) -> Result<f64, StoreError> {
 /// # Errors
 /// [`StoreError`] when the module does not load.
 pub async fn show() -> Result<SavedQuote, StoreError> {
-    let text = run("show", 0.0, "", LIMIT)
-        .await?
-        .as_string()
-        .unwrap_or_default();
-    SavedQuote::from_json(&text).map_err(|error| StoreError::Refused(error.to_string()))
+    let text = run("show", "").await?.as_string().unwrap_or_default();
+    SavedQuote::from_fields(&text)
+        .ok_or_else(|| StoreError(format!("The saved quote did not read: {text}")))
 }
