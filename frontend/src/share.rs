@@ -44,11 +44,6 @@ pub fn pairs(text: &str) -> Vec<Result<(String, String), String>> {
         .collect()
 }
 
-/// The readable pairs of link text (browser only).
-pub fn readable_pairs(text: &str) -> Vec<(String, String)> {
-    pairs(text).into_iter().flatten().collect()
-}
-
 /// A car read back from link text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Restored {

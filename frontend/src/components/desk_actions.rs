@@ -2,6 +2,8 @@
 //! what the pricing screen shows around the price (a reopened quote, the actions, and the dealer
 //! and date that head the printed quote).
 
+use std::rc::Rc;
+
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -12,6 +14,7 @@ use super::saved_screen::summary;
 use crate::desk::{DeskAction, Screen};
 use crate::drivers::drivers;
 use crate::figures;
+use crate::release::LoadedModel;
 use crate::saved::{self, store};
 use crate::services::browser;
 use crate::share;
@@ -38,6 +41,32 @@ fn shown_quote(shown: Option<&Shown>) -> Option<&model_core::Quote<'static>> {
     }
 }
 
+/// Saves a quote (its [`saved::to_fields`]) or, given none, shows the saved quotes screen and
+/// reopens the quote chosen there; dispatches what came of it once done (one future for both
+/// keeps the download small).
+fn run_quotes(
+    dispatch: &Callback<Action>,
+    current: Option<Rc<LoadedModel>>,
+    fields: Option<String>,
+) {
+    let dispatch = dispatch.clone();
+    spawn_local(async move {
+        let Some(fields) = fields else {
+            // Only a module that did not load fails here, and saving says so in words.
+            if let (Ok(quote), Some(loaded)) = (store::show().await, current) {
+                let restored = share::decode(loaded.model(), &quote.car);
+                dispatch.emit(Action::Restore {
+                    form: restored.form,
+                    dropped: restored.dropped,
+                });
+                dispatch.emit(Action::Desk(DeskAction::Reopen(quote)));
+            }
+            return;
+        };
+        dispatch.emit(Action::Desk(DeskAction::Saved(store::save(&fields).await)));
+    });
+}
+
 /// The handlers, over the app's state.
 pub fn desk_handlers(
     state: &AppState,
@@ -49,24 +78,9 @@ pub fn desk_handlers(
         let current = state.current.clone();
         Callback::from(move |screen: Screen| {
             dispatch.emit(Action::Desk(DeskAction::Show(screen)));
-            if screen != Screen::Saved {
-                return;
+            if screen == Screen::Saved {
+                run_quotes(&dispatch, current.clone(), None);
             }
-            let (dispatch, current) = (dispatch.clone(), current.clone());
-            spawn_local(async move {
-                // Only a module that did not load fails here, and saving says so in words.
-                let Ok(quote) = store::show().await else {
-                    return;
-                };
-                if let Some(loaded) = &current {
-                    let restored = share::decode(loaded.model(), &quote.car);
-                    dispatch.emit(Action::Restore {
-                        form: restored.form,
-                        dropped: restored.dropped,
-                    });
-                }
-                dispatch.emit(Action::Desk(DeskAction::Reopen(quote)));
-            });
         })
     };
     let on_save = {
@@ -84,18 +98,13 @@ pub fn desk_handlers(
                 .into_iter()
                 .map(|d| format!("{} {}", d.label, d.text))
                 .collect();
-            let car = share::encode(model, &form);
             let shown = [
                 figures::headline(quote.price, step),
                 figures::range(quote.interval.low, quote.interval.high),
-                summary(model, &car),
+                summary(model, &form),
             ];
-            let fields = saved::to_fields(quote, &car, shown, &drivers);
-            let dispatch = dispatch.clone();
-            spawn_local(async move {
-                let saved = store::save(&fields).await;
-                dispatch.emit(Action::Desk(DeskAction::Saved(saved)));
-            });
+            let fields = saved::to_fields(quote, &share::encode(model, &form), shown, &drivers);
+            run_quotes(&dispatch, None, Some(fields));
         })
     };
     DeskHandlers {

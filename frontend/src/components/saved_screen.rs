@@ -4,28 +4,22 @@
 use yew::prelude::*;
 
 use crate::figures;
-use crate::share::readable_pairs;
+use crate::form::FormState;
 use model_core::Model;
 
 /// How many of a car's values the list shows (in the model's order).
 const SUMMARY_VALUES: usize = 4;
 
 /// The first values of a car, by label, e.g. `Make: Audi · Body style: Sedan`.
-pub fn summary(model: &Model, car: &str) -> String {
-    let values = readable_pairs(car);
-    let mut shown = Vec::new();
-    for attribute in model.attributes() {
-        if shown.len() == SUMMARY_VALUES {
-            break;
-        }
-        if let Some((_, value)) = values.iter().rev().find(|(n, _)| *n == attribute.name) {
-            shown.push(format!(
-                "{}: {}",
-                figures::attribute_label(attribute),
-                figures::value_text(model, &attribute.name, value)
-            ));
-        }
-    }
+pub fn summary(model: &Model, form: &FormState) -> String {
+    let shown: Vec<String> = model
+        .attributes()
+        .take(SUMMARY_VALUES)
+        .map(|attribute| {
+            let value = figures::value_text(model, &attribute.name, form.value(&attribute.name));
+            format!("{}: {value}", figures::attribute_label(attribute))
+        })
+        .collect();
     shown.join(" · ")
 }
 
