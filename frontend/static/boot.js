@@ -1,9 +1,9 @@
 // Starts the staff app without inline script (the content security policy forbids it): imports
 // the wasm-bindgen glue named by trunk in this script's data attributes, then registers the
 // service worker that makes the app work offline. The stock-list screen is a wasm of its own,
-// imported the first time a `data-open-stock-list` button is pressed.
-// service worker that makes the app work offline. `carpriceQuotes(operation, ...arguments)` runs an
-// operation of the saved quotes' storage (quotes.js), loading that module on first use.
+// imported the first time a `data-open-stock-list` button is pressed. `carpriceQuotes(operation,
+// ...arguments)` runs an operation of the saved quotes' storage (quotes.js), loading that module on
+// first use.
 globalThis.carpriceQuotes = (operation, ...args) => import("./quotes.js").then((quotes) => quotes[operation](...args));
 const boot = document.querySelector("script[data-carprice-js]");
 const { default: init } = await import(boot.dataset.carpriceJs);
