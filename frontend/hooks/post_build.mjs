@@ -58,12 +58,15 @@ if (process.env.TRUNK_PROFILE === "release") {
   writeFileSync(htmlPath, html);
 }
 
-// 1. idb-keyval beside quotes.js, both minified in release builds
-const lazyModules = {
+// 1. the page's own modules (boot.js, in the first load; quotes.js and telemetry.js, loaded on
+//    demand) and idb-keyval beside quotes.js, all minified in release builds
+const modules = {
   "idb-keyval.js": readFileSync(new URL("../../node_modules/idb-keyval/dist/index.js", import.meta.url), "utf8"),
-  "quotes.js": readFileSync(join(staging, "quotes.js"), "utf8"),
 };
-for (const [name, source] of Object.entries(lazyModules)) {
+for (const name of ["boot.js", "quotes.js", "telemetry.js"]) {
+  modules[name] = readFileSync(join(staging, name), "utf8");
+}
+for (const [name, source] of Object.entries(modules)) {
   const out =
     process.env.TRUNK_PROFILE === "release"
       ? (await minify(source, { module: true, compress: { passes: 2 }, format: { comments: false } })).code

@@ -114,7 +114,9 @@ async fn current_model() -> Result<LoadedModel, String> {
         return Ok(saved);
     }
     let config = site::config().await.unwrap_or_default();
-    site::latest(&config).await.map_err(|e| e.to_string())
+    site::latest(&config, &storage::device_id())
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// Starts pricing `file` in a new worker; every message of the worker becomes a [`Stage`].
@@ -205,7 +207,7 @@ fn price(file: File, model: &LoadedModel, running: &Rc<RefCell<Running>>, set: C
     held.listeners = vec![on_message, on_error];
 }
 
-/// Shows the screen at the end of the page, with its stylesheet, and brings it into view.
+/// Shows the screen at the end of the page, with its stylesheet (once: a second call does nothing).
 pub fn mount() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
@@ -213,6 +215,9 @@ pub fn mount() {
     let (Some(head), Some(body)) = (document.head(), document.body()) else {
         return;
     };
+    if document.get_element_by_id(ROOT_ID).is_some() {
+        return;
+    }
     if let Ok(link) = document.create_element("link") {
         let _ = link.set_attribute("rel", "stylesheet");
         let _ = link.set_attribute("href", STYLESHEET);
