@@ -3,7 +3,8 @@
 //    wasm-bindgen's JavaScript glue (terser; trunk leaves it as is) and updates both files'
 //    subresource-integrity hashes in index.html;
 // 1. copies the idb-keyval library (npm, pinned in package.json) beside quotes.js, which loads it
-//    when saved quotes are first used; both minified in release builds;
+//    when saved quotes are first used; both minified in release builds, and boot.js too (its
+//    comments were a fifth of the first load's JavaScript);
 // 2. fills the service worker's asset list and its cache version (a hash of every asset's content,
 //    taken after wasm-opt, unlike trunk's file-name hashes), so the lazy modules work offline too.
 // release.json is not written here: `carprice stage` (model_core::release, the one definition of
@@ -58,12 +59,13 @@ if (process.env.TRUNK_PROFILE === "release") {
   writeFileSync(htmlPath, html);
 }
 
-// 1. idb-keyval beside quotes.js, both minified in release builds
-const lazyModules = {
+// 1. idb-keyval beside quotes.js; those and boot.js minified in release builds
+const modules = {
   "idb-keyval.js": readFileSync(new URL("../../node_modules/idb-keyval/dist/index.js", import.meta.url), "utf8"),
   "quotes.js": readFileSync(join(staging, "quotes.js"), "utf8"),
+  "boot.js": readFileSync(join(staging, "boot.js"), "utf8"),
 };
-for (const [name, source] of Object.entries(lazyModules)) {
+for (const [name, source] of Object.entries(modules)) {
   const out =
     process.env.TRUNK_PROFILE === "release"
       ? (await minify(source, { module: true, compress: { passes: 2 }, format: { comments: false } })).code
