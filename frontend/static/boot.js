@@ -1,9 +1,9 @@
 // Starts the staff app without inline script (the content security policy forbids it): imports
 // the wasm-bindgen glue named by trunk in this script's data attributes, then registers the
 // service worker that makes the app work offline. The stock-list screen is a wasm of its own,
-// imported the first time a `data-open-stock-list` button is pressed. `carpriceQuotes(operation,
-// ...arguments)` runs an operation of the saved quotes' storage (quotes.js), loading that module on
-// first use.
+// imported the first time its navigation entry (`data-screen="stock-list"`) is pressed.
+// `carpriceQuotes(operation, ...arguments)` runs an operation of the saved quotes' storage
+// (quotes.js), loading that module on first use.
 globalThis.carpriceQuotes = (operation, ...args) => import("./quotes.js").then((quotes) => quotes[operation](...args));
 const boot = document.querySelector("script[data-carprice-js]");
 const { default: init } = await import(boot.dataset.carpriceJs);
@@ -15,9 +15,6 @@ if ("serviceWorker" in navigator) {
   });
 }
 
-document.addEventListener("click", async (event) => {
-  if (event.target instanceof Element && event.target.closest("[data-open-stock-list]")) {
-    await import("./stock_list_loader.js");
-    document.getElementById("stock-list")?.scrollIntoView();
-  }
+document.addEventListener("click", (event) => {
+  if (event.target instanceof Element && event.target.closest("[data-screen=stock-list]")) import("./stock_list_loader.js");
 });

@@ -230,6 +230,7 @@ pub fn app() -> Html {
         {
             match (&state.current, pricing) {
                 (Some(_), Some(_)) if state.desk.screen == Screen::Saved => saved_screen(),
+                (Some(_), Some(_)) if state.desk.screen == Screen::StockList => html! {},
                 (Some(loaded), Some(pricing)) => html! {
                     <>
                     <section class="form-column" aria-labelledby="form-title">
@@ -243,9 +244,6 @@ pub fn app() -> Html {
                             loaded: loaded.clone(), form: state.form.clone(), price_step: state.config.price_step }) }
                         { pricing_extras(&state, shown.as_ref(), &handlers) }
                         { model_card(&ModelCardProps { loaded: loaded.clone(), source: state.source }) }
-                        // Opens the stock-list screen, a wasm of its own (see `crate::batch`).
-                        <button type="button" class="stock-open" data-open-stock-list="">
-                            { "Price a stock list (CSV)" }</button>
                     </aside>
                     </>
                 },
@@ -265,6 +263,10 @@ pub fn app() -> Html {
                 },
             }
         }
+        // The stock list's screen, drawn into this element by its own wasm (`crate::batch`) and
+        // kept while other screens show, so a list being priced carries on.
+        <div id="stock-list-screen" class="stock-host"
+            hidden={state.desk.screen != Screen::StockList}></div>
         </main>
         </>
     }
