@@ -9,11 +9,15 @@ const boot = document.querySelector("script[data-carprice-js]");
 const { default: init } = await import(boot.dataset.carpriceJs);
 await init({ module_or_path: boot.dataset.carpriceWasm });
 
-if ("serviceWorker" in navigator) {
-  navigator.serviceWorker.register("sw.js").catch((error) => {
+// The service worker registers once the first price is on screen (the app's only performance
+// mark, `carprice:first-price`): its install downloads every asset to keep, which would compete
+// with the first price for the network and the main thread.
+new PerformanceObserver((_, observer) => {
+  observer.disconnect();
+  navigator.serviceWorker?.register("sw.js").catch((error) => {
     console.warn("carprice: offline support unavailable:", error);
   });
-}
+}).observe({ type: "mark", buffered: true });
 
 document.addEventListener("click", (event) => {
   if (event.target instanceof Element && event.target.closest("[data-screen=stock-list]")) import("./stock_list_loader.js");
