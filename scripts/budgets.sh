@@ -36,7 +36,7 @@ for pattern in index.html boot.js 'frontend-*.js' 'frontend-*_bg.wasm' 'style-*.
 done
 printf '%-44s %10s %10d  (budget %d)\n' "first-load transfer" "" "$total" "$size_budget"
 worker=0
-for file in "$site"/stock_list* "$site"/stock-list.css; do
+for file in "$site"/stock_list*.js "$site"/stock_list*.wasm "$site"/stock-list.css; do
   [ -f "$file" ] || continue
   worker=$((worker + $(brotli -c -q 11 "$file" | wc -c)))
 done
