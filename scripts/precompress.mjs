@@ -7,12 +7,16 @@
 // edge; the copies are not deployed.
 //   node scripts/precompress.mjs DIST
 import { brotliCompressSync, constants } from "node:zlib";
-import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const dir = process.argv[2];
 if (!dir) {
   console.error("usage: node scripts/precompress.mjs DIST");
+  process.exit(2);
+}
+if (!existsSync(join(dir, "index.html"))) {
+  console.error(`precompress: no built site in ${dir} (run scripts/build-site.sh)`);
   process.exit(2);
 }
 const TEXT = /\.(html|js|mjs|wasm|css|json|webmanifest|svg)$/;
