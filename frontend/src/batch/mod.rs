@@ -1,8 +1,8 @@
 //! Pricing a stock list (a CSV of cars) in the browser, with nothing uploaded and offline too.
 //!
 //! None of this is in the app's first load: `src/bin/stock_list.rs` is a wasm of its own that
-//! the page imports when "Price a stock list" is pressed (`static/boot.js`), and that the
-//! service worker keeps for offline use. The same wasm runs in two places ([`start`]):
+//! the page imports when the navigation's "Price a stock list" is first pressed
+//! (`static/boot.js`), and that the service worker keeps for offline use. The same wasm runs in two places ([`start`]):
 //! - on the page, [`screen`]: choose or drop a file, progress, downloads, the rows not priced;
 //! - in the Web Worker the screen starts for each list, [`worker`]: reads the file and prices it
 //!   with [`job`], so the page stays responsive.

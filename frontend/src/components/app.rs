@@ -238,6 +238,7 @@ pub fn app() -> Html {
         {
             match (&state.current, pricing) {
                 (Some(_), Some(_)) if state.desk.screen == Screen::Saved => saved_screen(),
+                (Some(_), Some(_)) if state.desk.screen == Screen::StockList => html! {},
                 (Some(loaded), Some(pricing)) => html! {
                     <>
                     <section class="form-column" aria-labelledby="form-title">
@@ -252,9 +253,6 @@ pub fn app() -> Html {
                         { pricing_extras(&state, shown.as_ref(), &handlers) }
                         { model_card(&ModelCardProps { rollout: rollout::summary(loaded),
                             loaded: loaded.clone(), source: state.source }) }
-                        // Opens the stock-list screen, a wasm of its own (see `crate::batch`).
-                        <button type="button" class="stock-open" data-open-stock-list="">
-                            { "Price a stock list (CSV)" }</button>
                     </aside>
                     </>
                 },
@@ -274,6 +272,10 @@ pub fn app() -> Html {
                 },
             }
         }
+        // The stock list's screen, drawn into this element by its own wasm (`crate::batch`) and
+        // kept while other screens show, so a list being priced carries on.
+        <div id="stock-list-screen" class="stock-host"
+            hidden={state.desk.screen != Screen::StockList}></div>
         </main>
         </>
     }
