@@ -9,7 +9,7 @@
 // real endpoint) and its answers used; otherwise the route answers as the contract says (202
 // `{"accepted": n}`, a batch id stored once), for servers without the endpoint.
 import { createHash } from "node:crypto";
-import { test, expect, defaultModel, carWith, cliQuote, dollars, sha256, kinds, within, waitForServiceWorker } from "../fixtures.mjs";
+import { test, expect, expectPrice, defaultModel, carWith, cliQuote, sha256, kinds, within, waitForServiceWorker } from "../fixtures.mjs";
 
 const REAL_ENDPOINT = process.env.TELEMETRY_ENDPOINT === "static-host";
 const QUEUE_KEY = "carprice.telemetry.v1";
@@ -88,6 +88,14 @@ async function watchTelemetry(context, { loseAnswers = 0 } = {}) {
   return { sent, stored: () => [...stored.values()].flat() };
 }
 
+/** Whether the page fetched what recording needs offline: the stock-list wasm and both models. */
+function telemetryWarm(page) {
+  return page.evaluate(() => {
+    const fetched = performance.getEntriesByType("resource").map((entry) => new URL(entry.name).pathname);
+    return ["/stock_list_bg.wasm", "/model.json", "/challenger.json"].every((path) => fetched.includes(path));
+  });
+}
+
 /** The quotes queued in the page's storage. */
 async function queued(page) {
   const text = await page.evaluate((key) => localStorage.getItem(key) ?? "", QUEUE_KEY);
@@ -118,7 +126,7 @@ test("shadow: the champion's price is shown, both prices are recorded once the c
   const car = carWith(model, { [number.name]: value });
   const champion = cliQuote(car);
   const shadow = cliQuote(car, challenger.text);
-  await expect(page.getByTestId("price")).toHaveText(dollars(champion.price));
+  await expectPrice(page, champion.price);
   await expect(page.getByTestId("source")).toContainText(`Model ${model.version}`);
   await expect.poll(() => telemetry.stored().length, { timeout: 10_000 }).toBe(1);
   const [quote] = telemetry.stored();
@@ -155,7 +163,7 @@ test("canary 50%: devices in different buckets see different models, each stable
         await expect(page.getByTestId("model-version")).toContainText(version);
         await expect(page.getByTestId("rollout")).toContainText(`canary on 50% of devices; this device shows the ${inCanary ? "challenger" : "champion"}`);
         await page.locator(`#field-${number.name}`).fill(String(value));
-        await expect(page.getByTestId("price")).toHaveText(dollars(expected.price));
+        await expectPrice(page, expected.price);
         await expect(page.getByTestId("source")).toContainText(`Model ${version}`);
         await expect(page.getByTestId("status")).toContainText(`model ${version}`);
         expect(await page.evaluate((key) => localStorage.getItem(key), DEVICE_KEY)).toBe(device);
@@ -182,7 +190,7 @@ test("offline, a canary device keeps pricing with the challenger", async ({ page
   const [number] = kinds(model).numeric;
   const value = within(number, 0.55);
   await page.locator(`#field-${number.name}`).fill(String(value));
-  await expect(page.getByTestId("price")).toHaveText(dollars(cliQuote(carWith(model, { [number.name]: value }), challenger.text).price));
+  await expectPrice(page, cliQuote(carWith(model, { [number.name]: value }), challenger.text).price);
   await expect(page.getByTestId("rollout")).toContainText("this device shows the challenger");
 });
 
@@ -207,7 +215,7 @@ test("a halted rollout stops the challenger on the next release check", async ({
   const [number] = kinds(model).numeric;
   const value = within(number, 0.3);
   await page.locator(`#field-${number.name}`).fill(String(value));
-  await expect(page.getByTestId("price")).toHaveText(dollars(cliQuote(carWith(model, { [number.name]: value }), challenger.text).price));
+  await expectPrice(page, cliQuote(carWith(model, { [number.name]: value }), challenger.text).price);
   await expect.poll(() => telemetry.stored().length, { timeout: 10_000 }).toBe(1);
   expect(telemetry.stored()[0]).toMatchObject({ mode: "canary", shown: "challenger" });
   halt(site);
@@ -216,7 +224,7 @@ test("a halted rollout stops the challenger on the next release check", async ({
   await expect(page.getByTestId("rollout")).toHaveCount(0);
   // The form was kept, priced by the champion now; nothing more is recorded.
   await expect(page.locator(`#field-${number.name}`)).toHaveValue(String(value));
-  await expect(page.getByTestId("price")).toHaveText(dollars(cliQuote(carWith(model, { [number.name]: value })).price));
+  await expectPrice(page, cliQuote(carWith(model, { [number.name]: value })).price);
   const recorded = telemetry.stored().length + (await queued(page)).length;
   await page.locator(`#field-${number.name}`).fill(String(within(number, 0.7)));
   await page.waitForTimeout(3_000);
@@ -238,6 +246,8 @@ test("telemetry queued offline survives a restart and is sent once online, witho
   const page = await before.newPage();
   await page.goto(site.url);
   await expect(page.getByTestId("rollout")).toBeVisible();
+  // The sender loads its pricer (the stock-list wasm) and both model files with the first offer.
+  await expect.poll(() => telemetryWarm(page)).toBe(true);
   await before.setOffline(true);
   for (const [i, value] of values.entries()) await settle(page, number, value, i + 1);
   expect(offline.sent).toEqual([]);
