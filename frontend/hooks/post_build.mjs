@@ -5,8 +5,8 @@
 // 0b. moves index.html's preloads of the app's JSON files after trunk's links to the app's script
 //    and wasm, so that the wasm is requested among the first six;
 // 1. copies the idb-keyval library (npm, pinned in package.json) beside quotes.js, which loads it
-//    when saved quotes are first used; both minified in release builds, and boot.js too (its
-//    comments were a fifth of the first load's JavaScript);
+//    when saved quotes are first used; both minified in release builds, and boot.js (its comments
+//    were a fifth of the first load's JavaScript) and telemetry.js too;
 // 2. fills the service worker's asset list and its cache version (a hash of every asset's content,
 //    taken after wasm-opt, unlike trunk's file-name hashes), so the lazy modules work offline too.
 // release.json is not written here: `carprice stage` (model_core::release, the one definition of
@@ -80,12 +80,14 @@ if (process.env.TRUNK_PROFILE === "release") {
   console.log(`post_build: ${preloads.length} JSON preloads moved after the app's script and wasm`);
 }
 
-// 1. idb-keyval beside quotes.js; those and boot.js minified in release builds
+// 1. the page's own modules (boot.js, in the first load; quotes.js and telemetry.js, loaded on
+//    demand) and idb-keyval beside quotes.js, all minified in release builds
 const modules = {
   "idb-keyval.js": readFileSync(new URL("../../node_modules/idb-keyval/dist/index.js", import.meta.url), "utf8"),
-  "quotes.js": readFileSync(join(staging, "quotes.js"), "utf8"),
-  "boot.js": readFileSync(join(staging, "boot.js"), "utf8"),
 };
+for (const name of ["boot.js", "quotes.js", "telemetry.js"]) {
+  modules[name] = readFileSync(join(staging, name), "utf8");
+}
 for (const [name, source] of Object.entries(modules)) {
   const out =
     process.env.TRUNK_PROFILE === "release"

@@ -1,4 +1,5 @@
-//! Endpoint mode's wire: the body sent to `POST /api/score` and the quote read from its answer.
+//! Endpoint mode's wire: the body sent to `POST /api/score` and the quote read from its answer
+//! (and the car as JSON, which telemetry sends too).
 //!
 //! The app keeps quotes as [`Quote<'static>`] (owning their names), whether the browser's model
 //! gave them ([`Quote::into_owned`]) or the endpoint did ([`Quote::from_fields`]).
@@ -9,21 +10,29 @@ use model_core::{format_number, AttributeValue, CarDescription, Quote};
 /// Body of `POST /api/score` in its named form for one car: `{"cars": [{"make": "audi", ...}]}`.
 /// Numbers are sent as JSON numbers that read back as exactly the same `f64` (up to 9 decimals).
 pub fn score_request(car: &CarDescription) -> String {
-    let mut body = String::from("{\"cars\":[{");
+    let mut body = String::from("{\"cars\":[");
+    write_car(&mut body, car);
+    body.push_str("]}");
+    body
+}
+
+/// Appends a car as a JSON object: texts as strings, numbers as JSON numbers that read back as
+/// exactly the same `f64` (up to 9 decimals).
+pub fn write_car(out: &mut String, car: &CarDescription) {
+    out.push('{');
     for (i, (name, value)) in car.iter().enumerate() {
         if i > 0 {
-            body.push(',');
+            out.push(',');
         }
-        write_string(&mut body, name);
-        body.push(':');
+        write_string(out, name);
+        out.push(':');
         match value {
-            AttributeValue::Text(text) => write_string(&mut body, text),
+            AttributeValue::Text(text) => write_string(out, text),
             // Reads back as exactly `x` for numbers with up to 9 decimals, i.e. anything typed.
-            AttributeValue::Number(x) => body.push_str(&format_number(*x)),
+            AttributeValue::Number(x) => out.push_str(&format_number(*x)),
         }
     }
-    body.push_str("}]}");
-    body
+    out.push('}');
 }
 
 /// The first quote of a `POST /api/score` answer: `{"model_version": ..., "quotes": [...]}`.

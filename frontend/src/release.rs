@@ -3,7 +3,7 @@
 //! trusted.
 
 use model_core::json::{Fields, Json, JsonError};
-use model_core::release::Release;
+use model_core::release::{Release, CHALLENGER_FILE, MODEL_FILE};
 use model_core::{hex_sha256, Model};
 use thiserror::Error;
 
@@ -116,6 +116,11 @@ impl SiteConfig {
         join_url(self.api_base_url.as_deref(), "api/score")
     }
 
+    /// URL of the rollout telemetry endpoint (beside the scoring endpoint).
+    pub fn telemetry_url(&self) -> String {
+        join_url(self.api_base_url.as_deref(), "api/telemetry")
+    }
+
     /// The release check period, never below one second.
     pub fn release_check_millis(&self) -> u32 {
         self.release_check_seconds.max(1).saturating_mul(1000)
@@ -177,6 +182,19 @@ pub enum LoadError {
     },
 }
 
+/// The model file a device shows under a release: during a canary rollout, the challenger's
+/// (`challenger.json`) on a device whose bucket is inside the release's percentage and which
+/// prices in the browser; otherwise the champion's (`model.json`). In shadow mode every device
+/// shows the champion; the challenger only prices for telemetry (`static/telemetry.js`).
+pub fn shown_file(release: &Release, device: &str, pricing: PricingMode) -> &'static str {
+    match &release.challenger {
+        Some(challenger) if pricing == PricingMode::Browser && challenger.shown_on(device) => {
+            CHALLENGER_FILE
+        }
+        _ => MODEL_FILE,
+    }
+}
+
 /// A model together with the release it came with; only [`LoadedModel::verify`] makes one.
 #[derive(Debug, Clone)]
 pub struct LoadedModel {
@@ -184,45 +202,63 @@ pub struct LoadedModel {
     release: Release,
     release_json: String,
     text: String,
+    sha256: String,
+    challenger: bool,
 }
 
 impl PartialEq for LoadedModel {
     fn eq(&self, other: &Self) -> bool {
-        self.release == other.release
+        self.release == other.release && self.sha256 == other.sha256
     }
 }
 
 impl LoadedModel {
     /// Checks model bytes against a release manifest (`release.json` text: sha256, then
-    /// validation, then version) and keeps them together.
+    /// validation, then version) and keeps them together. The bytes are the release's model
+    /// (`model.json`) or, during a rollout, its challenger (`challenger.json`).
     ///
     /// # Errors
     /// [`LoadError::Release`], [`LoadError::HashMismatch`], [`LoadError::Model`] or
     /// [`LoadError::VersionMismatch`].
     pub fn verify(release_json: &str, bytes: &[u8]) -> Result<LoadedModel, LoadError> {
         let release = read_release(release_json)?;
-        let found = hex_sha256(bytes);
-        if !release.names_hash(&found) {
-            return Err(LoadError::HashMismatch {
-                expected: release.model_sha256.clone(),
-                found,
-            });
-        }
+        let sha256 = hex_sha256(bytes);
+        let challenger = release
+            .challenger
+            .as_ref()
+            .filter(|c| c.model_sha256.trim().eq_ignore_ascii_case(&sha256));
+        let version = match challenger {
+            Some(challenger) => challenger.model_version.clone(),
+            None if release.names_hash(&sha256) => release.model_version.clone(),
+            None => {
+                return Err(LoadError::HashMismatch {
+                    expected: release.model_sha256.clone(),
+                    found: sha256,
+                })
+            }
+        };
         let text = String::from_utf8(bytes.to_vec())
             .map_err(|_| LoadError::Model("the file is not UTF-8 text".to_string()))?;
         let model = Model::from_json(&text).map_err(|e| LoadError::Model(e.to_string()))?;
-        if model.version() != release.model_version {
+        if model.version() != version {
             return Err(LoadError::VersionMismatch {
-                expected: release.model_version.clone(),
+                expected: version,
                 found: model.version().to_string(),
             });
         }
         Ok(LoadedModel {
             model,
+            challenger: challenger.is_some(),
             release,
             release_json: release_json.to_string(),
             text,
+            sha256,
         })
+    }
+
+    /// Whether the model is the release's challenger (a canary device shows it).
+    pub fn is_challenger(&self) -> bool {
+        self.challenger
     }
 
     /// The validated model.
@@ -245,9 +281,9 @@ impl LoadedModel {
         &self.text
     }
 
-    /// Whether `release` describes this same model file.
-    pub fn is_same_model(&self, release: &Release) -> bool {
-        self.release.names_hash(&release.model_sha256)
+    /// Whether `other` is this same model file (whatever the releases around them).
+    pub fn is_same_model(&self, other: &LoadedModel) -> bool {
+        self.sha256 == other.sha256
     }
 }
 
@@ -277,7 +313,7 @@ mod tests {
     fn a_matching_model_is_loaded() {
         let loaded = LoadedModel::verify(&json_of(&release_for(MODEL)), MODEL.as_bytes()).unwrap();
         assert_eq!(loaded.text(), MODEL);
-        assert!(loaded.is_same_model(&release_for(MODEL)));
+        assert!(loaded.is_same_model(&loaded.clone()));
     }
 
     #[test]

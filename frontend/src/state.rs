@@ -185,7 +185,7 @@ impl AppState {
                 }
                 let previous = self.current.clone();
                 match previous {
-                    Some(current) if current.is_same_model(model.release()) => {
+                    Some(current) if current.is_same_model(&model) => {
                         if source == ModelSource::Network {
                             self.source = ModelSource::Network;
                             self.current = Some(model);

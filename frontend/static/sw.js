@@ -2,21 +2,29 @@
 //
 // The build (frontend/hooks/post_build.mjs) fills in the asset list and a cache version derived
 // from the content of every asset, so each release gets its own cache and old caches are removed.
-// - The app shell (hashed JS/wasm/CSS, icons) is served from the cache first.
-// - The page, model.json, release.json and config.json go to the network first, so a new release
-//   is seen as soon as it is deployed, and fall back to the cache when offline.
+// - The app shell (hashed JS/wasm/CSS, icons, and telemetry.js, the rollout telemetry sender the
+//   app loads only during a rollout) is served from the cache first.
+// - The page, model.json, release.json, challenger.json (a rollout's second model) and config.json
+//   go to the network first, so a new release is seen as soon as it is deployed, and fall back to
+//   the cache when offline. challenger.json is precached too when the site has one.
 "use strict";
 
 const CACHE_VERSION = "__CARPRICE_CACHE_VERSION__";
 const ASSETS = ["__CARPRICE_ASSETS__"];
 const CACHE = `carprice-${CACHE_VERSION}`;
-const NETWORK_FIRST = new Set(["", "index.html", "model.json", "release.json", "config.json", "manifest.webmanifest"]);
+const NETWORK_FIRST = new Set(["", "index.html", "model.json", "release.json", "challenger.json", "config.json", "manifest.webmanifest"]);
+// Only while a release rolls a challenger out; a site without one answers 404, which is fine.
+const OPTIONAL = ["challenger.json"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll(ASSETS.map((asset) => new Request(asset, { cache: "reload" }))))
+      .then((cache) =>
+        cache
+          .addAll(ASSETS.map((asset) => new Request(asset, { cache: "reload" })))
+          .then(() => Promise.all(OPTIONAL.map((file) => cache.add(new Request(file, { cache: "reload" })).catch(() => {})))),
+      )
       .then(() => self.skipWaiting()),
   );
 });

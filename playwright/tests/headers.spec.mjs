@@ -8,7 +8,7 @@ const IMMUTABLE = "public, max-age=31536000, immutable";
 /** trunk's content-hashed outputs: the wasm-bindgen glue, the wasm and the stylesheet. */
 const HASHED = /^(?:frontend-[0-9a-f]{8,}(?:_bg)?\.(?:js|wasm)|style-[0-9a-f]{8,}\.css)$/;
 /** Fixed names whose content changes with a release: always revalidated. */
-const REVALIDATED = ["/", "/index.html", "/model.json", "/release.json", "/config.json", "/sw.js", "/boot.js", "/manifest.webmanifest"];
+const REVALIDATED = ["/", "/index.html", "/model.json", "/release.json", "/config.json", "/sw.js", "/boot.js", "/telemetry.js", "/manifest.webmanifest"];
 
 test("hashed assets are immutable, everything else is revalidated", async ({ request }) => {
   const site = await startSite({ server: STATIC_HOST_SERVER });

@@ -113,7 +113,7 @@ test("the stock list is a screen of the navigation, fetched on its first press o
   await expect(page.getByTestId("stock-list")).toHaveCount(0);
 
   await openStockList(page);
-  expect(stockFiles()).toEqual(expect.arrayContaining(["/stock_list_loader.js", "/stock-list.css"]));
+  expect(stockFiles()).toEqual(expect.arrayContaining(["/stock_list.js", "/stock-list.css"]));
   await expect(page.locator("#form-title")).toHaveCount(0);
   await priceList(page, stockList(200));
   const done = await page.getByTestId("stock-done").getAttribute("data-priced");

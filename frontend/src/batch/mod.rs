@@ -18,13 +18,12 @@ pub mod summary;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
 
-/// Starts the stock-list wasm: the screen on a page, the pricer in a worker.
+/// Starts the stock-list wasm: in a worker, the pricer; on a page nothing, until the screen is
+/// opened ([`screen::mount`]).
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
     use wasm_bindgen::JsCast;
-    if js_sys::global().dyn_ref::<web_sys::Window>().is_some() {
-        screen::mount();
-    } else {
+    if js_sys::global().dyn_ref::<web_sys::Window>().is_none() {
         worker::start();
     }
 }

@@ -119,7 +119,9 @@ async fn current_model() -> Result<LoadedModel, String> {
         return Ok(saved);
     }
     let config = site::config().await.unwrap_or_default();
-    site::latest(&config).await.map_err(|e| e.to_string())
+    site::latest(&config, &storage::device_id())
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// Starts pricing `file` in a new worker; every message of the worker becomes a [`Stage`].
@@ -211,7 +213,7 @@ fn price(file: File, model: &LoadedModel, running: &Rc<RefCell<Running>>, set: C
 }
 
 /// Shows the screen in the app's stock-list screen (at the end of the page if there is none), with
-/// its stylesheet.
+/// its stylesheet (once: a second call does nothing).
 pub fn mount() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
@@ -222,6 +224,9 @@ pub fn mount() {
     let (Some(head), Some(host)) = (document.head(), host) else {
         return;
     };
+    if document.get_element_by_id(ROOT_ID).is_some() {
+        return;
+    }
     if let Ok(link) = document.create_element("link") {
         let _ = link.set_attribute("rel", "stylesheet");
         let _ = link.set_attribute("href", STYLESHEET);

@@ -18,9 +18,12 @@ use super::saved_screen::saved_screen;
 use crate::desk::{DeskAction, Screen};
 use crate::form::{price, Pricing};
 use crate::release::{LoadError, LoadedModel, PricingMode, SiteConfig};
+use crate::rollout;
 use crate::services::{browser, site, storage};
 use crate::share;
 use crate::state::{Action, AppState, ModelSource, RemoteQuote};
+use crate::telemetry;
+use model_core::release::{CHALLENGER_FILE, MODEL_FILE};
 
 /// What a release check comes to; a verified model is also kept as the last good one.
 fn outcome(latest: Result<LoadedModel, LoadError>) -> Action {
@@ -37,9 +40,9 @@ fn outcome(latest: Result<LoadedModel, LoadError>) -> Action {
     }
 }
 
-/// Fetches the live release and dispatches what came of it.
+/// Fetches the live release (the model this device shows under it) and dispatches what came of it.
 async fn check_release(config: SiteConfig, dispatch: Callback<Action>) {
-    dispatch.emit(outcome(site::latest(&config).await));
+    dispatch.emit(outcome(site::latest(&config, &storage::device_id()).await));
 }
 
 /// What the app keeps across renders outside its state: the start-up flag, what must live as long
@@ -94,6 +97,7 @@ fn start(session: &Rc<RefCell<Session>>, dispatch: &Callback<Action>) {
         };
         session.borrow_mut().config = Some(config.clone());
         dispatch.emit(Action::Configured(config.clone()));
+        telemetry::start(&config.telemetry_url());
         check_release(config.clone(), dispatch.clone()).await;
         let interval = Interval::new(config.release_check_millis(), move || {
             spawn_local(check_release(config.clone(), dispatch.clone()));
@@ -150,6 +154,10 @@ pub fn app() -> Html {
         let priced = matches!(shown, Some(Shown::Quote(..)));
         let pricing = pricing.clone();
         use_effect_with((revision, config.pricing, priced), move |_| {
+            telemetry::quote_changed(current.as_ref().and_then(|loaded| {
+                let urls = [MODEL_FILE, CHALLENGER_FILE].map(|file| config.model_url(file));
+                rollout::offer(loaded, &form, || share::encode(loaded.model(), &form), urls)
+            }));
             if !session.borrow().started {
                 session.borrow_mut().started = true;
                 start(&session, &dispatch);
@@ -243,7 +251,8 @@ pub fn app() -> Html {
                         { quote_panel(&QuotePanelProps { shown: shown.clone(),
                             loaded: loaded.clone(), form: state.form.clone(), price_step: state.config.price_step }) }
                         { pricing_extras(&state, shown.as_ref(), &handlers) }
-                        { model_card(&ModelCardProps { loaded: loaded.clone(), source: state.source }) }
+                        { model_card(&ModelCardProps { rollout: rollout::summary(loaded),
+                            loaded: loaded.clone(), source: state.source }) }
                     </aside>
                     </>
                 },

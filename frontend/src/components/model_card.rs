@@ -15,6 +15,8 @@ pub struct ModelCardProps {
     pub loaded: Rc<LoadedModel>,
     /// Where it came from.
     pub source: ModelSource,
+    /// The release's rollout of a challenger, if any ([`crate::rollout::summary`]).
+    pub rollout: Option<String>,
 }
 
 /// `2026-11-27T05:00:00Z` → `2026-11-27 05:00 UTC`; anything else unchanged.
@@ -59,6 +61,10 @@ pub fn model_card(props: &ModelCardProps) -> Html {
                 }
                 <dt>{ "Released" }</dt>
                 <dd>{ when(&release.built_at) }</dd>
+                if let Some(rollout) = &props.rollout {
+                    <dt>{ "Rollout" }</dt>
+                    <dd data-testid="rollout">{ rollout }</dd>
+                }
                 if !app.is_empty() {
                     <dt>{ "App" }</dt>
                     <dd>{ app }</dd>
