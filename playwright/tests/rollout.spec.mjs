@@ -8,8 +8,7 @@
 // TELEMETRY_ENDPOINT=static-host the requests are forwarded to the site's server (static-host's
 // real endpoint) and its answers used; otherwise the route answers as the contract says (202
 // `{"accepted": n}`, a batch id stored once), for servers without the endpoint.
-import { createHash } from "node:crypto";
-import { test, expect, defaultModel, carWith, cliQuote, dollars, sha256, kinds, within, waitForServiceWorker } from "../fixtures.mjs";
+import { test, expect, defaultModel, carWith, cliQuote, dollars, sha256, kinds, within, waitForServiceWorker, deviceInBucket } from "../fixtures.mjs";
 
 const REAL_ENDPOINT = process.env.TELEMETRY_ENDPOINT === "static-host";
 const QUEUE_KEY = "carprice.telemetry.v1";
@@ -37,19 +36,6 @@ function halt(site) {
   const release = JSON.parse(site.read("release.json"));
   delete release.challenger;
   site.write("release.json", JSON.stringify(release, null, 2) + "\n");
-}
-
-/** `model_core::release::canary_bucket`. */
-function bucket(device, version) {
-  return createHash("sha256").update(`${device}:${version}`).digest().readUInt32BE(0) % 100;
-}
-
-/** A 128-bit hex device id whose bucket is below `percent` (or not). */
-function deviceId(version, percent, below) {
-  for (let i = 0; ; i++) {
-    const id = createHash("sha256").update(`device ${i}`).digest("hex").slice(0, 32);
-    if (bucket(id, version) < percent === below) return id;
-  }
 }
 
 /** A browser context whose device id is `device` (as if an earlier visit had stored it). */
@@ -144,7 +130,7 @@ test("canary 50%: devices in different buckets see different models, each stable
     [true, challenger.model.version, cliQuote(car, challenger.text)],
     [false, model.version, cliQuote(car)],
   ]) {
-    const device = deviceId(challenger.model.version, 50, inCanary);
+    const device = deviceInBucket(challenger.model.version, 50, inCanary);
     const context = await contextOf(browser, site, [{ name: DEVICE_KEY, value: device }]);
     const telemetry = await watchTelemetry(context);
     const page = await context.newPage();
