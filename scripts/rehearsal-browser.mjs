@@ -16,6 +16,12 @@
 //       the devices `in-canary` and `outside` (ids chosen so that their buckets for the
 //       challenger fall either side of PERCENT) show the challenger's and the champion's price,
 //       each the same after a reload; their quotes reach telemetry marked with the model shown
+//   halt SITE CHAMPION CHALLENGER
+//       the device `in-canary` opens the site during the canary and prices a car with the
+//       challenger; the step then says `rehearsal-browser: waiting` and waits for a line on its
+//       input (the halted release is deployed meanwhile); then, the page left open, its next
+//       release check (time moved on by the site's release_check_seconds) switches it to the
+//       champion alone, the car still on the form, priced by the champion
 //   alone SITE MODEL DEVICE…
 //       each device, on its next visit, shows MODEL alone (no rollout) and prices with it
 // CHAMPION, CHALLENGER and MODEL are model files; `carprice predict` (CARPRICE_BIN) gives the
@@ -24,6 +30,7 @@
 import { chromium, expect } from "@playwright/test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import config from "../playwright/playwright.config.mjs";
 import { CARS, canaryBucket, carWith, cliQuote, deviceInBucket, dollars, fillCar, known } from "../playwright/fixtures.mjs";
 import { listBlobs, readBlob } from "./azurite-dev.mjs";
@@ -217,6 +224,35 @@ async function canary(site, championPath, challengerPath, percentText, container
   }
 }
 
+async function halt(site, championPath, challengerPath) {
+  const champion = modelFile(championPath);
+  const challenger = modelFile(challengerPath);
+  const car = cars(champion)[2];
+  const { context, page } = await device("in-canary");
+  try {
+    // The page's clock, so that the release check due in a minute can be brought forward.
+    await context.clock.install();
+    await page.goto(site);
+    await check(`halt: device in-canary, open before the halt: the challenger (${challenger.version}) prices`, async () => {
+      await expect(page.getByTestId("rollout")).toContainText("this device shows the challenger", { timeout: 20_000 });
+      await pricesWith(page, car, challenger);
+    });
+    const seconds = (await (await fetch(new URL("config.json", site))).json()).release_check_seconds;
+    console.log("rehearsal-browser: waiting");
+    for await (const _ of createInterface({ input: process.stdin })) break;
+    await page.clock.fastForward(seconds * 1000);
+    await check(`halt: device in-canary, page left open: its next release check (every ${seconds} s) switches it to the champion (${champion.version}) alone, the car kept`, async () => {
+      await expect(page.locator("[data-kind=notice-updated]")).toContainText(`model ${champion.version}`);
+      await expect(page.getByTestId("model-version")).toContainText(champion.version);
+      await expect(page.getByTestId("rollout")).toHaveCount(0);
+      await expect(page.getByTestId("price")).toHaveText(dollars(cliQuote(car, champion.text).price));
+      await expect(page.getByTestId("source")).toContainText(`Model ${champion.version}`);
+    });
+  } finally {
+    await context.close();
+  }
+}
+
 async function alone(site, modelPath, ...names) {
   const model = modelFile(modelPath);
   const car = cars(model)[1];
@@ -235,7 +271,7 @@ async function alone(site, modelPath, ...names) {
   }
 }
 
-const STEPS = { serves, shadow, canary, alone };
+const STEPS = { serves, shadow, canary, halt, alone };
 const [step, ...args] = process.argv.slice(2);
 if (!STEPS[step]) {
   console.error(`usage: node scripts/rehearsal-browser.mjs ${Object.keys(STEPS).join("|")} SITE_URL ARGS… (see the file's first lines)`);

@@ -160,9 +160,14 @@ serves() {
   node scripts/rehearsal-browser.mjs serves "$SITE_URL" "$1"
 }
 
-# browser STEP ARGS…: a step of scripts/rehearsal-browser.mjs on the devices kept in
-# $WORK/devices; each of its checks counts as passed or failed here.
-browser() {
+# browser_run STEP ARGS…: a step of scripts/rehearsal-browser.mjs on the devices kept in
+# $WORK/devices; its output ends with the line "rehearsal-browser: exit STATUS".
+browser_run() {
+  REHEARSAL_DEVICES=$WORK/devices CARPRICE_BIN=$BIN/carprice node scripts/rehearsal-browser.mjs "$@" 2>&1
+  echo "rehearsal-browser: exit $?"
+}
+# tally STEP: counts each check in a browser step's output (on stdin) as passed or failed here.
+tally() {
   local line checks=0
   while IFS= read -r line; do
     case $line in
@@ -171,11 +176,10 @@ browser() {
       "rehearsal-browser: exit "*) [ "${line#rehearsal-browser: exit }" = 0 ] || [ "$checks" -gt 0 ] || fail "browser step $1 failed" ;;
       *) printf '%s\n' "$line" ;;
     esac
-  done < <(
-    REHEARSAL_DEVICES=$WORK/devices CARPRICE_BIN=$BIN/carprice node scripts/rehearsal-browser.mjs "$@" 2>&1
-    echo "rehearsal-browser: exit $?"
-  )
+  done
 }
+# browser STEP ARGS…: runs a browser step and counts its checks.
+browser() { tally "$1" < <(browser_run "$@"); }
 
 # expect WHAT DEPLOY_OUTCOME SERVED_VERSION: runs a model deploy and checks the outcome.
 expect_deploy() {
@@ -331,12 +335,26 @@ expect_deploy "canary deploy" manual passes 0.9.0
 site_rollout "canary 50%" 1.5.0/canary/50
 browser canary "$SITE_URL" "$WORK/model-0.9.0.json" "$WORK/model-1.5.0.json" 50 "$TELEMETRY_URL"
 
+# A showroom page open during the canary stays open across the halt and its deploy: the browser
+# step waits on a pipe until the halted release is served.
+mkfifo "$WORK/halt.in"
+browser_run halt "$SITE_URL" "$WORK/model-0.9.0.json" "$WORK/model-1.5.0.json" <"$WORK/halt.in" >"$WORK/halt.out" &
+halt_browser=$!
+pids+=("$halt_browser")
+exec 4>"$WORK/halt.in"
+for _ in $(seq 600); do
+  grep -q '^rehearsal-browser: \(waiting\|exit\)' "$WORK/halt.out" && break
+  sleep 0.1
+done
 carprice rollout --halt --commit "$COMMIT"
 record_is "halt" 'r.live === "0.9.0" && r.challenger === undefined && r.history.at(-1).action === "halt" && r.withdrawn.includes("1.5.0")'
 status_is "halt" "live=0.9.0 challenger= mode= percent="
 expect_deploy "halt deploy" manual passes 0.9.0
 site_rollout "halt" none
-browser alone "$SITE_URL" "$WORK/model-0.9.0.json" in-canary
+(echo deployed >&4) 2>/dev/null || true # the step may have stopped at a failed check
+exec 4>&-
+wait "$halt_browser" || true
+tally halt <"$WORK/halt.out"
 carprice rollout --halt | grep -q "nothing to halt" && pass "halt again: nothing to halt" || fail "halt again"
 if carprice rollout --version 1.5.0 --mode shadow; then fail "a halted challenger rolled out again"; else pass "a halted challenger is withdrawn"; fi
 
