@@ -16,6 +16,8 @@
 //   CARPRICE_BIN       the carprice CLI (default: $CARGO_TARGET_DIR/debug/carprice, else
 //                      target/debug/carprice)
 import { test as base, expect } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -167,6 +169,22 @@ export function dollars(amount) {
   return `$${whole}.${String(cents % 100).padStart(2, "0")}`;
 }
 
+/** The headline price as the app shows it: rounded to `step` dollars (config.json's
+ * `price_step`, 10 by default), whole dollars, e.g. "$13,500". */
+export function headline(amount, step = 10) {
+  const rounded = Math.round(Math.round(amount / step) * step);
+  return `$${rounded.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",")}`;
+}
+
+/** The page shows `amount` as its price: the rounded headline, and to the cent in the
+ * `data-price` attribute and the title. */
+export async function expectPrice(page, amount, step = 10) {
+  const price = page.getByTestId("price");
+  await expect(price).toHaveText(headline(amount, step));
+  expect(Number(await price.getAttribute("data-price"))).toBe(cents(amount));
+  await expect(price).toHaveAttribute("title", `Exactly ${dollars(amount)}`);
+}
+
 /** Sets form fields: selects by value, text boxes by typing. */
 export async function fillCar(page, changes) {
   for (const [name, value] of Object.entries(changes)) {
@@ -199,6 +217,17 @@ export async function waitForServiceWorker(page) {
       await new Promise((r) => navigator.serviceWorker.addEventListener("controllerchange", r, { once: true }));
     }
   });
+}
+
+/** One visit online (until the service worker controls the page), then the network cut and the
+ * page reloaded: what a member of staff sees opening the app offline the next day. */
+export async function reloadOffline(page, context, url) {
+  await page.goto(url);
+  await expect(page.getByTestId("price")).toBeVisible();
+  await waitForServiceWorker(page);
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId("status")).toContainText("Offline");
 }
 
 export const test = base.extend({
@@ -240,4 +269,37 @@ export function known(model, changes) {
 export function formOrder(model) {
   const groups = [...new Set(model.attributes.map((a) => a.group))];
   return groups.flatMap((g) => model.attributes.filter((a) => a.group === g).map((a) => a.name));
+}
+
+/** Fails with every serious or critical axe-core violation of the page as it is now. */
+export async function expectAccessible(page, what) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), `axe-core on ${what}`).toEqual([]);
+}
+
+/** Screenshots of the page at desktop, tablet and phone widths, attached to the test; checks
+ * that nothing overflows sideways. */
+export async function screenshots(page, testInfo, name) {
+  for (const [suffix, width, height] of [["", 1280, 900], ["-tablet", 768, 1024], ["-phone", 390, 844]]) {
+    await page.setViewportSize({ width, height });
+    const path = testInfo.outputPath(`${name}${suffix}.png`);
+    await page.screenshot({ path, fullPage: true });
+    await testInfo.attach(`${name}${suffix}`, { path, contentType: "image/png" });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${name} at ${width} px overflows`).toBeLessThanOrEqual(0);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/** The text of a PDF (pdf.js), pages joined, runs of white space as one space. */
+export async function pdfText(bytes) {
+  const pdf = await getDocument({ data: new Uint8Array(bytes), isEvalSupported: false }).promise;
+  const pages = [];
+  for (let n = 1; n <= pdf.numPages; n++) {
+    const content = await (await pdf.getPage(n)).getTextContent();
+    pages.push(content.items.map((item) => item.str).join(" "));
+  }
+  await pdf.destroy();
+  return pages.join("\n").replace(/\s+/g, " ");
 }

@@ -5,7 +5,6 @@ mod commands;
 mod data_path;
 mod drift;
 mod files;
-mod line_numbers;
 #[cfg(test)]
 mod workflow_invocations;
 

@@ -2,8 +2,10 @@
 // 0. in release builds, gives the wasm module's imports short names (short-imports.mjs), minifies
 //    wasm-bindgen's JavaScript glue (terser; trunk leaves it as is) and updates both files'
 //    subresource-integrity hashes in index.html;
-// 1. fills the service worker's asset list and its cache version (a hash of every asset's content,
-//    taken after wasm-opt, unlike trunk's file-name hashes).
+// 1. copies the idb-keyval library (npm, pinned in package.json) beside quotes.js, which loads it
+//    when saved quotes are first used; both minified in release builds;
+// 2. fills the service worker's asset list and its cache version (a hash of every asset's content,
+//    taken after wasm-opt, unlike trunk's file-name hashes), so the lazy modules work offline too.
 // release.json is not written here: `carprice stage` (model_core::release, the one definition of
 // the manifest) writes it with the model after the build (scripts/build-site.sh, the release
 // workflow). The service worker fetches both from the network first, so it needs no rebuild for a
@@ -56,7 +58,20 @@ if (process.env.TRUNK_PROFILE === "release") {
   writeFileSync(htmlPath, html);
 }
 
-// 1. the service worker
+// 1. idb-keyval beside quotes.js, both minified in release builds
+const lazyModules = {
+  "idb-keyval.js": readFileSync(new URL("../../node_modules/idb-keyval/dist/index.js", import.meta.url), "utf8"),
+  "quotes.js": readFileSync(join(staging, "quotes.js"), "utf8"),
+};
+for (const [name, source] of Object.entries(lazyModules)) {
+  const out =
+    process.env.TRUNK_PROFILE === "release"
+      ? (await minify(source, { module: true, compress: { passes: 2 }, format: { comments: false } })).code
+      : source;
+  writeFileSync(join(staging, name), out);
+}
+
+// 2. the service worker
 function files(dir) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);

@@ -49,7 +49,11 @@ pub fn drivers(
             } else {
                 label
             };
-            let value = form.value(&contribution.attribute).trim();
+            let typed = form.value(&contribution.attribute).trim();
+            let value = attribute.map_or_else(
+                || typed.to_string(),
+                |a| crate::figures::value_label(a, typed),
+            );
             let unit = match attribute.map(|a| &a.kind) {
                 Some(AttributeKind::Numeric { unit, .. }) if !unit.is_empty() => format!(" {unit}"),
                 _ => String::new(),
@@ -134,7 +138,9 @@ mod tests {
             .iter()
             .find(|d| d.attribute == category.name)
             .expect("the category drives");
-        assert_eq!(driver.label, format!("{}: {value}", category.label));
+        // Categories read by their display labels.
+        let shown = crate::figures::value_label(category, &value);
+        assert_eq!(driver.label, format!("{}: {shown}", category.label));
         assert!(
             drivers.len() <= 2,
             "only changed attributes move the price: {drivers:?}"

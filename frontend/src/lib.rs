@@ -11,18 +11,28 @@
 //! - [`drivers`]: the chart's bars;
 //! - [`release`]: `config.json`, `release.json` and verifying a fetched model;
 //! - [`state`]: every state transition ([`state::Action`]);
+//! - [`batch`]: pricing a stock list (a CSV) in a Web Worker of its own;
+//! - [`figures`]: prices rounded for people, categories by their display labels;
+//! - [`share`]: the car as link text, kept in the address and across reloads;
+//! - [`saved`]: saved quotes (IndexedDB) and their CSV export;
+//! - [`desk`]: the screens around pricing and the saved quotes' state ([`desk::DeskAction`]);
 //! - [`rollout`]: champion and challenger (which one a device shows, telemetry records);
 //! - [`telemetry`]: quotes offered to the telemetry sender (`static/telemetry.js`).
 //!
 //! [`components`] and [`services`] are the thin browser side.
 
+pub mod batch;
 pub mod components;
+pub mod desk;
 pub mod drivers;
+pub mod figures;
 pub mod form;
 pub mod quote;
 pub mod release;
 pub mod rollout;
+pub mod saved;
 pub mod services;
+pub mod share;
 pub mod state;
 pub mod telemetry;
 #[cfg(test)]

@@ -39,6 +39,10 @@ pub struct SiteConfig {
     pub api_base_url: Option<String>,
     /// How often to look for a new release while the page is open, in seconds.
     pub release_check_seconds: u32,
+    /// The step the headline price is rounded to, in dollars (`price_step`, default 10).
+    pub price_step: f64,
+    /// The dealer named on the printed quote sheet (`dealer_name`, default "Cars R Us").
+    pub dealer_name: String,
 }
 
 impl Default for SiteConfig {
@@ -48,6 +52,8 @@ impl Default for SiteConfig {
             pricing: PricingMode::Browser,
             api_base_url: None,
             release_check_seconds: 300,
+            price_step: 10.0,
+            dealer_name: "Cars R Us".to_string(),
         }
     }
 }
@@ -81,11 +87,24 @@ impl SiteConfig {
         };
         let model_base_url = fields.optional_text("model_base_url")?;
         let api_base_url = fields.optional_text("api_base_url")?;
+        let price_step = match fields.optional_number("price_step")? {
+            None => defaults.price_step,
+            Some(step) if (0.01..=1e6).contains(&step) => step,
+            Some(_) => {
+                return Err(JsonError::Shape {
+                    field: "price_step".to_string(),
+                    problem: "must be a number of dollars from 0.01 to 1000000".to_string(),
+                })
+            }
+        };
+        let dealer_name = fields.optional_text("dealer_name")?;
         Ok(SiteConfig {
             model_base_url: model_base_url.map(str::to_string),
             pricing,
             api_base_url: api_base_url.map(str::to_string),
             release_check_seconds,
+            price_step,
+            dealer_name: dealer_name.map_or(defaults.dealer_name, str::to_string),
         })
     }
 
@@ -419,6 +438,19 @@ mod tests {
             SiteConfig::from_json(r#"{"release_check_seconds": -5}"#),
             Err(LoadError::Config(_))
         ));
+    }
+
+    #[test]
+    fn config_sets_the_price_step_and_the_dealer_name() {
+        let config =
+            SiteConfig::from_json(r#"{"price_step": 50, "dealer_name": "Cars R Us Leeds"}"#)
+                .unwrap();
+        assert_eq!(config.price_step, 50.0);
+        assert_eq!(config.dealer_name, "Cars R Us Leeds");
+        for bad in ["0", "-10", "\"ten\""] {
+            let error = SiteConfig::from_json(&format!(r#"{{"price_step": {bad}}}"#)).unwrap_err();
+            assert!(error.to_string().contains("price_step"), "{error}");
+        }
     }
 
     #[test]

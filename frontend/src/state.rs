@@ -6,6 +6,7 @@ use std::rc::Rc;
 use model_core::Quote;
 use yew::Reducible;
 
+use crate::desk::{Desk, DeskAction};
 use crate::form::FormState;
 use crate::release::{LoadError, LoadedModel, SiteConfig};
 use crate::rollout;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub remote: RemoteQuote,
     /// This device's id, for the canary bucket of a release's challenger.
     pub device: String,
+    /// The screens around pricing and the saved quotes ([`crate::desk`]).
+    pub desk: Desk,
     next_notice: u64,
 }
 
@@ -75,6 +78,12 @@ pub enum NoticeKind {
         error: LoadError,
         /// The version still in use.
         kept: String,
+    },
+    /// A link, the last visit or a saved quote described a car with values the model cannot
+    /// price; they were dropped (see [`crate::share::decode`]).
+    Dropped {
+        /// What was left out, in words.
+        dropped: Vec<String>,
     },
     /// The scoring endpoint failed; the browser priced the car instead.
     EndpointFallback {
@@ -120,6 +129,15 @@ pub enum Action {
         /// The field's new text.
         text: String,
     },
+    /// The whole form was replaced (a shared link, the last visit's car, a reopened quote).
+    Restore {
+        /// The new form.
+        form: FormState,
+        /// What could not be carried into it, in words (a notice when not empty).
+        dropped: Vec<String>,
+    },
+    /// Something at the desk: a screen shown, quotes saved, listed, reopened…
+    Desk(DeskAction),
     /// The browser went online or offline.
     Online(bool),
     /// The user dismissed a notice.
@@ -238,6 +256,14 @@ impl AppState {
                 self.form.set(attribute, text);
                 self.revision += 1;
             }
+            Action::Restore { form, dropped } => {
+                self.form = form;
+                self.revision += 1;
+                if !dropped.is_empty() {
+                    self.push_notice(NoticeKind::Dropped { dropped });
+                }
+            }
+            Action::Desk(action) => self.desk = std::mem::take(&mut self.desk).apply(action),
             Action::Online(online) => self.online = online,
             Action::Dismiss(id) => self.notices.retain(|n| n.id != id),
             Action::RemoteAsked(revision) => self.remote = RemoteQuote::Pending(revision),
@@ -390,6 +416,37 @@ mod tests {
         let state = AppState::new(false).apply(Action::Unreachable(error.clone()));
         assert_eq!(state.startup_error, Some(error));
         assert!(state.is_offline());
+    }
+
+    #[test]
+    fn a_restored_car_replaces_the_form_and_says_what_was_dropped() {
+        let model = Model::from_json(MODEL).unwrap();
+        let state = AppState::new(true).apply(Action::Loaded {
+            model: loaded(MODEL),
+            source: ModelSource::Saved,
+        });
+        let pairs = [("make", "trabant"), ("colour", "red")]
+            .map(|(n, v)| Ok((n.to_string(), v.to_string())))
+            .to_vec();
+        let restored = crate::share::nearest(&model, pairs);
+        let revision = state.revision;
+        let state = state.apply(Action::Restore {
+            form: restored.form.clone(),
+            dropped: restored.dropped.clone(),
+        });
+        assert_eq!(state.form, restored.form);
+        assert_eq!(state.revision, revision + 1);
+        assert_eq!(
+            state.notices[0].kind,
+            NoticeKind::Dropped {
+                dropped: restored.dropped
+            }
+        );
+        let state = state.apply(Action::Restore {
+            form: FormState::for_model(&model),
+            dropped: Vec::new(),
+        });
+        assert_eq!(state.notices.len(), 1, "nothing dropped: no new notice");
     }
 
     #[test]

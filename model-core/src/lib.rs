@@ -18,6 +18,8 @@
 //!   transforms, standardisation, log target, ridge regression with every choice made by exact
 //!   leave-one-out cross-validation;
 //! - **car tables** ([`CarTable`], feature `train`): CSV with errors that give line, column and value;
+//! - **pricing a CSV row by row** ([`batch`], feature `csv`): the same rows plus price, range and
+//!   flags, for tables of any size;
 //! - **JSON reading** ([`json`]) and **numbers as text** ([`parse_number`], [`format_number`],
 //!   [`format_fixed`], [`format_dollars`]): small and exact, without the standard library's float
 //!   tables and formatter, since every byte of them is downloaded by the web app.
@@ -36,8 +38,11 @@
 //! compute identical bits.
 //!
 //! The default feature `train` adds training and CSV tables (with `ndarray` and `csv`); the web
-//! app builds without it, since it only prices.
+//! app builds without it, since it only prices. The feature `csv` alone adds [`batch`] (the web
+//! app's stock-list worker uses it, never the page itself).
 
+#[cfg(feature = "csv")]
+pub mod batch;
 mod car;
 mod cells;
 mod columns;

@@ -2,7 +2,7 @@
 // endpoint mode (quotes from POST /api/score, answered by the real static-host).
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { test, expect, startSite, STATIC_HOST_SERVER, CARS, defaultModel, carWith, cliQuote, cents, dollars, fillCar, kinds, known, otherCategory } from "../fixtures.mjs";
+import { test, expect, startSite, STATIC_HOST_SERVER, CARS, defaultModel, carWith, cliQuote, cents, fillCar, kinds, known, otherCategory, expectPrice } from "../fixtures.mjs";
 
 /** Edits a site copy's staticwebapp.config.json before its server starts. */
 function editSiteConfig(dir, edit) {
@@ -83,7 +83,7 @@ test("browser and endpoint modes show identical prices, equal to `carprice predi
       await fillCar(byService, full);
       for (const [page, source] of [[inBrowser, "browser"], [byService, "endpoint"]]) {
         await expect(page.getByTestId("source")).toHaveAttribute("data-source", source);
-        await expect(page.getByTestId("price")).toHaveText(dollars(expected.price));
+        await expectPrice(page, expected.price);
         expect(Number(await page.getByTestId("price").getAttribute("data-price"))).toBe(cents(expected.price));
         await expect(page.getByTestId("source")).toContainText(`Model ${expected.model_version}`);
       }
@@ -119,18 +119,18 @@ test("endpoint mode: when the service fails, the browser's model prices and says
     const source = page.getByTestId("source");
     await select.selectOption(first);
     await expect(source).toHaveAttribute("data-source", "endpoint");
-    await expect(page.getByTestId("price")).toHaveText(dollars(cliQuote(carWith(model, { [attribute.name]: first })).price));
+    await expectPrice(page, cliQuote(carWith(model, { [attribute.name]: first })).price);
     // The service goes down (static-host itself cannot be made to fail, so the browser sees a 503).
     await page.route("**/api/score", (route) => route.fulfill({ status: 503, body: "down" }));
     await select.selectOption(second);
     await expect(page.locator("[data-kind=notice-fallback]")).toContainText("503");
     await expect(source).toHaveAttribute("data-source", "browser");
-    await expect(page.getByTestId("price")).toHaveText(dollars(cliQuote(carWith(model, { [attribute.name]: second })).price));
+    await expectPrice(page, cliQuote(carWith(model, { [attribute.name]: second })).price);
     // Back up: the next change is priced by the service again.
     await page.unroute("**/api/score");
     await select.selectOption(third);
     await expect(source).toHaveAttribute("data-source", "endpoint");
-    await expect(page.getByTestId("price")).toHaveText(dollars(cliQuote(carWith(model, { [attribute.name]: third })).price));
+    await expectPrice(page, cliQuote(carWith(model, { [attribute.name]: third })).price);
   } finally {
     await site.stop();
   }

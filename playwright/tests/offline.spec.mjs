@@ -1,20 +1,15 @@
 // Offline use, bad models and new releases: the app keeps pricing with the last good model.
-import { test, expect, defaultModel, carWith, cliQuote, dollars, waitForServiceWorker, kinds, otherCategory, within } from "../fixtures.mjs";
+import { test, expect, defaultModel, carWith, cliQuote, reloadOffline, kinds, otherCategory, within, expectPrice } from "../fixtures.mjs";
 
 test("after one visit the app loads and prices offline", async ({ page, context, site }) => {
   const model = defaultModel();
   const [attribute] = kinds(model).categorical;
-  await page.goto(site.url);
-  await expect(page.getByTestId("price")).toBeVisible();
-  await waitForServiceWorker(page);
-  await context.setOffline(true);
-  await page.reload();
-  await expect(page.getByTestId("status")).toContainText("Offline");
+  await reloadOffline(page, context, site.url);
   await expect(page.getByTestId("status")).toContainText(`model ${model.version}`);
   const value = otherCategory(attribute, 1);
   await page.locator(`#field-${attribute.name}`).selectOption(value);
   const expected = cliQuote(carWith(model, { [attribute.name]: value }));
-  await expect(page.getByTestId("price")).toHaveText(dollars(expected.price));
+  await expectPrice(page, expected.price);
   await context.setOffline(false);
   await expect(page.getByTestId("status")).toContainText("Online");
 });
@@ -36,7 +31,7 @@ for (const [name, corrupt] of [
     const value = otherCategory(attribute, 2);
     await page.locator(`#field-${attribute.name}`).selectOption(value);
     const expected = cliQuote(carWith(model, { [attribute.name]: value }));
-    await expect(page.getByTestId("price")).toHaveText(dollars(expected.price));
+    await expectPrice(page, expected.price);
     // The notice does not block: it can be dismissed and the form still works.
     await notice.getByRole("button").click();
     await expect(notice).toHaveCount(0);
@@ -62,6 +57,6 @@ test("a new release deployed while the page is open is picked up, keeping the fo
     await expect(page.locator(`#field-${name}`)).toHaveValue(String(value));
   }
   const expected = cliQuote(carWith(next, typed), text);
-  await expect(page.getByTestId("price")).toHaveText(dollars(expected.price));
+  await expectPrice(page, expected.price);
   await expect(page.getByTestId("model-version")).toContainText(next.version);
 });

@@ -1,7 +1,7 @@
 // The pricing screen: same prices as the CLI, live updates, the chart, validation messages, the
 // screenshot for the record. Attributes come from the model, so a retrained model needs no
 // change here.
-import { test, expect, CARS, defaultModel, carWith, cliQuote, cents, dollars, fillCar, kinds, otherCategory, within, known } from "../fixtures.mjs";
+import { test, expect, CARS, defaultModel, carWith, cliQuote, cents, fillCar, kinds, otherCategory, within, known, expectPrice } from "../fixtures.mjs";
 
 test("prices equal `carprice predict` to the cent", async ({ page, site }) => {
   const model = defaultModel();
@@ -12,7 +12,7 @@ test("prices equal `carprice predict` to the cent", async ({ page, site }) => {
     const expected = cliQuote(full);
     await fillCar(page, full);
     const price = page.getByTestId("price");
-    await expect(price).toHaveText(dollars(expected.price));
+    await expectPrice(page, expected.price);
     expect(Number(await price.getAttribute("data-price"))).toBe(cents(expected.price));
     await expect(page.getByTestId("source")).toContainText(`Model ${expected.model_version}`);
     if (expected.extrapolations.length > 0) {

@@ -3,6 +3,7 @@ real ``carprice`` command (``CARPRICE_BIN``, else built with cargo)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -59,3 +60,15 @@ def cli() -> Path:
     subprocess.run(["cargo", "build", "--locked", "-q", "-p", "carprice"], cwd=ROOT, check=True)
     target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
     return target / "debug" / "carprice"
+
+
+@pytest.fixture(scope="session")
+def cli_prices(cli: Path, model_path: Path, data_csv: Path) -> list[float]:
+    """The sample data's prices (dollars, one per row) from ``carprice predict --json``."""
+    out = subprocess.run(
+        [cli, "predict", "--model", model_path, "--cars", data_csv, "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [json.loads(line)["price"] for line in out.splitlines()]

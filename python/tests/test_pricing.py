@@ -86,15 +86,8 @@ def test_predict_equals_the_native_parity_fixture_bit_for_bit(model, fixture_lin
         assert prices.view(np.uint64).tolist() == expected, type(table).__name__
 
 
-def test_predict_equals_carprice_predict_on_the_sample_data(model, model_path, cars, data_csv, cli):
-    out = subprocess.run(
-        [cli, "predict", "--model", model_path, "--cars", data_csv, "--json"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    native = [json.loads(line)["price"] for line in out.splitlines()]
-    assert model.predict(cars).tolist() == native
+def test_predict_equals_carprice_predict_on_the_sample_data(model, cars, cli_prices):
+    assert model.predict(cars).tolist() == cli_prices
 
 
 def test_quote_equals_carprice_predict_json(model, model_path, cars, cli):

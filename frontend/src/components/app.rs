@@ -8,14 +8,19 @@ use gloo_timers::callback::Interval;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
+use super::desk_actions::{desk_handlers, pricing_extras, DeskHandlers};
 use super::model_card::{model_card, ModelCardProps};
+use super::nav::nav;
 use super::notices::{notices, NoticesProps};
 use super::pricing_form::{pricing_form, PricingFormProps};
 use super::quote_panel::{quote_panel, QuotePanelProps, Shown};
+use super::saved_screen::saved_screen;
+use crate::desk::{DeskAction, Screen};
 use crate::form::{price, Pricing};
 use crate::release::{LoadError, LoadedModel, PricingMode, SiteConfig};
 use crate::rollout;
 use crate::services::{browser, challenger, device, site, storage};
+use crate::share;
 use crate::state::{Action, AppState, ModelSource, RemoteQuote};
 use crate::telemetry;
 
@@ -60,6 +65,7 @@ struct Session {
     config: Option<SiteConfig>,
     first_price_marked: bool,
     asked_revision: Option<u64>,
+    restored: bool,
 }
 
 /// Start-up: the saved model at once, then the site's configuration and live release; then a
@@ -147,8 +153,11 @@ pub fn app() -> Html {
 
     // One effect after each render that changed these (one hook, not three, keeps the download
     // small): start-up on the first; the first-price mark once a price is on screen; in endpoint
-    // mode, one request to the scoring API per valid revision of the form.
+    // mode, one request to the scoring API per valid revision of the form; once a model is
+    // there, the car of a shared link or of the last visit, then the car kept on every change.
     {
+        let current = shown_model.clone();
+        let form = state.form.clone();
         let dispatch = dispatch.clone();
         let config = state.config.clone();
         let revision = state.revision;
@@ -173,6 +182,20 @@ pub fn app() -> Html {
                 session.borrow_mut().started = true;
                 start(&session, &dispatch);
             }
+            if let Some(loaded) = &current {
+                if session.borrow().restored {
+                    share::remember(&share::encode(loaded.model(), &form));
+                } else {
+                    session.borrow_mut().restored = true;
+                    if let Some(text) = share::recalled() {
+                        let restored = share::decode(loaded.model(), &text);
+                        dispatch.emit(Action::Restore {
+                            form: restored.form,
+                            dropped: restored.dropped,
+                        });
+                    }
+                }
+            }
             if priced && !session.borrow().first_price_marked {
                 session.borrow_mut().first_price_marked = true;
                 browser::mark_first_price();
@@ -195,8 +218,12 @@ pub fn app() -> Html {
 
     let on_edit = {
         let dispatch = dispatch.clone();
+        let reopened = state.desk.reopened.is_some();
         Callback::from(move |(attribute, text): (String, String)| {
             dispatch.emit(Action::Edit { attribute, text });
+            if reopened {
+                dispatch.emit(Action::Desk(DeskAction::CloseReopened));
+            }
         })
     };
     let on_dismiss = {
@@ -204,6 +231,7 @@ pub fn app() -> Html {
         Callback::from(move |id| dispatch.emit(Action::Dismiss(id)))
     };
 
+    let handlers: DeskHandlers = desk_handlers(&state, &dispatch, shown.as_ref());
     let status = status_line(&state);
     html! {
         <>
@@ -223,11 +251,13 @@ pub fn app() -> Html {
                 <span class="status-dot" aria-hidden="true"></span>
                 { status }
             </p>
+            { nav(state.desk.screen, &handlers.on_show) }
         </header>
         { notices(&NoticesProps { notices: state.notices.clone(), on_dismiss }) }
         <main id="main" class="layout">
         {
             match (&state.current, shown_model, pricing) {
+                (Some(_), Some(_), Some(_)) if state.desk.screen == Screen::Saved => saved_screen(),
                 (Some(current), Some(loaded), Some(pricing)) => html! {
                     <>
                     <section class="form-column" aria-labelledby="form-title">
@@ -238,9 +268,13 @@ pub fn app() -> Html {
                     </section>
                     <aside class="result-column" aria-label="Price">
                         { quote_panel(&QuotePanelProps { shown: shown.clone(),
-                            loaded: loaded.clone(), form: state.form.clone() }) }
+                            loaded: loaded.clone(), form: state.form.clone(), price_step: state.config.price_step }) }
+                        { pricing_extras(&state, shown.as_ref(), &handlers) }
                         { model_card(&ModelCardProps { rollout: rollout::summary(current, !Rc::ptr_eq(current, &loaded)),
                             loaded: loaded.clone(), source: state.source }) }
+                        // Opens the stock-list screen, a wasm of its own (see `crate::batch`).
+                        <button type="button" class="stock-open" data-open-stock-list="">
+                            { "Price a stock list (CSV)" }</button>
                     </aside>
                     </>
                 },

@@ -20,7 +20,7 @@ pub struct ModelCardProps {
 }
 
 /// `2026-11-27T05:00:00Z` → `2026-11-27 05:00 UTC`; anything else unchanged.
-fn when(timestamp: &str) -> String {
+pub(super) fn when(timestamp: &str) -> String {
     match (timestamp.get(..10), timestamp.get(11..16)) {
         (Some(day), Some(time)) if timestamp.ends_with('Z') => format!("{day} {time} UTC"),
         _ if timestamp.is_empty() => "unknown".to_string(),

@@ -58,6 +58,14 @@ fn words(kind: &NoticeKind) -> (&'static str, String, String) {
             "The newly published model was not used".to_string(),
             format!("{error}. Prices still come from model {kept}, the last good one."),
         ),
+        NoticeKind::Dropped { dropped } => (
+            "notice-dropped",
+            "Some of this car could not be used".to_string(),
+            format!(
+                "Left out: {}. Those fields show the model's usual values instead.",
+                dropped.join("; ")
+            ),
+        ),
         NoticeKind::EndpointFallback { message } => (
             "notice-fallback",
             "Priced in this browser".to_string(),

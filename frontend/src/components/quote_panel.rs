@@ -2,11 +2,12 @@
 
 use std::rc::Rc;
 
-use model_core::{format_dollars, format_fixed, format_number, format_whole_dollars};
+use model_core::{format_dollars, format_fixed, format_number};
 use yew::prelude::*;
 
 use super::chart::{drivers_chart, DriversChartProps};
 use crate::drivers::drivers;
+use crate::figures;
 use crate::form::FormState;
 use crate::release::LoadedModel;
 use model_core::{Extrapolation, Quote};
@@ -33,6 +34,8 @@ pub struct QuotePanelProps {
     pub loaded: Rc<LoadedModel>,
     /// The form (values shown next to each driver).
     pub form: FormState,
+    /// The headline price's rounding step in dollars (`config.json`).
+    pub price_step: f64,
 }
 
 /// The price panel.
@@ -41,11 +44,7 @@ pub fn quote_panel(props: &QuotePanelProps) -> Html {
     let body = match &props.shown {
         Some(Shown::Quote(quote, served)) => {
             let level = format!("{}%", format_fixed(quote.interval.level * 100.0, 0));
-            let range = format!(
-                "{} – {}",
-                format_whole_dollars(quote.interval.low),
-                format_whole_dollars(quote.interval.high)
-            );
+            let (low, high) = (quote.interval.low, quote.interval.high);
             let bars = drivers(quote, model, &props.form, CHART_BARS);
             let label_of = |name: &str| {
                 model
@@ -60,13 +59,16 @@ pub fn quote_panel(props: &QuotePanelProps) -> Html {
                 // Only the price and its range are announced on every change, not the chart.
                 <div aria-live="polite" aria-atomic="true">
                     <p class="price-label">{ "Estimated price" }</p>
-                    // The price to the cent, as a number, for the end-to-end tests.
-                    <p class="price" data-testid="price" data-price={format_fixed(quote.price, 2)}>
-                        { format_dollars(quote.price) }
+                    // Rounded for people; to the cent in the title and data attributes.
+                    <p class="price" data-testid="price" data-price={format_fixed(quote.price, 2)}
+                        title={format!("Exactly {}", format_dollars(quote.price))}>
+                        { figures::headline(quote.price, props.price_step) }
                     </p>
-                    <p class="range" data-testid="range">
+                    <p class="range" data-testid="range" data-low={format_fixed(low, 2)}
+                        data-high={format_fixed(high, 2)}
+                        title={format!("Exactly {}", figures::exact_range(low, high))}>
                         <span class="range-label">{ format!("{level} range") }</span>
-                        <span class="range-value">{ range }</span>
+                        <span class="range-value">{ figures::range(low, high) }</span>
                     </p>
                 </div>
                 <p class="source" data-testid="source" data-source={if *served { "endpoint" } else { "browser" }}>

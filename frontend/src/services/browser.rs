@@ -14,3 +14,10 @@ pub fn mark_first_price() {
         let _ = performance.mark(FIRST_PRICE_MARK);
     }
 }
+
+/// Opens the browser's print dialog (the print style sheet shows the quote sheet).
+pub fn print() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.print();
+    }
+}
