@@ -32,7 +32,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import config from "../playwright/playwright.config.mjs";
-import { CARS, canaryBucket, carWith, cliQuote, deviceInBucket, dollars, fillCar, known } from "../playwright/fixtures.mjs";
+import { CARS, canaryBucket, carWith, cliQuote, deviceInBucket, expectPrice, fillCar, known } from "../playwright/fixtures.mjs";
 import { listBlobs, readBlob } from "./azurite-dev.mjs";
 
 const DEVICE_KEY = "carprice.device";
@@ -110,14 +110,25 @@ async function queued(page) {
 /** The sample cars, completed with the model's defaults (every field set). */
 const cars = (model) => CARS.map((car) => carWith(model.document, known(model.document, car)));
 
+/** A file of the served site, as JSON. */
+async function served(site, name) {
+  const response = await fetch(new URL(name, site));
+  if (!response.ok) throw new Error(`${new URL(name, site)}: HTTP ${response.status}`);
+  return response.json();
+}
+
+/** The page shows the price `model` gives `car` (rounded as the site's config.json says). */
+async function showsPrice(page, car, model) {
+  const { price_step: step } = await served(page.url(), "config.json");
+  await expectPrice(page, cliQuote(car, model.text).price, step);
+}
+
 /** Fills the form with `car` and checks the price `shown` gives it, and the model card. */
 async function pricesWith(page, car, shown) {
-  const expected = cliQuote(car, shown.text);
   await fillCar(page, car);
-  await expect(page.getByTestId("price")).toHaveText(dollars(expected.price));
+  await showsPrice(page, car, shown);
   await expect(page.getByTestId("source")).toContainText(`Model ${shown.version}`);
   await expect(page.getByTestId("model-version")).toContainText(shown.version);
-  return expected;
 }
 
 async function serves(site, version) {
@@ -127,7 +138,7 @@ async function serves(site, version) {
     await page.goto(site);
     await expect(page.getByTestId("price")).toBeVisible({ timeout: 20_000 });
     // During a canary, a new visitor's random device id may fall in the challenger's share.
-    const rollout = (await (await fetch(new URL("release.json", site))).json()).challenger;
+    const rollout = (await served(site, "release.json")).challenger;
     const id = await page.evaluate((key) => localStorage.getItem(key), DEVICE_KEY);
     const bucket = rollout ? canaryBucket(id, rollout.model_version) : 0;
     const [shown, why] =
@@ -237,7 +248,7 @@ async function halt(site, championPath, challengerPath) {
       await expect(page.getByTestId("rollout")).toContainText("this device shows the challenger", { timeout: 20_000 });
       await pricesWith(page, car, challenger);
     });
-    const seconds = (await (await fetch(new URL("config.json", site))).json()).release_check_seconds;
+    const seconds = (await served(site, "config.json")).release_check_seconds;
     console.log("rehearsal-browser: waiting");
     for await (const _ of createInterface({ input: process.stdin })) break;
     await page.clock.fastForward(seconds * 1000);
@@ -245,7 +256,7 @@ async function halt(site, championPath, challengerPath) {
       await expect(page.locator("[data-kind=notice-updated]")).toContainText(`model ${champion.version}`);
       await expect(page.getByTestId("model-version")).toContainText(champion.version);
       await expect(page.getByTestId("rollout")).toHaveCount(0);
-      await expect(page.getByTestId("price")).toHaveText(dollars(cliQuote(car, champion.text).price));
+      await showsPrice(page, car, champion);
       await expect(page.getByTestId("source")).toContainText(`Model ${champion.version}`);
     });
   } finally {

@@ -299,7 +299,7 @@ monitor_is() {
       "$2" "$WORK/shadow-quotes.json"; then
     pass "monitor: $1"
   else
-    fail "monitor: not $1: $(carprice monitor --telemetry "$TELEMETRY_URL" --json | tr -d '\n ')"
+    fail "monitor: not $1: $(carprice monitor --telemetry "$TELEMETRY_URL" --json | tr -d '\n ' | cut -c1-400)"
   fi
 }
 monitor_is "the stored quotes per model and mode, marked not meaningful" \
