@@ -7,7 +7,9 @@
 // fires "carprice-telemetry" on window when either changes.
 //
 // A quote is recorded once it has stayed the same for 2 s (typing records one quote, not one per
-// keystroke; a quote left within that time is not recorded). The queue is sent at start-up, when
+// keystroke; a quote left within that time is not recorded), and only when it differs from the
+// last quote recorded on the device (LAST_KEY): the car kept across a reload, shown again, is not
+// a new quote. The queue is sent at start-up, when
 // a quote is recorded, when the browser comes back online and every minute; one batch at a time,
 // never delaying pricing. A batch leaves the queue only when the server answers 202; 400 and 415
 // drop it (logged) so the other batches still go; 413 splits it (a single quote too large is
@@ -22,6 +24,8 @@
 export const QUEUE_KEY = "carprice.telemetry.v1";
 const PENDING_KEY = "carprice.telemetry.pending";
 const URL_KEY = "carprice.telemetry.url";
+/** localStorage key of the last quote recorded on this device (the JSON members after `at`). */
+export const LAST_KEY = "carprice.telemetry.last";
 /** Most quotes kept; recording one more drops the oldest. */
 export const CAPACITY = 1000;
 /** How long a quote must stay the same before it is recorded. */
@@ -115,6 +119,22 @@ export function settle(queue, id, answer, newId) {
   }
 }
 
+/**
+ * Whether `record` (a quote's JSON members after `at`) is a new quote: not the last one recorded
+ * on this device, kept in `storage` under LAST_KEY, which it becomes. The same car priced by the
+ * same models, offered again (the car kept across a reload, a field changed and changed back) is
+ * recorded once. Storage that is disabled remembers nothing: every offer is new.
+ */
+export function isNewQuote(storage, record) {
+  try {
+    if (storage.getItem(LAST_KEY) === record) return false;
+    storage.setItem(LAST_KEY, record);
+  } catch {
+    // Disabled or full storage: recorded (a reload may record it again).
+  }
+  return true;
+}
+
 /** 128 random bits as 32 lower-case hex digits. */
 export function randomId() {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
@@ -198,7 +218,7 @@ if (typeof document !== "undefined") {
     if (record) {
       pending = setTimeout(() => {
         sessionStorage.removeItem(PENDING_KEY);
-        send.record(`{"at":"${new Date().toISOString()}",${record}}`);
+        if (isNewQuote(localStorage, record)) send.record(`{"at":"${new Date().toISOString()}",${record}}`);
       }, STABLE_MILLIS);
     }
     // At start-up (the endpoint is known now), not at every change of the quote.

@@ -2,7 +2,7 @@
 // batches and how the server's answers settle them. Run with `node --test frontend/tests/`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BATCH_BYTES, CAPACITY, QUEUE_KEY, body, nextBatch, push, read, sender, settle, write } from "../static/telemetry.js";
+import { BATCH_BYTES, CAPACITY, LAST_KEY, QUEUE_KEY, body, isNewQuote, nextBatch, push, read, sender, settle, write } from "../static/telemetry.js";
 
 const quote = (n) => `{"n":${n}}`;
 const numbers = (batch) => batch.quotes.map((q) => JSON.parse(q).n);
@@ -212,4 +212,21 @@ test("nothing is sent while the endpoint is unknown, offline or while a batch is
   const send = sender(() => "/t", storage, { fetch });
   await Promise.all([send(), send()]);
   assert.equal(requests.length, 1);
+});
+
+test("reload recorded the kept car again: the same quote offered again is not a new quote", () => {
+  const values = new Map();
+  const storage = { getItem: (key) => values.get(key) ?? null, setItem: (key, value) => values.set(key, value) };
+  const car = (make) => `"champion":"1.0.0","challenger":"1.1.0","car":{"make":"${make}"}`;
+  assert.equal(isNewQuote(storage, car("audi")), true);
+  // The page reloaded, the car kept on the form offered again.
+  assert.equal(isNewQuote(storage, car("audi")), false);
+  assert.equal(isNewQuote(storage, car("bmw")), true);
+  // Another car in between: the first one priced again is a new quote.
+  assert.equal(isNewQuote(storage, car("audi")), true);
+  assert.equal(values.get(LAST_KEY), car("audi"));
+  // Storage that refuses: every offer is recorded.
+  const refusing = { getItem: () => { throw new Error("disabled"); }, setItem: () => {} };
+  assert.equal(isNewQuote(refusing, car("audi")), true);
+  assert.equal(isNewQuote(refusing, car("audi")), true);
 });

@@ -119,6 +119,25 @@ test("shadow: the champion's price is shown, both prices are recorded once the c
   expect(telemetry.sent.every((e) => e.body.batch.match(/^[A-Za-z0-9_-]{1,64}$/))).toBe(true);
 });
 
+test("reload recorded the kept car again: a reload records nothing new, a new car still is", async ({ page, context, site }) => {
+  const model = defaultModel();
+  rollOut(site, challengerModel(), "shadow", 0);
+  const [number] = kinds(model).numeric;
+  const telemetry = await watchTelemetry(context);
+  await page.goto(site.url);
+  await expect(page.getByTestId("rollout")).toBeVisible();
+  await page.locator(`#field-${number.name}`).fill(String(within(number, 0.25)));
+  await expect.poll(() => telemetry.stored().length, { timeout: 10_000 }).toBe(1);
+  // The car is kept across the reload and priced again: the same quote, not a new one.
+  await page.reload();
+  await expect(page.locator(`#field-${number.name}`)).toHaveValue(String(within(number, 0.25)));
+  await page.waitForTimeout(3_000);
+  expect(telemetry.stored().length + (await queued(page)).length).toBe(1);
+  await page.locator(`#field-${number.name}`).fill(String(within(number, 0.75)));
+  await expect.poll(() => telemetry.stored().length, { timeout: 10_000 }).toBe(2);
+  expect(telemetry.stored()[1].car[number.name]).toBe(within(number, 0.75));
+});
+
 test("canary 50%: devices in different buckets see different models, each stable on reload", async ({ browser, site }) => {
   const model = defaultModel();
   const challenger = challengerModel();
