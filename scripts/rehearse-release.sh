@@ -160,23 +160,30 @@ serves() {
   node scripts/rehearsal-browser.mjs serves "$SITE_URL" "$1"
 }
 
-# browser_run STEP ARGS…: a step of scripts/rehearsal-browser.mjs on the devices kept in
-# $WORK/devices; its output ends with the line "rehearsal-browser: exit STATUS".
+# The browser steps (scripts/rehearsal-browser.mjs): devices kept in $WORK/devices, expected
+# prices from this carprice.
+export REHEARSAL_DEVICES=$WORK/devices CARPRICE_BIN=$BIN/carprice
+# browser_run STEP ARGS…: a browser step; its output ends with "rehearsal-browser: exit STATUS".
 browser_run() {
-  REHEARSAL_DEVICES=$WORK/devices CARPRICE_BIN=$BIN/carprice node scripts/rehearsal-browser.mjs "$@" 2>&1
-  echo "rehearsal-browser: exit $?"
+  local status=0
+  node scripts/rehearsal-browser.mjs "$@" 2>&1 || status=$?
+  echo "rehearsal-browser: exit $status"
 }
 # tally STEP: counts each check in a browser step's output (on stdin) as passed or failed here.
 tally() {
-  local line checks=0
+  local line checks=0 failed_checks=0 exited=
   while IFS= read -r line; do
     case $line in
       "rehearsal-browser: ok: "*) pass "${line#rehearsal-browser: ok: }"; checks=$((checks + 1)) ;;
-      "rehearsal-browser: FAILED: "*) fail "${line#rehearsal-browser: FAILED: }"; checks=$((checks + 1)) ;;
-      "rehearsal-browser: exit "*) [ "${line#rehearsal-browser: exit }" = 0 ] || [ "$checks" -gt 0 ] || fail "browser step $1 failed" ;;
+      "rehearsal-browser: FAILED: "*) fail "${line#rehearsal-browser: FAILED: }"; checks=$((checks + 1)); failed_checks=1 ;;
+      "rehearsal-browser: exit "*) exited=${line#rehearsal-browser: exit } ;;
       *) printf '%s\n' "$line" ;;
     esac
   done
+  # A step that stopped without saying which check failed (or ran none) fails as a whole.
+  if [ "$exited" != 0 ] && [ "$failed_checks" = 0 ] || [ "$checks" = 0 ]; then
+    fail "browser step $1: exit ${exited:-unknown} after $checks checks"
+  fi
 }
 # browser STEP ARGS…: runs a browser step and counts its checks.
 browser() { tally "$1" < <(browser_run "$@"); }
@@ -338,12 +345,14 @@ browser canary "$SITE_URL" "$WORK/model-0.9.0.json" "$WORK/model-1.5.0.json" 50 
 # A showroom page open during the canary stays open across the halt and its deploy: the browser
 # step waits on a pipe until the halted release is served.
 mkfifo "$WORK/halt.in"
-browser_run halt "$SITE_URL" "$WORK/model-0.9.0.json" "$WORK/model-1.5.0.json" <"$WORK/halt.in" >"$WORK/halt.out" &
+node scripts/rehearsal-browser.mjs halt "$SITE_URL" "$WORK/model-0.9.0.json" "$WORK/model-1.5.0.json" \
+  <"$WORK/halt.in" >"$WORK/halt.out" 2>&1 &
 halt_browser=$!
 pids+=("$halt_browser")
 exec 4>"$WORK/halt.in"
 for _ in $(seq 600); do
-  grep -q '^rehearsal-browser: \(waiting\|exit\)' "$WORK/halt.out" && break
+  grep -q '^rehearsal-browser: waiting' "$WORK/halt.out" && break
+  kill -0 "$halt_browser" 2>/dev/null || break
   sleep 0.1
 done
 carprice rollout --halt --commit "$COMMIT"
@@ -353,7 +362,9 @@ expect_deploy "halt deploy" manual passes 0.9.0
 site_rollout "halt" none
 (echo deployed >&4) 2>/dev/null || true # the step may have stopped at a failed check
 exec 4>&-
-wait "$halt_browser" || true
+halt_status=0
+wait "$halt_browser" || halt_status=$?
+echo "rehearsal-browser: exit $halt_status" >>"$WORK/halt.out"
 tally halt <"$WORK/halt.out"
 carprice rollout --halt | grep -q "nothing to halt" && pass "halt again: nothing to halt" || fail "halt again"
 if carprice rollout --version 1.5.0 --mode shadow; then fail "a halted challenger rolled out again"; else pass "a halted challenger is withdrawn"; fi
@@ -377,5 +388,5 @@ carprice rollback --from 1.6.0 --commit "$COMMIT" | grep -q "to 0.9.0" &&
   pass "promote: a rollback goes back to the former champion" || fail "promote: a rollback does not go back to 0.9.0"
 
 echo
-echo "rehearsal: $passed passed, $failed failed"
+echo "rehearsal: $passed passed, $failed failed (${SECONDS} s)"
 [ "$failed" -eq 0 ]
