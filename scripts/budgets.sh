@@ -36,23 +36,31 @@ for pattern in index.html boot.js 'frontend-*.js' 'frontend-*_bg.wasm' 'style-*.
 done
 printf '%-44s %10s %10d  (budget %d)\n' "first-load transfer" "" "$total" "$size_budget"
 worker=0
-for file in "$site"/stock_list* "$site"/stock-list.css; do
+for file in "$site"/stock_list*.js "$site"/stock_list*.wasm "$site"/stock-list.css; do
   [ -f "$file" ] || continue
   worker=$((worker + $(brotli -c -q 11 "$file" | wc -c)))
 done
 printf '%-44s %10s %10d  (not in the first load)\n' "stock-list screen and worker (js, wasm, css)" "" "$worker"
 
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-# BUDGETS_SERVER serves the site for the times, e.g. static-host, which compresses as production
-# does: BUDGETS_SERVER="$CARGO_TARGET_DIR/debug/static-host --dir {dir} --port {port}". The default
-# test server sends files uncompressed, so the throttled time then counts raw bytes.
-default_server='node playwright/server.mjs --dir {dir} --port {port}'
+# BUDGETS_SERVER serves the site for the times. The default is static-host from the target dir
+# (cargo build -p static-host), which sends the site's brotli copies (scripts/build-site.sh) as
+# production sends compressed files; without it, the test server, which sends files uncompressed,
+# so that the throttled time counts raw bytes.
+static_host="${CARGO_TARGET_DIR:-target}/debug/static-host"
+telemetry=$(mktemp -d)
+if [ -x "$static_host" ]; then
+  default_server="$static_host --dir {dir} --port {port} --telemetry-dir $telemetry"
+else
+  default_server='node playwright/server.mjs --dir {dir} --port {port}'
+  echo "budgets: no $static_host, times measured with files sent uncompressed" >&2
+fi
 server_command=${BUDGETS_SERVER:-$default_server}
 server_command=${server_command//\{dir\}/$site}
 # shellcheck disable=SC2086 # the command is split into words on purpose
 ${server_command//\{port\}/$port} >/dev/null 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
+trap 'kill $server 2>/dev/null || true; rm -rf "$telemetry"' EXIT
 for _ in $(seq 100); do
   (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break
   sleep 0.05

@@ -7,20 +7,28 @@
 //
 //   node scripts/first-price.mjs http://127.0.0.1:8080/ [runs] [--throttle]
 // Prints one JSON line: {"runs": [...ms], "median": ms, "max": ms}.
+// Given several URLs (builds to compare, each served on its own port), it loads them in turn, one
+// run of each per round, so that the machine's changing load falls on all alike, and prints one
+// line per URL: {"url": ..., "runs": ..., "median": ..., "max": ...}.
 import { chromium } from "@playwright/test";
 
 const args = process.argv.slice(2);
 const throttle = args.includes("--throttle");
-const [url, runsArg] = args.filter((a) => a !== "--throttle");
-const runs = Number(runsArg ?? 7);
+const urls = args.filter((a) => /^https?:/.test(a));
+const runs = Number(args.find((a) => /^\d+$/.test(a)) ?? 7);
+if (urls.length === 0) {
+  console.error("usage: node scripts/first-price.mjs URL [URL...] [runs] [--throttle]");
+  process.exit(2);
+}
 const SLOW = { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8), uploadThroughput: (750e3 / 8) };
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--disable-gpu"],
 });
-const times = [];
+const times = urls.map(() => []);
 try {
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < runs * urls.length; i++) {
+    const url = urls[i % urls.length];
     const context = await browser.newContext({ serviceWorkers: "block" });
     const page = await context.newPage();
     if (throttle) {
@@ -32,11 +40,14 @@ try {
     await page.waitForSelector("[data-testid=price]", { timeout: 30_000 });
     const mark = await page.evaluate(() => performance.getEntriesByName("carprice:first-price")[0]?.startTime ?? null);
     if (mark === null) throw new Error("the app set no carprice:first-price mark");
-    times.push(Math.round(mark));
+    times[i % urls.length].push(Math.round(mark));
     await context.close();
   }
 } finally {
   await browser.close();
 }
-const sorted = [...times].sort((a, b) => a - b);
-console.log(JSON.stringify({ runs: times, median: sorted[Math.floor(sorted.length / 2)], max: sorted.at(-1) }));
+urls.forEach((url, u) => {
+  const sorted = [...times[u]].sort((a, b) => a - b);
+  const summary = { runs: times[u], median: sorted[Math.floor(sorted.length / 2)], max: sorted.at(-1) };
+  console.log(JSON.stringify(urls.length > 1 ? { url, ...summary } : summary));
+});

@@ -2,8 +2,11 @@
 // 0. in release builds, gives the wasm module's imports short names (short-imports.mjs), minifies
 //    wasm-bindgen's JavaScript glue (terser; trunk leaves it as is) and updates both files'
 //    subresource-integrity hashes in index.html;
+// 0b. moves index.html's preloads of the app's JSON files after trunk's links to the app's script
+//    and wasm, so that the wasm is requested among the first six;
 // 1. copies the idb-keyval library (npm, pinned in package.json) beside quotes.js, which loads it
-//    when saved quotes are first used; both minified in release builds;
+//    when saved quotes are first used; both minified in release builds, and boot.js (its comments
+//    were a fifth of the first load's JavaScript) and telemetry.js too;
 // 2. fills the service worker's asset list and its cache version (a hash of every asset's content,
 //    taken after wasm-opt, unlike trunk's file-name hashes), so the lazy modules work offline too.
 // release.json is not written here: `carprice stage` (model_core::release, the one definition of
@@ -58,12 +61,34 @@ if (process.env.TRUNK_PROFILE === "release") {
   writeFileSync(htmlPath, html);
 }
 
-// 1. idb-keyval beside quotes.js, both minified in release builds
-const lazyModules = {
+// 0b. Over HTTP/1.1 a browser opens at most six connections to a site, and the page asks for seven
+//     files at once: the one asked for last waits for a free connection, a round trip more. Trunk
+//     puts its links (glue, wasm) at the end of <head>, after the JSON preloads, which made the
+//     wasm, the largest file and the last to arrive, the one that waited (about 0.1 s of the
+//     first price at 150 ms round trip, README "Budgets"). With the JSON preloads last, the one
+//     that waits is a small file needed only once the wasm runs.
+{
+  const htmlPath = join(staging, "index.html");
+  const html = readFileSync(htmlPath, "utf8");
+  const jsonPreload = /<link(?=[^>]*\brel="?preload\b)(?=[^>]*\bhref="?[\w./-]+\.json\b)[^>]*>/g;
+  const preloads = html.match(jsonPreload) ?? [];
+  if (preloads.length === 0 || !html.includes("</head>")) {
+    console.error("post_build: index.html has no JSON preloads or no </head>");
+    process.exit(1);
+  }
+  writeFileSync(htmlPath, html.replace(jsonPreload, "").replace("</head>", `${preloads.join("")}</head>`));
+  console.log(`post_build: ${preloads.length} JSON preloads moved after the app's script and wasm`);
+}
+
+// 1. the page's own modules (boot.js, in the first load; quotes.js and telemetry.js, loaded on
+//    demand) and idb-keyval beside quotes.js, all minified in release builds
+const modules = {
   "idb-keyval.js": readFileSync(new URL("../../node_modules/idb-keyval/dist/index.js", import.meta.url), "utf8"),
-  "quotes.js": readFileSync(join(staging, "quotes.js"), "utf8"),
 };
-for (const [name, source] of Object.entries(lazyModules)) {
+for (const name of ["boot.js", "quotes.js", "telemetry.js"]) {
+  modules[name] = readFileSync(join(staging, name), "utf8");
+}
+for (const [name, source] of Object.entries(modules)) {
   const out =
     process.env.TRUNK_PROFILE === "release"
       ? (await minify(source, { module: true, compress: { passes: 2 }, format: { comments: false } })).code

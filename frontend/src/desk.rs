@@ -3,9 +3,10 @@
 //! module ([`crate::saved::store::show`]). Part of the app's
 //! state ([`crate::state::Action::Desk`]), kept free of browser calls.
 //!
-//! Screens: [`Screen::ALL`] is the navigation, in order. A new screen (batch pricing of a stock
-//! list) adds a variant, its entry in `ALL` and [`Screen::title`], and its view in the `match` on
-//! the screen in `components/app.rs`.
+//! Screens: [`Screen::ALL`] is the navigation, in order. A new screen adds a variant, its entry in
+//! `ALL` and [`Screen::title`], and its view in the `match` on the screen in `components/app.rs`.
+//! The stock list's screen is drawn by a wasm of its own ([`crate::batch`]), which `boot.js`
+//! imports when its navigation entry is first pressed.
 
 use crate::saved::{SavedQuote, StoreError};
 
@@ -17,17 +18,20 @@ pub enum Screen {
     Pricing,
     /// The quotes saved in this browser.
     Saved,
+    /// Price a stock list (a CSV of cars).
+    StockList,
 }
 
 impl Screen {
     /// Every screen, in navigation order.
-    pub const ALL: &'static [Screen] = &[Screen::Pricing, Screen::Saved];
+    pub const ALL: &'static [Screen] = &[Screen::Pricing, Screen::Saved, Screen::StockList];
 
     /// The screen's name in the navigation.
     pub fn title(self) -> &'static str {
         match self {
             Screen::Pricing => "Price a car",
             Screen::Saved => "Saved quotes",
+            Screen::StockList => "Price a stock list",
         }
     }
 
@@ -36,6 +40,7 @@ impl Screen {
         match self {
             Screen::Pricing => "pricing",
             Screen::Saved => "saved",
+            Screen::StockList => "stock-list",
         }
     }
 }

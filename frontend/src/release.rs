@@ -2,10 +2,8 @@
 //! (`release.json`, [`Release`]) and the model, and how a fetched model is checked before it is
 //! trusted.
 
-use std::rc::Rc;
-
 use model_core::json::{Fields, Json, JsonError};
-use model_core::release::Release;
+use model_core::release::{Release, CHALLENGER_FILE, MODEL_FILE};
 use model_core::{hex_sha256, Model};
 use thiserror::Error;
 
@@ -182,109 +180,85 @@ pub enum LoadError {
         /// Version in `model.json`.
         found: String,
     },
-    /// The release's challenger (`challenger.json`) cannot be used; the champion prices alone.
-    #[error("challenger.json cannot be used: {0}")]
-    Challenger(String),
 }
 
-/// A model together with the release it came with, and the release's challenger once verified;
-/// only [`LoadedModel::verify`] makes one.
+/// The model file a device shows under a release: during a canary rollout, the challenger's
+/// (`challenger.json`) on a device whose bucket is inside the release's percentage and which
+/// prices in the browser; otherwise the champion's (`model.json`). In shadow mode every device
+/// shows the champion; the challenger only prices for telemetry (`static/telemetry.js`).
+pub fn shown_file(release: &Release, device: &str, pricing: PricingMode) -> &'static str {
+    match &release.challenger {
+        Some(challenger) if pricing == PricingMode::Browser && challenger.shown_on(device) => {
+            CHALLENGER_FILE
+        }
+        _ => MODEL_FILE,
+    }
+}
+
+/// A model together with the release it came with; only [`LoadedModel::verify`] makes one.
 #[derive(Debug, Clone)]
 pub struct LoadedModel {
     model: Model,
     release: Release,
     release_json: String,
     text: String,
-    challenger: Option<Rc<LoadedModel>>,
+    sha256: String,
+    challenger: bool,
 }
 
 impl PartialEq for LoadedModel {
     fn eq(&self, other: &Self) -> bool {
-        self.release == other.release && self.challenger.is_some() == other.challenger.is_some()
+        self.release == other.release && self.sha256 == other.sha256
     }
-}
-
-/// Checks a model file's bytes: sha256, then validation, then version.
-fn check(bytes: &[u8], sha256: &str, version: &str) -> Result<(Model, String), LoadError> {
-    let found = hex_sha256(bytes);
-    if !sha256.trim().eq_ignore_ascii_case(&found) {
-        return Err(LoadError::HashMismatch {
-            expected: sha256.to_string(),
-            found,
-        });
-    }
-    let text = String::from_utf8(bytes.to_vec())
-        .map_err(|_| LoadError::Model("the file is not UTF-8 text".to_string()))?;
-    let model = Model::from_json(&text).map_err(|e| LoadError::Model(e.to_string()))?;
-    if model.version() != version {
-        return Err(LoadError::VersionMismatch {
-            expected: version.to_string(),
-            found: model.version().to_string(),
-        });
-    }
-    Ok((model, text))
 }
 
 impl LoadedModel {
     /// Checks model bytes against a release manifest (`release.json` text: sha256, then
-    /// validation, then version) and keeps them together.
+    /// validation, then version) and keeps them together. The bytes are the release's model
+    /// (`model.json`) or, during a rollout, its challenger (`challenger.json`).
     ///
     /// # Errors
     /// [`LoadError::Release`], [`LoadError::HashMismatch`], [`LoadError::Model`] or
     /// [`LoadError::VersionMismatch`].
     pub fn verify(release_json: &str, bytes: &[u8]) -> Result<LoadedModel, LoadError> {
         let release = read_release(release_json)?;
-        let (model, text) = check(bytes, &release.model_sha256, &release.model_version)?;
+        let sha256 = hex_sha256(bytes);
+        let challenger = release
+            .challenger
+            .as_ref()
+            .filter(|c| c.model_sha256.trim().eq_ignore_ascii_case(&sha256));
+        let version = match challenger {
+            Some(challenger) => challenger.model_version.clone(),
+            None if release.names_hash(&sha256) => release.model_version.clone(),
+            None => {
+                return Err(LoadError::HashMismatch {
+                    expected: release.model_sha256.clone(),
+                    found: sha256,
+                })
+            }
+        };
+        let text = String::from_utf8(bytes.to_vec())
+            .map_err(|_| LoadError::Model("the file is not UTF-8 text".to_string()))?;
+        let model = Model::from_json(&text).map_err(|e| LoadError::Model(e.to_string()))?;
+        if model.version() != version {
+            return Err(LoadError::VersionMismatch {
+                expected: version,
+                found: model.version().to_string(),
+            });
+        }
         Ok(LoadedModel {
             model,
+            challenger: challenger.is_some(),
             release,
             release_json: release_json.to_string(),
             text,
-            challenger: None,
+            sha256,
         })
     }
 
-    /// Adds the release's challenger: `challenger.json` bytes checked like the model's (sha256,
-    /// validation, version) against the release's `challenger`. (In place: a model is not
-    /// cloned, which would cost the download the code of cloning one.)
-    ///
-    /// # Errors
-    /// [`LoadError::Challenger`] saying what is wrong, also when the release names none; the
-    /// release is then left without a challenger.
-    pub fn attach_challenger(&mut self, bytes: &[u8]) -> Result<(), LoadError> {
-        self.challenger = None;
-        let named = self
-            .release
-            .challenger
-            .as_ref()
-            .ok_or_else(|| LoadError::Challenger("release.json names no challenger".into()))?;
-        let (model, text) =
-            check(bytes, &named.model_sha256, &named.model_version).map_err(|error| {
-                LoadError::Challenger(match error {
-                    LoadError::HashMismatch { expected, found } => {
-                        format!("its sha256 is {found}, release.json says {expected}")
-                    }
-                    LoadError::VersionMismatch { expected, found } => {
-                        format!(
-                            "release.json names challenger {expected} but it is version {found}"
-                        )
-                    }
-                    other => other.to_string(),
-                })
-            })?;
-        self.challenger = Some(Rc::new(LoadedModel {
-            model,
-            release: self.release.clone(),
-            release_json: self.release_json.clone(),
-            text,
-            challenger: None,
-        }));
-        Ok(())
-    }
-
-    /// The release's challenger, verified (its [`LoadedModel::model`] is the challenger's).
-    pub fn challenger(&self) -> Option<&Rc<LoadedModel>> {
-        self.challenger.as_ref()
+    /// Whether the model is the release's challenger (a canary device shows it).
+    pub fn is_challenger(&self) -> bool {
+        self.challenger
     }
 
     /// The validated model.
@@ -307,9 +281,9 @@ impl LoadedModel {
         &self.text
     }
 
-    /// Whether `release` describes this same model file.
-    pub fn is_same_model(&self, release: &Release) -> bool {
-        self.release.names_hash(&release.model_sha256)
+    /// Whether `other` is this same model file (whatever the releases around them).
+    pub fn is_same_model(&self, other: &LoadedModel) -> bool {
+        self.sha256 == other.sha256
     }
 }
 
@@ -339,44 +313,7 @@ mod tests {
     fn a_matching_model_is_loaded() {
         let loaded = LoadedModel::verify(&json_of(&release_for(MODEL)), MODEL.as_bytes()).unwrap();
         assert_eq!(loaded.text(), MODEL);
-        assert!(loaded.is_same_model(&release_for(MODEL)));
-    }
-
-    #[test]
-    fn a_challenger_is_checked_like_the_model_and_its_errors_name_it() {
-        use model_core::release::{Challenger, RolloutMode};
-        let mut release = release_for(MODEL);
-        release.challenger = Some(Challenger {
-            model_version: "1.1.0".into(),
-            model_sha256: hex_sha256(MODEL.as_bytes()),
-            mode: RolloutMode::Shadow,
-            percent: 0,
-        });
-        let mut loaded = LoadedModel::verify(&json_of(&release), MODEL.as_bytes()).unwrap();
-        assert!(loaded.challenger().is_none());
-        // The champion's file under the challenger's hash but another version.
-        assert_eq!(
-            loaded
-                .attach_challenger(MODEL.as_bytes())
-                .unwrap_err()
-                .to_string(),
-            format!(
-                "challenger.json cannot be used: release.json names challenger 1.1.0 but it is version {}",
-                release.model_version
-            )
-        );
-        let error = loaded.attach_challenger(b"{}").unwrap_err().to_string();
-        assert!(loaded.challenger().is_none());
-        assert!(
-            error.starts_with("challenger.json cannot be used: its sha256 is "),
-            "{error}"
-        );
-        let mut alone =
-            LoadedModel::verify(&json_of(&release_for(MODEL)), MODEL.as_bytes()).unwrap();
-        assert_eq!(
-            alone.attach_challenger(MODEL.as_bytes()).unwrap_err(),
-            LoadError::Challenger("release.json names no challenger".into())
-        );
+        assert!(loaded.is_same_model(&loaded.clone()));
     }
 
     #[test]
@@ -425,7 +362,6 @@ mod tests {
             "https://cdn.example/models/model.json"
         );
         assert_eq!(config.score_url(), "https://api.example/api/score");
-        assert_eq!(config.telemetry_url(), "https://api.example/api/telemetry");
         assert_eq!(config.pricing, PricingMode::Endpoint);
         assert_eq!(config.release_check_millis(), 1000);
         assert_eq!(

@@ -1,151 +1,158 @@
-//! Champion and challenger on this device: which of a release's models the screen shows, and the
-//! telemetry record of a quote priced by both (plain Rust, tested natively).
+//! Champion and challenger on this device, the wasm side (plain Rust, tested natively).
 //!
-//! While `release.json` names a challenger, every quote is priced by both models. In shadow mode
-//! the champion's price is shown; in canary mode a device shows the challenger's price when its
-//! bucket ([`model_core::release::canary_bucket`] of the device id and the challenger's version)
-//! is below the release's percentage. In endpoint mode the pricing service prices with the
-//! champion, so the champion is shown there.
-
-use std::rc::Rc;
+//! While `release.json` names a challenger, a canary device inside the release's percentage shows
+//! the challenger's prices: it loads `challenger.json` as its model
+//! ([`crate::release::shown_file`]), and everything else here follows from that. Every device
+//! also offers the car on screen for telemetry ([`offer`]); `static/telemetry.js`, loaded only
+//! during a rollout, prices that car with both models through [`telemetry_quote`] (the stock-list wasm's
+//! export `telemetryQuote`) and records the quote, so none of that is in the first load.
 
 use model_core::json::write_string;
 use model_core::release::RolloutMode;
-use model_core::{format_number, CarDescription};
+use model_core::{format_number, hex_sha256, Model};
 
 use crate::form::{price, FormState, Pricing};
 use crate::quote::write_car;
-use crate::release::{LoadedModel, PricingMode};
-
-/// The model whose prices this device shows: the verified challenger when the release's rollout
-/// shows it on this device, the champion otherwise.
-pub fn shown(loaded: &Rc<LoadedModel>, device: &str, pricing: PricingMode) -> Rc<LoadedModel> {
-    match (loaded.challenger(), &loaded.release().challenger) {
-        (Some(challenger), Some(named))
-            if pricing == PricingMode::Browser && named.shown_on(device) =>
-        {
-            challenger.clone()
-        }
-        _ => loaded.clone(),
-    }
-}
+use crate::release::LoadedModel;
 
 /// The role of the model a device shows: `challenger` or `champion`.
-fn which(shows_challenger: bool) -> &'static str {
-    if shows_challenger {
+fn role(loaded: &LoadedModel) -> &'static str {
+    if loaded.is_challenger() {
         "challenger"
     } else {
         "champion"
     }
 }
 
-/// The model card's line about a rollout in progress (`None` without a verified challenger).
-pub fn summary(loaded: &LoadedModel, shows_challenger: bool) -> Option<String> {
-    let challenger = loaded.challenger()?;
-    let named = loaded.release().challenger.as_ref()?;
-    let versions = format!(
-        "champion {}, challenger {}",
-        loaded.model().version(),
-        challenger.model().version()
-    );
+/// The model card's line about a rollout in progress (`None` without a challenger).
+pub fn summary(loaded: &LoadedModel) -> Option<String> {
+    let release = loaded.release();
+    let named = release.challenger.as_ref()?;
     let how = match named.mode {
         RolloutMode::Shadow => "shadow, both price every quote".to_string(),
-        RolloutMode::Canary => format!("canary on {}% of devices", named.percent),
+        RolloutMode::Canary => format!("canary on {}% of devices", u32::from(named.percent)),
     };
     Some(format!(
-        "{versions}: {how}; this device shows the {}",
-        which(shows_challenger)
+        "champion {}, challenger {}: {how}; this device shows the {}",
+        release.model_version,
+        named.model_version,
+        role(loaded)
     ))
 }
 
-/// The telemetry record of the form as priced by both models, as the JSON members of the
-/// contract's quote after `at` (`"champion":…,"car":{…}`): model versions, mode, which price is
-/// shown, both prices, the attributes either model extrapolates on, and the car as the models
-/// took it (the shown model's values, then any attribute only the other has).
+/// What the app offers `telemetry.js` about the car on screen, as JSON:
+/// `{"shown": "champion"|"challenger", "car": <the car as link text, see crate::share>,
+/// "release": <release.json>, "champion_url": …, "challenger_url": …}`.
 ///
-/// `None` when the release has no verified challenger, when either model cannot price the form,
-/// or when the form is still the shown model's reference car (nothing was entered).
-pub fn record(loaded: &LoadedModel, shows_challenger: bool, form: &FormState) -> Option<String> {
-    let challenger = loaded.challenger()?;
-    let named = loaded.release().challenger.as_ref()?;
-    let (shown, other) = match shows_challenger {
-        true => (challenger.model(), loaded.model()),
-        false => (loaded.model(), challenger.model()),
-    };
-    if *form == FormState::for_model(shown) {
-        return None;
+/// `None` without a challenger in the release (nothing is recorded, the sender is not needed);
+/// `Some("")` while there is nothing to record: the form does not price, or it is still the
+/// shown model's reference car (nothing was entered).
+pub fn offer(
+    loaded: &LoadedModel,
+    form: &FormState,
+    link: impl FnOnce() -> String,
+    urls: [String; 2],
+) -> Option<String> {
+    loaded.release().challenger.as_ref()?;
+    let model = loaded.model();
+    let untouched = *form == FormState::for_model(model);
+    if untouched || !matches!(price(model, form), Pricing::Priced { .. }) {
+        return Some(String::new());
     }
-    let Pricing::Priced {
-        car: shown_car,
-        quote: shown_quote,
-    } = price(shown, form)
-    else {
-        return None;
-    };
-    let Pricing::Priced {
-        car: other_car,
-        quote: other_quote,
-    } = price(other, &form.carried_over(other))
-    else {
-        return None;
-    };
-    let (champion_price, challenger_price) = match shows_challenger {
-        true => (other_quote.price, shown_quote.price),
-        false => (shown_quote.price, other_quote.price),
-    };
-    let mut car: CarDescription = shown_car;
-    for (name, value) in other_car.iter() {
-        if car.get(name).is_none() {
-            car.set(name, value.clone());
-        }
-    }
-    let mut out = String::from("\"champion\":");
-    write_string(&mut out, loaded.model().version());
-    out.push_str(",\"challenger\":");
-    write_string(&mut out, challenger.model().version());
-    out.push_str(&format!(
-        ",\"mode\":\"{}\",\"shown\":\"{}\",\"champion_price\":{},\"challenger_price\":{},\"extrapolated\":[",
-        named.mode.as_str(),
-        which(shows_challenger),
-        format_number(champion_price),
-        format_number(challenger_price),
-    ));
-    let mut flagged: Vec<&str> = Vec::new();
-    for extrapolation in shown_quote
-        .extrapolations
+    let mut out = String::from("{\"shown\":");
+    write_string(&mut out, role(loaded));
+    out.push_str(",\"car\":");
+    write_string(&mut out, &link());
+    out.push_str(",\"release\":");
+    out.push_str(loaded.release_json());
+    for (key, url) in [",\"champion_url\":", ",\"challenger_url\":"]
         .iter()
-        .chain(&other_quote.extrapolations)
+        .zip(urls)
     {
-        let attribute = extrapolation.attribute();
-        if !flagged.contains(&attribute) {
-            if !flagged.is_empty() {
-                out.push(',');
-            }
-            write_string(&mut out, attribute);
-            flagged.push(attribute);
+        out.push_str(key);
+        write_string(&mut out, &url);
+    }
+    out.push('}');
+    Some(out)
+}
+
+/// A car priced by one model for telemetry, as JSON: `{"version": …, "price": dollars,
+/// "extrapolated": [attribute, …], "car": {attribute: value, …}}`, or `{"error": "…"}`.
+///
+/// `model_text` must have the sha256 (hex) `sha256`, as `release.json` names it. The car is
+/// `pairs` (link text's pairs, see [`crate::share::pairs`]) carried over to this model as a new
+/// release carries the form over: the attributes it prices take their values, the others are
+/// ignored, and attributes missing from the pairs take the reference car's values. A value the
+/// model cannot price is an error (the quote is then not recorded).
+pub fn telemetry_quote(
+    model_text: &str,
+    sha256: &str,
+    pairs: impl IntoIterator<Item = (String, String)>,
+) -> String {
+    let error = |message: &str| {
+        let mut out = String::from("{\"error\":");
+        write_string(&mut out, message);
+        out.push('}');
+        out
+    };
+    if !sha256
+        .trim()
+        .eq_ignore_ascii_case(&hex_sha256(model_text.as_bytes()))
+    {
+        return error("the model file is not the one release.json names");
+    }
+    let model = match Model::from_json(model_text) {
+        Ok(model) => model,
+        Err(e) => return error(&e.to_string()),
+    };
+    let mut form = FormState::for_model(&model);
+    for (name, value) in pairs {
+        if model.attributes().any(|a| a.name == name) {
+            form.set(name, value);
         }
+    }
+    let Pricing::Priced { car, quote } = price(&model, &form) else {
+        return error("this model cannot price the car");
+    };
+    let mut out = String::from("{\"version\":");
+    write_string(&mut out, model.version());
+    out.push_str(",\"price\":");
+    out.push_str(&format_number(quote.price));
+    out.push_str(",\"extrapolated\":[");
+    for (i, extrapolation) in quote.extrapolations.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(&mut out, extrapolation.attribute());
     }
     out.push_str("],\"car\":");
     write_car(&mut out, &car);
-    Some(out)
+    out.push('}');
+    out
 }
 
 #[cfg(test)]
 mod tests {
+    use std::rc::Rc;
+
     use super::*;
-    use model_core::release::{canary_bucket, Challenger, Release};
-    use model_core::{hex_sha256, Model};
+    use model_core::release::{canary_bucket, Challenger, Release, CHALLENGER_FILE, MODEL_FILE};
+    use model_core::CarDescription;
 
+    use crate::release::{shown_file, PricingMode};
     use crate::state::{Action, AppState, ModelSource, NoticeKind};
-    use crate::test_support::{numeric, MODEL_JSON};
+    use crate::test_support::{categorical, numeric, MODEL_JSON};
 
-    /// The default model as champion and, under version 1.1.0 with a higher intercept, as the
-    /// challenger of a release in `mode` at `percent`.
-    fn release(mode: RolloutMode, percent: u8) -> (Rc<LoadedModel>, Model) {
+    /// The default model under version 1.1.0 with a higher intercept: a challenger.
+    fn challenger_text() -> String {
         let mut document = Model::from_json(MODEL_JSON).unwrap().document().clone();
         document.version = "1.1.0".into();
         document.intercept += 0.1;
-        let challenger = serde_json::to_string(&document).unwrap();
+        serde_json::to_string(&document).unwrap()
+    }
+
+    /// The default model's release with the challenger in `mode` at `percent`.
+    fn release(mode: RolloutMode, percent: u8) -> Release {
         let mut release = Release::for_model(
             MODEL_JSON.as_bytes(),
             Model::from_json(MODEL_JSON).unwrap().version(),
@@ -155,13 +162,11 @@ mod tests {
         );
         release.challenger = Some(Challenger {
             model_version: "1.1.0".into(),
-            model_sha256: hex_sha256(challenger.as_bytes()),
+            model_sha256: hex_sha256(challenger_text().as_bytes()),
             mode,
             percent,
         });
-        let mut loaded = LoadedModel::verify(&release.to_json(), MODEL_JSON.as_bytes()).unwrap();
-        loaded.attach_challenger(challenger.as_bytes()).unwrap();
-        (Rc::new(loaded), Model::from_json(&challenger).unwrap())
+        release
     }
 
     /// A device id whose bucket for challenger 1.1.0 is below (or not below) `percent`.
@@ -172,6 +177,10 @@ mod tests {
             .unwrap()
     }
 
+    fn loaded(release: &Release, text: &str) -> Rc<LoadedModel> {
+        Rc::new(LoadedModel::verify(&release.to_json(), text.as_bytes()).unwrap())
+    }
+
     fn edited(model: &Model) -> FormState {
         let (name, min, max, _) = numeric(model, 0, false);
         let mut form = FormState::for_model(model);
@@ -179,115 +188,147 @@ mod tests {
         form
     }
 
+    fn pairs_of(model: &Model, form: &FormState) -> Vec<(String, String)> {
+        model
+            .attributes()
+            .map(|a| (a.name.clone(), form.value(&a.name).to_string()))
+            .collect()
+    }
+
+    const URLS: fn() -> [String; 2] = || ["model.json".into(), "challenger.json".into()];
+
     #[test]
     fn shadow_mode_shows_the_champion_on_every_device() {
-        let (loaded, _) = release(RolloutMode::Shadow, 0);
+        let release = release(RolloutMode::Shadow, 0);
         for below in [true, false] {
-            let shown = shown(&loaded, &device(below, 50), PricingMode::Browser);
-            assert!(Rc::ptr_eq(&shown, &loaded));
+            let file = shown_file(&release, &device(below, 50), PricingMode::Browser);
+            assert_eq!(file, MODEL_FILE);
         }
     }
 
     #[test]
     fn canary_mode_shows_the_challenger_below_the_percentage_in_browser_pricing_only() {
-        let (loaded, challenger) = release(RolloutMode::Canary, 50);
+        let release = release(RolloutMode::Canary, 50);
         let inside = device(true, 50);
-        let shown_inside = shown(&loaded, &inside, PricingMode::Browser);
-        assert_eq!(shown_inside.model().version(), challenger.version());
         assert_eq!(
-            shown_inside.text(),
-            serde_json::to_string(challenger.document()).unwrap()
+            shown_file(&release, &inside, PricingMode::Browser),
+            CHALLENGER_FILE
         );
-        let outside = shown(&loaded, &device(false, 50), PricingMode::Browser);
-        assert!(Rc::ptr_eq(&outside, &loaded));
-        assert!(Rc::ptr_eq(
-            &shown(&loaded, &inside, PricingMode::Endpoint),
-            &loaded
-        ));
-        let line = summary(&loaded, true).unwrap();
+        assert_eq!(
+            shown_file(&release, &device(false, 50), PricingMode::Browser),
+            MODEL_FILE
+        );
+        assert_eq!(
+            shown_file(&release, &inside, PricingMode::Endpoint),
+            MODEL_FILE
+        );
+        let shown = loaded(&release, &challenger_text());
+        assert!(shown.is_challenger());
+        assert_eq!(shown.model().version(), "1.1.0");
+        let line = summary(&shown).unwrap();
         assert!(line.contains("challenger 1.1.0"), "{line}");
         assert!(
             line.ends_with("canary on 50% of devices; this device shows the challenger"),
             "{line}"
         );
+        let champion = loaded(&release, MODEL_JSON);
+        assert!(!champion.is_challenger());
+        assert!(summary(&champion)
+            .unwrap()
+            .ends_with("this device shows the champion"));
     }
 
     #[test]
-    fn a_record_has_both_prices_and_the_car_and_nothing_else() {
-        let (loaded, challenger) = release(RolloutMode::Shadow, 0);
-        let champion = loaded.model();
+    fn the_challenger_file_is_checked_against_the_release_like_the_model() {
+        let mut release = release(RolloutMode::Canary, 50);
+        // Another version under the challenger's hash is refused by name.
+        release.challenger.as_mut().unwrap().model_version = "1.2.0".into();
+        let error = LoadedModel::verify(&release.to_json(), challenger_text().as_bytes())
+            .unwrap_err()
+            .to_string();
         assert_eq!(
-            record(&loaded, false, &FormState::for_model(champion)),
+            error,
+            "release.json names model 1.2.0 but model.json is version 1.1.0"
+        );
+        // Without a challenger in the release, its file matches nothing.
+        release.challenger = None;
+        let error = LoadedModel::verify(&release.to_json(), challenger_text().as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("model.json does not match release.json"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn the_offer_is_the_car_on_screen_during_a_rollout_only() {
+        let release = release(RolloutMode::Shadow, 0);
+        let shown = loaded(&release, MODEL_JSON);
+        let model = shown.model();
+        let reference = FormState::for_model(model);
+        let link = || "make=x".to_string();
+        assert_eq!(offer(&shown, &reference, link, URLS()).as_deref(), Some(""));
+        let text = offer(&shown, &edited(model), link, URLS()).unwrap();
+        let offered: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(offered["shown"], "champion");
+        assert_eq!(offered["car"], "make=x");
+        assert_eq!(offered["release"]["challenger"]["model_version"], "1.1.0");
+        assert_eq!(offered["challenger_url"], "challenger.json");
+        let mut bad = edited(model);
+        bad.set(numeric(model, 0, false).0, "not a number");
+        assert_eq!(offer(&shown, &bad, link, URLS()).as_deref(), Some(""));
+        let alone = Release::for_model(MODEL_JSON.as_bytes(), model.version(), "", "", "");
+        assert_eq!(
+            offer(&loaded(&alone, MODEL_JSON), &edited(model), link, URLS()),
             None
         );
-        let form = edited(champion);
-        let text = format!(
-            "{{\"at\":\"2026-11-30T07:00:00Z\",{}}}",
-            record(&loaded, false, &form).unwrap()
+    }
+
+    #[test]
+    fn a_telemetry_quote_is_the_car_priced_by_the_model_as_the_screen_prices_it() {
+        let challenger = challenger_text();
+        let champion = Model::from_json(MODEL_JSON).unwrap();
+        let form = edited(&champion);
+        let mut pairs = pairs_of(&champion, &form);
+        // An attribute this model does not price is ignored.
+        pairs.push(("colour".into(), "red".into()));
+        let text = telemetry_quote(
+            &challenger,
+            &hex_sha256(challenger.as_bytes()).to_uppercase(),
+            pairs,
         );
         let quote: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let Pricing::Priced { quote: priced, car } = price(champion, &form) else {
+        let model = Model::from_json(&challenger).unwrap();
+        let Pricing::Priced { quote: priced, car } = price(&model, &form) else {
             panic!("the form prices")
         };
-        let Pricing::Priced { quote: other, .. } = price(&challenger, &form) else {
-            panic!("the challenger prices")
-        };
-        assert_eq!(quote["champion"], champion.version());
-        assert_eq!(quote["challenger"], "1.1.0");
-        assert_eq!(quote["mode"], "shadow");
-        assert_eq!(quote["shown"], "champion");
+        assert_eq!(quote["version"], "1.1.0");
         // Dollars to 9 decimals (`format_number`): far below a cent.
-        let sent_price = |key: &str| quote[key].as_f64().unwrap();
-        assert!((sent_price("champion_price") - priced.price).abs() < 1e-9);
-        assert!((sent_price("challenger_price") - other.price).abs() < 1e-9);
-        assert!(other.price > priced.price);
+        assert!((quote["price"].as_f64().unwrap() - priced.price).abs() < 1e-9);
+        assert_eq!(quote["extrapolated"], serde_json::json!([]));
         let sent: CarDescription = serde_json::from_value(quote["car"].clone()).unwrap();
         assert_eq!(sent.iter().len(), car.iter().len());
         for (name, value) in car.iter() {
             assert_eq!(sent.get(name), Some(value), "{name}");
         }
-        let mut keys: Vec<&str> = quote
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        keys.sort_unstable();
-        assert_eq!(
-            keys,
-            [
-                "at",
-                "car",
-                "challenger",
-                "challenger_price",
-                "champion",
-                "champion_price",
-                "extrapolated",
-                "mode",
-                "shown"
-            ]
-        );
     }
 
     #[test]
-    fn a_record_of_a_canary_device_says_the_challenger_was_shown_and_lists_extrapolations() {
-        let (loaded, challenger) = release(RolloutMode::Canary, 100);
-        let (name, _, max, _) = numeric(&challenger, 0, false);
-        let mut form = FormState::for_model(&challenger);
-        form.set(name.clone(), format_number(max + 1.0));
-        let text = format!("{{{}}}", record(&loaded, true, &form).unwrap());
-        let quote: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(quote["shown"], "challenger");
-        assert_eq!(quote["mode"], "canary");
-        assert_eq!(quote["extrapolated"], serde_json::json!([name]));
-        assert!(quote["challenger_price"].as_f64() > quote["champion_price"].as_f64());
-    }
-
-    /// The champion's release without its challenger (a halted or not yet started rollout).
-    fn champion_alone() -> Rc<LoadedModel> {
+    fn a_telemetry_quote_lists_extrapolations_and_refuses_what_it_cannot_price() {
         let model = Model::from_json(MODEL_JSON).unwrap();
-        let release = Release::for_model(MODEL_JSON.as_bytes(), model.version(), "", "", "");
-        Rc::new(LoadedModel::verify(&release.to_json(), MODEL_JSON.as_bytes()).unwrap())
+        let sha = hex_sha256(MODEL_JSON.as_bytes());
+        let (name, _, max, _) = numeric(&model, 0, false);
+        let beyond = telemetry_quote(MODEL_JSON, &sha, [(name.clone(), format_number(max + 1.0))]);
+        let quote: serde_json::Value = serde_json::from_str(&beyond).unwrap();
+        assert_eq!(quote["extrapolated"], serde_json::json!([name]));
+        let (attribute, _, _) = categorical(&model);
+        let unknown = telemetry_quote(MODEL_JSON, &sha, [(attribute.name.clone(), "zzz".into())]);
+        assert_eq!(unknown, "{\"error\":\"this model cannot price the car\"}");
+        assert_eq!(
+            telemetry_quote(MODEL_JSON, &"0".repeat(64), []),
+            "{\"error\":\"the model file is not the one release.json names\"}"
+        );
     }
 
     fn network(model: Rc<LoadedModel>) -> Action {
@@ -299,22 +340,24 @@ mod tests {
 
     #[test]
     fn a_halted_canary_gives_the_screen_back_to_the_champion_keeping_the_form() {
-        let (loaded, challenger) = release(RolloutMode::Canary, 100);
-        let (name, ..) = numeric(&challenger, 0, false);
+        let rollout = release(RolloutMode::Canary, 100);
+        let champion = Model::from_json(MODEL_JSON).unwrap();
+        let alone = Release::for_model(MODEL_JSON.as_bytes(), champion.version(), "", "", "");
+        let (name, ..) = numeric(&champion, 0, false);
         let state = AppState::new(true)
-            .with_device("d".into())
-            .apply(network(champion_alone()))
-            .apply(network(loaded));
-        assert_eq!(state.shown().unwrap().model().version(), "1.1.0");
+            .apply(network(loaded(&alone, MODEL_JSON)))
+            .apply(network(loaded(&rollout, &challenger_text())));
+        assert_eq!(state.current.as_ref().unwrap().model().version(), "1.1.0");
         assert!(matches!(&state.notices[0].kind, NoticeKind::Updated { to, .. } if to == "1.1.0"));
         let state = state
             .apply(Action::Edit {
                 attribute: name.clone(),
                 text: "120".into(),
             })
-            .apply(network(champion_alone()));
-        let champion = Model::from_json(MODEL_JSON).unwrap();
-        assert_eq!(state.shown().unwrap().model().version(), champion.version());
+            .apply(network(loaded(&alone, MODEL_JSON)));
+        let current = state.current.as_ref().unwrap();
+        assert_eq!(current.model().version(), champion.version());
+        assert_eq!(summary(current), None);
         assert_eq!(
             state.notices.last().unwrap().kind,
             NoticeKind::Updated {
@@ -327,25 +370,19 @@ mod tests {
 
     #[test]
     fn a_shadow_rollout_is_picked_up_without_a_notice_or_a_new_form() {
-        let (loaded, _) = release(RolloutMode::Shadow, 0);
-        let state = AppState::new(true)
-            .with_device("d".into())
-            .apply(network(champion_alone()));
+        let champion = Model::from_json(MODEL_JSON).unwrap();
+        let alone = Release::for_model(MODEL_JSON.as_bytes(), champion.version(), "", "", "");
+        let state = AppState::new(true).apply(network(loaded(&alone, MODEL_JSON)));
         let revision = state.revision;
-        let state = state.apply(network(loaded));
+        let state = state.apply(network(loaded(
+            &release(RolloutMode::Shadow, 0),
+            MODEL_JSON,
+        )));
         assert!(state.notices.is_empty());
         assert_eq!(state.revision, revision);
-        assert!(state.current.as_ref().unwrap().challenger().is_some());
-        let state = state.apply(network(champion_alone()));
-        assert!(state.current.as_ref().unwrap().challenger().is_none());
+        assert!(summary(state.current.as_ref().unwrap()).is_some());
+        let state = state.apply(network(loaded(&alone, MODEL_JSON)));
+        assert!(summary(state.current.as_ref().unwrap()).is_none());
         assert!(state.notices.is_empty());
-    }
-
-    #[test]
-    fn without_a_challenger_nothing_is_recorded() {
-        let loaded = champion_alone();
-        let model = Model::from_json(MODEL_JSON).unwrap();
-        assert_eq!(record(&loaded, false, &edited(&model)), None);
-        assert_eq!(summary(&loaded, false), None);
     }
 }

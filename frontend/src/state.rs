@@ -9,7 +9,6 @@ use yew::Reducible;
 use crate::desk::{Desk, DeskAction};
 use crate::form::FormState;
 use crate::release::{LoadError, LoadedModel, SiteConfig};
-use crate::rollout;
 
 /// Everything the screen shows.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -34,8 +33,6 @@ pub struct AppState {
     pub notices: Vec<Notice>,
     /// The last answer of the scoring endpoint (endpoint mode).
     pub remote: RemoteQuote,
-    /// This device's id, for the canary bucket of a release's challenger.
-    pub device: String,
     /// The screens around pricing and the saved quotes ([`crate::desk`]).
     pub desk: Desk,
     next_notice: u64,
@@ -157,18 +154,6 @@ impl AppState {
         }
     }
 
-    /// The same state on the device of this id.
-    pub fn with_device(mut self, device: String) -> AppState {
-        self.device = device;
-        self
-    }
-
-    /// The model whose prices the screen shows (the champion, or a canary's challenger).
-    pub fn shown(&self) -> Option<Rc<LoadedModel>> {
-        let current = self.current.as_ref()?;
-        Some(rollout::shown(current, &self.device, self.config.pricing))
-    }
-
     /// Whether the app should say it is offline.
     pub fn is_offline(&self) -> bool {
         !self.online || self.reachable == Some(false)
@@ -198,32 +183,24 @@ impl AppState {
                         !matches!(&n.kind, NoticeKind::Rejected { error, .. } if !matches!(error, LoadError::Config(_)))
                     });
                 }
-                // The form follows the model on screen: a canary's challenger may replace the
-                // champion there, or a halted canary give the screen back to the champion.
-                let before = self.shown();
-                let after = rollout::shown(&model, &self.device, self.config.pricing);
-                match (&self.current, before) {
-                    (Some(current), Some(before))
-                        if current.is_same_model(model.release())
-                            && before.text() == after.text() =>
-                    {
+                let previous = self.current.clone();
+                match previous {
+                    Some(current) if current.is_same_model(&model) => {
                         if source == ModelSource::Network {
                             self.source = ModelSource::Network;
                             self.current = Some(model);
                         }
                     }
-                    (_, before) => {
-                        if let (Some(before), ModelSource::Network) = (&before, source) {
-                            if before.model().version() != after.model().version() {
-                                self.push_notice(NoticeKind::Updated {
-                                    from: before.model().version().to_string(),
-                                    to: after.model().version().to_string(),
-                                });
-                            }
+                    previous => {
+                        if let (Some(previous), ModelSource::Network) = (&previous, source) {
+                            self.push_notice(NoticeKind::Updated {
+                                from: previous.model().version().to_string(),
+                                to: model.model().version().to_string(),
+                            });
                         }
-                        self.form = match before {
-                            Some(_) => self.form.carried_over(after.model()),
-                            None => FormState::for_model(after.model()),
+                        self.form = match previous {
+                            Some(_) => self.form.carried_over(model.model()),
+                            None => FormState::for_model(model.model()),
                         };
                         self.revision += 1;
                         self.source = source;

@@ -1,6 +1,7 @@
-//! Anonymous rollout telemetry, the wasm side: while a release has a challenger, the quote on
-//! screen is offered for recording ([`crate::rollout::record`]: model versions, both prices,
-//! extrapolation flags, the car's attribute values; no person, no free text).
+//! Anonymous rollout telemetry, the wasm side: while a release has a challenger, the car on
+//! screen is offered for recording ([`crate::rollout::offer`]); the record (model versions, both
+//! prices, extrapolation flags, the car's attribute values; no person, no free text) is made by
+//! `telemetry.js` with [`crate::rollout::telemetry_quote`].
 //!
 //! Everything else is `static/telemetry.js`, an ES module that `boot.js` imports only when there
 //! is something to record or send, so a site without a rollout never runs it: it records the
@@ -8,7 +9,7 @@
 //! `localStorage` and sends it to `POST /api/telemetry`. The two talk through this tab's
 //! `sessionStorage` ([`PENDING_KEY`], [`URL_KEY`]) and the [`CHANGED_EVENT`] event on `window`.
 
-/// `sessionStorage` key of the quote on screen, as the JSON members after `at`: empty while
+/// `sessionStorage` key of the car on screen ([`crate::rollout::offer`]'s JSON): empty while
 /// nothing is to be recorded (the reference car, a form that does not price), absent when the
 /// release has no challenger.
 pub const PENDING_KEY: &str = "carprice.telemetry.pending";
@@ -39,11 +40,9 @@ pub fn start(url: &str) {
     offer(URL_KEY, Some(url));
 }
 
-/// The quote on screen changed: during a rollout, `record` ([`crate::rollout::record`]) is recorded
-/// if nothing changes for 2 s (`None`: nothing to record); without one, the sender is not needed.
-pub fn quote_changed(rollout: bool, record: Option<String>) {
-    offer(
-        PENDING_KEY,
-        rollout.then(|| record.unwrap_or_default()).as_deref(),
-    );
+/// The car on screen changed: during a rollout, `offer` ([`crate::rollout::offer`]) is recorded
+/// if nothing changes for 2 s (empty: nothing to record); `None` without a rollout, when the
+/// sender is not needed.
+pub fn quote_changed(offer: Option<String>) {
+    self::offer(PENDING_KEY, offer.as_deref());
 }

@@ -1,10 +1,12 @@
 // The rollout telemetry sender of the staff app: records the quotes the app offers into a
 // bounded queue in localStorage and sends the queue to POST /api/telemetry. boot.js imports this
 // module only during a rollout (a release with a challenger) or while quotes wait in the queue,
-// so a site without a rollout never runs it. The app (frontend/src/telemetry.rs) offers the quote
-// on screen in this tab's sessionStorage (PENDING_KEY: the JSON members after `at`; empty while
-// nothing is to be recorded, absent without a rollout) and the endpoint's URL (URL_KEY), and
-// fires "carprice-telemetry" on window when either changes.
+// so a site without a rollout never runs it. The app (frontend/src/telemetry.rs) offers the car
+// on screen in this tab's sessionStorage (PENDING_KEY: JSON with the car's link text, which model
+// the device shows, the release and both models' URLs; empty while nothing is to be recorded,
+// absent without a rollout) and the endpoint's URL (URL_KEY), and fires "carprice-telemetry" on
+// window when either changes. This module prices the car with both models through the stock-list
+// wasm's export telemetryQuote (loaded on the first quote to record) and records the quote.
 //
 // A quote is recorded once it has stayed the same for 2 s (typing records one quote, not one per
 // keystroke; a quote left within that time is not recorded), and only when it differs from the
@@ -24,7 +26,7 @@
 export const QUEUE_KEY = "carprice.telemetry.v1";
 const PENDING_KEY = "carprice.telemetry.pending";
 const URL_KEY = "carprice.telemetry.url";
-/** localStorage key of the last quote recorded on this device (the JSON members after `at`). */
+/** localStorage key of the last offer recorded on this device (PENDING_KEY's text). */
 export const LAST_KEY = "carprice.telemetry.last";
 /** Most quotes kept; recording one more drops the oldest. */
 export const CAPACITY = 1000;
@@ -120,19 +122,28 @@ export function settle(queue, id, answer, newId) {
 }
 
 /**
- * Whether `record` (a quote's JSON members after `at`) is a new quote: not the last one recorded
- * on this device, kept in `storage` under LAST_KEY, which it becomes. The same car priced by the
- * same models, offered again (the car kept across a reload, a field changed and changed back) is
- * recorded once. Storage that is disabled remembers nothing: every offer is new.
+ * Whether `offer` (what the app offered: the car's link text, which model the device shows, the
+ * release) is a new quote: not the last offer recorded on this device (LAST_KEY in `storage`, see
+ * remember). The same car priced by the same models, offered again (the car kept across a
+ * reload, a field changed and changed back) is recorded once. Storage that cannot be read
+ * remembers nothing: every offer is new.
  */
-export function isNewQuote(storage, record) {
+export function isNewQuote(storage, offer) {
   try {
-    if (storage.getItem(LAST_KEY) === record) return false;
-    storage.setItem(LAST_KEY, record);
+    return storage.getItem(LAST_KEY) !== offer;
   } catch {
-    // Disabled or full storage: recorded (a reload may record it again).
+    return true;
   }
-  return true;
+}
+
+/** Keeps `offer` as the last one recorded on this device (storage that is disabled or full:
+ * nothing kept). */
+export function remember(storage, offer) {
+  try {
+    storage.setItem(LAST_KEY, offer);
+  } catch {
+    // A reload may then record the same car again.
+  }
 }
 
 /** 128 random bits as 32 lower-case hex digits. */
@@ -207,18 +218,84 @@ export function sender(url, storage, { fetch = globalThis.fetch, now = Date.now,
   return send;
 }
 
+/**
+ * The record of a quote priced by both models (the contract's quote after `at`): `offer` is what
+ * the app offered (frontend/src/rollout.rs `offer`: which model is shown, the release), `quotes`
+ * the car priced by each model ({champion, challenger}: `telemetryQuote`'s JSON, parsed). The car
+ * is the shown model's values, then any attribute only the other model prices. null when either
+ * model could not price it or is not the version the release names.
+ */
+export function recordOf(offer, quotes, at) {
+  const { release, shown } = offer;
+  const { champion, challenger } = quotes;
+  const named = release.challenger;
+  if (!named || champion.error || challenger.error) return null;
+  if (champion.version !== release.model_version || challenger.version !== named.model_version) return null;
+  const [first, second] = shown === "challenger" ? [challenger, champion] : [champion, challenger];
+  return JSON.stringify({
+    at,
+    champion: release.model_version,
+    challenger: named.model_version,
+    mode: named.mode,
+    shown,
+    champion_price: champion.price,
+    challenger_price: challenger.price,
+    extrapolated: [...new Set([...first.extrapolated, ...second.extrapolated])],
+    car: { ...second.car, ...first.car },
+  });
+}
+
+/**
+ * Prices the offered car with both models (their files fetched through the service worker, so
+ * offline too, and checked against the release's sha256 by the wasm) and returns its record, or
+ * null. `price(modelText, sha256, link)` is the stock-list wasm's export `telemetryQuote`.
+ */
+export async function record(offer, price, { fetch = globalThis.fetch, now = () => new Date() } = {}) {
+  const { release } = offer;
+  const named = release.challenger;
+  if (!named) return null;
+  const priced = async (url, sha256) => {
+    const response = await fetch(url);
+    if (!response.ok) return { error: `HTTP ${response.status}` };
+    return JSON.parse(price(await response.text(), sha256, offer.car));
+  };
+  try {
+    const [champion, challenger] = await Promise.all([priced(offer.champion_url, release.model_sha256), priced(offer.challenger_url, named.model_sha256)]);
+    return recordOf(offer, { champion, challenger }, now().toISOString());
+  } catch {
+    // Offline without the model in the cache: this quote is not recorded.
+    return null;
+  }
+}
+
 // In the page: record what the app offers, and send.
 if (typeof document !== "undefined") {
   const send = sender(() => sessionStorage.getItem(URL_KEY), localStorage, { online: () => navigator.onLine });
+  // The stock-list wasm (not in the first load; precached by the service worker) prices for
+  // telemetry: loaded on the first quote to record.
+  let pricer;
+  const price = async () => {
+    pricer ??= import("./stock_list.js").then(async (module) => {
+      await module.default();
+      return module.telemetryQuote;
+    });
+    return pricer;
+  };
   let pending;
   let endpoint;
   const changed = () => {
     clearTimeout(pending);
-    const record = sessionStorage.getItem(PENDING_KEY);
-    if (record) {
-      pending = setTimeout(() => {
+    const offered = sessionStorage.getItem(PENDING_KEY);
+    if (offered) {
+      pending = setTimeout(async () => {
         sessionStorage.removeItem(PENDING_KEY);
-        if (isNewQuote(localStorage, record)) send.record(`{"at":"${new Date().toISOString()}",${record}}`);
+        // The same offer as the last one recorded (the car kept across a reload) is no new quote.
+        if (!isNewQuote(localStorage, offered)) return;
+        const quote = await record(JSON.parse(offered), await price());
+        if (quote) {
+          remember(localStorage, offered);
+          send.record(quote);
+        }
       }, STABLE_MILLIS);
     }
     // At start-up (the endpoint is known now), not at every change of the quote.

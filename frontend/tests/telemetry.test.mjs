@@ -2,7 +2,7 @@
 // batches and how the server's answers settle them. Run with `node --test frontend/tests/`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BATCH_BYTES, CAPACITY, LAST_KEY, QUEUE_KEY, body, isNewQuote, nextBatch, push, read, sender, settle, write } from "../static/telemetry.js";
+import { BATCH_BYTES, CAPACITY, LAST_KEY, QUEUE_KEY, body, isNewQuote, remember, nextBatch, push, read, sender, settle, write } from "../static/telemetry.js";
 
 const quote = (n) => `{"n":${n}}`;
 const numbers = (batch) => batch.quotes.map((q) => JSON.parse(q).n);
@@ -214,19 +214,21 @@ test("nothing is sent while the endpoint is unknown, offline or while a batch is
   assert.equal(requests.length, 1);
 });
 
-test("reload recorded the kept car again: the same quote offered again is not a new quote", () => {
+test("reload recorded the kept car again: the same offer as the last one recorded is not a new quote", () => {
   const values = new Map();
   const storage = { getItem: (key) => values.get(key) ?? null, setItem: (key, value) => values.set(key, value) };
-  const car = (make) => `"champion":"1.0.0","challenger":"1.1.0","car":{"make":"${make}"}`;
-  assert.equal(isNewQuote(storage, car("audi")), true);
+  const offer = (car) => JSON.stringify({ car, shown: "champion", release: { model_version: "1.0.0" } });
+  assert.equal(isNewQuote(storage, offer("make=audi")), true);
+  remember(storage, offer("make=audi"));
   // The page reloaded, the car kept on the form offered again.
-  assert.equal(isNewQuote(storage, car("audi")), false);
-  assert.equal(isNewQuote(storage, car("bmw")), true);
+  assert.equal(isNewQuote(storage, offer("make=audi")), false);
+  assert.equal(isNewQuote(storage, offer("make=bmw")), true);
+  remember(storage, offer("make=bmw"));
   // Another car in between: the first one priced again is a new quote.
-  assert.equal(isNewQuote(storage, car("audi")), true);
-  assert.equal(values.get(LAST_KEY), car("audi"));
-  // Storage that refuses: every offer is recorded.
-  const refusing = { getItem: () => { throw new Error("disabled"); }, setItem: () => {} };
-  assert.equal(isNewQuote(refusing, car("audi")), true);
-  assert.equal(isNewQuote(refusing, car("audi")), true);
+  assert.equal(isNewQuote(storage, offer("make=audi")), true);
+  assert.equal(values.get(LAST_KEY), offer("make=bmw"));
+  // Storage that refuses: every offer is new, and remembering it does not throw.
+  const refusing = { getItem: () => { throw new Error("disabled"); }, setItem: () => { throw new Error("full"); } };
+  remember(refusing, offer("make=audi"));
+  assert.equal(isNewQuote(refusing, offer("make=audi")), true);
 });

@@ -14,9 +14,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
-use crate::digest::hex_sha256;
+use crate::digest::{hex_sha256, sha256};
 use crate::json::{Fields, Json, JsonError};
 
 /// The model document, in a site, a fetched version folder and the registry.
@@ -103,11 +102,7 @@ pub enum RolloutError {
 /// its bucket for a version (so its quotes do not flip between models), and each challenger
 /// version draws its canary devices afresh.
 pub fn canary_bucket(device_id: &str, challenger_version: &str) -> u8 {
-    let mut hasher = Sha256::new();
-    hasher.update(device_id.as_bytes());
-    hasher.update(b":");
-    hasher.update(challenger_version.as_bytes());
-    let digest = hasher.finalize();
+    let digest = sha256(&[device_id.as_bytes(), b":", challenger_version.as_bytes()].concat());
     let first = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
     (first % 100) as u8
 }

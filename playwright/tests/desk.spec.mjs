@@ -1,5 +1,5 @@
-// The staff desk around the pricing screen: figures for people, the car kept in the link and
-// across reloads, saved quotes (IndexedDB), the printed quote sheet, accessibility (axe-core) and
+// The staff desk around the pricing screen: its navigation, figures for people, the car kept in
+// the link and across reloads, saved quotes (IndexedDB), the printed quote sheet, accessibility (axe-core) and
 // screenshots of every screen.
 import { chromium } from "@playwright/test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -28,6 +28,24 @@ async function showSaved(page) {
   await page.getByRole("button", { name: "Saved quotes" }).click();
   await expect(page.getByTestId("saved-screen")).toBeVisible();
 }
+
+test("the navigation lists the desk's screens in order and marks the one shown", async ({ page, site }) => {
+  await page.goto(site.url);
+  await expect(page.getByTestId("price")).toBeVisible();
+  const tabs = page.getByRole("navigation", { name: "Screens" }).getByRole("button");
+  await expect(tabs).toHaveText(["Price a car", "Saved quotes", "Price a stock list"]);
+  const current = () => page.locator("nav.screens [aria-current=page]");
+  await expect(current()).toHaveText("Price a car");
+  await showSaved(page);
+  await expect(current()).toHaveText("Saved quotes");
+  await tabs.nth(2).click();
+  await expect(current()).toHaveText("Price a stock list");
+  await expect(page.getByTestId("stock-file")).toBeVisible();
+  await expect(page.getByTestId("saved-screen")).toHaveCount(0);
+  await tabs.nth(0).click();
+  await expect(page.getByTestId("price")).toBeVisible();
+  await expect(page.getByTestId("stock-list")).toBeHidden();
+});
 
 test("the headline price is rounded to the site's step and the range to $100; exact figures stay in the page", async ({ page, site }) => {
   await page.goto(site.url);

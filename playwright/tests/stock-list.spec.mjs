@@ -1,11 +1,12 @@
-// Pricing a stock list in the browser: a 10,000-row CSV generated here from the sample data, with
-// bad rows, downloads exactly the file `carprice predict --cars --out` writes and lists the bad
-// lines the CLI reports; it works offline after one visit; screenshots at three widths.
+// Pricing a stock list in the browser: a screen of the desk's navigation whose wasm is fetched on
+// the first press only; a 10,000-row CSV generated here from the sample data, with bad rows,
+// downloads exactly the file `carprice predict --cars --out` writes and lists the bad lines the
+// CLI reports; it works offline after one visit; an axe-core pass and screenshots at three widths.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { test, expect, CLI, ROOT, reloadOffline } from "../fixtures.mjs";
+import { test, expect, CLI, ROOT, reloadOffline, expectAccessible, screenshots } from "../fixtures.mjs";
 
 /** The sample car table (`CARPRICE_DATA`: the CSV or its folder; else ../shared/data beside the
  * checkout), as the CLI finds it. */
@@ -48,10 +49,14 @@ function cliBatch(text, modelPath) {
   return { priced, refused, status: run.status };
 }
 
-/** Opens the stock-list screen (its wasm is imported on the first press). */
+/** The navigation's entry of the stock-list screen. */
+const stockTab = (page) => page.getByRole("navigation", { name: "Screens" }).getByRole("button", { name: "Price a stock list" });
+
+/** Opens the stock-list screen from the navigation (its wasm is imported on the first press). */
 async function openStockList(page) {
   await expect(page.getByTestId("price")).toBeVisible();
-  await page.getByRole("button", { name: "Price a stock list" }).click();
+  await stockTab(page).click();
+  await expect(stockTab(page)).toHaveAttribute("aria-current", "page");
   await expect(page.getByTestId("stock-file")).toBeVisible();
 }
 
@@ -98,6 +103,32 @@ test("a 10,000-row stock list downloads the CLI's file and lists the bad lines",
   expect(problems.startsWith("line,attribute,problem\n")).toBe(true);
 });
 
+test("the stock list is a screen of the navigation, fetched on its first press only, and keeps its list across screens", async ({ page, site }) => {
+  const fetched = [];
+  page.on("request", (request) => fetched.push(new URL(request.url()).pathname));
+  const stockFiles = () => fetched.filter((path) => /stock.list/.test(path));
+  await page.goto(site.url);
+  await expect(page.getByTestId("price")).toBeVisible();
+  expect(stockFiles(), "the first load fetches nothing of the stock list").toEqual([]);
+  await expect(page.getByTestId("stock-list")).toHaveCount(0);
+
+  await openStockList(page);
+  expect(stockFiles()).toEqual(expect.arrayContaining(["/stock_list.js", "/stock-list.css"]));
+  await expect(page.locator("#form-title")).toHaveCount(0);
+  await priceList(page, stockList(200));
+  const done = await page.getByTestId("stock-done").getAttribute("data-priced");
+
+  // Pricing a car meanwhile, then back: the same screen with the same result, nothing fetched again.
+  const before = stockFiles().length;
+  await page.getByRole("button", { name: "Price a car" }).click();
+  await expect(page.getByTestId("price")).toBeVisible();
+  await expect(page.getByTestId("stock-list")).toBeHidden();
+  await stockTab(page).click();
+  await expect(page.getByTestId("stock-done")).toHaveAttribute("data-priced", done);
+  await expect(page.getByTestId("stock-list")).toHaveCount(1);
+  expect(stockFiles()).toHaveLength(before);
+});
+
 test("a stock list prices offline after one visit", async ({ page, context, site }) => {
   // The stock list was never opened online: the service worker precached it at the first visit.
   await reloadOffline(page, context, site.url);
@@ -116,18 +147,12 @@ test("a table without a column the model needs says which", async ({ page, site 
   await expect(page.getByTestId("stock-failed")).toContainText("has no `");
 });
 
-test("screenshots of the stock-list screen", async ({ page, site }, testInfo) => {
+test("the stock-list screen passes axe-core, empty and with a priced list; screenshots at 1280, 768 and 390 px", async ({ page, site }, testInfo) => {
+  test.slow();
   await page.goto(site.url);
   await openStockList(page);
+  await expectAccessible(page, "the empty stock-list screen");
   await priceList(page, stockList(1_000), "auction-lot-7.csv");
-  const section = page.getByTestId("stock-list");
-  for (const [name, width, height] of [["stock-list", 1280, 900], ["stock-list-tablet", 768, 1024], ["stock-list-phone", 390, 844]]) {
-    await page.setViewportSize({ width, height });
-    await section.scrollIntoViewIfNeeded();
-    const path = testInfo.outputPath(`${name}.png`);
-    await section.screenshot({ path });
-    await testInfo.attach(name, { path, contentType: "image/png" });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
-  }
+  await expectAccessible(page, "the stock-list screen with a priced list");
+  await screenshots(page, testInfo, "stock-list");
 });

@@ -1,8 +1,8 @@
 //! Pricing a stock list (a CSV of cars) in the browser, with nothing uploaded and offline too.
 //!
 //! None of this is in the app's first load: `src/bin/stock_list.rs` is a wasm of its own that
-//! the page imports when "Price a stock list" is pressed (`static/boot.js`), and that the
-//! service worker keeps for offline use. The same wasm runs in two places ([`start`]):
+//! the page imports when the navigation's "Price a stock list" is first pressed
+//! (`static/boot.js`), and that the service worker keeps for offline use. The same wasm runs in two places ([`start`]):
 //! - on the page, [`screen`]: choose or drop a file, progress, downloads, the rows not priced;
 //! - in the Web Worker the screen starts for each list, [`worker`]: reads the file and prices it
 //!   with [`job`], so the page stays responsive.
@@ -18,13 +18,12 @@ pub mod summary;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
 
-/// Starts the stock-list wasm: the screen on a page, the pricer in a worker.
+/// Starts the stock-list wasm: in a worker, the pricer; on a page nothing, until the screen is
+/// opened ([`screen::mount`]).
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
     use wasm_bindgen::JsCast;
-    if js_sys::global().dyn_ref::<web_sys::Window>().is_some() {
-        screen::mount();
-    } else {
+    if js_sys::global().dyn_ref::<web_sys::Window>().is_none() {
         worker::start();
     }
 }

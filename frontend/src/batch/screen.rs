@@ -1,7 +1,8 @@
 //! The "Price a stock list" screen: choose or drop a CSV of cars, follow the progress, download
 //! the priced file and see the rows that could not be priced. It is a Yew app of its own in the
-//! stock-list wasm, mounted below the pricing screen when that wasm is imported; the pricing
-//! happens in a worker ([`super::worker`]), so the page stays responsive.
+//! stock-list wasm, mounted into the app's stock-list screen (the element [`HOST_ID`], shown by the
+//! desk's navigation) when that wasm is imported; the pricing happens in a worker
+//! ([`super::worker`]), so the page stays responsive.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -24,7 +25,11 @@ const WORKER_SCRIPT: &str = "stock_list_loader.js";
 /// The screen's stylesheet, loaded with it rather than with the app.
 const STYLESHEET: &str = "stock-list.css";
 
-/// Id of the screen's root element (the app's "Price a stock list" button scrolls to it).
+/// Id of the app's element for the stock-list screen (`components/app.rs`), which the app keeps
+/// while other screens show and hides; the screen is mounted into it.
+pub const HOST_ID: &str = "stock-list-screen";
+
+/// Id of the screen's root element.
 const ROOT_ID: &str = "stock-list";
 
 /// Where a stock list is.
@@ -114,7 +119,9 @@ async fn current_model() -> Result<LoadedModel, String> {
         return Ok(saved);
     }
     let config = site::config().await.unwrap_or_default();
-    site::latest(&config).await.map_err(|e| e.to_string())
+    site::latest(&config, &storage::device_id())
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// Starts pricing `file` in a new worker; every message of the worker becomes a [`Stage`].
@@ -205,14 +212,21 @@ fn price(file: File, model: &LoadedModel, running: &Rc<RefCell<Running>>, set: C
     held.listeners = vec![on_message, on_error];
 }
 
-/// Shows the screen at the end of the page, with its stylesheet, and brings it into view.
+/// Shows the screen in the app's stock-list screen (at the end of the page if there is none), with
+/// its stylesheet (once: a second call does nothing).
 pub fn mount() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let (Some(head), Some(body)) = (document.head(), document.body()) else {
+    let host = document
+        .get_element_by_id(HOST_ID)
+        .or_else(|| document.body().map(Into::into));
+    let (Some(head), Some(host)) = (document.head(), host) else {
         return;
     };
+    if document.get_element_by_id(ROOT_ID).is_some() {
+        return;
+    }
     if let Ok(link) = document.create_element("link") {
         let _ = link.set_attribute("rel", "stylesheet");
         let _ = link.set_attribute("href", STYLESHEET);
@@ -222,8 +236,7 @@ pub fn mount() {
         return;
     };
     root.set_id(ROOT_ID);
-    root.set_class_name("stock-list-root");
-    let _ = body.append_child(&root);
+    let _ = host.append_child(&root);
     yew::Renderer::<StockList>::with_root(root).render();
 }
 
@@ -232,14 +245,6 @@ pub fn mount() {
 pub fn stock_list() -> Html {
     let stage = use_state(|| Stage::Idle);
     let running = use_mut_ref(Running::default);
-    use_effect_with((), |()| {
-        if let Some(root) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(ROOT_ID))
-        {
-            root.scroll_into_view();
-        }
-    });
     let start = {
         let setter = stage.setter();
         let set = Callback::from(move |s| setter.set(s));
@@ -274,7 +279,7 @@ pub fn stock_list() -> Html {
     let busy = matches!(*stage, Stage::Pricing { .. });
     html! {
         <section class="card stock-list" aria-labelledby="stock-title" data-testid="stock-list">
-            <h2 id="stock-title">{ "Price a stock list" }</h2>
+            <h1 id="stock-title">{ "Price a stock list" }</h1>
             <p class="lede">
                 { "A CSV of cars, one per row, with the model's attributes as columns. It is priced \
                    here in the browser (nothing is uploaded, it works offline) and you get the same \

@@ -19,17 +19,17 @@ use crate::desk::{DeskAction, Screen};
 use crate::form::{price, Pricing};
 use crate::release::{LoadError, LoadedModel, PricingMode, SiteConfig};
 use crate::rollout;
-use crate::services::{browser, challenger, device, site, storage};
+use crate::services::{browser, site, storage};
 use crate::share;
 use crate::state::{Action, AppState, ModelSource, RemoteQuote};
 use crate::telemetry;
+use model_core::release::{CHALLENGER_FILE, MODEL_FILE};
 
 /// What a release check comes to; a verified model is also kept as the last good one.
 fn outcome(latest: Result<LoadedModel, LoadError>) -> Action {
     match latest {
         Ok(model) => {
             storage::save(&model);
-            challenger::save(&model);
             Action::Loaded {
                 model: Rc::new(model),
                 source: ModelSource::Network,
@@ -40,19 +40,9 @@ fn outcome(latest: Result<LoadedModel, LoadError>) -> Action {
     }
 }
 
-/// Fetches the live release (with its challenger, if it names one) and dispatches what came of it.
+/// Fetches the live release (the model this device shows under it) and dispatches what came of it.
 async fn check_release(config: SiteConfig, dispatch: Callback<Action>) {
-    let (latest, refused) = match site::latest(&config).await {
-        Ok(latest) => {
-            let (latest, refused) = challenger::attach(&config, latest).await;
-            (Ok(latest), refused)
-        }
-        Err(error) => (Err(error), None),
-    };
-    dispatch.emit(outcome(latest));
-    if let Some(error) = refused {
-        dispatch.emit(Action::Rejected(error));
-    }
+    dispatch.emit(outcome(site::latest(&config, &storage::device_id()).await));
 }
 
 /// What the app keeps across renders outside its state: the start-up flag, what must live as long
@@ -73,7 +63,7 @@ struct Session {
 fn start(session: &Rc<RefCell<Session>>, dispatch: &Callback<Action>) {
     if let Some(saved) = storage::load() {
         dispatch.emit(Action::Loaded {
-            model: Rc::new(challenger::saved(saved)),
+            model: Rc::new(saved),
             source: ModelSource::Saved,
         });
     }
@@ -119,7 +109,7 @@ fn start(session: &Rc<RefCell<Session>>, dispatch: &Callback<Action>) {
 /// The carprice staff app.
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| AppState::new(browser::is_online()).with_device(device::id()));
+    let state = use_reducer(|| AppState::new(browser::is_online()));
     let dispatch: Callback<Action> = {
         let state = state.dispatcher();
         Callback::from(move |action| state.dispatch(action))
@@ -127,8 +117,8 @@ pub fn app() -> Html {
     let session = use_mut_ref(Session::default);
 
     // Pricing is a few microseconds: done on every render rather than memoised.
-    let shown_model = state.shown();
-    let pricing: Option<Rc<Pricing>> = shown_model
+    let pricing: Option<Rc<Pricing>> = state
+        .current
         .as_ref()
         .map(|loaded| Rc::new(price(loaded.model(), &state.form)));
 
@@ -156,28 +146,18 @@ pub fn app() -> Html {
     // mode, one request to the scoring API per valid revision of the form; once a model is
     // there, the car of a shared link or of the last visit, then the car kept on every change.
     {
-        let current = shown_model.clone();
+        let current = state.current.clone();
         let form = state.form.clone();
         let dispatch = dispatch.clone();
         let config = state.config.clone();
         let revision = state.revision;
         let priced = matches!(shown, Some(Shown::Quote(..)));
         let pricing = pricing.clone();
-        // While the release has a challenger: the quote to record once the car stays the same.
-        let rollout = state
-            .current
-            .as_ref()
-            .is_some_and(|current| current.challenger().is_some());
-        let record = match (&state.current, &shown_model) {
-            (Some(current), Some(shown)) => {
-                let form = state.form.clone();
-                let (current, shows_challenger) = (current.clone(), !Rc::ptr_eq(current, shown));
-                Some(move || rollout::record(&current, shows_challenger, &form))
-            }
-            _ => None,
-        };
         use_effect_with((revision, config.pricing, priced), move |_| {
-            telemetry::quote_changed(rollout, record.and_then(|record| record()));
+            telemetry::quote_changed(current.as_ref().and_then(|loaded| {
+                let urls = [MODEL_FILE, CHALLENGER_FILE].map(|file| config.model_url(file));
+                rollout::offer(loaded, &form, || share::encode(loaded.model(), &form), urls)
+            }));
             if !session.borrow().started {
                 session.borrow_mut().started = true;
                 start(&session, &dispatch);
@@ -256,9 +236,10 @@ pub fn app() -> Html {
         { notices(&NoticesProps { notices: state.notices.clone(), on_dismiss }) }
         <main id="main" class="layout">
         {
-            match (&state.current, shown_model, pricing) {
-                (Some(_), Some(_), Some(_)) if state.desk.screen == Screen::Saved => saved_screen(),
-                (Some(current), Some(loaded), Some(pricing)) => html! {
+            match (&state.current, pricing) {
+                (Some(_), Some(_)) if state.desk.screen == Screen::Saved => saved_screen(),
+                (Some(_), Some(_)) if state.desk.screen == Screen::StockList => html! {},
+                (Some(loaded), Some(pricing)) => html! {
                     <>
                     <section class="form-column" aria-labelledby="form-title">
                         <h1 id="form-title">{ "Price a car" }</h1>
@@ -270,11 +251,8 @@ pub fn app() -> Html {
                         { quote_panel(&QuotePanelProps { shown: shown.clone(),
                             loaded: loaded.clone(), form: state.form.clone(), price_step: state.config.price_step }) }
                         { pricing_extras(&state, shown.as_ref(), &handlers) }
-                        { model_card(&ModelCardProps { rollout: rollout::summary(current, !Rc::ptr_eq(current, &loaded)),
+                        { model_card(&ModelCardProps { rollout: rollout::summary(loaded),
                             loaded: loaded.clone(), source: state.source }) }
-                        // Opens the stock-list screen, a wasm of its own (see `crate::batch`).
-                        <button type="button" class="stock-open" data-open-stock-list="">
-                            { "Price a stock list (CSV)" }</button>
                     </aside>
                     </>
                 },
@@ -294,6 +272,10 @@ pub fn app() -> Html {
                 },
             }
         }
+        // The stock list's screen, drawn into this element by its own wasm (`crate::batch`) and
+        // kept while other screens show, so a list being priced carries on.
+        <div id="stock-list-screen" class="stock-host"
+            hidden={state.desk.screen != Screen::StockList}></div>
         </main>
         </>
     }
@@ -302,7 +284,8 @@ pub fn app() -> Html {
 /// The header's status: online or offline, and which model prices.
 fn status_line(state: &AppState) -> String {
     let model = state
-        .shown()
+        .current
+        .as_ref()
         .map(|m| format!("model {}", m.model().version()));
     match (state.is_offline(), model) {
         (true, Some(model)) => format!("Offline · pricing with saved {model}"),

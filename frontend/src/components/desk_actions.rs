@@ -75,7 +75,7 @@ pub fn desk_handlers(
 ) -> DeskHandlers {
     let on_show = {
         let dispatch = dispatch.clone();
-        let current = state.shown();
+        let current = state.current.clone();
         Callback::from(move |screen: Screen| {
             dispatch.emit(Action::Desk(DeskAction::Show(screen)));
             if screen == Screen::Saved {
@@ -85,7 +85,7 @@ pub fn desk_handlers(
     };
     let on_save = {
         let dispatch = dispatch.clone();
-        let current = state.shown();
+        let current = state.current.clone();
         let form = state.form.clone();
         let quote = shown_quote(shown).cloned();
         let step = state.config.price_step;

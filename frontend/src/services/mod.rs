@@ -2,7 +2,5 @@
 //! browser's storage, and browser signals (online status, performance marks).
 
 pub mod browser;
-pub mod challenger;
-pub mod device;
 pub mod site;
 pub mod storage;

@@ -1,37 +1,61 @@
-//! Fetching `config.json`, `release.json`, `model.json` and quotes from `/api/score` (gloo-net).
+//! Fetching `config.json`, `release.json`, `model.json` (or a rollout's `challenger.json`) and
+//! quotes from `/api/score`, with the browser's `fetch` through web-sys (gloo-net's request
+//! builder cost the first load 0.9 KB; see the README's budgets).
 
-use gloo_net::http::Request;
-use web_sys::RequestCache;
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestCache, RequestInit, Response};
 
 use crate::quote::{first_quote, score_request};
-use crate::release::{LoadError, LoadedModel, SiteConfig};
+use crate::release::{read_release, shown_file, LoadError, LoadedModel, SiteConfig};
 use model_core::release::{CONFIG_FILE, MODEL_FILE, RELEASE_FILE};
 use model_core::{CarDescription, Quote};
+
+/// What a failed `fetch` or body read says (`TypeError: Failed to fetch`).
+fn js_error(error: JsValue) -> String {
+    match error.dyn_ref::<js_sys::Error>() {
+        Some(error) => String::from(error.to_string()),
+        None => "the request failed".to_string(),
+    }
+}
+
+/// Sends one request with the browser's `fetch`.
+async fn send(url: &str, init: &RequestInit) -> Result<Response, String> {
+    let window = web_sys::window().ok_or("no browser window")?;
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, init)).await;
+    Ok(response.map_err(js_error)?.unchecked_into())
+}
+
+/// Awaits a body read (`array_buffer()`, `text()`).
+async fn body(read: Result<js_sys::Promise, JsValue>) -> Result<JsValue, String> {
+    JsFuture::from(read.map_err(js_error)?)
+        .await
+        .map_err(js_error)
+}
 
 /// Fetches one file's bytes. Same-origin files use the default cache mode: the site serves them
 /// with `cache-control: no-cache` (so they are revalidated) and `index.html` preloads them, which
 /// only a default-mode request can reuse. Files from another origin (a model CDN) are always
 /// revalidated, whatever headers that origin sends.
-pub(crate) async fn fetch(url: &str) -> Result<Vec<u8>, LoadError> {
-    let network = |e: gloo_net::Error| LoadError::Network {
+async fn fetch(url: &str) -> Result<Vec<u8>, LoadError> {
+    let network = |message: String| LoadError::Network {
         url: url.to_string(),
-        message: e.to_string(),
+        message,
     };
-    let absolute = url.starts_with("http://") || url.starts_with("https://");
-    let request = Request::get(url);
-    let request = if absolute {
-        request.cache(RequestCache::NoCache)
-    } else {
-        request
-    };
-    let response = request.send().await.map_err(network)?;
+    let init = RequestInit::new();
+    if url.starts_with("http://") || url.starts_with("https://") {
+        init.set_cache(RequestCache::NoCache);
+    }
+    let response = send(url, &init).await.map_err(network)?;
     if !response.ok() {
         return Err(LoadError::Http {
             url: url.to_string(),
             status: response.status(),
         });
     }
-    response.binary().await.map_err(network)
+    let bytes = body(response.array_buffer()).await.map_err(network)?;
+    Ok(Uint8Array::new(&bytes).to_vec())
 }
 
 /// Reads the site's `config.json`; a site without one uses the defaults.
@@ -50,25 +74,47 @@ fn utf8(bytes: Vec<u8>) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text".to_string())
 }
 
-/// Fetches the published release and its model, and verifies them.
+/// Fetches the published release and the model this device shows under it
+/// ([`shown_file`]: the champion's, or the challenger's on a canary device), and verifies them.
 ///
-/// Both files are fetched at once. A deployment writes the model before the manifest, so a
-/// hash mismatch may only mean the two fetches straddled one: that case is retried once in
-/// order (manifest first) before it is reported.
+/// The manifest and `model.json` are fetched at once (a canary device then fetches
+/// `challenger.json`). A deployment writes the models before the manifest, so a hash mismatch
+/// may only mean the fetches straddled one: that case is retried once in order (manifest
+/// first) before it is reported.
 ///
 /// # Errors
 /// Network and HTTP errors when the site cannot be reached, [`LoadError`]s of verification when
 /// what it serves cannot be trusted.
-pub async fn latest(config: &SiteConfig) -> Result<LoadedModel, LoadError> {
-    let (release_url, model_url) = (config.model_url(RELEASE_FILE), config.model_url(MODEL_FILE));
-    let (release, model) = futures::future::join(fetch(&release_url), fetch(&model_url)).await;
-    match LoadedModel::verify(&release_text(release?)?, &model?) {
+pub async fn latest(config: &SiteConfig, device: &str) -> Result<LoadedModel, LoadError> {
+    let release_url = config.model_url(RELEASE_FILE);
+    let model = || fetch_file(config, MODEL_FILE);
+    let (release, champion) = futures::future::join(fetch(&release_url), model()).await;
+    match shown(config, device, release_text(release?)?, champion).await {
         Err(LoadError::HashMismatch { .. }) => {
             let release = release_text(fetch(&release_url).await?)?;
-            LoadedModel::verify(&release, &fetch(&model_url).await?)
+            shown(config, device, release, model().await).await
         }
         verified => verified,
     }
+}
+
+async fn fetch_file(config: &SiteConfig, file: &str) -> Result<Vec<u8>, LoadError> {
+    fetch(&config.model_url(file)).await
+}
+
+/// Verifies the model this device shows under `release`: `champion` (`model.json` as fetched)
+/// or the challenger, fetched now.
+async fn shown(
+    config: &SiteConfig,
+    device: &str,
+    release: String,
+    champion: Result<Vec<u8>, LoadError>,
+) -> Result<LoadedModel, LoadError> {
+    let bytes = match shown_file(&read_release(&release)?, device, config.pricing) {
+        MODEL_FILE => champion?,
+        file => fetch_file(config, file).await?,
+    };
+    LoadedModel::verify(&release, &bytes)
 }
 
 fn release_text(bytes: Vec<u8>) -> Result<String, LoadError> {
@@ -81,12 +127,12 @@ fn release_text(bytes: Vec<u8>) -> Result<String, LoadError> {
 /// A sentence saying why the endpoint gave no quote.
 pub async fn score(config: &SiteConfig, car: &CarDescription) -> Result<Quote<'static>, String> {
     let url = config.score_url();
-    let request = Request::post(&url)
-        .header("content-type", "application/json")
-        .body(score_request(car))
-        .map_err(|e| e.to_string())?;
-    let response = request
-        .send()
+    let init = RequestInit::new();
+    init.set_method("POST");
+    let header = Array::of2(&"content-type".into(), &"application/json".into());
+    init.set_headers(&Array::of1(&header));
+    init.set_body(&score_request(car).into());
+    let response = send(&url, &init)
         .await
         .map_err(|e| format!("could not reach the pricing service: {e}"))?;
     if !response.ok() {
@@ -95,10 +141,11 @@ pub async fn score(config: &SiteConfig, car: &CarDescription) -> Result<Quote<'s
             response.status()
         ));
     }
-    let answer = response
-        .text()
+    let answer = body(response.text())
         .await
-        .map_err(|e| format!("could not read the pricing service's answer: {e}"))?;
+        .map_err(|e| format!("could not read the pricing service's answer: {e}"))?
+        .as_string()
+        .unwrap_or_default();
     first_quote(&answer)
         .map_err(|e| format!("the pricing service sent an unreadable answer: {e}"))?
         .ok_or_else(|| "the pricing service returned no quote".to_string())

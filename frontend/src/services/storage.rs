@@ -1,7 +1,7 @@
 //! The last good model, kept in this browser's `localStorage` so the app prices at once on the
 //! next visit, offline too, and survives a bad release: its `release.json` and `model.json`
 //! exactly as received, verified again on the way out (an entry that was tampered with, or only
-//! half written, does not verify and is ignored).
+//! half written, does not verify and is ignored); and this device's id for a rollout's canary.
 
 use crate::release::LoadedModel;
 
@@ -9,8 +9,19 @@ use crate::release::LoadedModel;
 const RELEASE_KEY: &str = "carprice.last-good.release.v2";
 const MODEL_KEY: &str = "carprice.last-good.model.v2";
 
-pub(crate) fn local_storage() -> Option<web_sys::Storage> {
+/// Storage key of this device's anonymous id for canary buckets (the rollout contract's name):
+/// 128 random bits as hex, made by `boot.js` on the first visit.
+const DEVICE_KEY: &str = "carprice.device";
+
+fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// This device's id (empty when storage is disabled: one bucket for every such device).
+pub fn device_id() -> String {
+    local_storage()
+        .and_then(|s| s.get_item(DEVICE_KEY).ok().flatten())
+        .unwrap_or_default()
 }
 
 /// The model saved by an earlier visit, verified again.
