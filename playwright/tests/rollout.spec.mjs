@@ -8,7 +8,7 @@
 // TELEMETRY_ENDPOINT=static-host the requests are forwarded to the site's server (static-host's
 // real endpoint) and its answers used; otherwise the route answers as the contract says (202
 // `{"accepted": n}`, a batch id stored once), for servers without the endpoint.
-import { test, expect, defaultModel, carWith, cliQuote, dollars, sha256, kinds, within, waitForServiceWorker, deviceInBucket } from "../fixtures.mjs";
+import { test, expect, defaultModel, carWith, cliQuote, expectPrice, sha256, kinds, within, waitForServiceWorker, deviceInBucket } from "../fixtures.mjs";
 
 const REAL_ENDPOINT = process.env.TELEMETRY_ENDPOINT === "static-host";
 const QUEUE_KEY = "carprice.telemetry.v1";
@@ -104,7 +104,7 @@ test("shadow: the champion's price is shown, both prices are recorded once the c
   const car = carWith(model, { [number.name]: value });
   const champion = cliQuote(car);
   const shadow = cliQuote(car, challenger.text);
-  await expect(page.getByTestId("price")).toHaveText(dollars(champion.price));
+  await expectPrice(page, champion.price);
   await expect(page.getByTestId("source")).toContainText(`Model ${model.version}`);
   await expect.poll(() => telemetry.stored().length, { timeout: 10_000 }).toBe(1);
   const [quote] = telemetry.stored();
@@ -160,7 +160,7 @@ test("canary 50%: devices in different buckets see different models, each stable
         await expect(page.getByTestId("model-version")).toContainText(version);
         await expect(page.getByTestId("rollout")).toContainText(`canary on 50% of devices; this device shows the ${inCanary ? "challenger" : "champion"}`);
         await page.locator(`#field-${number.name}`).fill(String(value));
-        await expect(page.getByTestId("price")).toHaveText(dollars(expected.price));
+        await expectPrice(page, expected.price);
         await expect(page.getByTestId("source")).toContainText(`Model ${version}`);
         await expect(page.getByTestId("status")).toContainText(`model ${version}`);
         expect(await page.evaluate((key) => localStorage.getItem(key), DEVICE_KEY)).toBe(device);
@@ -187,7 +187,7 @@ test("offline, a canary device keeps pricing with the challenger", async ({ page
   const [number] = kinds(model).numeric;
   const value = within(number, 0.55);
   await page.locator(`#field-${number.name}`).fill(String(value));
-  await expect(page.getByTestId("price")).toHaveText(dollars(cliQuote(carWith(model, { [number.name]: value }), challenger.text).price));
+  await expectPrice(page, cliQuote(carWith(model, { [number.name]: value }), challenger.text).price);
   await expect(page.getByTestId("rollout")).toContainText("this device shows the challenger");
 });
 
@@ -212,7 +212,7 @@ test("a halted rollout stops the challenger on the next release check", async ({
   const [number] = kinds(model).numeric;
   const value = within(number, 0.3);
   await page.locator(`#field-${number.name}`).fill(String(value));
-  await expect(page.getByTestId("price")).toHaveText(dollars(cliQuote(carWith(model, { [number.name]: value }), challenger.text).price));
+  await expectPrice(page, cliQuote(carWith(model, { [number.name]: value }), challenger.text).price);
   await expect.poll(() => telemetry.stored().length, { timeout: 10_000 }).toBe(1);
   expect(telemetry.stored()[0]).toMatchObject({ mode: "canary", shown: "challenger" });
   halt(site);
@@ -221,7 +221,7 @@ test("a halted rollout stops the challenger on the next release check", async ({
   await expect(page.getByTestId("rollout")).toHaveCount(0);
   // The form was kept, priced by the champion now; nothing more is recorded.
   await expect(page.locator(`#field-${number.name}`)).toHaveValue(String(value));
-  await expect(page.getByTestId("price")).toHaveText(dollars(cliQuote(carWith(model, { [number.name]: value })).price));
+  await expectPrice(page, cliQuote(carWith(model, { [number.name]: value })).price);
   const recorded = telemetry.stored().length + (await queued(page)).length;
   await page.locator(`#field-${number.name}`).fill(String(within(number, 0.7)));
   await page.waitForTimeout(3_000);
