@@ -42,7 +42,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-say() { printf '\n\033[1mrehearsal: %s\033[0m\n' "$*"; }
+say() { printf '\n\033[1mrehearsal: %s\033[0m (at %d s)\n' "$*" "$SECONDS"; }
 passed=0 failed=0
 pass() { passed=$((passed + 1)); printf 'rehearsal: ok: %s\n' "$*"; }
 fail() { failed=$((failed + 1)); printf 'rehearsal: FAILED: %s\n' "$*"; }
@@ -327,6 +327,7 @@ else
   fail "rollout --check: exit $check_status, expected 3 (too few quotes); $(cat "$WORK/check.log")"
 fi
 
+say "8. canary 50%"
 carprice rollout --version 1.5.0 --mode canary --percent 50 --commit "$COMMIT"
 record_is "canary 50%" 'r.live === "0.9.0" && r.challenger.version === "1.5.0" && r.challenger.mode === "canary" && r.challenger.percent === 50 && r.history.filter((e) => e.action === "rollout").length === 2'
 status_is "canary 50%" "live=0.9.0 challenger=1.5.0 mode=canary percent=50"
@@ -342,6 +343,7 @@ expect_deploy "canary deploy" manual passes 0.9.0
 site_rollout "canary 50%" 1.5.0/canary/50
 browser canary "$SITE_URL" "$WORK/model-0.9.0.json" "$WORK/model-1.5.0.json" 50 "$TELEMETRY_URL"
 
+say "8. halt"
 # A showroom page open during the canary stays open across the halt and its deploy: the browser
 # step waits on a pipe until the halted release is served.
 mkfifo "$WORK/halt.in"
@@ -369,6 +371,7 @@ tally halt <"$WORK/halt.out"
 carprice rollout --halt | grep -q "nothing to halt" && pass "halt again: nothing to halt" || fail "halt again"
 if carprice rollout --version 1.5.0 --mode shadow; then fail "a halted challenger rolled out again"; else pass "a halted challenger is withdrawn"; fi
 
+say "8. a second challenger, promoted"
 publish 1.6.0 0.005
 carprice rollout --version 1.6.0 --mode canary --percent 10 --commit "$COMMIT"
 record_is "second challenger" 'r.challenger.version === "1.6.0" && r.challenger.percent === 10'
