@@ -42,11 +42,11 @@ pub fn summary(loaded: &LoadedModel) -> Option<String> {
 
 /// What the app offers `telemetry.js` about the car on screen, as JSON:
 /// `{"shown": "champion"|"challenger", "car": <the car as link text, see crate::share>,
-/// "release": <release.json>, "champion_url": …, "challenger_url": …}`.
+/// "release": <release.json>, "champion_url": …, "challenger_url": …}`. `car` is empty while
+/// there is nothing to record: the form does not price, or it is still the shown model's
+/// reference car (nothing was entered).
 ///
-/// `None` without a challenger in the release (nothing is recorded, the sender is not needed);
-/// `Some("")` while there is nothing to record: the form does not price, or it is still the
-/// shown model's reference car (nothing was entered).
+/// `None` without a challenger in the release (nothing is recorded, the sender is not needed).
 pub fn offer(
     loaded: &LoadedModel,
     form: &FormState,
@@ -55,14 +55,12 @@ pub fn offer(
 ) -> Option<String> {
     loaded.release().challenger.as_ref()?;
     let model = loaded.model();
-    let untouched = *form == FormState::for_model(model);
-    if untouched || !matches!(price(model, form), Pricing::Priced { .. }) {
-        return Some(String::new());
-    }
+    let recordable = *form != FormState::for_model(model)
+        && matches!(price(model, form), Pricing::Priced { .. });
     let mut out = String::from("{\"shown\":");
     write_string(&mut out, role(loaded));
     out.push_str(",\"car\":");
-    write_string(&mut out, &link());
+    write_string(&mut out, &if recordable { link() } else { String::new() });
     out.push_str(",\"release\":");
     out.push_str(loaded.release_json());
     for (key, url) in [",\"champion_url\":", ",\"challenger_url\":"]
@@ -266,18 +264,21 @@ mod tests {
         let release = release(RolloutMode::Shadow, 0);
         let shown = loaded(&release, MODEL_JSON);
         let model = shown.model();
-        let reference = FormState::for_model(model);
         let link = || "make=x".to_string();
-        assert_eq!(offer(&shown, &reference, link, URLS()).as_deref(), Some(""));
-        let text = offer(&shown, &edited(model), link, URLS()).unwrap();
-        let offered: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(offered["shown"], "champion");
-        assert_eq!(offered["car"], "make=x");
-        assert_eq!(offered["release"]["challenger"]["model_version"], "1.1.0");
-        assert_eq!(offered["challenger_url"], "challenger.json");
+        let car = |form: &FormState| {
+            let text = offer(&shown, form, link, URLS()).unwrap();
+            let offered: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(offered["shown"], "champion");
+            assert_eq!(offered["release"]["challenger"]["model_version"], "1.1.0");
+            assert_eq!(offered["challenger_url"], "challenger.json");
+            offered["car"].as_str().unwrap().to_string()
+        };
+        assert_eq!(car(&edited(model)), "make=x");
+        // Nothing to record: the reference car, a form that does not price.
+        assert_eq!(car(&FormState::for_model(model)), "");
         let mut bad = edited(model);
         bad.set(numeric(model, 0, false).0, "not a number");
-        assert_eq!(offer(&shown, &bad, link, URLS()).as_deref(), Some(""));
+        assert_eq!(car(&bad), "");
         let alone = Release::for_model(MODEL_JSON.as_bytes(), model.version(), "", "", "");
         assert_eq!(
             offer(&loaded(&alone, MODEL_JSON), &edited(model), link, URLS()),

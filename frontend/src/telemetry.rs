@@ -9,9 +9,8 @@
 //! `localStorage` and sends it to `POST /api/telemetry`. The two talk through this tab's
 //! `sessionStorage` ([`PENDING_KEY`], [`URL_KEY`]) and the [`CHANGED_EVENT`] event on `window`.
 
-/// `sessionStorage` key of the car on screen ([`crate::rollout::offer`]'s JSON): empty while
-/// nothing is to be recorded (the reference car, a form that does not price), absent when the
-/// release has no challenger.
+/// `sessionStorage` key of the car on screen ([`crate::rollout::offer`]'s JSON), absent when
+/// the release has no challenger.
 pub const PENDING_KEY: &str = "carprice.telemetry.pending";
 /// `sessionStorage` key of the URL of `POST /api/telemetry`.
 pub const URL_KEY: &str = "carprice.telemetry.url";
@@ -41,8 +40,7 @@ pub fn start(url: &str) {
 }
 
 /// The car on screen changed: during a rollout, `offer` ([`crate::rollout::offer`]) is recorded
-/// if nothing changes for 2 s (empty: nothing to record); `None` without a rollout, when the
-/// sender is not needed.
+/// if nothing changes for 2 s; `None` without a rollout, when the sender is not needed.
 pub fn quote_changed(offer: Option<String>) {
     self::offer(PENDING_KEY, offer.as_deref());
 }

@@ -2,11 +2,11 @@
 // bounded queue in localStorage and sends the queue to POST /api/telemetry. boot.js imports this
 // module only during a rollout (a release with a challenger) or while quotes wait in the queue,
 // so a site without a rollout never runs it. The app (frontend/src/telemetry.rs) offers the car
-// on screen in this tab's sessionStorage (PENDING_KEY: JSON with the car's link text, which model
-// the device shows, the release and both models' URLs; empty while nothing is to be recorded,
+// on screen in this tab's sessionStorage (PENDING_KEY: JSON with the car's link text, empty while
+// nothing is to be recorded, which model the device shows, the release and both models' URLs;
 // absent without a rollout) and the endpoint's URL (URL_KEY), and fires "carprice-telemetry" on
 // window when either changes. This module prices the car with both models through the stock-list
-// wasm's export telemetryQuote (loaded on the first quote to record) and records the quote.
+// wasm's export telemetryQuote (loaded with the first offer) and records the quote.
 //
 // A quote is recorded once it has stayed the same for 2 s (typing records one quote, not one per
 // keystroke; a quote left within that time is not recorded), and only when it differs from the
@@ -246,39 +246,58 @@ export function recordOf(offer, quotes, at) {
 }
 
 /**
- * Prices the offered car with both models (their files fetched through the service worker, so
- * offline too, and checked against the release's sha256 by the wasm) and returns its record, or
- * null. `price(modelText, sha256, link)` is the stock-list wasm's export `telemetryQuote`.
+ * Prices the offered car with both models and returns its record, or null. `price(modelText,
+ * sha256, link)` is the stock-list wasm's export `telemetryQuote`, which checks each file
+ * against the sha256 release.json names; `text(url)` gives a model file's text.
  */
-export async function record(offer, price, { fetch = globalThis.fetch, now = () => new Date() } = {}) {
+export async function record(offer, price, text, now = () => new Date()) {
   const { release } = offer;
   const named = release.challenger;
-  if (!named) return null;
-  const priced = async (url, sha256) => {
-    const response = await fetch(url);
-    if (!response.ok) return { error: `HTTP ${response.status}` };
-    return JSON.parse(price(await response.text(), sha256, offer.car));
-  };
+  if (!named || !offer.car) return null;
   try {
+    const priced = async (url, sha256) => JSON.parse(price(await text(url), sha256, offer.car));
     const [champion, challenger] = await Promise.all([priced(offer.champion_url, release.model_sha256), priced(offer.challenger_url, named.model_sha256)]);
     return recordOf(offer, { champion, challenger }, now().toISOString());
   } catch {
-    // Offline without the model in the cache: this quote is not recorded.
+    // Offline without the model file: this quote is not recorded.
     return null;
   }
+}
+
+/**
+ * Model files' text by URL, fetched (through the service worker) and kept for this page, so a
+ * page that goes offline keeps recording: `text(url)` fetches again and falls back to the kept
+ * copy when the network fails.
+ */
+export function modelTexts(fetch = globalThis.fetch) {
+  const kept = new Map();
+  return async (url) => {
+    try {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
+      kept.set(url, await response.text());
+    } catch (error) {
+      if (!kept.has(url)) throw error;
+    }
+    return kept.get(url);
+  };
 }
 
 // In the page: record what the app offers, and send.
 if (typeof document !== "undefined") {
   const send = sender(() => sessionStorage.getItem(URL_KEY), localStorage, { online: () => navigator.onLine });
+  const text = modelTexts();
   // The stock-list wasm (not in the first load; precached by the service worker) prices for
-  // telemetry: loaded on the first quote to record.
+  // telemetry. It and both model files are loaded with the first offer, while the page is
+  // surely online, so that quotes are still recorded if the connection goes.
   let pricer;
-  const price = async () => {
+  const warm = (offer) => {
     pricer ??= import("./stock_list.js").then(async (module) => {
       await module.default();
       return module.telemetryQuote;
     });
+    text(offer.champion_url).catch(() => {});
+    text(offer.challenger_url).catch(() => {});
     return pricer;
   };
   let pending;
@@ -287,16 +306,20 @@ if (typeof document !== "undefined") {
     clearTimeout(pending);
     const offered = sessionStorage.getItem(PENDING_KEY);
     if (offered) {
-      pending = setTimeout(async () => {
-        sessionStorage.removeItem(PENDING_KEY);
-        // The same offer as the last one recorded (the car kept across a reload) is no new quote.
-        if (!isNewQuote(localStorage, offered)) return;
-        const quote = await record(JSON.parse(offered), await price());
-        if (quote) {
-          remember(localStorage, offered);
-          send.record(quote);
-        }
-      }, STABLE_MILLIS);
+      const offer = JSON.parse(offered);
+      const price = warm(offer);
+      if (offer.car) {
+        pending = setTimeout(async () => {
+          if (sessionStorage.getItem(PENDING_KEY) === offered) sessionStorage.removeItem(PENDING_KEY);
+          // The same offer as the last one recorded (the car kept across a reload) is no new quote.
+          if (!isNewQuote(localStorage, offered)) return;
+          const quote = await record(offer, await price, text);
+          if (quote) {
+            remember(localStorage, offered);
+            send.record(quote);
+          }
+        }, STABLE_MILLIS);
+      }
     }
     // At start-up (the endpoint is known now), not at every change of the quote.
     if (sessionStorage.getItem(URL_KEY) !== endpoint) {

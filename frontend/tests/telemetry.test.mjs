@@ -1,8 +1,9 @@
 // Unit tests of the telemetry sender module (frontend/static/telemetry.js): the queue's text, its
-// batches and how the server's answers settle them. Run with `node --test frontend/tests/`.
+// batches, how the server's answers settle them, and the record of a quote priced by both models.
+// Run with `node --test frontend/tests/`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BATCH_BYTES, CAPACITY, LAST_KEY, QUEUE_KEY, body, isNewQuote, remember, nextBatch, push, read, sender, settle, write } from "../static/telemetry.js";
+import { BATCH_BYTES, CAPACITY, LAST_KEY, QUEUE_KEY, body, isNewQuote, modelTexts, nextBatch, push, read, record, recordOf, remember, sender, settle, write } from "../static/telemetry.js";
 
 const quote = (n) => `{"n":${n}}`;
 const numbers = (batch) => batch.quotes.map((q) => JSON.parse(q).n);
@@ -212,6 +213,71 @@ test("nothing is sent while the endpoint is unknown, offline or while a batch is
   const send = sender(() => "/t", storage, { fetch });
   await Promise.all([send(), send()]);
   assert.equal(requests.length, 1);
+});
+
+const release = {
+  model_version: "1.0.0",
+  model_sha256: "aa",
+  challenger: { model_version: "1.1.0", model_sha256: "bb", mode: "canary", percent: 50 },
+};
+const offerOf = (shown) => ({ shown, car: "make=bmw&doors=4", release, champion_url: "model.json", challenger_url: "challenger.json" });
+const priced = {
+  champion: { version: "1.0.0", price: 10000.5, extrapolated: ["width"], car: { make: "bmw", doors: 4 } },
+  challenger: { version: "1.1.0", price: 11000.25, extrapolated: ["width", "height"], car: { make: "bmw", colour: "red" } },
+};
+
+test("a record has both prices, the shown model's car first and nothing else", () => {
+  const quote = JSON.parse(recordOf(offerOf("challenger"), priced, "2026-11-30T07:00:00.000Z"));
+  assert.deepEqual(quote, {
+    at: "2026-11-30T07:00:00.000Z",
+    champion: "1.0.0",
+    challenger: "1.1.0",
+    mode: "canary",
+    shown: "challenger",
+    champion_price: 10000.5,
+    challenger_price: 11000.25,
+    extrapolated: ["width", "height"],
+    car: { make: "bmw", colour: "red", doors: 4 },
+  });
+});
+
+test("nothing is recorded when a model cannot price the car, is not the release's version, or the rollout is over", () => {
+  const at = "2026-11-30T07:00:00.000Z";
+  assert.equal(recordOf(offerOf("champion"), { ...priced, challenger: { error: "this model cannot price the car" } }, at), null);
+  assert.equal(recordOf(offerOf("champion"), { ...priced, champion: { ...priced.champion, version: "0.9.0" } }, at), null);
+  assert.equal(recordOf({ ...offerOf("champion"), release: { ...release, challenger: undefined } }, priced, at), null);
+});
+
+test("record prices the offered car with the model files the release names, and gives up offline", async () => {
+  const files = { "model.json": "champion text", "challenger.json": "challenger text" };
+  const calls = [];
+  const price = (text, sha256, car) => {
+    calls.push([text, sha256, car]);
+    return JSON.stringify(text === "champion text" ? priced.champion : priced.challenger);
+  };
+  let online = true;
+  const fetch = async (url) => {
+    if (!online) throw new TypeError("Failed to fetch");
+    return { ok: true, status: 200, text: async () => files[url] };
+  };
+  const now = () => new Date("2026-11-30T07:00:00Z");
+  const quote = JSON.parse(await record(offerOf("champion"), price, modelTexts(fetch), now));
+  assert.equal(quote.shown, "champion");
+  assert.equal(quote.champion_price, 10000.5);
+  assert.deepEqual(calls.sort(), [
+    ["challenger text", "bb", "make=bmw&doors=4"],
+    ["champion text", "aa", "make=bmw&doors=4"],
+  ]);
+  assert.equal(await record({ ...offerOf("champion"), car: "" }, price, modelTexts(fetch), now), null);
+  // Offline: the files fetched earlier in the page are kept; never fetched, nothing is recorded.
+  const kept = modelTexts(fetch);
+  await kept("model.json");
+  await kept("challenger.json");
+  online = false;
+  assert.notEqual(await record(offerOf("champion"), price, kept, now), null);
+  assert.equal(await record(offerOf("champion"), price, modelTexts(fetch), now), null);
+  const missing = async () => ({ ok: false, status: 404, text: async () => "" });
+  assert.equal(await record(offerOf("champion"), price, modelTexts(missing), now), null);
 });
 
 test("reload recorded the kept car again: the same offer as the last one recorded is not a new quote", () => {

@@ -8,7 +8,7 @@
 // TELEMETRY_ENDPOINT=static-host the requests are forwarded to the site's server (static-host's
 // real endpoint) and its answers used; otherwise the route answers as the contract says (202
 // `{"accepted": n}`, a batch id stored once), for servers without the endpoint.
-import { test, expect, defaultModel, carWith, cliQuote, expectPrice, sha256, kinds, within, waitForServiceWorker, deviceInBucket } from "../fixtures.mjs";
+import { test, expect, expectPrice, defaultModel, carWith, cliQuote, sha256, kinds, within, waitForServiceWorker, deviceInBucket } from "../fixtures.mjs";
 
 const REAL_ENDPOINT = process.env.TELEMETRY_ENDPOINT === "static-host";
 const QUEUE_KEY = "carprice.telemetry.v1";
@@ -72,6 +72,14 @@ async function watchTelemetry(context, { loseAnswers = 0 } = {}) {
     }
   });
   return { sent, stored: () => [...stored.values()].flat() };
+}
+
+/** Whether the page fetched what recording needs offline: the stock-list wasm and both models. */
+function telemetryWarm(page) {
+  return page.evaluate(() => {
+    const fetched = performance.getEntriesByType("resource").map((entry) => new URL(entry.name).pathname);
+    return ["/stock_list_bg.wasm", "/model.json", "/challenger.json"].every((path) => fetched.includes(path));
+  });
 }
 
 /** The quotes queued in the page's storage. */
@@ -243,6 +251,8 @@ test("telemetry queued offline survives a restart and is sent once online, witho
   const page = await before.newPage();
   await page.goto(site.url);
   await expect(page.getByTestId("rollout")).toBeVisible();
+  // The sender loads its pricer (the stock-list wasm) and both model files with the first offer.
+  await expect.poll(() => telemetryWarm(page)).toBe(true);
   await before.setOffline(true);
   for (const [i, value] of values.entries()) await settle(page, number, value, i + 1);
   expect(offline.sent).toEqual([]);
