@@ -194,6 +194,21 @@ export async function fillCar(page, changes) {
   }
 }
 
+/** `model_core::release::canary_bucket`: the first 4 bytes of sha256(`device:version`) as a
+ * big-endian number, modulo 100. */
+export function canaryBucket(device, version) {
+  return createHash("sha256").update(`${device}:${version}`).digest().readUInt32BE(0) % 100;
+}
+
+/** The first of a fixed sequence of 128-bit hex device ids whose canary bucket for `version` is
+ * below `percent` (`below`) or not: a device known to see the challenger, or known not to. */
+export function deviceInBucket(version, percent, below) {
+  for (let i = 0; ; i++) {
+    const id = createHash("sha256").update(`device ${i}`).digest("hex").slice(0, 32);
+    if (canaryBucket(id, version) < percent === below) return id;
+  }
+}
+
 /** Waits until the service worker controls the page (after the first visit). */
 export async function waitForServiceWorker(page) {
   await page.evaluate(async () => {

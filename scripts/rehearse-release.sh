@@ -16,11 +16,16 @@
 #   8. a rollout (docs/release.md): a worse challenger is refused by the gate → a challenger is
 #      published and rolled out in the shadow → canary 50% → halted (and withdrawn) → a second
 #      challenger rolled out and promoted; the production record, `carprice status` and the
-#      site's release.json + challenger.json are checked at every step. The browser steps (quotes
-#      reaching telemetry, the monitor report, two devices in different canary buckets) are marked
-#      "browser:" where they plug in.
-# Each served version is checked over HTTP (release.json + model.json hash) and, when Chromium is
-# installed, in the browser. Assumes scripts/setup.sh ran. Prints "rehearsal: N passed, M failed".
+#      site's release.json + challenger.json are checked at every step. In the browser
+#      (scripts/rehearsal-browser.mjs, devices that keep their storage between steps): staff
+#      price cars in the shadow and their quotes reach telemetry (static-host stores them in
+#      Azurite, as the Functions app does in production) once each; `carprice monitor` reports on
+#      them (the report is printed here) and `carprice rollout --check` finds too few quotes to
+#      judge; at canary 50% two devices in different buckets see the challenger's and the
+#      champion's price, each stable on reload; after the halt the canary device prices with the
+#      champion again; after the promotion both devices price with the new champion.
+# Each served version is checked over HTTP (release.json + model.json hash) and in Chromium.
+# Assumes scripts/setup.sh ran. Prints "rehearsal: N passed, M failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -37,10 +42,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-say() { printf '\n\033[1mrehearsal: %s\033[0m\n' "$*"; }
+say() { printf '\n\033[1mrehearsal: %s\033[0m (at %d s)\n' "$*" "$SECONDS"; }
 passed=0 failed=0
 pass() { passed=$((passed + 1)); printf 'rehearsal: ok: %s\n' "$*"; }
 fail() { failed=$((failed + 1)); printf 'rehearsal: FAILED: %s\n' "$*"; }
+export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+[ -x "$CHROMIUM" ] || { echo "rehearsal: no Chromium at $CHROMIUM: run scripts/setup.sh, or set CHROMIUM" >&2; exit 1; }
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 # wait_port PORT LOG: waits up to 60 s for a server to listen; shows its log if it does not.
 wait_port() {
@@ -80,12 +87,16 @@ CARPRICE_SAS=$(node scripts/azurite-dev.mjs sas)
 export CARPRICE_SAS
 unset CARPRICE_AUTH
 node scripts/azurite-dev.mjs create "$CARPRICE_CONTAINER_URL"
+# Telemetry goes to a container of its own, as in production (docs/release.md, "Where it is stored").
+TELEMETRY_URL="http://127.0.0.1:$AZURITE_PORT/devstoreaccount1/telemetry"
+export CARPRICE_TELEMETRY_SAS=$CARPRICE_SAS
+node scripts/azurite-dev.mjs create "$TELEMETRY_URL"
 
 # The deployed site starts as the plain build (the packaged model), like a site before the pipeline.
 SITE=$WORK/swa
 cp -a "$WORK/dist" "$SITE"
 SITE_PORT=$(free_port)
-"$BIN/static-host" --dir "$SITE" --port "$SITE_PORT" >"$WORK/static-host.log" 2>&1 &
+"$BIN/static-host" --dir "$SITE" --port "$SITE_PORT" --telemetry-container-url "$TELEMETRY_URL" >"$WORK/static-host.log" 2>&1 &
 pids+=($!)
 wait_port "$SITE_PORT" "$WORK/static-host.log"
 SITE_URL="http://127.0.0.1:$SITE_PORT/"
@@ -143,11 +154,39 @@ deploy() {
   carprice promote --version "$candidate" --commit "$COMMIT" --expect-record "$record"
 }
 
-# serves VERSION: the site serves that model, over HTTP and (with Chromium) in the browser.
+# serves VERSION: the site serves that model, over HTTP and in the browser.
 serves() {
   node scripts/smoke-check.mjs "$SITE_URL" "$1" 5 || return 1
-  if [ -x "${CHROMIUM:-/usr/bin/chromium}" ]; then node scripts/rehearsal-browser.mjs "$SITE_URL" "$1" || return 1; fi
+  node scripts/rehearsal-browser.mjs serves "$SITE_URL" "$1"
 }
+
+# The browser steps (scripts/rehearsal-browser.mjs): devices kept in $WORK/devices, expected
+# prices from this carprice.
+export REHEARSAL_DEVICES=$WORK/devices CARPRICE_BIN=$BIN/carprice
+# browser_run STEP ARGS…: a browser step; its output ends with "rehearsal-browser: exit STATUS".
+browser_run() {
+  local status=0
+  node scripts/rehearsal-browser.mjs "$@" 2>&1 || status=$?
+  echo "rehearsal-browser: exit $status"
+}
+# tally STEP: counts each check in a browser step's output (on stdin) as passed or failed here.
+tally() {
+  local line checks=0 failed_checks=0 exited=
+  while IFS= read -r line; do
+    case $line in
+      "rehearsal-browser: ok: "*) pass "${line#rehearsal-browser: ok: }"; checks=$((checks + 1)) ;;
+      "rehearsal-browser: FAILED: "*) fail "${line#rehearsal-browser: FAILED: }"; checks=$((checks + 1)); failed_checks=1 ;;
+      "rehearsal-browser: exit "*) exited=${line#rehearsal-browser: exit } ;;
+      *) printf '%s\n' "$line" ;;
+    esac
+  done
+  # A step that stopped without saying which check failed (or ran none) fails as a whole.
+  if [ "$exited" != 0 ] && [ "$failed_checks" = 0 ] || [ "$checks" = 0 ]; then
+    fail "browser step $1: exit ${exited:-unknown} after $checks checks"
+  fi
+}
+# browser STEP ARGS…: runs a browser step and counts its checks.
+browser() { tally "$1" < <(browser_run "$@"); }
 
 # expect WHAT DEPLOY_OUTCOME SERVED_VERSION: runs a model deploy and checks the outcome.
 expect_deploy() {
@@ -251,11 +290,44 @@ status_is "shadow" "live=0.9.0 challenger=1.5.0 mode=shadow percent=0"
 # A newly published model waits while the rollout runs: a model deploy ships the live one with it.
 expect_deploy "shadow deploy" model passes 0.9.0
 site_rollout "shadow" 1.5.0/shadow/0
-# browser: (rollout-app, telemetry) Chromium prices a few cars; the quotes show the champion's
-#   price, and the batch reaching static-host's POST /api/telemetry carries both prices.
-# browser: (telemetry) `carprice monitor --telemetry DIR` reports the quotes per model and the
-#   challenger/champion price ratio (about e^0.01 = 1.01 here).
+browser shadow "$SITE_URL" "$WORK/model-0.9.0.json" "$WORK/model-1.5.0.json" "$TELEMETRY_URL" "$WORK/shadow-quotes.json"
+say "8. the monitor report of the shadow's quotes"
+# The champion and challenger are fetched from the registry (the versions of the latest quote).
+if carprice monitor --telemetry "$TELEMETRY_URL"; then
+  pass "monitor: the report is printed"
+else
+  fail "monitor: no report"
+fi
+# monitor_is WHAT JS: the report `m` (`carprice monitor --json`) satisfies the JavaScript
+# expression, given the quotes `q` the browser step found stored.
+monitor_is() {
+  if carprice monitor --telemetry "$TELEMETRY_URL" --json |
+    node -e 'const fs=require("fs");const m=JSON.parse(fs.readFileSync(0,"utf8"));const q=JSON.parse(fs.readFileSync(process.argv[2],"utf8"));process.exit(eval(process.argv[1])?0:1)' \
+      "$2" "$WORK/shadow-quotes.json"; then
+    pass "monitor: $1"
+  else
+    fail "monitor: not $1: $(carprice monitor --telemetry "$TELEMETRY_URL" --json | tr -d '\n ' | cut -c1-400)"
+  fi
+}
+monitor_is "the stored quotes per model and mode, marked not meaningful" \
+  'm.champion === "0.9.0" && m.challenger === "1.5.0" && m.quotes === q.length && m.shadow_quotes === q.length && m.canary_quotes === 0 && m.shown_champion === q.length && m.shown_challenger === 0 && m.other_models === 0 && !m.meaningful'
+# 1.5.0 prices every car e^0.01 times 0.9.0's price (see `model`).
+monitor_is "price ratio e^0.01 on every quote, none beyond ±10%" \
+  '[m.ratio.median, m.ratio.p10, m.ratio.p90].every((r) => Math.abs(r - Math.exp(0.01)) < 1e-9) && m.ratio.beyond_10_percent === 0'
+monitor_is "the extrapolation share of the stored quotes" \
+  'm.extrapolated_share === q.filter((x) => x.extrapolated.length > 0).length / q.length'
+monitor_is "drift: every attribute counted on every quote" \
+  'm.drift.length === Object.keys(q[0].car).length && m.drift.every((d) => d.values === q.length && d.unreadable === 0 && Number.isFinite(d.psi) && !d.meaningful)'
+# Too few quotes to judge: the deploy workflow keeps the rollout as it is.
+check_status=0
+carprice rollout --check --config infra/rollout-check.toml --telemetry "$TELEMETRY_URL" >"$WORK/check.log" 2>&1 || check_status=$?
+if [ "$check_status" = 3 ]; then
+  pass "rollout --check: too few quotes to judge (exit 3)"
+else
+  fail "rollout --check: exit $check_status, expected 3 (too few quotes); $(cat "$WORK/check.log")"
+fi
 
+say "8. canary 50%"
 carprice rollout --version 1.5.0 --mode canary --percent 50 --commit "$COMMIT"
 record_is "canary 50%" 'r.live === "0.9.0" && r.challenger.version === "1.5.0" && r.challenger.mode === "canary" && r.challenger.percent === 50 && r.history.filter((e) => e.action === "rollout").length === 2'
 status_is "canary 50%" "live=0.9.0 challenger=1.5.0 mode=canary percent=50"
@@ -269,18 +341,37 @@ else
 fi
 expect_deploy "canary deploy" manual passes 0.9.0
 site_rollout "canary 50%" 1.5.0/canary/50
-# browser: (rollout-app) two browser contexts (two devices) in different buckets of 1.5.0: one
-#   shows the challenger's price, the other the champion's, each stable on reload.
+browser canary "$SITE_URL" "$WORK/model-0.9.0.json" "$WORK/model-1.5.0.json" 50 "$TELEMETRY_URL"
 
+say "8. halt"
+# A showroom page open during the canary stays open across the halt and its deploy: the browser
+# step waits on a pipe until the halted release is served.
+mkfifo "$WORK/halt.in"
+node scripts/rehearsal-browser.mjs halt "$SITE_URL" "$WORK/model-0.9.0.json" "$WORK/model-1.5.0.json" \
+  <"$WORK/halt.in" >"$WORK/halt.out" 2>&1 &
+halt_browser=$!
+pids+=("$halt_browser")
+exec 4>"$WORK/halt.in"
+for _ in $(seq 600); do
+  grep -q '^rehearsal-browser: waiting' "$WORK/halt.out" && break
+  kill -0 "$halt_browser" 2>/dev/null || break
+  sleep 0.1
+done
 carprice rollout --halt --commit "$COMMIT"
 record_is "halt" 'r.live === "0.9.0" && r.challenger === undefined && r.history.at(-1).action === "halt" && r.withdrawn.includes("1.5.0")'
 status_is "halt" "live=0.9.0 challenger= mode= percent="
 expect_deploy "halt deploy" manual passes 0.9.0
 site_rollout "halt" none
-# browser: (rollout-app) the open page's next release check stops pricing with 1.5.0.
+(echo deployed >&4) 2>/dev/null || true # the step may have stopped at a failed check
+exec 4>&-
+halt_status=0
+wait "$halt_browser" || halt_status=$?
+echo "rehearsal-browser: exit $halt_status" >>"$WORK/halt.out"
+tally halt <"$WORK/halt.out"
 carprice rollout --halt | grep -q "nothing to halt" && pass "halt again: nothing to halt" || fail "halt again"
 if carprice rollout --version 1.5.0 --mode shadow; then fail "a halted challenger rolled out again"; else pass "a halted challenger is withdrawn"; fi
 
+say "8. a second challenger, promoted"
 publish 1.6.0 0.005
 carprice rollout --version 1.6.0 --mode canary --percent 10 --commit "$COMMIT"
 record_is "second challenger" 'r.challenger.version === "1.6.0" && r.challenger.percent === 10'
@@ -294,10 +385,11 @@ if node scripts/smoke-check.mjs "$SITE_URL" 1.6.0 5 none >/dev/null; then
 else
   fail "promote: the site does not serve 1.6.0 alone"
 fi
+browser alone "$SITE_URL" "$WORK/model-1.6.0.json" in-canary outside
 # The champion it replaced is what a rollback goes back to.
 carprice rollback --from 1.6.0 --commit "$COMMIT" | grep -q "to 0.9.0" &&
   pass "promote: a rollback goes back to the former champion" || fail "promote: a rollback does not go back to 0.9.0"
 
 echo
-echo "rehearsal: $passed passed, $failed failed"
+echo "rehearsal: $passed passed, $failed failed (${SECONDS} s)"
 [ "$failed" -eq 0 ]

@@ -9,7 +9,9 @@
 // wasm's export telemetryQuote (loaded with the first offer) and records the quote.
 //
 // A quote is recorded once it has stayed the same for 2 s (typing records one quote, not one per
-// keystroke; a quote left within that time is not recorded). The queue is sent at start-up, when
+// keystroke; a quote left within that time is not recorded), and only when it differs from the
+// last quote recorded on the device (LAST_KEY): the car kept across a reload, shown again, is not
+// a new quote. The queue is sent at start-up, when
 // a quote is recorded, when the browser comes back online and every minute; one batch at a time,
 // never delaying pricing. A batch leaves the queue only when the server answers 202; 400 and 415
 // drop it (logged) so the other batches still go; 413 splits it (a single quote too large is
@@ -24,6 +26,8 @@
 export const QUEUE_KEY = "carprice.telemetry.v1";
 const PENDING_KEY = "carprice.telemetry.pending";
 const URL_KEY = "carprice.telemetry.url";
+/** localStorage key of the last offer recorded on this device (PENDING_KEY's text). */
+export const LAST_KEY = "carprice.telemetry.last";
 /** Most quotes kept; recording one more drops the oldest. */
 export const CAPACITY = 1000;
 /** How long a quote must stay the same before it is recorded. */
@@ -114,6 +118,31 @@ export function settle(queue, id, answer, newId) {
     queue.batches.splice(at + 1, 0, { id: newId(), quotes: second });
   } else {
     queue.batches.splice(at, 1);
+  }
+}
+
+/**
+ * Whether `offer` (what the app offered: the car's link text, which model the device shows, the
+ * release) is a new quote: not the last offer recorded on this device (LAST_KEY in `storage`, see
+ * remember). The same car priced by the same models, offered again (the car kept across a
+ * reload, a field changed and changed back) is recorded once. Storage that cannot be read
+ * remembers nothing: every offer is new.
+ */
+export function isNewQuote(storage, offer) {
+  try {
+    return storage.getItem(LAST_KEY) !== offer;
+  } catch {
+    return true;
+  }
+}
+
+/** Keeps `offer` as the last one recorded on this device (storage that is disabled or full:
+ * nothing kept). */
+export function remember(storage, offer) {
+  try {
+    storage.setItem(LAST_KEY, offer);
+  } catch {
+    // A reload may then record the same car again.
   }
 }
 
@@ -282,8 +311,13 @@ if (typeof document !== "undefined") {
       if (offer.car) {
         pending = setTimeout(async () => {
           if (sessionStorage.getItem(PENDING_KEY) === offered) sessionStorage.removeItem(PENDING_KEY);
+          // The same offer as the last one recorded (the car kept across a reload) is no new quote.
+          if (!isNewQuote(localStorage, offered)) return;
           const quote = await record(offer, await price, text);
-          if (quote) send.record(quote);
+          if (quote) {
+            remember(localStorage, offered);
+            send.record(quote);
+          }
         }, STABLE_MILLIS);
       }
     }

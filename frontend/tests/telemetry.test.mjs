@@ -3,7 +3,7 @@
 // Run with `node --test frontend/tests/`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BATCH_BYTES, CAPACITY, QUEUE_KEY, body, modelTexts, nextBatch, push, read, record, recordOf, sender, settle, write } from "../static/telemetry.js";
+import { BATCH_BYTES, CAPACITY, LAST_KEY, QUEUE_KEY, body, isNewQuote, modelTexts, nextBatch, push, read, record, recordOf, remember, sender, settle, write } from "../static/telemetry.js";
 
 const quote = (n) => `{"n":${n}}`;
 const numbers = (batch) => batch.quotes.map((q) => JSON.parse(q).n);
@@ -278,4 +278,23 @@ test("record prices the offered car with the model files the release names, and 
   assert.equal(await record(offerOf("champion"), price, modelTexts(fetch), now), null);
   const missing = async () => ({ ok: false, status: 404, text: async () => "" });
   assert.equal(await record(offerOf("champion"), price, modelTexts(missing), now), null);
+});
+
+test("reload recorded the kept car again: the same offer as the last one recorded is not a new quote", () => {
+  const values = new Map();
+  const storage = { getItem: (key) => values.get(key) ?? null, setItem: (key, value) => values.set(key, value) };
+  const offer = (car) => JSON.stringify({ car, shown: "champion", release: { model_version: "1.0.0" } });
+  assert.equal(isNewQuote(storage, offer("make=audi")), true);
+  remember(storage, offer("make=audi"));
+  // The page reloaded, the car kept on the form offered again.
+  assert.equal(isNewQuote(storage, offer("make=audi")), false);
+  assert.equal(isNewQuote(storage, offer("make=bmw")), true);
+  remember(storage, offer("make=bmw"));
+  // Another car in between: the first one priced again is a new quote.
+  assert.equal(isNewQuote(storage, offer("make=audi")), true);
+  assert.equal(values.get(LAST_KEY), offer("make=bmw"));
+  // Storage that refuses: every offer is new, and remembering it does not throw.
+  const refusing = { getItem: () => { throw new Error("disabled"); }, setItem: () => { throw new Error("full"); } };
+  remember(refusing, offer("make=audi"));
+  assert.equal(isNewQuote(refusing, offer("make=audi")), true);
 });

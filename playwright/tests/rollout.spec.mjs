@@ -8,8 +8,7 @@
 // TELEMETRY_ENDPOINT=static-host the requests are forwarded to the site's server (static-host's
 // real endpoint) and its answers used; otherwise the route answers as the contract says (202
 // `{"accepted": n}`, a batch id stored once), for servers without the endpoint.
-import { createHash } from "node:crypto";
-import { test, expect, expectPrice, defaultModel, carWith, cliQuote, sha256, kinds, within, waitForServiceWorker } from "../fixtures.mjs";
+import { test, expect, expectPrice, defaultModel, carWith, cliQuote, sha256, kinds, within, waitForServiceWorker, deviceInBucket } from "../fixtures.mjs";
 
 const REAL_ENDPOINT = process.env.TELEMETRY_ENDPOINT === "static-host";
 const QUEUE_KEY = "carprice.telemetry.v1";
@@ -37,19 +36,6 @@ function halt(site) {
   const release = JSON.parse(site.read("release.json"));
   delete release.challenger;
   site.write("release.json", JSON.stringify(release, null, 2) + "\n");
-}
-
-/** `model_core::release::canary_bucket`. */
-function bucket(device, version) {
-  return createHash("sha256").update(`${device}:${version}`).digest().readUInt32BE(0) % 100;
-}
-
-/** A 128-bit hex device id whose bucket is below `percent` (or not). */
-function deviceId(version, percent, below) {
-  for (let i = 0; ; i++) {
-    const id = createHash("sha256").update(`device ${i}`).digest("hex").slice(0, 32);
-    if (bucket(id, version) < percent === below) return id;
-  }
 }
 
 /** A browser context whose device id is `device` (as if an earlier visit had stored it). */
@@ -141,6 +127,25 @@ test("shadow: the champion's price is shown, both prices are recorded once the c
   expect(telemetry.sent.every((e) => e.body.batch.match(/^[A-Za-z0-9_-]{1,64}$/))).toBe(true);
 });
 
+test("reload recorded the kept car again: a reload records nothing new, a new car still is", async ({ page, context, site }) => {
+  const model = defaultModel();
+  rollOut(site, challengerModel(), "shadow", 0);
+  const [number] = kinds(model).numeric;
+  const telemetry = await watchTelemetry(context);
+  await page.goto(site.url);
+  await expect(page.getByTestId("rollout")).toBeVisible();
+  await page.locator(`#field-${number.name}`).fill(String(within(number, 0.25)));
+  await expect.poll(() => telemetry.stored().length, { timeout: 10_000 }).toBe(1);
+  // The car is kept across the reload and priced again: the same quote, not a new one.
+  await page.reload();
+  await expect(page.locator(`#field-${number.name}`)).toHaveValue(String(within(number, 0.25)));
+  await page.waitForTimeout(3_000);
+  expect(telemetry.stored().length + (await queued(page)).length).toBe(1);
+  await page.locator(`#field-${number.name}`).fill(String(within(number, 0.75)));
+  await expect.poll(() => telemetry.stored().length, { timeout: 10_000 }).toBe(2);
+  expect(telemetry.stored()[1].car[number.name]).toBe(within(number, 0.75));
+});
+
 test("canary 50%: devices in different buckets see different models, each stable on reload", async ({ browser, site }) => {
   const model = defaultModel();
   const challenger = challengerModel();
@@ -152,7 +157,7 @@ test("canary 50%: devices in different buckets see different models, each stable
     [true, challenger.model.version, cliQuote(car, challenger.text)],
     [false, model.version, cliQuote(car)],
   ]) {
-    const device = deviceId(challenger.model.version, 50, inCanary);
+    const device = deviceInBucket(challenger.model.version, 50, inCanary);
     const context = await contextOf(browser, site, [{ name: DEVICE_KEY, value: device }]);
     const telemetry = await watchTelemetry(context);
     const page = await context.newPage();
