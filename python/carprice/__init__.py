@@ -209,8 +209,7 @@ class Model:
         columns, rows = _columns_for(
             X, [{"name": a.name, "kind": a.kind} for a in self._attributes]
         )
-        prices = self._native.price_columns(columns, rows)
-        return np.frombuffer(prices, dtype=np.float64)
+        return self._native.price_columns(columns, rows)
 
     def quote(self, car: Mapping[str, Any]) -> dict:
         """Price one car (a dict of attribute values) and explain the price.
