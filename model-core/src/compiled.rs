@@ -16,19 +16,6 @@ pub(crate) struct CompiledAttribute {
     pub(crate) range: Option<(f64, f64)>,
     /// Per category: whether no training row had it.
     pub(crate) untrained: Vec<bool>,
-    /// Per category: its [`category_key`], compared before the text.
-    pub(crate) category_keys: Vec<u64>,
-}
-
-/// A text's length and first 7 bytes in one word: texts with different keys differ, so finding
-/// a category compares one word per category and the text only once.
-pub(crate) fn category_key(text: &str) -> u64 {
-    let bytes = text.as_bytes();
-    let mut key = [0; 8];
-    let start = bytes.len().min(7);
-    key[..start].copy_from_slice(&bytes[..start]);
-    key[7] = bytes.len().min(255) as u8;
-    u64::from_le_bytes(key)
 }
 
 impl CompiledAttribute {
@@ -109,14 +96,10 @@ impl CompiledAttribute {
             AttributeKind::Numeric { .. } => crate::parse_number(trim(text))
                 .filter(|x| x.is_finite() && !(self.must_be_positive && *x <= 0.0))
                 .map(Slot::Number),
-            AttributeKind::Categorical { categories, .. } => {
-                let key = category_key(text);
-                self.category_keys
-                    .iter()
-                    .zip(categories)
-                    .position(|(k, c)| *k == key && c == text)
-                    .map(|i| Slot::Category(i as u32))
-            }
+            AttributeKind::Categorical { categories, .. } => categories
+                .iter()
+                .position(|c| c == text)
+                .map(|i| Slot::Category(i as u32)),
             AttributeKind::YesNo { .. } => {
                 parse_yes_no(text).map(|yes| Slot::Category(u32::from(yes)))
             }

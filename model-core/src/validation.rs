@@ -1,9 +1,7 @@
 //! Checks a [`ModelDocument`] and compiles it into the parts [`crate::Model`] is assembled from.
 
 use crate::car::{AttributeValue, Car, Slot};
-use crate::compiled::{
-    assemble, category_key, CompiledAttribute, CompiledFactor, CompiledTerm, FactorValue,
-};
+use crate::compiled::{assemble, CompiledAttribute, CompiledFactor, CompiledTerm, FactorValue};
 use crate::document::{
     Attribute, AttributeKind, Factor, ModelDocument, Term, FORMAT_MAJOR, FORMAT_NAME,
 };
@@ -395,12 +393,6 @@ fn compile_attribute(i: usize, attribute: &Attribute) -> Result<CompiledAttribut
         ),
         range,
         untrained: untrained_flags,
-        category_keys: match &attribute.kind {
-            AttributeKind::Categorical { categories, .. } => {
-                categories.iter().map(|c| category_key(c)).collect()
-            }
-            _ => Vec::new(),
-        },
     })
 }
 
