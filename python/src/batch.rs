@@ -5,6 +5,8 @@
 //! those slices are converted (integers to floats, objects to codes), in buffers reused from one
 //! slice to the next, so a large table makes no large temporary copy.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use model_core::{CarError, CheckedValue, Column, ColumnsError, Model};
 use pyo3::prelude::*;
 use rustc_hash::FxHashMap;
@@ -36,7 +38,18 @@ pub enum TableColumn<'a> {
         codes: FxHashMap<usize, u32>,
         /// The distinct objects' values, each checked once, by code.
         values: Vec<Result<CheckedValue, CarError>>,
+        /// Set when a row holds an object that was not there when the column was coded: another
+        /// Python thread changed the array while it was priced without the GIL.
+        changed: AtomicBool,
     },
+}
+
+impl TableColumn<'_> {
+    /// Whether another thread changed this object column while it was priced (its prices are
+    /// then not to be trusted).
+    pub fn changed(&self) -> bool {
+        matches!(self, TableColumn::Objects { changed, .. } if changed.load(Ordering::Relaxed))
+    }
 }
 
 /// The distinct objects of an object column, by address: each one's code and the first row
@@ -116,15 +129,21 @@ impl Scratch {
             (
                 Scratch::Codes(codes, recent),
                 TableColumn::Objects {
-                    objects, codes: by, ..
+                    objects,
+                    codes: by,
+                    changed,
+                    ..
                 },
             ) => {
                 codes.clear();
-                codes.extend(
-                    objects[rows].iter().map(|object| {
-                        recent.code(object.as_ptr() as usize, |address| by[&address])
-                    }),
-                );
+                codes.extend(objects[rows].iter().map(|object| {
+                    recent.code(object.as_ptr() as usize, |address| {
+                        by.get(&address).copied().unwrap_or_else(|| {
+                            changed.store(true, Ordering::Relaxed);
+                            u32::MAX
+                        })
+                    })
+                }));
             }
             _ => {}
         }

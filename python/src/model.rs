@@ -1,8 +1,10 @@
 //! The native model class: a validated model-core `Model` and the calls the Python `Model` makes.
 
+use std::sync::atomic::AtomicBool;
+
 use model_core::{AttributeKind, ColumnsError, Model};
 use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1, PyUntypedArrayMethods};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
@@ -215,6 +217,7 @@ impl NativeModel {
                             .map(|row| check(Ok(objects[row].bind(py).clone())))
                             .collect::<PyResult<_>>()?,
                         codes,
+                        changed: AtomicBool::new(false),
                     },
                     (Slice::Objects(_), None) => unreachable!("object columns are coded first"),
                 })
@@ -224,8 +227,13 @@ impl NativeModel {
         {
             let mut out = prices.try_readwrite()?;
             let out = out.as_slice_mut()?;
-            py.detach(|| batch::price(&self.model, &columns, out))
-                .map_err(|e| columns_error(py, &e))?;
+            let priced = py.detach(|| batch::price(&self.model, &columns, out));
+            if columns.iter().any(TableColumn::changed) {
+                return Err(PyRuntimeError::new_err(
+                    "the table was changed by another thread while it was priced: price it again",
+                ));
+            }
+            priced.map_err(|e| columns_error(py, &e))?;
         }
         Ok(prices)
     }

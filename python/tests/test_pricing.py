@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -141,6 +142,34 @@ def test_a_large_table_is_priced_in_slices_on_threads_like_its_rows(model, cars)
     with pytest.raises(carprice.CarError, match="trabant") as caught:
         model.predict(bad)
     assert caught.value.attribute == "make" and caught.value.row == 150_001
+
+
+def test_object_column_changed_by_another_thread_while_priced_is_refused_without_a_panic(
+    model, cars
+):
+    # Pricing reads object columns without the GIL; another thread putting new objects into the
+    # array meanwhile must give prices or a RuntimeError, never a Rust panic.
+    big = cars.iloc[np.arange(400_000) % len(cars)].reset_index(drop=True)
+    makes = big["make"].to_numpy()
+    stop = threading.Event()
+
+    def change() -> None:
+        row = 0
+        while not stop.is_set():
+            makes[row % len(makes)] = "".join(["au", "di"])
+            row += 7919
+
+    thread = threading.Thread(target=change)
+    thread.start()
+    try:
+        for _ in range(5):
+            try:
+                model.predict(big)
+            except RuntimeError as error:
+                assert "changed by another thread" in str(error)
+    finally:
+        stop.set()
+        thread.join()
 
 
 def test_text_in_separate_objects_prices_like_shared_text(model, cars):
