@@ -1,7 +1,7 @@
 //! The compiled pricing form of a model: attributes and terms reduced to the arithmetic pricing does.
 
 use crate::car::{AttributeValue, Car, Slot};
-use crate::cells::parse_yes_no;
+use crate::cells::{parse_yes_no, trim};
 use crate::document::{Attribute, AttributeKind};
 use crate::error::CarError;
 use crate::number::format_number;
@@ -64,7 +64,7 @@ impl CompiledAttribute {
     pub(crate) fn text_slot(&self, attribute: &Attribute, text: &str) -> Result<Slot, CarError> {
         match &attribute.kind {
             AttributeKind::Numeric { .. } => {
-                let x = crate::parse_number(text.trim()).ok_or_else(|| CarError::NotANumber {
+                let x = crate::parse_number(trim(text)).ok_or_else(|| CarError::NotANumber {
                     attribute: self.name.clone(),
                     value: text.to_string(),
                 })?;
@@ -85,6 +85,24 @@ impl CompiledAttribute {
                     attribute: self.name.clone(),
                     value: text.to_string(),
                 }),
+        }
+    }
+
+    /// The slot of a cell's text (not missing) when [`Self::text_slot`] accepts it, else `None`
+    /// (then [`Self::text_slot`] says why): the common case, without building an error.
+    #[inline]
+    pub(crate) fn valid_text_slot(&self, attribute: &Attribute, text: &str) -> Option<Slot> {
+        match &attribute.kind {
+            AttributeKind::Numeric { .. } => crate::parse_number(trim(text))
+                .filter(|x| x.is_finite() && !(self.must_be_positive && *x <= 0.0))
+                .map(Slot::Number),
+            AttributeKind::Categorical { categories, .. } => categories
+                .iter()
+                .position(|c| c == text)
+                .map(|i| Slot::Category(i as u32)),
+            AttributeKind::YesNo { .. } => {
+                parse_yes_no(text).map(|yes| Slot::Category(u32::from(yes)))
+            }
         }
     }
 

@@ -37,23 +37,28 @@ fn short_decimal(text: &str) -> Option<f64> {
         [b'-', rest @ ..] => (true, rest),
         bytes => (false, bytes),
     };
-    let (whole, fraction) = match unsigned.iter().position(|&b| b == b'.') {
-        Some(point) => (&unsigned[..point], &unsigned[point + 1..]),
-        None => (unsigned, &[][..]),
-    };
-    let digits = whole.len() + fraction.len();
-    if whole.is_empty() || (fraction.is_empty() && whole.len() < unsigned.len()) || digits > 15 {
+    // 15 digits and a point at most; one pass over the bytes.
+    if unsigned.len() > 16 {
         return None;
     }
     let mut mantissa: u64 = 0;
-    for &b in whole.iter().chain(fraction) {
-        if !b.is_ascii_digit() {
-            return None;
+    let mut point = None;
+    for (i, &b) in unsigned.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(b - b'0'),
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
         }
-        mantissa = mantissa * 10 + u64::from(b - b'0');
+    }
+    let (whole, fraction) = match point {
+        Some(point) => (point, unsigned.len() - point - 1),
+        None => (unsigned.len(), 0),
+    };
+    if whole == 0 || (point.is_some() && fraction == 0) || whole + fraction > 15 {
+        return None;
     }
     // Below 10^15 < 2^53, and 10^k for k <= 15 is exact: both operands exact.
-    let magnitude = mantissa as f64 / POWERS_OF_TEN[fraction.len()];
+    let magnitude = mantissa as f64 / POWERS_OF_TEN[fraction];
     Some(if negative { -magnitude } else { magnitude })
 }
 
@@ -427,11 +432,17 @@ mod tests {
             "007",
             "0.1",
             "999999999999999",
+            "99999999999999.9",
+            "9999999999999.99",
+            "-.5",
         ] {
             check(text);
         }
         check("9999999999999999");
         check("0.0000000000000001");
+        for text in ["1.2.3", "1..2", "--5", "5-", "-", "."] {
+            assert_eq!(parse_number(text), None, "{text:?}");
+        }
         let mut next = xorshift(0x2545_F491_4F6C_DD1D);
         for _ in 0..20_000 {
             let (digits, point) = random_digits(&mut next, 16);

@@ -39,12 +39,18 @@ pub struct RowQuote<'p> {
     pub interval: PriceRange,
     model: &'p Model,
     car: &'p Car,
+    /// Whether the row is inside the training data (no extrapolation to list).
+    usual: bool,
 }
 
 impl<'p> RowQuote<'p> {
     /// The row's values unlike anything seen in training, as the quote lists them.
     pub fn extrapolations(&self) -> impl Iterator<Item = Extrapolation<'p>> + 'p {
-        self.model.extrapolations(self.car)
+        let (model, car) = (self.model, self.car);
+        (!self.usual)
+            .then(|| model.extrapolations(car))
+            .into_iter()
+            .flatten()
     }
 
     /// Attributes whose value was missing and priced at the model's default, as the quote lists
@@ -114,6 +120,7 @@ impl RowPricer<'_> {
         let car = &mut self.car;
         car.imputed.clear();
         let mut inside = true;
+        let mut untrained = false;
         for (index, ((slot, cell), (compiled, attribute))) in car
             .slots
             .iter_mut()
@@ -122,14 +129,21 @@ impl RowPricer<'_> {
             .enumerate()
         {
             match cell.map(|c| cells[c]).filter(|text| !is_missing(text)) {
-                Some(text) => *slot = compiled.text_slot(attribute, text)?,
+                Some(text) => {
+                    *slot = match compiled.valid_text_slot(attribute, text) {
+                        Some(valid) => valid,
+                        None => compiled.text_slot(attribute, text)?,
+                    }
+                }
                 None => {
                     *slot = model.missing_slot(index)?;
                     car.imputed.push(index);
                 }
             }
-            if let (Slot::Number(x), Some((min, max))) = (*slot, compiled.range()) {
-                inside &= min <= x && x <= max;
+            match (*slot, compiled.range()) {
+                (Slot::Number(x), Some((min, max))) => inside &= min <= x && x <= max,
+                (Slot::Category(i), _) => untrained |= compiled.is_untrained(i),
+                _ => {}
             }
         }
         // The linear predictor summed as `Model::quote` sums it, each term's input as
@@ -165,6 +179,7 @@ impl RowPricer<'_> {
                 interval: quote.interval,
                 model,
                 car,
+                usual: false,
             });
         }
         Ok(RowQuote {
@@ -176,6 +191,7 @@ impl RowPricer<'_> {
             },
             model,
             car,
+            usual: !untrained,
         })
     }
 }

@@ -204,13 +204,14 @@ class Model:
 
         Raises :class:`CarError` for the first row, in order, that cannot be priced (a missing,
         unknown or non-numeric value, or a value where the quantity must be positive), with
-        ``attribute`` and ``row`` (0-based) set and named in the message.
+        ``attribute`` and ``row`` (0-based) set and named in the message. Raises ``RuntimeError``
+        when another thread puts new objects into the table's object columns while they are
+        priced (pricing reads them without the GIL).
         """
         columns, rows = _columns_for(
             X, [{"name": a.name, "kind": a.kind} for a in self._attributes]
         )
-        prices = self._native.price_columns(columns, rows)
-        return np.frombuffer(prices, dtype=np.float64)
+        return self._native.price_columns(columns, rows)
 
     def quote(self, car: Mapping[str, Any]) -> dict:
         """Price one car (a dict of attribute values) and explain the price.

@@ -3,6 +3,8 @@
 import os
 from typing import Any, Union
 
+import numpy as np
+
 _Path = Union[str, "os.PathLike[str]"]
 
 FORMAT_VERSION: str
@@ -38,7 +40,7 @@ class NativeModel:
         "yes_no"), unit, range, categories, labels, default, integer, positive.
         """
     def quote_json(self, car: dict[str, Any]) -> str: ...
-    def price_columns(self, columns: list[tuple[Any, ...]], rows: int) -> bytearray: ...
+    def price_columns(self, columns: list[tuple[Any, ...]], rows: int) -> np.ndarray: ...
 
 def metrics(actual: list[float], predicted: list[float]) -> dict[str, Any]: ...
 def train(

@@ -1,8 +1,9 @@
 """Tables of cars as the flat columns the native pricer reads.
 
 Tables are pandas, pyarrow or polars DataFrames, dicts of columns or lists of dicts. Columns go
-as float64 buffers for numbers, codes into a few distinct values for everything else (pandas
-object columns go as their objects' addresses, coded by identity in the native module).
+as numpy arrays, which the native module reads in place: float64 or int64 for numbers, codes into
+a few distinct values for everything else (pandas object columns go as they are, coded by the
+objects' identity in the native module).
 
 Only values are moved here; checking and pricing are model-core's, in the native module.
 """
@@ -49,12 +50,16 @@ def columns_for(table: Any, attributes: Sequence[Mapping[str, Any]]) -> tuple[li
 
 
 def _numbers(values: np.ndarray) -> Column:
-    return ("numbers", np.ascontiguousarray(values, dtype=np.float64).tobytes())
+    """Numbers as float64, or int64 as they are (the native module reads both in place)."""
+    array = np.asarray(values)
+    if array.dtype not in (np.float64, np.int64):
+        array = array.astype(np.float64)
+    return ("numbers", np.ascontiguousarray(array))
 
 
 def _codes(codes: np.ndarray, distinct: list) -> Column:
     """Codes into `distinct`, -1 for a missing value (sent as 2**32 - 1, past the end)."""
-    return ("codes", np.asarray(codes).astype(np.uint32).tobytes(), distinct)
+    return ("codes", np.ascontiguousarray(np.asarray(codes).astype(np.uint32)), distinct)
 
 
 def _objects(values: np.ndarray) -> Column:
@@ -62,8 +67,7 @@ def _objects(values: np.ndarray) -> Column:
 
     pandas shares one string object per distinct text, so this skips hashing every row's text.
     """
-    objects = np.ascontiguousarray(values, dtype=object)
-    return ("objects", np.frombuffer(objects, dtype=np.uintp).tobytes(), objects)
+    return ("objects", np.ascontiguousarray(values, dtype=object))
 
 
 def _named(
@@ -83,7 +87,10 @@ def _from_pandas(frame: Any, attributes: Sequence[Mapping[str, Any]]) -> tuple[l
 
     columns = []
     for numeric, series in _named(attributes, frame.columns, frame.__getitem__):
-        if numeric and series.dtype.kind in "iuf":
+        if numeric and series.dtype in (np.float64, np.int64):
+            # Plain numpy columns, read in place.
+            columns.append(_numbers(series.to_numpy()))
+        elif numeric and series.dtype.kind in "iuf":
             columns.append(_numbers(series.to_numpy(dtype=np.float64, na_value=np.nan)))
         elif isinstance(series.dtype, pd.CategoricalDtype):
             columns.append(_codes(series.cat.codes.to_numpy(), list(series.cat.categories)))

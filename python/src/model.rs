@@ -1,13 +1,12 @@
 //! The native model class: a validated model-core `Model` and the calls the Python `Model` makes.
 
-use std::borrow::Cow;
-
-use rustc_hash::FxHashMap;
+use std::sync::atomic::AtomicBool;
 
 use model_core::{AttributeKind, ColumnsError, Model};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1, PyUntypedArrayMethods};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyTuple};
+use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::batch::{self, TableColumn};
 use crate::errors::{car_error, model_error};
@@ -146,15 +145,16 @@ impl NativeModel {
     }
 
     /// Prices `rows` cars given one column per attribute, in `attributes()` order: each column is
-    /// `("numbers", float64 bytes)` (NaN: missing), `("codes", uint32 bytes, distinct values)`
-    /// (code 2**32 - 1: missing) or `("objects", the objects' addresses as uintp bytes, the
-    /// object array)`, coded here by identity. Returns the prices as float64 bytes.
+    /// `("numbers", float64 or int64 array)` (NaN: missing), `("codes", uint32 array, distinct
+    /// values)` (code 2**32 - 1: missing) or `("objects", object array)`, coded here by the
+    /// objects' identity. Arrays are one-dimensional and contiguous, and read in place. Returns
+    /// the prices as a float64 array.
     fn price_columns<'py>(
         &self,
         py: Python<'py>,
         columns: &Bound<'py, PyList>,
         rows: usize,
-    ) -> PyResult<Bound<'py, PyByteArray>> {
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
         let expected = self.model.attributes().len();
         if columns.len() != expected {
             return Err(PyValueError::new_err(format!(
@@ -162,53 +162,79 @@ impl NativeModel {
                 columns.len()
             )));
         }
-        let specs = columns
+        let arrays = columns
             .iter()
-            .map(|c| ColumnSpec::read(&c, rows))
+            .map(|c| Array::read(&c, rows))
             .collect::<PyResult<Vec<_>>>()?;
-        // Object columns are coded by identity first, all at once on all cores without the GIL.
-        let addresses: Vec<Option<Cow<'_, [usize]>>> = specs
+        let slices = arrays
             .iter()
-            .map(|spec| {
-                (spec.kind == Kind::Objects)
-                    .then(|| words(spec.buffer.as_bytes(), usize::from_ne_bytes))
-            })
-            .collect();
-        let identities = py.detach(|| {
+            .map(Array::slice)
+            .collect::<PyResult<Vec<_>>>()?;
+        // Object columns' distinct objects are found first, all at once on all cores without
+        // the GIL, then each one's value is checked.
+        let distinct = py.detach(|| {
             std::thread::scope(|scope| {
-                let coding: Vec<_> = addresses
+                let finding: Vec<_> = slices
                     .iter()
-                    .map(|a| a.as_deref().map(|a| scope.spawn(move || identity_codes(a))))
+                    .map(|slice| match slice {
+                        Slice::Objects(objects) => {
+                            Some(scope.spawn(|| batch::distinct_objects(objects)))
+                        }
+                        _ => None,
+                    })
                     .collect();
-                coding
+                finding
                     .into_iter()
                     .map(|h| h.map(|h| h.join().expect("coding does not panic")))
                     .collect::<Vec<_>>()
             })
         });
-        let columns = specs
-            .iter()
-            .zip(identities)
+        let columns = slices
+            .into_iter()
+            .zip(&arrays)
+            .zip(distinct)
             .zip(self.model.attributes())
-            .map(|((spec, identity), attribute)| {
-                spec.column(&self.model, &attribute.name, identity)
+            .map(|(((slice, array), distinct), attribute)| {
+                let check = |value: PyResult<Bound<'py, PyAny>>| {
+                    let value = values::attribute_value(&value?)?;
+                    Ok(self.model.check_value(&attribute.name, value.as_ref()))
+                };
+                Ok(match (slice, distinct) {
+                    (Slice::Floats(numbers), _) => TableColumn::Floats(numbers),
+                    (Slice::Integers(numbers), _) => TableColumn::Integers(numbers),
+                    (Slice::Codes(codes), _) => TableColumn::Codes {
+                        codes,
+                        values: array
+                            .distinct()
+                            .try_iter()?
+                            .map(check)
+                            .collect::<PyResult<_>>()?,
+                    },
+                    (Slice::Objects(objects), Some((codes, first_rows))) => TableColumn::Objects {
+                        objects,
+                        values: first_rows
+                            .into_iter()
+                            .map(|row| check(Ok(objects[row].bind(py).clone())))
+                            .collect::<PyResult<_>>()?,
+                        codes,
+                        changed: AtomicBool::new(false),
+                    },
+                    (Slice::Objects(_), None) => unreachable!("object columns are coded first"),
+                })
             })
             .collect::<PyResult<Vec<_>>>()?;
-        // Priced straight into the bytearray returned (allocated aligned, as `malloc` is).
-        let mut priced = Ok(());
-        let prices = PyByteArray::new_with(py, rows * 8, |bytes| {
-            priced = match bytemuck::try_cast_slice_mut::<u8, f64>(bytes) {
-                Ok(prices) => py.detach(|| batch::price(&self.model, &columns, prices)),
-                Err(_) => {
-                    let mut prices = vec![0.0; rows];
-                    let priced = py.detach(|| batch::price(&self.model, &columns, &mut prices));
-                    bytes.copy_from_slice(bytemuck::cast_slice(&prices));
-                    priced
-                }
-            };
-            Ok(())
-        })?;
-        priced.map_err(|e| columns_error(py, &e))?;
+        let prices = PyArray1::<f64>::zeros(py, rows, false);
+        {
+            let mut out = prices.try_readwrite()?;
+            let out = out.as_slice_mut()?;
+            let priced = py.detach(|| batch::price(&self.model, &columns, out));
+            if columns.iter().any(TableColumn::changed) {
+                return Err(PyRuntimeError::new_err(
+                    "the table was changed by another thread while it was priced: price it again",
+                ));
+            }
+            priced.map_err(|e| columns_error(py, &e))?;
+        }
         Ok(prices)
     }
 
@@ -222,136 +248,91 @@ impl NativeModel {
     }
 }
 
-/// One column as Python gives it (see `price_columns`).
-struct ColumnSpec<'py> {
-    kind: Kind,
-    buffer: Bound<'py, PyBytes>,
-    /// The distinct values of a coded column, or the objects of an object column.
-    values: Option<Bound<'py, PyAny>>,
+/// One column as Python gives it (see `price_columns`), its array borrowed.
+enum Array<'py> {
+    Floats(PyReadonlyArray1<'py, f64>),
+    Integers(PyReadonlyArray1<'py, i64>),
+    /// Codes, and the distinct values they index.
+    Codes(PyReadonlyArray1<'py, u32>, Bound<'py, PyAny>),
+    Objects(PyReadonlyArray1<'py, Py<PyAny>>),
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Kind {
-    Numbers,
-    Codes,
-    Objects,
+/// A column's array as a slice.
+enum Slice<'a> {
+    Floats(&'a [f64]),
+    Integers(&'a [i64]),
+    Codes(&'a [u32]),
+    Objects(&'a [Py<PyAny>]),
 }
 
-impl<'py> ColumnSpec<'py> {
+impl<'py> Array<'py> {
     fn read(spec: &Bound<'py, PyAny>, rows: usize) -> PyResult<Self> {
         let spec = spec
             .cast::<PyTuple>()
             .map_err(|_| PyTypeError::new_err("a column is a tuple"))?;
         let kind: String = spec.get_item(0)?.extract()?;
-        let (kind, width) = match kind.as_str() {
-            "numbers" => (Kind::Numbers, 8),
-            "codes" => (Kind::Codes, 4),
-            "objects" => (Kind::Objects, std::mem::size_of::<usize>()),
+        let data = spec.get_item(1)?;
+        let wrong = |expected: &str| {
+            PyTypeError::new_err(format!(
+                "a {kind} column's data must be a one-dimensional {expected} array"
+            ))
+        };
+        let array = match kind.as_str() {
+            "numbers" => match data.cast::<PyArray1<f64>>() {
+                Ok(numbers) => Array::Floats(numbers.try_readonly()?),
+                Err(_) => Array::Integers(
+                    data.cast::<PyArray1<i64>>()
+                        .map_err(|_| wrong("float64 or int64"))?
+                        .try_readonly()?,
+                ),
+            },
+            "codes" => Array::Codes(
+                data.cast::<PyArray1<u32>>()
+                    .map_err(|_| wrong("uint32"))?
+                    .try_readonly()?,
+                spec.get_item(2)?,
+            ),
+            "objects" => Array::Objects(
+                data.cast::<PyArray1<Py<PyAny>>>()
+                    .map_err(|_| wrong("object"))?
+                    .try_readonly()?,
+            ),
             other => {
                 return Err(PyValueError::new_err(format!(
                     "unknown column kind {other:?}"
                 )))
             }
         };
-        let buffer = spec
-            .get_item(1)?
-            .cast_into::<PyBytes>()
-            .map_err(|_| PyTypeError::new_err("column data must be bytes"))?;
-        if buffer.as_bytes().len() != rows * width {
+        let length = match &array {
+            Array::Floats(a) => a.len(),
+            Array::Integers(a) => a.len(),
+            Array::Codes(a, _) => a.len(),
+            Array::Objects(a) => a.len(),
+        };
+        if length != rows {
             return Err(PyValueError::new_err(format!(
-                "a column has {} bytes, expected {} for {rows} rows",
-                buffer.as_bytes().len(),
-                rows * width
+                "a column has {length} rows, expected {rows}"
             )));
         }
-        let values = (kind != Kind::Numbers)
-            .then(|| spec.get_item(2))
-            .transpose()?;
-        Ok(ColumnSpec {
-            kind,
-            buffer,
-            values,
+        Ok(array)
+    }
+
+    /// The array's elements, in place (a contiguous array's).
+    fn slice(&self) -> PyResult<Slice<'_>> {
+        Ok(match self {
+            Array::Floats(a) => Slice::Floats(a.as_slice()?),
+            Array::Integers(a) => Slice::Integers(a.as_slice()?),
+            Array::Codes(a, _) => Slice::Codes(a.as_slice()?),
+            Array::Objects(a) => Slice::Objects(a.as_slice()?),
         })
     }
 
-    /// The column, borrowing the buffer when it is aligned (Python's bytes objects are), and
-    /// every distinct value checked once.
-    /// `identity` is an object column's codes and first rows ([`identity_codes`]).
-    fn column(
-        &self,
-        model: &Model,
-        attribute: &str,
-        identity: Option<(Vec<u32>, Vec<usize>)>,
-    ) -> PyResult<TableColumn<'_>> {
-        let bytes = self.buffer.as_bytes();
-        let check = |value: PyResult<Bound<'py, PyAny>>| {
-            let value = values::attribute_value(&value?)?;
-            Ok(model.check_value(attribute, value.as_ref()))
-        };
-        match (self.kind, &self.values) {
-            (Kind::Codes, Some(distinct)) => Ok(TableColumn::Codes {
-                codes: words(bytes, u32::from_ne_bytes),
-                values: distinct.try_iter()?.map(check).collect::<PyResult<_>>()?,
-            }),
-            (Kind::Objects, Some(objects)) => {
-                let (codes, first_rows) = identity.expect("object columns are coded first");
-                Ok(TableColumn::Codes {
-                    codes: Cow::Owned(codes),
-                    values: first_rows
-                        .into_iter()
-                        .map(|row| check(objects.get_item(row)))
-                        .collect::<PyResult<_>>()?,
-                })
-            }
-            _ => Ok(TableColumn::Numbers(words(bytes, f64::from_ne_bytes))),
+    /// A coded column's distinct values.
+    fn distinct(&self) -> &Bound<'py, PyAny> {
+        match self {
+            Array::Codes(_, distinct) => distinct,
+            _ => unreachable!("only coded columns have distinct values"),
         }
-    }
-}
-
-/// Codes for a column of Python objects given by their addresses: one code per distinct object,
-/// and the first row holding each. Addresses are only compared, never followed; the caller's
-/// object array keeps every object alive, so equal addresses are the same object (and tables
-/// read by pandas share one string object per distinct text, so objects are few).
-fn identity_codes(addresses: &[usize]) -> (Vec<u32>, Vec<usize>) {
-    // Recent objects, direct-mapped by address (objects are 16-byte aligned), in front of the
-    // map: with a few dozen distinct objects nearly every row is found there, without hashing.
-    const RECENT: usize = 256;
-    let mut recent = [(0_usize, 0_u32); RECENT];
-    let mut seen = FxHashMap::<usize, u32>::default();
-    let mut first_rows = Vec::new();
-    let codes = addresses
-        .iter()
-        .enumerate()
-        .map(|(row, &address)| {
-            let slot = &mut recent[(address >> 4) % RECENT];
-            // Address 0 is no object's, so an empty slot never matches.
-            if slot.0 == address && address != 0 {
-                return slot.1;
-            }
-            let code = *seen.entry(address).or_insert_with(|| {
-                first_rows.push(row);
-                (first_rows.len() - 1) as u32
-            });
-            *slot = (address, code);
-            code
-        })
-        .collect();
-    (codes, first_rows)
-}
-
-/// Native-endian numbers in `bytes`: borrowed when aligned, else copied.
-fn words<T: bytemuck::Pod, const N: usize>(
-    bytes: &[u8],
-    from_ne_bytes: fn([u8; N]) -> T,
-) -> Cow<'_, [T]> {
-    match bytemuck::try_cast_slice(bytes) {
-        Ok(words) => Cow::Borrowed(words),
-        Err(_) => Cow::Owned(
-            bytes
-                .chunks_exact(N)
-                .map(|w| from_ne_bytes(w.try_into().expect("N bytes")))
-                .collect(),
-        ),
     }
 }
 

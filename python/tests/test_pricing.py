@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -117,6 +118,58 @@ def test_every_table_kind_gives_the_same_prices(model, cars):
         cars.astype({"make": "category"}),
     ):
         assert model.predict(table).tolist() == expected.tolist()
+
+
+def test_a_large_table_is_priced_in_slices_on_threads_like_its_rows(model, cars):
+    # 200,000 rows: two threads' parts, each priced 16,384 rows at a time from the arrays in
+    # place (int64 and float64 as they are, other dtypes converted, objects coded per slice).
+    rows = 200_000
+    big = cars.iloc[np.arange(rows) % len(cars)].reset_index(drop=True)
+    expected = np.tile(model.predict(cars), rows // len(cars) + 1)[:rows]
+    assert model.predict(big).tolist() == expected.tolist()
+    mixed = big.astype({"curb-weight": "int32", "width": "float32", "engine-size": "Int64"})
+    strided = {name: np.repeat(cars[name].to_numpy(), 2)[::2] for name in cars.columns}
+    assert model.predict(strided).tolist() == model.predict(cars).tolist()
+    assert (
+        model.predict(mixed).tolist()
+        == model.predict(
+            big.assign(width=big["width"].astype("float32").astype("float64"))
+        ).tolist()
+    )
+    # The first bad row, in the second thread's part and its fourth slice, is named.
+    bad = big.copy()
+    bad.loc[[150_001, 190_000], "make"] = "trabant"
+    with pytest.raises(carprice.CarError, match="trabant") as caught:
+        model.predict(bad)
+    assert caught.value.attribute == "make" and caught.value.row == 150_001
+
+
+def test_object_column_changed_by_another_thread_while_priced_is_refused_without_a_panic(
+    model, cars
+):
+    # Pricing reads object columns without the GIL; another thread putting new objects into the
+    # array meanwhile must give prices or a RuntimeError, never a Rust panic.
+    big = cars.iloc[np.arange(400_000) % len(cars)].reset_index(drop=True)
+    makes = big["make"].to_numpy()
+    stop = threading.Event()
+
+    def change() -> None:
+        row = 0
+        while not stop.is_set():
+            makes[row % len(makes)] = "".join(["au", "di"])
+            row += 7919
+
+    thread = threading.Thread(target=change)
+    thread.start()
+    try:
+        for _ in range(5):
+            try:
+                model.predict(big)
+            except RuntimeError as error:
+                assert "changed by another thread" in str(error)
+    finally:
+        stop.set()
+        thread.join()
 
 
 def test_text_in_separate_objects_prices_like_shared_text(model, cars):

@@ -14,9 +14,13 @@ pub(super) fn display_number<'b>(
 ) -> &'b str {
     if x.is_finite() && x != 0.0 {
         let text = digits.format_finite(x);
+        let bytes = text.as_bytes();
         // The power of ten of the last digit written.
-        let last_place = match (text.strip_suffix(".0"), text.find('.')) {
-            _ if text.contains('e') => None,
+        let last_place = match (
+            text.strip_suffix(".0"),
+            bytes.iter().position(|&b| b == b'.'),
+        ) {
+            _ if bytes.contains(&b'e') => None,
             (_, None) => None,
             (Some(whole), _) => Some((whole.len() - whole.trim_end_matches('0').len()) as i32),
             (None, Some(point)) => Some(-((text.len() - point - 1) as i32)),

@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use crate::cells::trim;
 use crate::model::Model;
 use crate::quote::Extrapolation;
 use crate::rows::{RowPricer, RowQuote};
@@ -139,17 +140,6 @@ impl<'m> RowWriter<'m> {
 fn recycle<'a>(mut cells: Vec<&str>) -> Vec<&'a str> {
     cells.clear();
     cells.into_iter().map(|_| "").collect()
-}
-
-/// `text` without leading and trailing white space (Unicode's, as `str::trim`), without looking
-/// further when its ends are plain ASCII characters.
-fn trim(text: &str) -> &str {
-    let plain = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x80);
-    if plain(text.as_bytes().first()) && plain(text.as_bytes().last()) {
-        text
-    } else {
-        text.trim()
-    }
 }
 
 /// Whether `text` holds a byte that makes the `csv` writer quote a field (with its default
