@@ -8,7 +8,8 @@ use std::fs;
 use std::time::{Duration, Instant};
 
 use support::{
-    account_sas, carprice, fails, ok, signature_of, status_fields, Azurite, LossyProxy, Workspace,
+    account_sas, carprice, carprice_command, closed_pipe, fails, ok, signature_of, status_fields,
+    Azurite, LossyProxy, Workspace,
 };
 
 const CONTAINER: &str = "models";
@@ -1080,20 +1081,11 @@ fn status_into_a_closed_pipe_exits_0_instead_of_panicking() {
     // `carprice status | grep -q live=` in the rehearsal: grep may be gone before the last line.
     let (azurite, work, sas) = private_store();
     live_through(&azurite, &work, &sas, &["1.0.0"]);
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_carprice"))
-        .arg("status")
-        .current_dir(work.path())
-        .env("CARPRICE_CONTAINER_URL", azurite.container_url(CONTAINER))
-        .env("CARPRICE_SAS", &sas)
-        .env_remove("CARPRICE_AUTH")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "stderr: {stderr}");
-    assert!(stderr.is_empty(), "stderr: {stderr}");
+    let url = azurite.container_url(CONTAINER);
+    closed_pipe::assert_quiet_exit(&mut carprice_command(
+        &url,
+        Some(&sas),
+        &["status"],
+        work.path(),
+    ));
 }

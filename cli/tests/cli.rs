@@ -5,6 +5,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+#[path = "support/closed_pipe.rs"]
+mod closed_pipe;
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -276,20 +279,12 @@ fn validate_summarises_a_good_model() {
 fn predict_into_a_closed_pipe_exits_0_instead_of_panicking() {
     // `carprice predict --cars … | head -0`: the reader is gone before the first line.
     let cars = data_dir().join("car-prices.csv");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_carprice"))
-        .args(["predict", "--model", "assets/model.json", "--cars"])
-        .arg(&cars)
-        .current_dir(repo())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "stderr: {stderr}");
-    assert!(stderr.is_empty(), "stderr: {stderr}");
+    closed_pipe::assert_quiet_exit(
+        Command::new(env!("CARGO_BIN_EXE_carprice"))
+            .args(["predict", "--model", "assets/model.json", "--cars"])
+            .arg(&cars)
+            .current_dir(repo()),
+    );
 }
 
 #[test]
