@@ -113,17 +113,14 @@ fn committed_default_model_is_exactly_what_training_produces() {
 #[test]
 fn default_model_beats_production_on_the_seed_split() {
     let rows = data_dir().join("seed-split-test-rows.txt");
-    let stdout = succeeds(
-        &[
-            "evaluate",
-            "--model",
-            "assets/model.json",
-            "--rows",
-            rows.to_str().unwrap(),
-            "--json",
-        ],
-        "",
-    );
+    let evaluate = [
+        "evaluate",
+        "--model",
+        "assets/model.json",
+        "--rows",
+        rows.to_str().unwrap(),
+    ];
+    let stdout = succeeds(&[&evaluate[..], &["--json"]].concat(), "");
     let metrics: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
     assert_eq!(metrics["rows"], 58);
     let (r2, mae, mape) = (
@@ -135,16 +132,7 @@ fn default_model_beats_production_on_the_seed_split() {
     assert!(mape <= 9.5, "MAPE {mape}");
     assert!(r2 >= 0.92, "R² {r2}");
 
-    let text = succeeds(
-        &[
-            "evaluate",
-            "--model",
-            "assets/model.json",
-            "--rows",
-            rows.to_str().unwrap(),
-        ],
-        "",
-    );
+    let text = succeeds(&evaluate, "");
     let text = String::from_utf8_lossy(&text);
     assert!(
         text.contains("MAE   $1,108.31") && text.contains("on 58 rows"),
