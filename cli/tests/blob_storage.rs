@@ -4,45 +4,187 @@
 
 mod support;
 
+use std::ffi::OsString;
 use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use support::{
-    account_sas, carprice, fails, ok, signature_of, status_fields, Azurite, LossyProxy, Workspace,
+    account_sas, carprice, carprice_command, closed_pipe, fails, ok, signature_of, status_fields,
+    Azurite, LossyProxy, Workspace,
 };
 
 const CONTAINER: &str = "models";
 
-/// An emulator with a private container, a workspace and a SAS for it.
-fn private_store() -> (Azurite, Workspace, String) {
-    let azurite = Azurite::start();
-    azurite.create_container(CONTAINER, false);
-    (azurite, Workspace::new(), account_sas())
+/// What a test works with: its own emulator with one container, a workspace, and the
+/// administrator's SAS (what the deploy holds). A test may stop `azurite` (a storage outage).
+struct Store {
+    azurite: Azurite,
+    work: Workspace,
+    sas: String,
+    url: String,
+    container: &'static str,
 }
 
-fn publish(azurite: &Azurite, work: &Workspace, sas: &str, version: &str) -> String {
-    let model = work.model(version, 0.0);
-    ok(carprice(
-        &azurite.container_url(CONTAINER),
-        Some(sas),
-        &["publish", "--model", &model, "--test-data", "test-data.csv"],
-        work.path(),
-    ))
+impl Store {
+    /// A store with a private container.
+    fn private() -> Store {
+        Store::new(CONTAINER, false)
+    }
+
+    /// A store with `container`, private or with public read access.
+    fn new(container: &'static str, public: bool) -> Store {
+        let azurite = Azurite::start();
+        azurite.create_container(container, public);
+        Store {
+            url: azurite.container_url(container),
+            azurite,
+            work: Workspace::new(),
+            sas: account_sas(),
+            container,
+        }
+    }
+
+    /// A store where 1.0.0 is live and 1.1.0 is published.
+    fn with_candidate() -> Store {
+        let store = Store::private();
+        store.live_through(&["1.0.0"]);
+        store.publish("1.1.0");
+        store
+    }
+
+    /// A store where 1.0.0 is live and 1.1.0 is its challenger, rolled out with `how` (e.g.
+    /// `["--mode", "shadow"]`).
+    fn rolled_out(how: &[&str]) -> Store {
+        let store = Store::with_candidate();
+        ok(store.rollout("1.1.0", how));
+        store
+    }
+
+    /// The workspace folder.
+    fn path(&self) -> &Path {
+        self.work.path()
+    }
+
+    /// The `carprice` command in the workspace with the administrator's SAS, not started yet.
+    fn command(&self, args: &[&str]) -> Command {
+        carprice_command(&self.url, Some(&self.sas), args, self.path())
+    }
+
+    /// Runs `carprice` in the workspace with the administrator's SAS.
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_with(Some(&self.sas), args)
+    }
+
+    /// Runs `carprice` in the workspace with other credentials (`None`: none at all).
+    fn run_with(&self, sas: Option<&str>, args: &[&str]) -> Output {
+        carprice(&self.url, sas, args, self.path())
+    }
+
+    /// Runs `carprice` in the workspace with the administrator's SAS, through `proxy`.
+    fn run_via(&self, proxy: &LossyProxy, args: &[&str]) -> Output {
+        carprice(
+            &proxy.container_url(self.container),
+            Some(&self.sas),
+            args,
+            self.path(),
+        )
+    }
+
+    /// Runs `carprice rollout --version <version>` with the administrator's SAS and `how` (e.g.
+    /// `["--mode", "canary", "--percent", "20"]`).
+    fn rollout(&self, version: &str, how: &[&str]) -> Output {
+        let args: Vec<&str> = ["rollout", "--version", version]
+            .into_iter()
+            .chain(how.iter().copied())
+            .collect();
+        self.run(&args)
+    }
+
+    /// Publishes the packaged model as `version` and returns what `carprice` said.
+    fn publish(&self, version: &str) -> String {
+        self.publish_as(&self.sas, version)
+    }
+
+    /// Publishes the packaged model as `version` with another SAS.
+    fn publish_as(&self, sas: &str, version: &str) -> String {
+        let model = self.work.model(version, 0.0);
+        ok(self.run_with(Some(sas), &publish_args(&model)))
+    }
+
+    /// Publishes `version` with its intercept shifted by `shift` (0.3: clearly worse).
+    fn publish_shifted(&self, version: &str, shift: f64) {
+        let model = self.work.model(version, shift);
+        ok(self.run(&publish_args(&model)));
+    }
+
+    /// Publishes each version and promotes them in order.
+    fn live_through(&self, versions: &[&str]) {
+        for version in versions {
+            self.publish(version);
+            ok(self.run(&["promote", "--version", version, "--commit", "c1"]));
+        }
+    }
+
+    /// The record state that `carprice status` reads (what a deploy passes to `--expect-record`).
+    fn record_state(&self) -> String {
+        let (_, _, record) = status_fields(&ok(self.run(&["status"])));
+        record
+    }
+
+    /// A proxy in front of the emulator that loses the answer to the first `PUT` of a blob whose
+    /// name contains `blob` (the write is done; the client does not hear of it).
+    fn losing_an_answer_to(&self, blob: &str) -> LossyProxy {
+        LossyProxy::start(self.azurite.port(), "PUT", blob, 1)
+    }
+
+    /// Replaces a blob's bytes in storage and keeps its metadata (corruption at rest).
+    fn corrupt(&self, blob: &str, bytes: &[u8]) {
+        self.azurite
+            .overwrite_keeping_metadata(self.container, blob, bytes);
+    }
+
+    /// Replaces the model of a published `version` in storage by a worse one under the same
+    /// version, keeping the blob's metadata (so its recorded sha256 no longer matches).
+    fn corrupt_model(&self, version: &str) {
+        let blob = format!("car-price/{version}/model.json");
+        self.corrupt(&blob, support::model_json(version, 0.3).as_bytes());
+    }
+
+    /// The production record as stored.
+    fn record(&self) -> serde_json::Value {
+        let bytes = self
+            .azurite
+            .read(self.container, "car-price/production.json");
+        serde_json::from_slice(&bytes).unwrap()
+    }
+}
+
+/// The names of what a folder holds.
+fn file_names(dir: &Path) -> Vec<OsString> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect()
+}
+
+/// The arguments that publish the model file `model` with the workspace's test data.
+fn publish_args(model: &str) -> [&str; 5] {
+    ["publish", "--model", model, "--test-data", "test-data.csv"]
 }
 
 #[test]
 fn publish_then_fetch_gives_back_the_exact_files() {
-    let (azurite, work, sas) = private_store();
-    let url = azurite.container_url(CONTAINER);
-    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
-    let said = publish(&azurite, &work, &sas, "1.0.0");
+    let store = Store::private();
+    let said = store.publish("1.0.0");
     assert!(said.contains("published car-price/1.0.0"), "{said}");
 
-    ok(run(&["fetch", "--out", "candidate"]));
-    let fetched = work.path().join("candidate");
+    ok(store.run(&["fetch", "--out", "candidate"]));
+    let fetched = store.path().join("candidate");
     assert_eq!(
         fs::read(fetched.join("model.json")).unwrap(),
-        fs::read(work.path().join("model-1.0.0.json")).unwrap()
+        fs::read(store.path().join("model-1.0.0.json")).unwrap()
     );
     assert_eq!(
         fs::read(fetched.join("test-data.csv")).unwrap(),
@@ -50,13 +192,13 @@ fn publish_then_fetch_gives_back_the_exact_files() {
     );
 
     // Fetching again replaces the folder; a folder with foreign files is refused, never emptied.
-    ok(run(&["fetch", "--out", "candidate"]));
+    ok(store.run(&["fetch", "--out", "candidate"]));
     fs::write(fetched.join("notes.txt"), "mine").unwrap();
-    let error = fails(run(&["fetch", "--out", "candidate"]));
+    let error = fails(store.run(&["fetch", "--out", "candidate"]));
     assert!(error.contains("notes.txt"), "{error}");
     assert!(fetched.join("notes.txt").exists());
 
-    let status = ok(run(&["status"]));
+    let status = ok(store.run(&["status"]));
     assert_eq!(
         status,
         "latest=1.0.0\nlive=\nrecord=none\nchallenger=\nmode=\npercent=\n"
@@ -65,21 +207,19 @@ fn publish_then_fetch_gives_back_the_exact_files() {
 
 #[test]
 fn latest_is_the_highest_version_whatever_the_upload_order() {
-    let (azurite, work, sas) = private_store();
-    let url = azurite.container_url(CONTAINER);
-    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
+    let store = Store::private();
     for version in ["1.9.0", "1.10.0", "1.2.0"] {
-        publish(&azurite, &work, &sas, version);
+        store.publish(version);
     }
-    ok(run(&["fetch", "--out", "latest"]));
-    let model = fs::read_to_string(work.path().join("latest/model.json")).unwrap();
+    ok(store.run(&["fetch", "--out", "latest"]));
+    let model = fs::read_to_string(store.path().join("latest/model.json")).unwrap();
     assert!(
         model.contains("\"version\": \"1.10.0\""),
         "fetched the wrong version"
     );
 
-    ok(run(&["fetch", "--version", "1.9.0", "--out", "old"]));
-    let error = fails(run(&["fetch", "--version", "3.0", "--out", "x"]));
+    ok(store.run(&["fetch", "--version", "1.9.0", "--out", "old"]));
+    let error = fails(store.run(&["fetch", "--version", "3.0", "--out", "x"]));
     assert!(
         error.contains("3.0 is not published") && error.contains("1.2.0, 1.9.0, 1.10.0"),
         "{error}"
@@ -88,49 +228,47 @@ fn latest_is_the_highest_version_whatever_the_upload_order() {
 
 #[test]
 fn a_published_version_is_never_overwritten() {
-    let (azurite, work, sas) = private_store();
-    let url = azurite.container_url(CONTAINER);
-    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
-    publish(&azurite, &work, &sas, "1.0.0");
+    let store = Store::private();
+    store.publish("1.0.0");
     // Same version, different content.
     fs::write(
-        work.path().join("model-1.0.0.json"),
+        store.path().join("model-1.0.0.json"),
         support::model_json("1.0.0", 0.3),
     )
     .unwrap();
-    let error = fails(run(&[
-        "publish",
-        "--model",
-        "model-1.0.0.json",
-        "--test-data",
-        "test-data.csv",
-    ]));
+    let error = fails(store.run(&publish_args("model-1.0.0.json")));
     assert!(error.contains("1.0.0 is already published"), "{error}");
-    ok(run(&["fetch", "--out", "got"]));
+    ok(store.run(&["fetch", "--out", "got"]));
     assert_eq!(
-        fs::read_to_string(work.path().join("got/model.json")).unwrap(),
+        fs::read_to_string(store.path().join("got/model.json")).unwrap(),
         support::model_json("1.0.0", 0.0)
     );
 }
 
 #[test]
 fn a_publication_interrupted_after_the_test_data_can_be_completed() {
-    let (azurite, work, sas) = private_store();
-    let url = azurite.container_url(CONTAINER);
-    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
-    publish(&azurite, &work, &sas, "1.0.0");
+    let store = Store::private();
+    store.publish("1.0.0");
     // As if the upload had stopped between test-data.csv and model.json.
-    azurite.delete(CONTAINER, "car-price/1.0.0/model.json");
-    publish(&azurite, &work, &sas, "1.0.0");
-    ok(run(&["fetch", "--out", "got"]));
+    store
+        .azurite
+        .delete(CONTAINER, "car-price/1.0.0/model.json");
+    store.publish("1.0.0");
+    ok(store.run(&["fetch", "--out", "got"]));
 
     // Other test data under the same version is not a resumption.
-    azurite.delete(CONTAINER, "car-price/1.0.0/model.json");
-    fs::write(work.path().join("other.csv"), &support::test_data()[..2000]).unwrap();
-    let other = fs::read_to_string(work.path().join("other.csv")).unwrap();
+    store
+        .azurite
+        .delete(CONTAINER, "car-price/1.0.0/model.json");
+    fs::write(
+        store.path().join("other.csv"),
+        &support::test_data()[..2000],
+    )
+    .unwrap();
+    let other = fs::read_to_string(store.path().join("other.csv")).unwrap();
     let complete_lines = other.rfind('\n').unwrap() + 1;
-    fs::write(work.path().join("other.csv"), &other[..complete_lines]).unwrap();
-    let error = fails(run(&[
+    fs::write(store.path().join("other.csv"), &other[..complete_lines]).unwrap();
+    let error = fails(store.run(&[
         "publish",
         "--model",
         "model-1.0.0.json",
@@ -142,31 +280,15 @@ fn a_publication_interrupted_after_the_test_data_can_be_completed() {
 
 #[test]
 fn an_invalid_model_is_not_published() {
-    let (azurite, work, sas) = private_store();
+    let store = Store::private();
     fs::write(
-        work.path().join("bad.json"),
+        store.path().join("bad.json"),
         "{\"format\": \"something-else\"}",
     )
     .unwrap();
-    let error = fails(carprice(
-        &azurite.container_url(CONTAINER),
-        Some(&sas),
-        &[
-            "publish",
-            "--model",
-            "bad.json",
-            "--test-data",
-            "test-data.csv",
-        ],
-        work.path(),
-    ));
+    let error = fails(store.run(&publish_args("bad.json")));
     assert!(error.contains("invalid model bad.json"), "{error}");
-    let status = ok(carprice(
-        &azurite.container_url(CONTAINER),
-        Some(&sas),
-        &["status"],
-        work.path(),
-    ));
+    let status = ok(store.run(&["status"]));
     assert_eq!(
         status,
         "latest=\nlive=\nrecord=none\nchallenger=\nmode=\npercent=\n"
@@ -175,43 +297,29 @@ fn an_invalid_model_is_not_published() {
 
 #[test]
 fn a_corrupted_blob_is_refused_and_nothing_is_written() {
-    let (azurite, work, sas) = private_store();
-    publish(&azurite, &work, &sas, "1.0.0");
-    azurite.overwrite_keeping_metadata(
-        CONTAINER,
-        "car-price/1.0.0/model.json",
-        support::model_json("1.0.0", 0.3).as_bytes(),
-    );
-    let error = fails(carprice(
-        &azurite.container_url(CONTAINER),
-        Some(&sas),
-        &["fetch", "--out", "candidate"],
-        work.path(),
-    ));
+    let store = Store::private();
+    store.publish("1.0.0");
+    store.corrupt_model("1.0.0");
+    let error = fails(store.run(&["fetch", "--out", "candidate"]));
     assert!(
         error.contains("car-price/1.0.0/model.json does not match the sha256"),
         "{error}"
     );
-    assert!(!work.path().join("candidate").exists());
-    let leftovers: Vec<_> = fs::read_dir(work.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    assert!(!store.path().join("candidate").exists());
+    let leftovers = file_names(store.path());
     assert_eq!(leftovers.len(), 2, "only the inputs remain: {leftovers:?}");
 }
 
 #[test]
 fn storage_going_down_mid_run_stops_the_release_with_nothing_staged() {
-    let (mut azurite, work, sas) = private_store();
-    let url = azurite.container_url(CONTAINER);
-    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
-    publish(&azurite, &work, &sas, "1.0.0");
-    fs::create_dir(work.path().join("site")).unwrap();
-    fs::write(work.path().join("site/index.html"), "<!doctype html>").unwrap();
+    let mut store = Store::private();
+    store.publish("1.0.0");
+    fs::create_dir(store.path().join("site")).unwrap();
+    fs::write(store.path().join("site/index.html"), "<!doctype html>").unwrap();
 
-    azurite.stop();
+    store.azurite.stop();
     let started = Instant::now();
-    let output = run(&["fetch", "--out", "candidate"]);
+    let output = store.run(&["fetch", "--out", "candidate"]);
     let error = fails(output);
     assert!(
         started.elapsed() < Duration::from_secs(30),
@@ -221,44 +329,31 @@ fn storage_going_down_mid_run_stops_the_release_with_nothing_staged() {
     assert!(error.contains("cannot reach http://127.0.0.1:"), "{error}");
     assert!(error.lines().count() == 1, "one line: {error}");
     assert!(
-        !error.contains(&signature_of(&sas)),
+        !error.contains(&signature_of(&store.sas)),
         "the SAS leaked: {error}"
     );
     // The deploy stops at the failed fetch: there is nothing to stage, and the site is untouched.
-    assert!(!work.path().join("candidate").exists());
-    let stage = fails(carprice(
-        &url,
-        None,
-        &["stage", "--model", "candidate", "--site", "site"],
-        work.path(),
-    ));
+    assert!(!store.path().join("candidate").exists());
+    let stage = fails(store.run_with(None, &["stage", "--model", "candidate", "--site", "site"]));
     assert!(stage.contains("candidate/model.json"), "{stage}");
-    let site: Vec<_> = fs::read_dir(work.path().join("site"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    let site = file_names(&store.path().join("site"));
     assert_eq!(site, ["index.html"]);
 }
 
 #[test]
 fn a_sas_with_a_wrong_signature_is_refused_on_a_private_container() {
-    let (azurite, work, sas) = private_store();
-    let url = azurite.container_url(CONTAINER);
-    publish(&azurite, &work, &sas, "1.0.0");
-    let good = signature_of(&sas);
-    let forged = sas.replace(&good, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D");
+    let store = Store::private();
+    store.publish("1.0.0");
+    let good = signature_of(&store.sas);
+    let forged = store
+        .sas
+        .replace(&good, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D");
     for args in [
         &["fetch", "--out", "x"][..],
         &["status"],
-        &[
-            "publish",
-            "--model",
-            "model-1.0.0.json",
-            "--test-data",
-            "test-data.csv",
-        ],
+        &publish_args("model-1.0.0.json"),
     ] {
-        let error = fails(carprice(&url, Some(&forged), args, work.path()));
+        let error = fails(store.run_with(Some(&forged), args));
         assert!(
             error.contains("access to http://127.0.0.1:") && error.contains("denied"),
             "{error}"
@@ -266,116 +361,53 @@ fn a_sas_with_a_wrong_signature_is_refused_on_a_private_container() {
         assert!(!error.contains("AAAAAAAA"), "the SAS leaked: {error}");
     }
     // Without any credentials a private container is refused too.
-    let error = fails(carprice(&url, None, &["fetch", "--out", "x"], work.path()));
+    let error = fails(store.run_with(None, &["fetch", "--out", "x"]));
     assert!(error.contains("denied"), "{error}");
-    assert!(!work.path().join("x").exists());
+    assert!(!store.path().join("x").exists());
 }
 
 #[test]
 fn a_data_scientists_sas_can_publish_but_not_overwrite_or_promote() {
-    let (azurite, work, _) = private_store();
-    let url = azurite.container_url(CONTAINER);
+    let store = Store::private();
     // Read, create, list: no write, so no blob can ever be replaced with this SAS.
     let publisher = support::container_sas(CONTAINER, "rcl");
-    publish(&azurite, &work, &publisher, "1.0.0");
-    ok(carprice(
-        &url,
-        Some(&publisher),
-        &["fetch", "--out", "got"],
-        work.path(),
-    ));
+    store.publish_as(&publisher, "1.0.0");
+    ok(store.run_with(Some(&publisher), &["fetch", "--out", "got"]));
     // The same files again (a retry): recognised; another model under that version: refused.
-    let said = ok(carprice(
-        &url,
-        Some(&publisher),
-        &[
-            "publish",
-            "--model",
-            "model-1.0.0.json",
-            "--test-data",
-            "test-data.csv",
-        ],
-        work.path(),
-    ));
+    let said = ok(store.run_with(Some(&publisher), &publish_args("model-1.0.0.json")));
     assert!(
         said.contains("already published (exactly these files)"),
         "{said}"
     );
     fs::write(
-        work.path().join("other-1.0.0.json"),
+        store.path().join("other-1.0.0.json"),
         support::model_json("1.0.0", 0.1),
     )
     .unwrap();
-    let error = fails(carprice(
-        &url,
-        Some(&publisher),
-        &[
-            "publish",
-            "--model",
-            "other-1.0.0.json",
-            "--test-data",
-            "test-data.csv",
-        ],
-        work.path(),
-    ));
+    let error = fails(store.run_with(Some(&publisher), &publish_args("other-1.0.0.json")));
     assert!(error.contains("already published"), "{error}");
     // The deploy records production; the publisher cannot change that record.
-    let admin = account_sas();
-    ok(carprice(
-        &url,
-        Some(&admin),
-        &["promote", "--version", "1.0.0"],
-        work.path(),
-    ));
-    publish(&azurite, &work, &publisher, "1.1.0");
-    let error = fails(carprice(
-        &url,
-        Some(&publisher),
-        &["promote", "--version", "1.1.0"],
-        work.path(),
-    ));
+    ok(store.run(&["promote", "--version", "1.0.0"]));
+    store.publish_as(&publisher, "1.1.0");
+    let error = fails(store.run_with(Some(&publisher), &["promote", "--version", "1.1.0"]));
     assert!(error.contains("denied"), "{error}");
-    let error = fails(carprice(
-        &url,
+    let error = fails(store.run_with(
         Some(&publisher),
         &["rollback", "--from", "1.0.0", "--to", "1.1.0"],
-        work.path(),
     ));
     assert!(error.contains("denied"), "{error}");
 }
 
 #[test]
 fn anyone_can_read_a_public_container_without_credentials() {
-    let azurite = Azurite::start();
-    azurite.create_container("public", true);
-    let work = Workspace::new();
-    let url = azurite.container_url("public");
-    let sas = account_sas();
-    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
-    let model = work.model("2.0.0", 0.0);
-    ok(run(&[
-        "publish",
-        "--model",
-        &model,
-        "--test-data",
-        "test-data.csv",
-    ]));
+    let store = Store::new("public", true);
+    store.publish("2.0.0");
 
-    ok(carprice(
-        &url,
-        None,
-        &["fetch", "--out", "anonymous"],
-        work.path(),
-    ));
-    assert!(work.path().join("anonymous/model.json").exists());
+    ok(store.run_with(None, &["fetch", "--out", "anonymous"]));
+    assert!(store.path().join("anonymous/model.json").exists());
     // Reading is public, writing is not.
-    let other = work.model("2.1.0", 0.0);
-    let error = fails(carprice(
-        &url,
-        None,
-        &["publish", "--model", &other, "--test-data", "test-data.csv"],
-        work.path(),
-    ));
+    let other = store.work.model("2.1.0", 0.0);
+    let error = fails(store.run_with(None, &publish_args(&other)));
     assert!(
         error.contains("denied") || error.contains("failed"),
         "{error}"
@@ -384,34 +416,26 @@ fn anyone_can_read_a_public_container_without_credentials() {
 
 #[test]
 fn promote_then_rollback_changes_what_ships_next() {
-    let (azurite, work, sas) = private_store();
-    let url = azurite.container_url(CONTAINER);
-    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
+    let store = Store::private();
     for version in ["1.0.0", "1.1.0"] {
-        publish(&azurite, &work, &sas, version);
-        ok(run(&[
-            "promote",
-            "--version",
-            version,
-            "--commit",
-            "abc123",
-        ]));
+        store.publish(version);
+        ok(store.run(&["promote", "--version", version, "--commit", "abc123"]));
     }
-    assert_eq!(latest_live(&ok(run(&["status"]))), ("1.1.0", "1.1.0"));
+    assert_eq!(latest_live(&ok(store.run(&["status"]))), ("1.1.0", "1.1.0"));
 
-    let said = ok(run(&["rollback", "--from", "1.1.0", "--commit", "def456"]));
+    let said = ok(store.run(&["rollback", "--from", "1.1.0", "--commit", "def456"]));
     assert!(said.contains("to 1.0.0"), "{said}");
     // The withdrawn version is no longer "latest", so a scheduled deploy does not bring it back.
-    assert_eq!(latest_live(&ok(run(&["status"]))), ("1.0.0", "1.0.0"));
-    ok(run(&["fetch", "--version", "live", "--out", "live"]));
-    assert!(fs::read_to_string(work.path().join("live/model.json"))
+    assert_eq!(latest_live(&ok(store.run(&["status"]))), ("1.0.0", "1.0.0"));
+    ok(store.run(&["fetch", "--version", "live", "--out", "live"]));
+    assert!(fs::read_to_string(store.path().join("live/model.json"))
         .unwrap()
         .contains("\"version\": \"1.0.0\""));
 
     // A newer publication is the next candidate again.
-    publish(&azurite, &work, &sas, "1.2.0");
-    assert_eq!(latest_live(&ok(run(&["status"]))), ("1.2.0", "1.0.0"));
-    let error = fails(run(&["promote", "--version", "9.9.9"]));
+    store.publish("1.2.0");
+    assert_eq!(latest_live(&ok(store.run(&["status"]))), ("1.2.0", "1.0.0"));
+    let error = fails(store.run(&["promote", "--version", "9.9.9"]));
     assert!(error.contains("9.9.9 is not published"), "{error}");
 }
 
@@ -426,25 +450,6 @@ fn latest_live(status: &str) -> (&str, &str) {
     (value("latest="), value("live="))
 }
 
-/// The production record as stored.
-fn record(azurite: &Azurite) -> serde_json::Value {
-    serde_json::from_slice(&azurite.read(CONTAINER, "car-price/production.json")).unwrap()
-}
-
-/// Publishes each version and promotes them in order.
-fn live_through(azurite: &Azurite, work: &Workspace, sas: &str, versions: &[&str]) {
-    let url = azurite.container_url(CONTAINER);
-    for version in versions {
-        publish(azurite, work, sas, version);
-        ok(carprice(
-            &url,
-            Some(sas),
-            &["promote", "--version", version, "--commit", "c1"],
-            work.path(),
-        ));
-    }
-}
-
 fn rollbacks(record: &serde_json::Value) -> usize {
     record["history"]
         .as_array()
@@ -456,53 +461,43 @@ fn rollbacks(record: &serde_json::Value) -> usize {
 
 #[test]
 fn a_promote_that_lands_after_a_rollback_does_not_undo_it() {
-    let (azurite, work, sas) = private_store();
-    let url = azurite.container_url(CONTAINER);
-    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
-    live_through(&azurite, &work, &sas, &["1.0.0", "1.1.0"]);
+    let store = Store::private();
+    store.live_through(&["1.0.0", "1.1.0"]);
     // A deploy of 1.1.0 starts (a code change) and reads the record …
-    let (_, _, started) = status_fields(&ok(run(&["status"])));
+    let started = store.record_state();
     // … someone rolls back while it runs …
-    ok(run(&["rollback", "--from", "1.1.0"]));
+    ok(store.run(&["rollback", "--from", "1.1.0"]));
     // … and the deploy's promote comes last.
-    let error = fails(run(&[
-        "promote",
-        "--version",
-        "1.1.0",
-        "--expect-record",
-        &started,
-    ]));
+    let error = fails(store.run(&["promote", "--version", "1.1.0", "--expect-record", &started]));
     assert!(
         error.contains("production record changed since this deploy read it")
             && error.contains("live is now 1.0.0"),
         "{error}"
     );
     // Without the deploy's record state, a withdrawn version is still never promoted.
-    let error = fails(run(&["promote", "--version", "1.1.0"]));
+    let error = fails(store.run(&["promote", "--version", "1.1.0"]));
     assert!(error.contains("1.1.0 was withdrawn"), "{error}");
-    let record = record(&azurite);
+    let record = store.record();
     assert_eq!(record["live"], "1.0.0");
     assert_eq!(record["withdrawn"], serde_json::json!(["1.1.0"]));
 }
 
 #[test]
 fn a_rollback_run_again_after_its_answer_was_lost_rolls_back_only_once() {
-    let (azurite, work, sas) = private_store();
-    live_through(&azurite, &work, &sas, &["1.0.0", "1.1.0", "1.2.0"]);
-    let proxy = LossyProxy::start(azurite.port(), "PUT", "production.json", 1);
-    let url = proxy.container_url(CONTAINER);
-    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
+    let store = Store::private();
+    store.live_through(&["1.0.0", "1.1.0", "1.2.0"]);
+    let proxy = store.losing_an_answer_to("production.json");
     // The answer to the record's write is lost; the command may or may not notice (the SDK
     // retries), and its message says to run it again.
-    let first = run(&["rollback", "--from", "1.2.0"]);
+    let first = store.run_via(&proxy, &["rollback", "--from", "1.2.0"]);
     assert_eq!(proxy.dropped(), 1, "{}", support::text(&first));
     if !first.status.success() {
         let error = String::from_utf8_lossy(&first.stderr);
         assert!(error.contains("run the command again"), "{error}");
     }
-    let said = ok(run(&["rollback", "--from", "1.2.0"]));
+    let said = ok(store.run_via(&proxy, &["rollback", "--from", "1.2.0"]));
     assert!(said.contains("already recorded"), "{said}");
-    let record = record(&azurite);
+    let record = store.record();
     assert_eq!(record["live"], "1.1.0");
     assert_eq!(record["withdrawn"], serde_json::json!(["1.2.0"]));
     assert_eq!(rollbacks(&record), 1);
@@ -510,18 +505,12 @@ fn a_rollback_run_again_after_its_answer_was_lost_rolls_back_only_once() {
 
 #[test]
 fn a_promote_run_again_after_its_answer_was_lost_succeeds() {
-    let (azurite, work, sas) = private_store();
-    live_through(&azurite, &work, &sas, &["1.0.0"]);
-    publish(&azurite, &work, &sas, "1.1.0");
-    let direct = azurite.container_url(CONTAINER);
-    let (_, _, started) =
-        status_fields(&ok(carprice(&direct, Some(&sas), &["status"], work.path())));
-    let proxy = LossyProxy::start(azurite.port(), "PUT", "production.json", 1);
-    let url = proxy.container_url(CONTAINER);
+    let store = Store::with_candidate();
+    let started = store.record_state();
+    let proxy = store.losing_an_answer_to("production.json");
     let promote = || {
-        carprice(
-            &url,
-            Some(&sas),
+        store.run_via(
+            &proxy,
             &[
                 "promote",
                 "--version",
@@ -531,44 +520,30 @@ fn a_promote_run_again_after_its_answer_was_lost_succeeds() {
                 "--expect-record",
                 &started,
             ],
-            work.path(),
         )
     };
     let _ = promote();
     assert_eq!(proxy.dropped(), 1);
     ok(promote());
-    let record = record(&azurite);
+    let record = store.record();
     assert_eq!(record["live"], "1.1.0");
     assert_eq!(record["history"].as_array().unwrap().len(), 2);
 }
 
 #[test]
 fn a_publish_run_again_after_its_answer_was_lost_succeeds() {
-    let (azurite, work, sas) = private_store();
-    let proxy = LossyProxy::start(azurite.port(), "PUT", "model.json", 1);
-    let url = proxy.container_url(CONTAINER);
-    let model = work.model("1.0.0", 0.0);
-    let publish = |model: &str| {
-        carprice(
-            &url,
-            Some(&sas),
-            &["publish", "--model", model, "--test-data", "test-data.csv"],
-            work.path(),
-        )
-    };
+    let store = Store::private();
+    let proxy = store.losing_an_answer_to("model.json");
+    let model = store.work.model("1.0.0", 0.0);
+    let publish = |model: &str| store.run_via(&proxy, &publish_args(model));
     let _ = publish(&model);
     assert_eq!(proxy.dropped(), 1);
     let said = ok(publish(&model));
     assert!(said.contains("car-price/1.0.0"), "{said}");
-    ok(carprice(
-        &url,
-        Some(&sas),
-        &["fetch", "--out", "got"],
-        work.path(),
-    ));
+    ok(store.run_via(&proxy, &["fetch", "--out", "got"]));
     // A different model under the same version is still refused.
     fs::write(
-        work.path().join("other.json"),
+        store.path().join("other.json"),
         support::model_json("1.0.0", 0.2),
     )
     .unwrap();
@@ -578,69 +553,54 @@ fn a_publish_run_again_after_its_answer_was_lost_succeeds() {
 
 #[test]
 fn a_rollback_to_a_version_whose_blobs_no_longer_verify_is_refused() {
-    let (azurite, work, sas) = private_store();
-    let url = azurite.container_url(CONTAINER);
-    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
-    live_through(&azurite, &work, &sas, &["1.0.0", "1.1.0"]);
-    azurite.overwrite_keeping_metadata(
-        CONTAINER,
-        "car-price/1.0.0/test-data.csv",
-        b"make,price\naudi,1\n",
-    );
-    let error = fails(run(&["rollback", "--from", "1.1.0", "--to", "1.0.0"]));
+    let store = Store::private();
+    store.live_through(&["1.0.0", "1.1.0"]);
+    store.corrupt("car-price/1.0.0/test-data.csv", b"make,price\naudi,1\n");
+    let error = fails(store.run(&["rollback", "--from", "1.1.0", "--to", "1.0.0"]));
     assert!(
         error.contains("car-price/1.0.0/test-data.csv does not match the sha256"),
         "{error}"
     );
-    let error = fails(run(&["rollback", "--from", "1.1.0"]));
+    let error = fails(store.run(&["rollback", "--from", "1.1.0"]));
     assert!(error.contains("does not match the sha256"), "{error}");
     // Production is untouched, so the next deploy still fetches what is live.
-    assert_eq!(latest_live(&ok(run(&["status"]))), ("1.1.0", "1.1.0"));
-    ok(run(&["fetch", "--version", "live", "--out", "live"]));
+    assert_eq!(latest_live(&ok(store.run(&["status"]))), ("1.1.0", "1.1.0"));
+    ok(store.run(&["fetch", "--version", "live", "--out", "live"]));
 }
 
 #[test]
 fn a_promote_of_a_version_whose_blobs_no_longer_verify_is_refused() {
-    let (azurite, work, sas) = private_store();
-    let url = azurite.container_url(CONTAINER);
-    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
-    publish(&azurite, &work, &sas, "1.0.0");
-    azurite.overwrite_keeping_metadata(
-        CONTAINER,
-        "car-price/1.0.0/model.json",
-        support::model_json("1.0.0", 0.3).as_bytes(),
-    );
-    let error = fails(run(&["promote", "--version", "1.0.0"]));
+    let store = Store::private();
+    store.publish("1.0.0");
+    store.corrupt_model("1.0.0");
+    let error = fails(store.run(&["promote", "--version", "1.0.0"]));
     assert!(error.contains("does not match the sha256"), "{error}");
-    assert_eq!(latest_live(&ok(run(&["status"]))), ("1.0.0", ""));
+    assert_eq!(latest_live(&ok(store.run(&["status"]))), ("1.0.0", ""));
 }
 
 #[test]
 fn rollback_refuses_when_the_version_it_replaces_is_not_live() {
-    let (azurite, work, sas) = private_store();
-    let url = azurite.container_url(CONTAINER);
-    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
-    live_through(&azurite, &work, &sas, &["1.0.0", "1.1.0", "1.2.0"]);
-    let error = fails(run(&["rollback", "--from", "1.1.0"]));
+    let store = Store::private();
+    store.live_through(&["1.0.0", "1.1.0", "1.2.0"]);
+    let error = fails(store.run(&["rollback", "--from", "1.1.0"]));
     assert!(error.contains("1.1.0 is not live (live: 1.2.0)"), "{error}");
-    assert_eq!(rollbacks(&record(&azurite)), 0);
+    assert_eq!(rollbacks(&store.record()), 0);
 }
 
 #[test]
 fn concurrent_promotes_from_the_same_start_record_exactly_one_version() {
-    let (azurite, work, sas) = private_store();
-    let url = azurite.container_url(CONTAINER);
+    let store = Store::private();
     for version in ["1.0.0", "1.1.0", "1.2.0"] {
-        publish(&azurite, &work, &sas, version);
+        store.publish(version);
     }
-    let (_, _, started) = status_fields(&ok(carprice(&url, Some(&sas), &["status"], work.path())));
+    let started = store.record_state();
     let outputs: Vec<_> = std::thread::scope(|scope| {
         let handles: Vec<_> = ["1.0.0", "1.1.0", "1.2.0"]
             .map(|version| {
-                let (url, sas, started, dir) = (&url, &sas, &started, work.path());
+                let (store, started) = (&store, &started);
                 scope.spawn(move || {
                     let args = ["promote", "--version", version, "--expect-record", started];
-                    (version, carprice(url, Some(sas), &args, dir))
+                    (version, store.run(&args))
                 })
             })
             .into_iter()
@@ -649,7 +609,7 @@ fn concurrent_promotes_from_the_same_start_record_exactly_one_version() {
     });
     let winners: Vec<_> = outputs.iter().filter(|(_, o)| o.status.success()).collect();
     assert_eq!(winners.len(), 1, "{outputs:?}");
-    let record = record(&azurite);
+    let record = store.record();
     assert_eq!(record["live"], winners[0].0);
     assert_eq!(record["history"].as_array().unwrap().len(), 1);
 }
@@ -657,28 +617,19 @@ fn concurrent_promotes_from_the_same_start_record_exactly_one_version() {
 #[test]
 fn a_rollback_racing_a_promote_leaves_a_true_record() {
     for _ in 0..3 {
-        let (azurite, work, sas) = private_store();
-        let url = azurite.container_url(CONTAINER);
-        live_through(&azurite, &work, &sas, &["1.0.0", "1.1.0"]);
-        publish(&azurite, &work, &sas, "1.2.0");
-        let (_, _, started) =
-            status_fields(&ok(carprice(&url, Some(&sas), &["status"], work.path())));
+        let store = Store::private();
+        store.live_through(&["1.0.0", "1.1.0"]);
+        store.publish("1.2.0");
+        let started = store.record_state();
         let (rollback, promote) = std::thread::scope(|scope| {
-            let rollback = scope.spawn(|| {
-                carprice(
-                    &url,
-                    Some(&sas),
-                    &["rollback", "--from", "1.1.0"],
-                    work.path(),
-                )
-            });
+            let rollback = scope.spawn(|| store.run(&["rollback", "--from", "1.1.0"]));
             let promote = scope.spawn(|| {
                 let args = ["promote", "--version", "1.2.0", "--expect-record", &started];
-                carprice(&url, Some(&sas), &args, work.path())
+                store.run(&args)
             });
             (rollback.join().unwrap(), promote.join().unwrap())
         });
-        let record = record(&azurite);
+        let record = store.record();
         match (rollback.status.success(), promote.status.success()) {
             (true, false) => {
                 assert_eq!(record["live"], "1.0.0");
@@ -699,18 +650,12 @@ fn a_rollback_racing_a_promote_leaves_a_true_record() {
 
 #[test]
 fn a_rollback_cut_off_by_a_storage_outage_says_to_run_it_again() {
-    let (azurite, work, sas) = private_store();
-    live_through(&azurite, &work, &sas, &["1.0.0", "1.1.0"]);
+    let store = Store::private();
+    store.live_through(&["1.0.0", "1.1.0"]);
     // Azurite is killed as the record's write arrives.
-    let proxy = LossyProxy::killing(&azurite, "PUT", "production.json");
-    let url = proxy.container_url(CONTAINER);
+    let proxy = LossyProxy::killing(&store.azurite, "PUT", "production.json");
     let started = Instant::now();
-    let error = fails(carprice(
-        &url,
-        Some(&sas),
-        &["rollback", "--from", "1.1.0"],
-        work.path(),
-    ));
+    let error = fails(store.run_via(&proxy, &["rollback", "--from", "1.1.0"]));
     assert!(
         started.elapsed() < Duration::from_secs(30),
         "took {:?}",
@@ -722,7 +667,7 @@ fn a_rollback_cut_off_by_a_storage_outage_says_to_run_it_again() {
     );
     assert_eq!(error.lines().count(), 1, "one line: {error}");
     assert!(
-        !error.contains(&signature_of(&sas)),
+        !error.contains(&signature_of(&store.sas)),
         "the SAS leaked: {error}"
     );
 }
@@ -739,49 +684,13 @@ fn rollout_status(status: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Publishes `version` with its intercept shifted by `shift` (0.3: clearly worse).
-fn publish_shifted(azurite: &Azurite, work: &Workspace, sas: &str, version: &str, shift: f64) {
-    let model = work.model(version, shift);
-    ok(carprice(
-        &azurite.container_url(CONTAINER),
-        Some(sas),
-        &["publish", "--model", &model, "--test-data", "test-data.csv"],
-        work.path(),
-    ));
-}
-
-/// A store where 1.0.0 is live and 1.1.0 is its challenger, rolled out with `how` (e.g.
-/// `["--mode", "shadow"]`).
-fn rolled_out(how: &[&str]) -> (Azurite, Workspace, String) {
-    let (azurite, work, sas) = private_store();
-    live_through(&azurite, &work, &sas, &["1.0.0"]);
-    publish(&azurite, &work, &sas, "1.1.0");
-    let args: Vec<&str> = ["rollout", "--version", "1.1.0"]
-        .into_iter()
-        .chain(how.iter().copied())
-        .collect();
-    let url = azurite.container_url(CONTAINER);
-    ok(carprice(&url, Some(&sas), &args, work.path()));
-    (azurite, work, sas)
-}
-
 #[test]
 fn a_challenger_goes_from_shadow_to_canary_and_is_promoted() {
-    let (azurite, work, sas) = private_store();
-    let url = azurite.container_url(CONTAINER);
-    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
-    live_through(&azurite, &work, &sas, &["1.0.0"]);
-    publish_shifted(&azurite, &work, &sas, "1.1.0", 0.005);
+    let store = Store::private();
+    store.live_through(&["1.0.0"]);
+    store.publish_shifted("1.1.0", 0.005);
 
-    let said = ok(run(&[
-        "rollout",
-        "--version",
-        "1.1.0",
-        "--mode",
-        "shadow",
-        "--commit",
-        "r1",
-    ]));
+    let said = ok(store.rollout("1.1.0", &["--mode", "shadow", "--commit", "r1"]));
     assert!(
         said.contains("gate: challenger 1.1.0 against live 1.0.0"),
         "{said}"
@@ -790,35 +699,27 @@ fn a_challenger_goes_from_shadow_to_canary_and_is_promoted() {
         said.contains("1.1.0 is the challenger of 1.0.0 in shadow mode"),
         "{said}"
     );
-    let status = ok(run(&["status"]));
+    let status = ok(store.run(&["status"]));
     assert_eq!(
         rollout_status(&status),
         ["challenger=1.1.0", "mode=shadow", "percent=0"]
     );
     assert_eq!(latest_live(&status), ("1.1.0", "1.0.0"));
-    let stored = record(&azurite);
+    let stored = store.record();
     assert_eq!(stored["live"], "1.0.0");
     assert_eq!(stored["challenger"]["version"], "1.1.0");
     assert_eq!(stored["challenger"]["mode"], "shadow");
     assert_eq!(stored["challenger"]["commit"], "r1");
 
-    ok(run(&[
-        "rollout",
-        "--version",
-        "1.1.0",
-        "--mode",
-        "canary",
-        "--percent",
-        "50",
-    ]));
+    ok(store.rollout("1.1.0", &["--mode", "canary", "--percent", "50"]));
     assert_eq!(
-        rollout_status(&ok(run(&["status"]))),
+        rollout_status(&ok(store.run(&["status"]))),
         ["challenger=1.1.0", "mode=canary", "percent=50"]
     );
 
-    let said = ok(run(&["promote", "--version", "1.1.0", "--commit", "p1"]));
+    let said = ok(store.run(&["promote", "--version", "1.1.0", "--commit", "p1"]));
     assert!(said.contains("model 1.1.0 is live"), "{said}");
-    let stored = record(&azurite);
+    let stored = store.record();
     assert_eq!(stored["live"], "1.1.0");
     assert!(stored.get("challenger").is_none(), "{stored}");
     let actions: Vec<_> = stored["history"]
@@ -829,95 +730,69 @@ fn a_challenger_goes_from_shadow_to_canary_and_is_promoted() {
         .collect();
     assert_eq!(actions, ["promote", "rollout", "rollout", "promote"]);
     assert_eq!(
-        rollout_status(&ok(run(&["status"]))),
+        rollout_status(&ok(store.run(&["status"]))),
         ["challenger=", "mode=", "percent="]
     );
     // The champion it replaced is what a rollback goes back to.
-    let said = ok(run(&["rollback", "--from", "1.1.0"]));
+    let said = ok(store.run(&["rollback", "--from", "1.1.0"]));
     assert!(said.contains("to 1.0.0"), "{said}");
 }
 
 #[test]
 fn a_challenger_that_fails_the_gate_is_not_rolled_out() {
-    let (azurite, work, sas) = private_store();
-    let url = azurite.container_url(CONTAINER);
-    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
-    live_through(&azurite, &work, &sas, &["1.0.0"]);
-    publish_shifted(&azurite, &work, &sas, "1.1.0", 0.3);
-    let before = record(&azurite);
-    let error = fails(run(&["rollout", "--version", "1.1.0", "--mode", "shadow"]));
+    let store = Store::private();
+    store.live_through(&["1.0.0"]);
+    store.publish_shifted("1.1.0", 0.3);
+    let before = store.record();
+    let error = fails(store.rollout("1.1.0", &["--mode", "shadow"]));
     assert!(
         error.contains("model 1.1.0 does not pass the gate against the live model 1.0.0")
             && error.contains("MAE"),
         "{error}"
     );
-    assert_eq!(record(&azurite), before);
+    assert_eq!(store.record(), before);
 }
 
 #[test]
 fn a_rollout_refuses_what_cannot_be_a_challenger() {
-    let (azurite, work, sas) = private_store();
-    let url = azurite.container_url(CONTAINER);
-    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
-    publish(&azurite, &work, &sas, "1.0.0");
-    let error = fails(run(&["rollout", "--version", "1.0.0", "--mode", "shadow"]));
+    let store = Store::private();
+    store.publish("1.0.0");
+    let error = fails(store.rollout("1.0.0", &["--mode", "shadow"]));
     assert!(error.contains("no model version is live yet"), "{error}");
 
-    ok(run(&["promote", "--version", "1.0.0"]));
-    let error = fails(run(&["rollout", "--version", "1.0.0", "--mode", "shadow"]));
+    ok(store.run(&["promote", "--version", "1.0.0"]));
+    let error = fails(store.rollout("1.0.0", &["--mode", "shadow"]));
     assert!(error.contains("model 1.0.0 is already live"), "{error}");
-    let error = fails(run(&["rollout", "--version", "4.0.0", "--mode", "shadow"]));
+    let error = fails(store.rollout("4.0.0", &["--mode", "shadow"]));
     assert!(error.contains("4.0.0 is not published"), "{error}");
 
-    publish(&azurite, &work, &sas, "1.1.0");
-    let error = fails(run(&["rollout", "--version", "1.1.0", "--mode", "canary"]));
+    store.publish("1.1.0");
+    let error = fails(store.rollout("1.1.0", &["--mode", "canary"]));
     assert!(error.contains("--mode canary needs --percent"), "{error}");
-    let error = fails(run(&[
-        "rollout",
-        "--version",
-        "1.1.0",
-        "--mode",
-        "shadow",
-        "--percent",
-        "10",
-    ]));
+    let error = fails(store.rollout("1.1.0", &["--mode", "shadow", "--percent", "10"]));
     assert!(error.contains("its percent is 0 (got 10)"), "{error}");
-    let error = fails(run(&[
-        "rollout",
-        "--version",
-        "1.1.0",
-        "--mode",
-        "canary",
-        "--percent",
-        "101",
-    ]));
+    let error = fails(store.rollout("1.1.0", &["--mode", "canary", "--percent", "101"]));
     assert!(error.contains("101"), "{error}");
-    let error = fails(run(&["rollout", "--version", "1.1.0", "--mode", "blue"]));
+    let error = fails(store.rollout("1.1.0", &["--mode", "blue"]));
     assert!(error.contains("use shadow or canary"), "{error}");
-    let error = fails(run(&["rollout", "--version", "1.1.0", "--halt"]));
+    let error = fails(store.rollout("1.1.0", &["--halt"]));
     assert!(error.contains("cannot be used with"), "{error}");
 
-    ok(run(&["rollout", "--version", "1.1.0", "--mode", "shadow"]));
-    publish(&azurite, &work, &sas, "1.2.0");
-    let error = fails(run(&["rollout", "--version", "1.2.0", "--mode", "shadow"]));
+    ok(store.rollout("1.1.0", &["--mode", "shadow"]));
+    store.publish("1.2.0");
+    let error = fails(store.rollout("1.2.0", &["--mode", "shadow"]));
     assert!(
         error.contains("a rollout of model 1.1.0 is in progress"),
         "{error}"
     );
     // Only the challenger or the live version (a redeploy) is promoted during a rollout.
-    let error = fails(run(&["promote", "--version", "1.2.0"]));
+    let error = fails(store.run(&["promote", "--version", "1.2.0"]));
     assert!(
         error.contains("a rollout of model 1.1.0 is in progress"),
         "{error}"
     );
-    ok(run(&[
-        "promote",
-        "--version",
-        "1.0.0",
-        "--commit",
-        "code-change",
-    ]));
-    let stored = record(&azurite);
+    ok(store.run(&["promote", "--version", "1.0.0", "--commit", "code-change"]));
+    let stored = store.record();
     assert_eq!(stored["commit"], "code-change");
     assert_eq!(stored["challenger"]["version"], "1.1.0");
     assert_eq!(rollbacks(&stored), 0);
@@ -925,15 +800,13 @@ fn a_rollout_refuses_what_cannot_be_a_challenger() {
 
 #[test]
 fn a_halt_ends_the_rollout_and_withdraws_the_challenger() {
-    let (azurite, work, sas) = rolled_out(&["--mode", "canary", "--percent", "20"]);
-    let url = azurite.container_url(CONTAINER);
-    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
-    let said = ok(run(&["rollout", "--halt", "--commit", "h1"]));
+    let store = Store::rolled_out(&["--mode", "canary", "--percent", "20"]);
+    let said = ok(store.run(&["rollout", "--halt", "--commit", "h1"]));
     assert!(
         said.contains("the rollout of model 1.1.0 is halted"),
         "{said}"
     );
-    let stored = record(&azurite);
+    let stored = store.record();
     assert!(stored.get("challenger").is_none(), "{stored}");
     assert_eq!(stored["withdrawn"], serde_json::json!(["1.1.0"]));
     assert_eq!(
@@ -941,46 +814,38 @@ fn a_halt_ends_the_rollout_and_withdraws_the_challenger() {
         "halt"
     );
     // The halted challenger is not the next deploy's candidate, and is not tried again.
-    let status = ok(run(&["status"]));
+    let status = ok(store.run(&["status"]));
     assert_eq!(latest_live(&status), ("1.0.0", "1.0.0"));
     assert_eq!(
         rollout_status(&status),
         ["challenger=", "mode=", "percent="]
     );
-    let error = fails(run(&["rollout", "--version", "1.1.0", "--mode", "shadow"]));
+    let error = fails(store.rollout("1.1.0", &["--mode", "shadow"]));
     assert!(error.contains("1.1.0 was withdrawn"), "{error}");
-    let error = fails(run(&["fetch", "--version", "challenger", "--out", "c"]));
+    let error = fails(store.run(&["fetch", "--version", "challenger", "--out", "c"]));
     assert!(error.contains("no rollout is in progress"), "{error}");
     // Safe to repeat.
-    let said = ok(run(&["rollout", "--halt"]));
+    let said = ok(store.run(&["rollout", "--halt"]));
     assert!(said.contains("nothing to halt"), "{said}");
-    assert_eq!(record(&azurite), stored);
+    assert_eq!(store.record(), stored);
 }
 
 #[test]
 fn fetch_and_stage_ship_the_challenger_with_its_mode_and_percent() {
-    let (azurite, work, sas) = rolled_out(&["--mode", "canary", "--percent", "50"]);
-    let url = azurite.container_url(CONTAINER);
-    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
-    ok(run(&["fetch", "--version", "live", "--out", "live"]));
-    ok(run(&[
-        "fetch",
-        "--version",
-        "challenger",
-        "--out",
-        "challenger",
-    ]));
+    let store = Store::rolled_out(&["--mode", "canary", "--percent", "50"]);
+    ok(store.run(&["fetch", "--version", "live", "--out", "live"]));
+    ok(store.run(&["fetch", "--version", "challenger", "--out", "challenger"]));
     let rollout: serde_json::Value =
-        serde_json::from_slice(&fs::read(work.path().join("challenger/rollout.json")).unwrap())
+        serde_json::from_slice(&fs::read(store.path().join("challenger/rollout.json")).unwrap())
             .unwrap();
     assert_eq!(
         (&rollout["version"], &rollout["mode"], &rollout["percent"]),
         (&"1.1.0".into(), &"canary".into(), &50.into())
     );
 
-    let site = work.path().join("site");
+    let site = store.path().join("site");
     fs::create_dir(&site).unwrap();
-    let said = ok(run(&[
+    let said = ok(store.run(&[
         "stage",
         "--model",
         "live",
@@ -1006,12 +871,12 @@ fn fetch_and_stage_ship_the_challenger_with_its_mode_and_percent() {
     assert!(challenger.names_bytes(&shipped));
     assert_eq!(
         shipped,
-        fs::read(work.path().join("model-1.1.0.json")).unwrap()
+        fs::read(store.path().join("model-1.1.0.json")).unwrap()
     );
 
     // After a halt the next stage ships the champion alone.
-    ok(run(&["rollout", "--halt"]));
-    ok(run(&["stage", "--model", "live", "--site", "site"]));
+    ok(store.run(&["rollout", "--halt"]));
+    ok(store.run(&["stage", "--model", "live", "--site", "site"]));
     let manifest = fs::read_to_string(site.join("release.json")).unwrap();
     assert!(!manifest.contains("challenger"), "{manifest}");
     assert!(!site.join("challenger.json").exists());
@@ -1019,24 +884,19 @@ fn fetch_and_stage_ship_the_challenger_with_its_mode_and_percent() {
 
 #[test]
 fn a_rollout_run_again_after_its_answer_was_lost_is_recorded_once() {
-    let (azurite, work, sas) = private_store();
-    live_through(&azurite, &work, &sas, &["1.0.0"]);
-    publish(&azurite, &work, &sas, "1.1.0");
-    let proxy = LossyProxy::start(azurite.port(), "PUT", "production.json", 1);
-    let url = proxy.container_url(CONTAINER);
+    let store = Store::with_candidate();
+    let proxy = store.losing_an_answer_to("production.json");
     let rollout = || {
-        carprice(
-            &url,
-            Some(&sas),
+        store.run_via(
+            &proxy,
             &["rollout", "--version", "1.1.0", "--mode", "shadow"],
-            work.path(),
         )
     };
     let _ = rollout();
     assert_eq!(proxy.dropped(), 1);
     let said = ok(rollout());
     assert!(said.contains("already said so"), "{said}");
-    let stored = record(&azurite);
+    let stored = store.record();
     let rollouts = stored["history"]
         .as_array()
         .unwrap()
@@ -1048,52 +908,31 @@ fn a_rollout_run_again_after_its_answer_was_lost_is_recorded_once() {
 
 #[test]
 fn a_rollout_or_halt_on_a_record_changed_since_it_was_read_is_refused() {
-    let (azurite, work, sas) = private_store();
-    let url = azurite.container_url(CONTAINER);
-    let run = |args: &[&str]| carprice(&url, Some(&sas), args, work.path());
-    live_through(&azurite, &work, &sas, &["1.0.0"]);
-    publish(&azurite, &work, &sas, "1.1.0");
-    let (_, _, read) = status_fields(&ok(run(&["status"])));
-    ok(run(&["rollout", "--version", "1.1.0", "--mode", "shadow"]));
-    let error = fails(run(&[
-        "rollout",
-        "--version",
-        "1.1.0",
+    let store = Store::with_candidate();
+    let read = store.record_state();
+    ok(store.rollout("1.1.0", &["--mode", "shadow"]));
+    let canary = [
         "--mode",
         "canary",
         "--percent",
         "5",
         "--expect-record",
         &read,
-    ]));
+    ];
+    let error = fails(store.rollout("1.1.0", &canary));
     assert!(
         error.contains("the production record changed since it was read"),
         "{error}"
     );
-    let error = fails(run(&["rollout", "--halt", "--expect-record", &read]));
+    let error = fails(store.run(&["rollout", "--halt", "--expect-record", &read]));
     assert!(error.contains("the halt was not recorded"), "{error}");
-    assert_eq!(record(&azurite)["challenger"]["mode"], "shadow");
+    assert_eq!(store.record()["challenger"]["mode"], "shadow");
 }
 
 #[test]
 fn status_into_a_closed_pipe_exits_0_instead_of_panicking() {
     // `carprice status | grep -q live=` in the rehearsal: grep may be gone before the last line.
-    let (azurite, work, sas) = private_store();
-    live_through(&azurite, &work, &sas, &["1.0.0"]);
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_carprice"))
-        .arg("status")
-        .current_dir(work.path())
-        .env("CARPRICE_CONTAINER_URL", azurite.container_url(CONTAINER))
-        .env("CARPRICE_SAS", &sas)
-        .env_remove("CARPRICE_AUTH")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "stderr: {stderr}");
-    assert!(stderr.is_empty(), "stderr: {stderr}");
+    let store = Store::private();
+    store.live_through(&["1.0.0"]);
+    closed_pipe::assert_quiet_exit(&mut store.command(&["status"]));
 }

@@ -5,6 +5,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+#[path = "support/closed_pipe.rs"]
+mod closed_pipe;
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -110,17 +113,14 @@ fn committed_default_model_is_exactly_what_training_produces() {
 #[test]
 fn default_model_beats_production_on_the_seed_split() {
     let rows = data_dir().join("seed-split-test-rows.txt");
-    let stdout = succeeds(
-        &[
-            "evaluate",
-            "--model",
-            "assets/model.json",
-            "--rows",
-            rows.to_str().unwrap(),
-            "--json",
-        ],
-        "",
-    );
+    let evaluate = [
+        "evaluate",
+        "--model",
+        "assets/model.json",
+        "--rows",
+        rows.to_str().unwrap(),
+    ];
+    let stdout = succeeds(&[&evaluate[..], &["--json"]].concat(), "");
     let metrics: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
     assert_eq!(metrics["rows"], 58);
     let (r2, mae, mape) = (
@@ -132,16 +132,7 @@ fn default_model_beats_production_on_the_seed_split() {
     assert!(mape <= 9.5, "MAPE {mape}");
     assert!(r2 >= 0.92, "R² {r2}");
 
-    let text = succeeds(
-        &[
-            "evaluate",
-            "--model",
-            "assets/model.json",
-            "--rows",
-            rows.to_str().unwrap(),
-        ],
-        "",
-    );
+    let text = succeeds(&evaluate, "");
     let text = String::from_utf8_lossy(&text);
     assert!(
         text.contains("MAE   $1,108.31") && text.contains("on 58 rows"),
@@ -276,20 +267,12 @@ fn validate_summarises_a_good_model() {
 fn predict_into_a_closed_pipe_exits_0_instead_of_panicking() {
     // `carprice predict --cars … | head -0`: the reader is gone before the first line.
     let cars = data_dir().join("car-prices.csv");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_carprice"))
-        .args(["predict", "--model", "assets/model.json", "--cars"])
-        .arg(&cars)
-        .current_dir(repo())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "stderr: {stderr}");
-    assert!(stderr.is_empty(), "stderr: {stderr}");
+    closed_pipe::assert_quiet_exit(
+        Command::new(env!("CARGO_BIN_EXE_carprice"))
+            .args(["predict", "--model", "assets/model.json", "--cars"])
+            .arg(&cars)
+            .current_dir(repo()),
+    );
 }
 
 #[test]

@@ -17,6 +17,8 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+pub mod closed_pipe;
+
 /// The emulator's well-known development account (public, documented by Microsoft).
 pub const ACCOUNT: &str = "devstoreaccount1";
 const ACCOUNT_KEY: &str =
@@ -246,6 +248,18 @@ pub fn signature_of(sas: &str) -> String {
 
 /// Runs the real `carprice` binary against a container, with a SAS (through `CARPRICE_SAS`) or none.
 pub fn carprice(container_url: &str, sas: Option<&str>, args: &[&str], dir: &Path) -> Output {
+    carprice_command(container_url, sas, args, dir)
+        .output()
+        .expect("run carprice")
+}
+
+/// The [`carprice`] command, not started yet.
+pub fn carprice_command(
+    container_url: &str,
+    sas: Option<&str>,
+    args: &[&str],
+    dir: &Path,
+) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_carprice"));
     command
         .args(args)
@@ -257,7 +271,7 @@ pub fn carprice(container_url: &str, sas: Option<&str>, args: &[&str], dir: &Pat
         Some(sas) => command.env("CARPRICE_SAS", sas),
         None => command.env_remove("CARPRICE_SAS"),
     };
-    command.output().expect("run carprice")
+    command
 }
 
 /// Text of an output, for assertions and failure messages.
