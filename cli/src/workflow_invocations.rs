@@ -62,10 +62,7 @@ fn invocations(text: &str) -> Vec<Vec<String>> {
                 let command = words[start..]
                     .iter()
                     .take_while(|w| {
-                        !matches!(
-                            w.as_str(),
-                            ";" | "&&" | "||" | "|" | ">" | ">>" | "2>&1" | ")"
-                        )
+                        !matches!(w.as_str(), ";" | "&&" | "||" | "|" | ")") && !is_redirection(w)
                     })
                     .cloned()
                     .collect();
@@ -74,6 +71,13 @@ fn invocations(text: &str) -> Vec<Vec<String>> {
         }
     }
     found
+}
+
+/// Whether a shell word is a redirection, alone or glued to its target: `>`, `>>file`,
+/// `2>&1`, `2>/dev/null`, `<input`, `&>log`.
+fn is_redirection(word: &str) -> bool {
+    let operator = word.trim_start_matches(|c: char| c.is_ascii_digit());
+    operator.starts_with('>') || operator.starts_with('<') || operator.starts_with("&>")
 }
 
 fn without_expressions(line: &str) -> String {
@@ -253,6 +257,17 @@ fn invocations_are_found_through_continuations_expressions_and_operators() {
     );
     assert_eq!(found[1][1..], ["status"]);
     assert_eq!(found[2][1..], ["validate", "--model", "m"]);
+}
+
+#[test]
+fn a_redirection_glued_to_its_file_was_read_as_an_argument() {
+    let text = "carprice rollout --check --config c.toml >\"$WORK/check.log\" 2>&1 || s=$?\n\
+                carprice status 2>/dev/null\ncarprice predict --cars - <cars.csv &>out.log\n";
+    let found = invocations(text);
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert_eq!(found[0][1..], ["rollout", "--check", "--config", "c.toml"]);
+    assert_eq!(found[1][1..], ["status"]);
+    assert_eq!(found[2][1..], ["predict", "--cars", "-"]);
 }
 
 #[test]
