@@ -6,7 +6,8 @@
 //    and wasm, so that the wasm is requested among the first six;
 // 1. copies the idb-keyval library (npm, pinned in package.json) beside quotes.js, which loads it
 //    when saved quotes are first used; both minified in release builds, and boot.js (its comments
-//    were a fifth of the first load's JavaScript) and telemetry.js too;
+//    were a fifth of the first load's JavaScript) and telemetry.js too; the web app manifest
+//    without its whitespace;
 // 2. fills the service worker's asset list and its cache version (a hash of every asset's content,
 //    taken after wasm-opt, unlike trunk's file-name hashes), so the lazy modules work offline too.
 // release.json is not written here: `carprice stage` (model_core::release, the one definition of
@@ -94,6 +95,12 @@ for (const [name, source] of Object.entries(modules)) {
       ? (await minify(source, { module: true, compress: { passes: 2 }, format: { comments: false } })).code
       : source;
   writeFileSync(join(staging, name), out);
+}
+
+// 1b. the web app manifest (in the first load) without its whitespace, in release builds
+if (process.env.TRUNK_PROFILE === "release") {
+  const manifestPath = join(staging, "manifest.webmanifest");
+  writeFileSync(manifestPath, JSON.stringify(JSON.parse(readFileSync(manifestPath, "utf8"))));
 }
 
 // 2. the service worker

@@ -8,6 +8,8 @@
 // TELEMETRY_ENDPOINT=static-host the requests are forwarded to the site's server (static-host's
 // real endpoint) and its answers used; otherwise the route answers as the contract says (202
 // `{"accepted": n}`, a batch id stored once), for servers without the endpoint.
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { test, expect, expectPrice, defaultModel, carWith, cliQuote, sha256, kinds, within, waitForServiceWorker, deviceInBucket } from "../fixtures.mjs";
 
 const REAL_ENDPOINT = process.env.TELEMETRY_ENDPOINT === "static-host";
@@ -197,6 +199,29 @@ test("offline, a canary device keeps pricing with the challenger", async ({ page
   await page.locator(`#field-${number.name}`).fill(String(value));
   await expectPrice(page, cliQuote(carWith(model, { [number.name]: value }), challenger.text).price);
   await expect(page.getByTestId("rollout")).toContainText("this device shows the challenger");
+});
+
+test("a canary device whose challenger.json is missing or corrupted prices with the champion", async ({ browser, site }) => {
+  const model = defaultModel();
+  const challenger = challengerModel();
+  rollOut(site, challenger, "canary", 100);
+  const [number] = kinds(model).numeric;
+  const value = within(number, 0.45);
+  for (const broken of ["corrupted", "missing"]) {
+    if (broken === "corrupted") site.write("challenger.json", challenger.text.replace(challenger.model.version, "9.9.9"));
+    else rmSync(join(site.dir, "challenger.json"));
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(site.url);
+      await expect(page.getByTestId("model-version")).toContainText(model.version);
+      await expect(page.getByTestId("rollout")).toContainText("this device shows the champion");
+      await page.locator(`#field-${number.name}`).fill(String(value));
+      await expectPrice(page, cliQuote(carWith(model, { [number.name]: value })).price);
+    } finally {
+      await context.close();
+    }
+  }
 });
 
 test("a new device gets a random id that stays across visits", async ({ page, site }) => {

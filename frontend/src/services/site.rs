@@ -9,7 +9,7 @@ use web_sys::{RequestCache, RequestInit, Response};
 
 use crate::quote::{first_quote, score_request};
 use crate::release::{read_release, shown_file, LoadError, LoadedModel, SiteConfig};
-use model_core::release::{CONFIG_FILE, MODEL_FILE, RELEASE_FILE};
+use model_core::release::{CHALLENGER_FILE, CONFIG_FILE, MODEL_FILE, RELEASE_FILE};
 use model_core::{CarDescription, Quote};
 
 /// What a failed `fetch` or body read says (`TypeError: Failed to fetch`).
@@ -102,17 +102,28 @@ async fn fetch_file(config: &SiteConfig, file: &str) -> Result<Vec<u8>, LoadErro
     fetch(&config.model_url(file)).await
 }
 
-/// Verifies the model this device shows under `release`: `champion` (`model.json` as fetched)
-/// or the challenger, fetched now.
+/// Verifies the model this device shows under `release`: the challenger, fetched now, on a
+/// canary device; otherwise `champion` (`model.json` as fetched). A challenger that the site
+/// does not serve, or whose bytes are not the ones `release.json` names, leaves the device on the
+/// champion (the device's safety net: the deploy's smoke check reports such a site); offline, the
+/// device keeps its last good model as for any release check.
 async fn shown(
     config: &SiteConfig,
     device: &str,
     release: String,
     champion: Result<Vec<u8>, LoadError>,
 ) -> Result<LoadedModel, LoadError> {
-    let bytes = match shown_file(&read_release(&release)?, device, config.pricing) {
-        MODEL_FILE => champion?,
-        file => fetch_file(config, file).await?,
+    let manifest = read_release(&release)?;
+    let bytes = match (
+        &manifest.challenger,
+        shown_file(&manifest, device, config.pricing),
+    ) {
+        (Some(named), CHALLENGER_FILE) => match fetch_file(config, CHALLENGER_FILE).await {
+            Ok(bytes) if named.names_bytes(&bytes) => bytes,
+            Err(error @ LoadError::Network { .. }) => return Err(error),
+            _ => champion?,
+        },
+        _ => champion?,
     };
     LoadedModel::verify(&release, &bytes)
 }
