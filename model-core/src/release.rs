@@ -152,21 +152,17 @@ impl Challenger {
             .eq_ignore_ascii_case(&hex_sha256(bytes))
     }
 
-    fn from_fields(fields: &Fields<'_>) -> Result<Challenger, JsonError> {
-        let shape = |key: &str, error: RolloutError| JsonError::Shape {
-            field: fields.path(key),
-            problem: format!("is unusable: {error}"),
-        };
-        let mode_text = fields.text("mode")?;
-        let mode: RolloutMode = mode_text.parse().map_err(|e| shape("mode", e))?;
-        let percent = mode
-            .check_percent(fields.count("percent")? as u64)
-            .map_err(|e| shape("percent", e))?;
-        Ok(Challenger {
-            model_version: fields.text("model_version")?.into(),
-            model_sha256: fields.text("model_sha256")?.into(),
+    /// The challenger of a manifest's `challenger` object; `None` when this reader cannot use it
+    /// (a field missing or mistyped, an unknown mode, a percent that does not fit the mode).
+    fn from_fields(fields: &Fields<'_>) -> Option<Challenger> {
+        let mode: RolloutMode = fields.text("mode").ok()?.parse().ok()?;
+        Some(Challenger {
+            percent: mode
+                .check_percent(fields.count("percent").ok()? as u64)
+                .ok()?,
+            model_version: fields.text("model_version").ok()?.into(),
+            model_sha256: fields.text("model_sha256").ok()?.into(),
             mode,
-            percent,
         })
     }
 }
@@ -213,8 +209,10 @@ impl Release {
     /// default to empty (no `challenger`: no rollout); unknown fields are ignored.
     ///
     /// # Errors
-    /// [`JsonError`] for text that is not JSON, or the first missing or mistyped field (a
-    /// challenger's unknown mode or a percent that does not fit its mode included).
+    /// [`JsonError`] for text that is not JSON, or the first missing or mistyped field of the
+    /// champion. A `challenger` this reader cannot use (a field missing or mistyped, an unknown
+    /// mode, a percent that does not fit its mode) is read as no rollout, so the champion still
+    /// prices.
     pub fn from_json(text: &str) -> Result<Release, JsonError> {
         let json = Json::parse(text)?;
         let fields = Fields::of(&json, "")?;
@@ -226,9 +224,11 @@ impl Release {
         let model_version = fields.text("model_version")?;
         let model_sha256 = fields.text("model_sha256")?;
         let built_at = fields.optional_text("built_at")?.unwrap_or_default();
-        let challenger = match fields.optional_object("challenger")? {
-            Some(challenger) => Some(Challenger::from_fields(&challenger)?),
-            None => None,
+        // A challenger this reader cannot use is no rollout: the champion prices on every device
+        // (`carprice stage` refuses to write one; an app older than rollouts ignores the object).
+        let challenger = match fields.optional_object("challenger") {
+            Ok(Some(challenger)) => Challenger::from_fields(&challenger),
+            _ => None,
         };
         Ok(Release {
             app_version: app_version.into(),
@@ -320,39 +320,37 @@ mod tests {
     }
 
     #[test]
-    fn a_challenger_with_a_bad_mode_or_percent_is_refused_with_its_field() {
+    fn a_bad_rollout_in_the_manifest_refused_the_whole_release() {
+        // The app then priced nothing on a new device: a challenger it cannot use is no rollout,
+        // and the champion is read as ever.
         let manifest = |challenger: &str| {
             format!(
                 r#"{{"model_version": "1.0.0", "model_sha256": "ab", "challenger": {challenger}}}"#
             )
         };
-        let error = |challenger: &str| {
-            Release::from_json(&manifest(challenger))
-                .unwrap_err()
-                .to_string()
-        };
         let fields = r#""model_version": "1.1.0", "model_sha256": "cd""#;
-        assert_eq!(
-            error(&format!(r#"{{{fields}, "mode": "blue-green", "percent": 0}}"#)),
-            "`challenger.mode` is unusable: rollout mode \"blue-green\" is unknown: use shadow or canary"
-        );
-        assert!(error(&format!(r#"{{{fields}, "mode": "shadow", "percent": 10}}"#))
-            .starts_with("`challenger.percent` is unusable: a shadow rollout shows the challenger on no device"));
-        assert_eq!(
-            error(&format!(r#"{{{fields}, "mode": "canary", "percent": 101}}"#)),
-            "`challenger.percent` is unusable: a canary percent is a whole number from 0 to 100 (got 101)"
-        );
-        assert_eq!(
-            error(&format!(
-                r#"{{{fields}, "mode": "canary", "percent": 2.5}}"#
-            )),
-            "`challenger.percent` must be a whole number, at least 0"
-        );
-        assert_eq!(
-            error(r#"{"mode": "canary", "percent": 5}"#),
-            "`challenger.model_version` is missing"
-        );
-        assert!(error("\"1.1.0\"").starts_with("`challenger` must be an object"));
+        for challenger in [
+            format!(r#"{{{fields}, "mode": "blue-green", "percent": 0}}"#),
+            format!(r#"{{{fields}, "mode": "shadow", "percent": 10}}"#),
+            format!(r#"{{{fields}, "mode": "canary", "percent": 101}}"#),
+            format!(r#"{{{fields}, "mode": "canary", "percent": 2.5}}"#),
+            format!(r#"{{{fields}, "mode": "canary", "percent": "50"}}"#),
+            r#"{"mode": "canary", "percent": 5}"#.to_string(),
+            "\"1.1.0\"".to_string(),
+        ] {
+            let release = Release::from_json(&manifest(&challenger)).unwrap();
+            assert_eq!(release.challenger, None, "{challenger}");
+            assert_eq!(
+                (
+                    release.model_version.as_str(),
+                    release.model_sha256.as_str()
+                ),
+                ("1.0.0", "ab")
+            );
+        }
+        let usable = format!(r#"{{{fields}, "mode": "canary", "percent": 50}}"#);
+        let release = Release::from_json(&manifest(&usable)).unwrap();
+        assert_eq!(release.challenger.unwrap().percent, 50);
     }
 
     #[test]
