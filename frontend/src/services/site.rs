@@ -1,6 +1,6 @@
 //! Fetching `config.json`, `release.json`, `model.json` (or a rollout's `challenger.json`) and
 //! quotes from `/api/score`, with the browser's `fetch` through web-sys (gloo-net's request
-//! builder cost the first load 0.9 KB; see the README's budgets).
+//! builder cost the first load 1.7 KB; see the README's budgets).
 
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
