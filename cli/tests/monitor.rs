@@ -11,13 +11,20 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn carprice(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_carprice"))
+#[path = "support/closed_pipe.rs"]
+mod closed_pipe;
+
+fn command(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_carprice"));
+    command
         .args(args)
         .env_remove("CARPRICE_TELEMETRY")
-        .env_remove("CARPRICE_CONTAINER_URL")
-        .output()
-        .unwrap()
+        .env_remove("CARPRICE_CONTAINER_URL");
+    command
+}
+
+fn carprice(args: &[&str]) -> Output {
+    command(args).output().unwrap()
 }
 
 fn stdout(output: &Output) -> String {
@@ -132,7 +139,12 @@ impl Fixture {
 
     /// `carprice <command> --telemetry … --champion … --challenger … <more>`.
     fn run(&self, command: &[&str], more: &[&str]) -> Output {
-        let mut args: Vec<&str> = command.to_vec();
+        self.command(command, more).output().unwrap()
+    }
+
+    /// The command [`Fixture::run`] runs.
+    fn command(&self, subcommand: &[&str], more: &[&str]) -> Command {
+        let mut args: Vec<&str> = subcommand.to_vec();
         args.extend([
             "--telemetry",
             &self.telemetry,
@@ -142,7 +154,7 @@ impl Fixture {
             &self.challenger,
         ]);
         args.extend_from_slice(more);
-        carprice(&args)
+        command(&args)
     }
 
     fn config(&self, text: &str) -> String {
@@ -307,6 +319,51 @@ fn rollout_check_exit_codes_follow_the_thresholds() {
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("max_price"));
     let missing = check("min_quotes = 10\n");
     assert_eq!(missing.status.code(), Some(1));
+}
+
+#[test]
+fn rollout_check_into_a_closed_pipe_panicked() {
+    let fixture = Fixture::new();
+    let config = fixture.config(WITHIN);
+    let check = |config: &str| {
+        fixture.command(
+            &["rollout", "--check", "--config", config],
+            &["--until", "2026-12-01"],
+        )
+    };
+    closed_pipe::assert_quiet_exit(&mut check(&config));
+    // The verdict outlives the report: a crossed threshold still exits 2.
+    let crossed = fixture.config(&WITHIN.replace("max_psi = 10.0", "max_psi = 0.25"));
+    let output = closed_pipe::run_with_stdout_closed(&mut check(&crossed));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("rollout check failed"), "{stderr}");
+    closed_pipe::assert_quiet_exit(&mut fixture.command(&["monitor"], &[]));
+}
+
+#[test]
+fn a_mistyped_telemetry_folder_read_as_too_few_quotes() {
+    let fixture = Fixture::new();
+    let config = fixture.config(WITHIN);
+    let mistyped = format!("{}-typo", fixture.telemetry);
+    let output = carprice(&[
+        "rollout",
+        "--check",
+        "--config",
+        &config,
+        "--telemetry",
+        &mistyped,
+        "--champion",
+        &fixture.champion,
+        "--challenger",
+        &fixture.challenger,
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("telemetry folder {mistyped} does not exist")),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -25,9 +25,9 @@ pub fn run(
     }
     let metrics = measure(&model, &table)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&metrics)?);
+        outln!("{}", serde_json::to_string_pretty(&metrics)?)?;
     } else {
-        print!("{}", metrics_table(model.version(), &metrics));
+        out!("{}", metrics_table(model.version(), &metrics))?;
     }
     Ok(())
 }

@@ -39,10 +39,10 @@ pub fn run(which: &str, out: &Path, container: &ContainerArgs) -> Result<()> {
         contents.push((ROLLOUT_FILE, rollout));
     }
     files::replace_dir(out, &contents)?;
-    println!(
+    outln!(
         "fetched {FAMILY}/{} into {}",
         fetched.version,
         out.display()
-    );
+    )?;
     Ok(())
 }

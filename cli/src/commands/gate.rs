@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use model_core::{format_dollars, Metrics, Model};
 
+use super::unless_closed_pipe;
 use crate::files;
 use carprice_registry::{measure, Bar, FLOOR, MODEL_FILE, TEST_DATA_FILE};
 
@@ -45,35 +46,40 @@ pub fn run(candidate_dir: &Path, production_dir: Option<&Path>) -> Result<ExitCo
         || "the floor (nothing in production)".to_string(),
         |(m, _)| format!("production {}", m.version()),
     );
-    println!(
-        "gate: candidate {} against {against}, on the candidate's test data ({} rows)",
-        candidate.version(),
-        candidate_metrics.rows
-    );
-    print!(
-        "{}",
-        side_by_side(
-            &candidate_metrics,
-            production.as_ref().map(|(_, m)| m),
-            &bar
-        )
-    );
-
     let shortfalls = bar.shortfalls(&candidate_metrics);
-    if shortfalls.is_empty() {
-        println!(
-            "gate: passed: candidate {} may replace {against}",
-            candidate.version()
-        );
-        Ok(ExitCode::SUCCESS)
-    } else {
-        println!(
-            "gate: refused: candidate {}: {}",
+    let report = || -> std::io::Result<()> {
+        outln!(
+            "gate: candidate {} against {against}, on the candidate's test data ({} rows)",
             candidate.version(),
-            shortfalls.join("; ")
-        );
-        Ok(ExitCode::from(REFUSED))
-    }
+            candidate_metrics.rows
+        )?;
+        out!(
+            "{}",
+            side_by_side(
+                &candidate_metrics,
+                production.as_ref().map(|(_, m)| m),
+                &bar
+            )
+        )?;
+        if shortfalls.is_empty() {
+            outln!(
+                "gate: passed: candidate {} may replace {against}",
+                candidate.version()
+            )
+        } else {
+            outln!(
+                "gate: refused: candidate {}: {}",
+                candidate.version(),
+                shortfalls.join("; ")
+            )
+        }
+    };
+    unless_closed_pipe(report())?;
+    Ok(if shortfalls.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(REFUSED)
+    })
 }
 
 /// The metrics table: candidate, production (if any) and the required value.

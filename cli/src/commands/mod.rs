@@ -1,5 +1,22 @@
 //! The subcommands, one module each.
 
+/// `println!` that returns the write's error instead of panicking on it, so that a reader that
+/// stops early (`carprice gate … | head -1`, a closed pipe) ends the command quietly in `main`.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
+/// `print!` that returns the write's error, as [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
 mod batch;
 mod evaluate;
 mod fetch;
@@ -99,6 +116,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 fn open_registry(args: &ContainerArgs) -> Result<Registry> {
     let sas = std::env::var("CARPRICE_SAS").ok();
     Ok(Registry::open(&args.url, sas.as_deref(), args.auth)?)
+}
+
+/// A written report whose command's exit code is a verdict (`gate`, `rollout --check`): a reader
+/// that stops early (a closed pipe) ends the report, not the verdict, so `set -o pipefail` scripts
+/// still see a refusal.
+fn unless_closed_pipe(written: std::io::Result<()>) -> std::io::Result<()> {
+    match written {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }
 
 /// A commit for messages.

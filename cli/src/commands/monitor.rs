@@ -20,6 +20,7 @@ use model_core::train::quantile;
 use model_core::Model;
 use serde::{Deserialize, Serialize};
 
+use super::unless_closed_pipe;
 use crate::args::{ModelSource, MonitorArgs, TelemetryArgs};
 use crate::drift::{Bins, Drift};
 use crate::files;
@@ -403,9 +404,9 @@ pub fn check(report: &Report, thresholds: &Thresholds) -> Verdict {
 pub fn run(args: &MonitorArgs) -> Result<()> {
     let report = gather(&args.telemetry, &args.registry, args.min_quotes)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?)?;
     } else {
-        print!("{}", report.table());
+        out!("{}", report.table())?;
     }
     Ok(())
 }
@@ -419,19 +420,25 @@ pub fn run_check(
 ) -> Result<ExitCode> {
     let thresholds = Thresholds::read(config)?;
     let report = gather(telemetry, registry, thresholds.min_quotes)?;
-    print!("{}", report.table());
-    Ok(match check(&report, &thresholds) {
-        Verdict::Within => {
-            println!(
+    let verdict = check(&report, &thresholds);
+    unless_closed_pipe((|| {
+        out!("{}", report.table())?;
+        match &verdict {
+            Verdict::Within => outln!(
                 "rollout check: within the thresholds of {}",
                 config.display()
-            );
-            ExitCode::SUCCESS
-        }
-        Verdict::Crossed(reasons) => {
-            for reason in &reasons {
-                println!("rollout check: CROSSED: {reason}");
+            ),
+            Verdict::Crossed(reasons) => reasons
+                .iter()
+                .try_for_each(|reason| outln!("rollout check: CROSSED: {reason}")),
+            Verdict::TooFewQuotes { quotes, min } => {
+                outln!("rollout check: {quotes} quotes, fewer than the {min} needed to judge")
             }
+        }
+    })())?;
+    Ok(match verdict {
+        Verdict::Within => ExitCode::SUCCESS,
+        Verdict::Crossed(reasons) => {
             eprintln!(
                 "carprice: rollout check failed: {} threshold(s) of {} crossed; halt the rollout (carprice rollout --halt)",
                 reasons.len(),
@@ -439,10 +446,7 @@ pub fn run_check(
             );
             ExitCode::from(CROSSED)
         }
-        Verdict::TooFewQuotes { quotes, min } => {
-            println!("rollout check: {quotes} quotes, fewer than the {min} needed to judge");
-            ExitCode::from(TOO_FEW)
-        }
+        Verdict::TooFewQuotes { .. } => ExitCode::from(TOO_FEW),
     })
 }
 

@@ -22,9 +22,9 @@ pub fn run(
     } else {
         ""
     };
-    println!(
+    outln!(
         "production: model {version} is live (commit {}){already}",
         display_commit(commit)
-    );
+    )?;
     Ok(())
 }

@@ -38,11 +38,11 @@ pub fn run(
     } else {
         "published"
     };
-    println!(
+    outln!(
         "{what} {FAMILY}/{version} to {}: MAE {} on {} test rows here; the deploy gate measures it again",
         registry.container_name(),
         format_dollars(metrics.mae),
         metrics.rows
-    );
+    )?;
     Ok(())
 }

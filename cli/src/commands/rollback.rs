@@ -18,10 +18,10 @@ pub fn run(from: &str, to: Option<&str>, commit: &str, container: &ContainerArgs
     } else {
         ""
     };
-    println!(
+    outln!(
         "production: rolled back from model {from} to {} (commit {}){already}; {from} is withdrawn. Run the deploy workflow to ship it",
         change.live,
         display_commit(commit),
-    );
+    )?;
     Ok(())
 }

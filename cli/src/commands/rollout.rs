@@ -59,11 +59,10 @@ fn start(
         (_, percent) => percent.unwrap_or(0),
     };
     let rollout = open_registry(container)?.rollout(&version, mode, percent, commit, expected)?;
-    print_rollout(&rollout, commit);
-    Ok(())
+    print_rollout(&rollout, commit)
 }
 
-fn print_rollout(rollout: &Rollout, commit: &str) {
+fn print_rollout(rollout: &Rollout, commit: &str) -> Result<()> {
     let Rollout {
         challenger,
         champion,
@@ -71,14 +70,15 @@ fn print_rollout(rollout: &Rollout, commit: &str) {
         already_recorded,
     } = rollout;
     if let Some((ours, theirs)) = judged {
-        println!(
+        outln!(
             "gate: challenger {} against live {champion}, on the challenger's test data ({} rows)",
-            challenger.version, ours.rows
-        );
-        print!(
+            challenger.version,
+            ours.rows
+        )?;
+        out!(
             "{}",
             gate::side_by_side(ours, Some(theirs), &carprice_registry::Bar::against(theirs))
-        );
+        )?;
     }
     let shown = match challenger.mode {
         RolloutMode::Shadow => "priced beside every quote, never shown".to_string(),
@@ -89,22 +89,23 @@ fn print_rollout(rollout: &Rollout, commit: &str) {
     } else {
         ""
     };
-    println!(
+    outln!(
         "production: model {} is the challenger of {champion} in {} mode, {shown} (commit {}){already}. Run the deploy workflow to ship it",
         challenger.version,
         challenger.mode,
         display_commit(commit),
-    );
+    )?;
+    Ok(())
 }
 
 /// `--halt`.
 fn halt(commit: &str, expected: Option<&RecordState>, container: &ContainerArgs) -> Result<()> {
     match open_registry(container)?.halt(commit, expected)? {
-        Some(version) => println!(
+        Some(version) => outln!(
             "production: the rollout of model {version} is halted (commit {}); the live model alone prices. Run the deploy workflow to ship it",
             display_commit(commit)
-        ),
-        None => println!("production: no rollout is in progress; nothing to halt"),
+        )?,
+        None => outln!("production: no rollout is in progress; nothing to halt")?,
     }
     Ok(())
 }

@@ -15,7 +15,7 @@ pub fn run(path: &Path) -> Result<()> {
         .iter()
         .filter(|a| matches!(a.kind, AttributeKind::Categorical { .. }))
         .count();
-    println!(
+    outln!(
         "{}: valid {} {} ({} attributes: {} categorical, {} numeric; {} terms; reference price {})",
         path.display(),
         document.name,
@@ -25,6 +25,6 @@ pub fn run(path: &Path) -> Result<()> {
         document.attributes.len() - categorical,
         document.terms.len(),
         format_dollars(model.reference_price()),
-    );
+    )?;
     Ok(())
 }
