@@ -300,6 +300,83 @@ fn staged_release_manifest_reads_back_with_the_web_apps_reader() {
     std::fs::remove_dir_all(&site).unwrap();
 }
 
+/// A challenger folder as `carprice fetch --version challenger` writes it: the default model and
+/// `rollout.json` as given.
+fn challenger_dir(name: &str, rollout: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    std::fs::copy(
+        repo().join("assets/model.json"),
+        dir.join(model_core::release::MODEL_FILE),
+    )
+    .unwrap();
+    std::fs::write(dir.join("rollout.json"), rollout).unwrap();
+    dir
+}
+
+fn stage_with_challenger(challenger: &Path) -> Output {
+    let site = temp_dir("stage-site");
+    let output = carprice(
+        &[
+            "stage",
+            "--model",
+            "assets",
+            "--challenger",
+            challenger.to_str().unwrap(),
+            "--site",
+            site.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(
+        !site.join(model_core::release::RELEASE_FILE).exists(),
+        "a refused stage wrote a release"
+    );
+    std::fs::remove_dir_all(&site).unwrap();
+    output
+}
+
+#[test]
+fn stage_accepted_the_champion_as_its_own_challenger() {
+    let version = model_core::Model::from_json(
+        &std::fs::read_to_string(repo().join("assets/model.json")).unwrap(),
+    )
+    .unwrap()
+    .version()
+    .to_string();
+    let challenger = challenger_dir(
+        "champion-as-challenger",
+        &format!(
+            r#"{{"version": "{version}", "mode": "canary", "percent": 10, "since": "2026-11-30T00:00:00Z", "commit": "c"}}"#
+        ),
+    );
+    let output = stage_with_challenger(&challenger);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "is model {version}, the version staged as the live model"
+        )) && stderr.contains("stage without --challenger"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&challenger).unwrap();
+}
+
+#[test]
+fn stage_reported_a_hand_written_rollouts_missing_fields_one_at_a_time() {
+    let challenger = challenger_dir(
+        "rollout-missing-fields",
+        r#"{"version": "1.0.0", "percent": 10}"#,
+    );
+    let output = stage_with_challenger(&challenger);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("missing fields mode, since, commit"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&challenger).unwrap();
+}
+
 #[test]
 fn interactions_overfit_on_the_sample_so_the_default_model_has_none() {
     // Leave-one-out lowers the error with a few pairs on the 135 training rows, but not by more

@@ -78,6 +78,11 @@ impl ProductionRecord {
     }
 }
 
+impl ChallengerRecord {
+    /// The fields of its JSON object, all required.
+    pub const FIELDS: [&'static str; 5] = ["version", "mode", "percent", "since", "commit"];
+}
+
 /// The history action of a version made live by a deploy (or of a challenger made live).
 const PROMOTE: &str = "promote";
 /// The history action of a rollback.
@@ -378,6 +383,28 @@ mod tests {
 
     fn v(text: &str) -> ModelVersion {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_challengers_fields_are_the_ones_it_is_written_with() {
+        let record = ChallengerRecord {
+            version: "1.1.0".to_string(),
+            mode: RolloutMode::Canary,
+            percent: 5,
+            since: "2026-11-27T00:00:00Z".to_string(),
+            commit: "abc".to_string(),
+        };
+        let written = serde_json::to_value(&record).unwrap();
+        let mut names: Vec<&str> = written
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        names.sort_unstable();
+        let mut fields = ChallengerRecord::FIELDS;
+        fields.sort_unstable();
+        assert_eq!(names, fields);
     }
 
     #[test]

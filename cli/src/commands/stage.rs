@@ -26,6 +26,16 @@ pub fn run(
     let model_json = files::read(&model_path)?;
     let model = files::parse_model(&model_json, &model_path.display().to_string())?;
     let challenger = challenger_dir.map(read_challenger).transpose()?;
+    if let (Some((_, challenger)), Some(dir)) = (&challenger, challenger_dir) {
+        anyhow::ensure!(
+            challenger.model_version != model.version(),
+            "the challenger in {} is model {}, the version staged as the live model: a rollout \
+             tries another version beside the live one (carprice rollout refuses this one too); \
+             stage without --challenger, or fetch the rollout's challenger again",
+            dir.display(),
+            challenger.model_version
+        );
+    }
     anyhow::ensure!(
         site.is_dir(),
         "site {} is not a directory: build the site first (trunk build)",
@@ -45,17 +55,20 @@ pub fn run(
         std::fs::remove_file(&stale)
             .with_context(|| format!("cannot remove {}", stale.display()))?;
     }
-    println!(
+    outln!(
         "staged model {} (sha256 {}) into {}",
         model.version(),
         release.model_sha256,
         site.display()
-    );
+    )?;
     if let Some(challenger) = &release.challenger {
-        println!(
+        outln!(
             "staged challenger {} (sha256 {}) in {} mode, {}%",
-            challenger.model_version, challenger.model_sha256, challenger.mode, challenger.percent
-        );
+            challenger.model_version,
+            challenger.model_sha256,
+            challenger.mode,
+            challenger.percent
+        )?;
     }
     Ok(())
 }
@@ -67,13 +80,7 @@ fn read_challenger(dir: &Path) -> Result<(Vec<u8>, Challenger)> {
     let json = files::read(&model_path)?;
     let model = files::parse_model(&json, &model_path.display().to_string())?;
     let rollout_path = dir.join(ROLLOUT_FILE);
-    let rollout: ChallengerRecord = serde_json::from_slice(&files::read(&rollout_path)?)
-        .with_context(|| {
-            format!(
-                "{} is not a rollout as `carprice fetch --version challenger` writes it",
-                rollout_path.display()
-            )
-        })?;
+    let rollout = read_rollout(&rollout_path)?;
     anyhow::ensure!(
         rollout.version == model.version(),
         "{} names model {} but {} is model {}: fetch the challenger again",
@@ -85,4 +92,32 @@ fn read_challenger(dir: &Path) -> Result<(Vec<u8>, Challenger)> {
     let challenger = Challenger::for_model(&json, model.version(), rollout.mode, rollout.percent)
         .with_context(|| format!("{}", rollout_path.display()))?;
     Ok((json, challenger))
+}
+
+/// A challenger's `rollout.json`, with every missing field named at once (it may be written by
+/// hand).
+fn read_rollout(path: &Path) -> Result<ChallengerRecord> {
+    let not_a_rollout = || {
+        format!(
+            "{} is not a rollout as `carprice fetch --version challenger` writes it",
+            path.display()
+        )
+    };
+    let value: serde_json::Value =
+        serde_json::from_slice(&files::read(path)?).with_context(not_a_rollout)?;
+    if let Some(fields) = value.as_object() {
+        let missing: Vec<&str> = ChallengerRecord::FIELDS
+            .into_iter()
+            .filter(|field| !fields.contains_key(*field))
+            .collect();
+        if !missing.is_empty() {
+            anyhow::bail!(
+                "{}: missing field{} {}",
+                not_a_rollout(),
+                if missing.len() == 1 { "" } else { "s" },
+                missing.join(", ")
+            );
+        }
+    }
+    serde_json::from_value(value).with_context(not_a_rollout)
 }
