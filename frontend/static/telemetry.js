@@ -154,7 +154,7 @@ export function randomId() {
 /** What an HTTP status means for a batch: an answer for settle, or null to stop sending. */
 export function answerOf(status) {
   if (status === 202) return "accepted";
-  if (status === 400 || status === 415) return "refused";
+  if (status === 400 || status === 409 || status === 415) return "refused";
   if (status === 413) return "too-large";
   return null;
 }

@@ -3,7 +3,7 @@
 // Run with `node --test frontend/tests/`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BATCH_BYTES, CAPACITY, LAST_KEY, QUEUE_KEY, body, isNewQuote, modelTexts, nextBatch, push, read, record, recordOf, remember, sender, settle, write } from "../static/telemetry.js";
+import { BATCH_BYTES, CAPACITY, LAST_KEY, QUEUE_KEY, answerOf, body, isNewQuote, modelTexts, nextBatch, push, read, record, recordOf, remember, sender, settle, write } from "../static/telemetry.js";
 
 const quote = (n) => `{"n":${n}}`;
 const numbers = (batch) => batch.quotes.map((q) => JSON.parse(q).n);
@@ -137,6 +137,11 @@ test("the sender sends every batch until the queue is empty, and a refused one i
   assert.equal(requests[0].body.batch, "broken");
   assert.match(requests[1].body.batch, /^[0-9a-f]{32}$/);
   assert.equal(storage.getItem(QUEUE_KEY), "waiting\n");
+});
+
+test("a batch id the server holds with other quotes (409) is dropped like any refusal", () => {
+  assert.equal(answerOf(409), "refused");
+  assert.deepEqual([202, 400, 413, 415, 500].map(answerOf), ["accepted", "refused", "too-large", "refused", null]);
 });
 
 test("a lost answer keeps the batch, resent under the same id", async () => {

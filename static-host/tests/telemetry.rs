@@ -105,6 +105,27 @@ async fn a_resent_batch_is_stored_once() {
 }
 
 #[tokio::test]
+async fn a_batch_id_resent_with_other_quotes_answered_202_and_kept_the_first() {
+    let (store, site) = (tempfile::tempdir().unwrap(), fixture_site());
+    let router = router_storing_in(store.path(), site.path(), 60);
+    let (status, _) = post(&router, telemetry_batch("reused", 2).to_string()).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let (status, answer) = post(&router, telemetry_batch("reused", 3).to_string()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    assert_eq!(answer["error"]["code"], "batch_conflict");
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("send new quotes under a new batch id"),
+        "{answer}"
+    );
+    let stored = TelemetryStore::folder(store.path()).read(None).unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].quotes.len(), 2);
+}
+
+#[tokio::test]
 async fn refused_batches_lose_none_of_the_valid_ones() {
     let (store, site) = (tempfile::tempdir().unwrap(), fixture_site());
     let router = router_storing_in(store.path(), site.path(), 60);

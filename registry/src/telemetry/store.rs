@@ -35,8 +35,20 @@ pub struct TelemetryAuth {
 pub enum Stored {
     /// The batch was written.
     Created,
-    /// A batch with this day and id was already stored (a resend): nothing was written.
+    /// The same batch was already stored (a resend): nothing was written.
     AlreadyStored,
+    /// Another batch with this day and id is stored in the folder (a client reused a batch id
+    /// for other quotes): nothing was written, and the stored batch is kept.
+    Conflict,
+}
+
+/// What a batch met where it would be stored: itself (a resend) or another batch.
+fn already_there(stored: &[u8], bytes: &[u8]) -> Stored {
+    if stored == bytes {
+        Stored::AlreadyStored
+    } else {
+        Stored::Conflict
+    }
 }
 
 /// A failure storing or reading telemetry.
@@ -53,6 +65,13 @@ pub enum TelemetryStoreError {
         /// What the system said.
         source: std::io::Error,
     },
+    /// The local folder to read does not exist.
+    #[error(
+        "telemetry folder {0} does not exist: check the path given to --telemetry (the server \
+         creates its folder when the first batch arrives, so with the right path no quote has been \
+         recorded yet)"
+    )]
+    NoFolder(PathBuf),
     /// The telemetry container does not exist.
     #[error("telemetry container {0} does not exist: create it (private), or check the URL given to --telemetry / --telemetry-container-url")]
     NoContainer(String),
@@ -147,7 +166,10 @@ impl TelemetryStore {
     /// Stores a checked batch as `<day>/<batch>.json`, create-only. A folder's file is written
     /// to a temporary file beside it, flushed to disk, then linked under its name only if that
     /// name is free, so no reader ever sees half a batch; a blob is created with
-    /// `If-None-Match: *`.
+    /// `If-None-Match: *`. When a folder's name is taken, the stored batch is read back: the same
+    /// bytes are a resend ([`Stored::AlreadyStored`]), other bytes a [`Stored::Conflict`]. A
+    /// container's writer may not read, so a taken name there is always
+    /// [`Stored::AlreadyStored`].
     ///
     /// # Errors
     /// [`TelemetryStoreError::Folder`] or [`TelemetryStoreError::Blob`].
@@ -160,6 +182,8 @@ impl TelemetryStore {
                 let blob = format!("{TELEMETRY_PREFIX}{name}");
                 match container.create(&blob, &bytes, Default::default()) {
                     Ok(()) => Ok(Stored::Created),
+                    // The writer's SAS may create and write, not read (docs/release.md), so
+                    // what is stored cannot be compared: the first batch is kept either way.
                     Err(BlobError::AlreadyExists { .. }) => Ok(Stored::AlreadyStored),
                     Err(other) => Err(other.into()),
                 }
@@ -227,8 +251,12 @@ fn store_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<Stored, TelemetryS
         let path = path.to_path_buf();
         move |source| TelemetryStoreError::Folder { path, source }
     };
+    let stored = |path: &Path| -> Result<Stored, TelemetryStoreError> {
+        let found = std::fs::read(path).map_err(failed(path))?;
+        Ok(already_there(&found, bytes))
+    };
     if path.exists() {
-        return Ok(Stored::AlreadyStored);
+        return stored(&path);
     }
     std::fs::create_dir_all(folder).map_err(failed(folder))?;
     let mut file = tempfile::Builder::new()
@@ -239,12 +267,12 @@ fn store_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<Stored, TelemetryS
     file.as_file().sync_all().map_err(failed(file.path()))?;
     match file.persist_noclobber(&path) {
         Ok(_) => Ok(Stored::Created),
-        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(Stored::AlreadyStored),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => stored(&path),
         Err(e) => Err(failed(&path)(e.error)),
     }
 }
 
-/// `<day>/<file>` names of the folder's batches, sorted; an absent folder holds none.
+/// `<day>/<file>` names of the folder's batches, sorted.
 fn list_files(dir: &Path) -> Result<Vec<String>, TelemetryStoreError> {
     let entries = |path: &Path| -> Result<Vec<(String, bool)>, TelemetryStoreError> {
         let failed = |source| TelemetryStoreError::Folder {
@@ -260,7 +288,7 @@ fn list_files(dir: &Path) -> Result<Vec<String>, TelemetryStoreError> {
         Ok(found)
     };
     if !dir.exists() {
-        return Ok(Vec::new());
+        return Err(TelemetryStoreError::NoFolder(dir.to_path_buf()));
     }
     let mut names = Vec::new();
     for (day, is_dir) in entries(dir)? {
@@ -293,7 +321,6 @@ mod tests {
     fn a_folder_stores_each_batch_once_under_its_day_and_id() {
         let dir = tempfile::tempdir().unwrap();
         let store = TelemetryStore::folder(dir.path().join("telemetry"));
-        assert!(store.read(None).unwrap().is_empty());
         let first = batch("b1", "2026-11-30T07:00:00Z");
         assert_eq!(store.store(&first).unwrap(), Stored::Created);
         assert_eq!(store.store(&first).unwrap(), Stored::AlreadyStored);
@@ -314,6 +341,36 @@ mod tests {
                 "telemetry/2026-12-01/b2.json"
             ]
         );
+    }
+
+    #[test]
+    fn a_missing_telemetry_folder_was_read_as_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let mistyped = dir.path().join("telemetyr");
+        let error = TelemetryStore::folder(&mistyped).read(None).unwrap_err();
+        assert!(matches!(&error, TelemetryStoreError::NoFolder(path) if path == &mistyped));
+        assert!(
+            error
+                .to_string()
+                .contains("check the path given to --telemetry"),
+            "{error}"
+        );
+        // An existing folder without batches holds none.
+        let store = TelemetryStore::folder(dir.path());
+        assert!(store.read(None).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_batch_id_resent_with_other_quotes_was_answered_as_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = TelemetryStore::folder(dir.path());
+        let first = batch("b1", "2026-11-30T07:00:00Z");
+        store.store(&first).unwrap();
+        let mut other = first.clone();
+        other.quotes[0].champion_price = 9000.0;
+        assert_eq!(store.store(&other).unwrap(), Stored::Conflict);
+        assert_eq!(store.store(&first).unwrap(), Stored::AlreadyStored);
+        assert_eq!(store.read(None).unwrap(), vec![first]);
     }
 
     #[test]

@@ -82,6 +82,13 @@ pub enum ApiError {
         /// What is wrong.
         message: String,
     },
+    /// A telemetry batch whose id is stored with other quotes: the id of a batch is reused only
+    /// to resend the very same batch.
+    #[error("telemetry batch {batch} is already stored with other quotes; send new quotes under a new batch id")]
+    BatchConflict {
+        /// The batch id.
+        batch: String,
+    },
     /// The client sent more requests than its allowance.
     #[error("too many requests from this client; send again in {seconds} s")]
     RateLimited {
@@ -141,6 +148,7 @@ impl ApiError {
             | ApiError::UnreadableBody(_)
             | ApiError::BadBatch { .. } => StatusCode::BAD_REQUEST,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::BatchConflict { .. } => StatusCode::CONFLICT,
             ApiError::BadShape { .. } | ApiError::Car { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
@@ -166,6 +174,7 @@ impl ApiError {
             ApiError::Timeout { .. } => "timeout",
             ApiError::ShuttingDown => "shutting_down",
             ApiError::BadBatch { .. } => "invalid_batch",
+            ApiError::BatchConflict { .. } => "batch_conflict",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::StorageUnavailable => "storage_unavailable",
         }

@@ -121,6 +121,7 @@ pub(super) async fn telemetry(
         },
     })?;
     let accepted = batch.quotes.len();
+    let id = batch.batch.clone();
     let store = state.telemetry.store.clone();
     let stored = match tokio::task::spawn_blocking(move || store.store(&batch)).await {
         Ok(stored) => stored,
@@ -130,6 +131,7 @@ pub(super) async fn telemetry(
     match stored {
         Ok(Stored::Created) => {}
         Ok(Stored::AlreadyStored) => tracing::debug!("telemetry batch resent; stored once"),
+        Ok(Stored::Conflict) => return Err(ApiError::BatchConflict { batch: id }),
         Err(error) => {
             tracing::error!(%error, "cannot store a telemetry batch");
             return Err(ApiError::StorageUnavailable);
