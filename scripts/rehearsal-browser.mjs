@@ -161,7 +161,7 @@ async function shadow(site, championPath, challengerPath, container, out) {
     await page.goto(site);
     await check(`shadow: the model card shows champion ${champion.version} with challenger ${challenger.version} in the shadow`, async () => {
       await expect(page.getByTestId("model-version")).toContainText(champion.version, { timeout: 20_000 });
-      await expect(page.getByTestId("rollout")).toContainText(`challenger ${challenger.version}: shadow`);
+      await expect(page.getByTestId("rollout")).toContainText(`challenger ${challenger.version}: in the shadow, never shown`);
       await expect(page.getByTestId("rollout")).toContainText("this device shows the champion");
     });
     const priced = cars(champion);

@@ -29,7 +29,7 @@ pub fn summary(loaded: &LoadedModel) -> Option<String> {
     let release = loaded.release();
     let named = release.challenger.as_ref()?;
     let how = match named.mode {
-        RolloutMode::Shadow => "shadow, both price every quote".to_string(),
+        RolloutMode::Shadow => "in the shadow, never shown".to_string(),
         RolloutMode::Canary => format!("canary on {}% of devices", u32::from(named.percent)),
     };
     Some(format!(

@@ -102,7 +102,7 @@ test("shadow: the champion's price is shown, both prices are recorded once the c
   rollOut(site, challenger, "shadow", 0);
   const telemetry = await watchTelemetry(context);
   await page.goto(site.url);
-  await expect(page.getByTestId("rollout")).toContainText(`challenger ${challenger.model.version}: shadow`);
+  await expect(page.getByTestId("rollout")).toContainText(`challenger ${challenger.model.version}: in the shadow, never shown`);
   await expect(page.getByTestId("rollout")).toContainText("this device shows the champion");
   await expect(page.getByTestId("model-version")).toContainText(model.version);
   // Typing digit by digit records one quote, for the car it settled on.
@@ -201,15 +201,25 @@ test("offline, a canary device keeps pricing with the challenger", async ({ page
   await expect(page.getByTestId("rollout")).toContainText("this device shows the challenger");
 });
 
-test("a canary device whose challenger.json is missing or corrupted prices with the champion", async ({ browser, site }) => {
+test("a canary device whose challenger.json is missing, corrupted, invalid or of another version prices with the champion", async ({ browser, site }) => {
   const model = defaultModel();
   const challenger = challengerModel();
   rollOut(site, challenger, "canary", 100);
   const [number] = kinds(model).numeric;
   const value = within(number, 0.45);
-  for (const broken of ["corrupted", "missing"]) {
-    if (broken === "corrupted") site.write("challenger.json", challenger.text.replace(challenger.model.version, "9.9.9"));
-    else rmSync(join(site.dir, "challenger.json"));
+  const otherVersion = challenger.text.replace(challenger.model.version, "9.9.9");
+  /** challenger.json as `text`, and release.json naming its bytes (as the challenger's version). */
+  const named = (text) => {
+    site.write("challenger.json", text);
+    const release = JSON.parse(site.read("release.json"));
+    release.challenger.model_sha256 = sha256(text);
+    site.write("release.json", JSON.stringify(release, null, 2) + "\n");
+  };
+  for (const broken of ["corrupted", "missing", "invalid, named by its sha256", "another version, named by its sha256"]) {
+    if (broken === "corrupted") site.write("challenger.json", otherVersion);
+    else if (broken === "missing") rmSync(join(site.dir, "challenger.json"));
+    else if (broken.startsWith("invalid")) named(JSON.stringify({ format_version: "1.1", attributes: [] }));
+    else named(otherVersion);
     const context = await browser.newContext();
     const page = await context.newPage();
     try {

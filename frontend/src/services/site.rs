@@ -104,9 +104,10 @@ async fn fetch_file(config: &SiteConfig, file: &str) -> Result<Vec<u8>, LoadErro
 
 /// Verifies the model this device shows under `release`: the challenger, fetched now, on a
 /// canary device; otherwise `champion` (`model.json` as fetched). A challenger that the site
-/// does not serve, or whose bytes are not the ones `release.json` names, leaves the device on the
-/// champion (the device's safety net: the deploy's smoke check reports such a site); offline, the
-/// device keeps its last good model as for any release check.
+/// does not serve, whose bytes are not the ones `release.json` names, or which is not a valid
+/// model of the named version, leaves the device on the champion (the device's safety net: the
+/// deploy's smoke check reports such a site); offline, the device keeps its last good model as
+/// for any release check.
 async fn shown(
     config: &SiteConfig,
     device: &str,
@@ -119,7 +120,10 @@ async fn shown(
         shown_file(&manifest, device, config.pricing),
     ) {
         (Some(named), CHALLENGER_FILE) => match fetch_file(config, CHALLENGER_FILE).await {
-            Ok(bytes) if named.names_bytes(&bytes) => bytes,
+            Ok(bytes) if named.names_bytes(&bytes) => match LoadedModel::verify(&release, &bytes) {
+                Err(LoadError::Model(_) | LoadError::VersionMismatch { .. }) => champion?,
+                verified => return verified,
+            },
             Err(error @ LoadError::Network { .. }) => return Err(error),
             _ => champion?,
         },
