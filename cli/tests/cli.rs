@@ -620,10 +620,9 @@ fn streamed_output_file_is_untouched_when_the_table_cannot_be_read() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
-#[test]
-fn streamed_output_into_a_closed_pipe_exits_0() {
-    let cars = data_dir().join("car-prices.csv");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_carprice"))
+/// `carprice predict --cars - --out -` with the default model, its standard streams piped.
+fn predict_piped() -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_carprice"))
         .args([
             "predict",
             "--model",
@@ -638,7 +637,13 @@ fn streamed_output_into_a_closed_pipe_exits_0() {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn streamed_output_into_a_closed_pipe_exits_0() {
+    let cars = data_dir().join("car-prices.csv");
+    let mut child = predict_piped();
     // The reader closes its end at once; enough rows follow to fill any pipe buffer.
     drop(child.stdout.take());
     let rows = std::fs::read_to_string(cars).unwrap();
@@ -713,22 +718,7 @@ fn streamed_table_of_several_chunks_with_quotes_and_line_ends_inside_matches_the
     assert_eq!(output.status.code(), Some(1));
 
     // From stdin to stdout, the same (stdin written while stdout is read: both exceed a pipe).
-    let mut child = Command::new(env!("CARGO_BIN_EXE_carprice"))
-        .args([
-            "predict",
-            "--model",
-            "assets/model.json",
-            "--cars",
-            "-",
-            "--out",
-            "-",
-        ])
-        .current_dir(repo())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = predict_piped();
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
     let piped = child.wait_with_output().unwrap();
