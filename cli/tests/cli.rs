@@ -697,10 +697,9 @@ fn streamed_output_file_is_untouched_when_the_table_cannot_be_read() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
-#[test]
-fn streamed_output_into_a_closed_pipe_exits_0() {
-    let cars = data_dir().join("car-prices.csv");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_carprice"))
+/// `carprice predict --cars - --out -` with the default model, its standard streams piped.
+fn predict_piped() -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_carprice"))
         .args([
             "predict",
             "--model",
@@ -715,7 +714,13 @@ fn streamed_output_into_a_closed_pipe_exits_0() {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn streamed_output_into_a_closed_pipe_exits_0() {
+    let cars = data_dir().join("car-prices.csv");
+    let mut child = predict_piped();
     // The reader closes its end at once; enough rows follow to fill any pipe buffer.
     drop(child.stdout.take());
     let rows = std::fs::read_to_string(cars).unwrap();
@@ -732,4 +737,69 @@ fn streamed_output_into_a_closed_pipe_exits_0() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn streamed_table_of_several_chunks_with_quotes_and_line_ends_inside_matches_the_row_by_row_pricer()
+{
+    let dir = temp_dir("stream-chunks");
+    let lines = sample_lines();
+    let (header, rows) = (&lines[0], &lines[1..]);
+    // More than two chunks of input, with rows the pricing threads cannot split themselves
+    // (quoted cells, a line end inside quotes, lone `\r` line ends) and plain rows the reader
+    // refuses (too few fields, padded cells), spread through it.
+    let mut text = format!("{header}\r\n");
+    for i in 0..12_000 {
+        let row = &rows[i % rows.len()];
+        let (first, rest) = row.split_once(',').unwrap();
+        match i % 997 {
+            0 => text.push_str(&format!("\"{first}\n\",{rest}\n")),
+            1 => text.push_str(&format!("\"{first}\"\"\",{rest}\r")),
+            2 => text.push_str(&format!(" {first} ,{rest}\r\n\n")),
+            3 => text.push_str(&format!("{rest}\n")),
+            _ => text.push_str(&format!("{row}\n")),
+        }
+    }
+    let cars = dir.join("cars.csv");
+    std::fs::write(&cars, &text).unwrap();
+    let out = dir.join("priced.csv");
+    let output = predict_into(&cars, &out);
+
+    let model = model_core::Model::from_json(
+        &std::fs::read_to_string(repo().join("assets/model.json")).unwrap(),
+    )
+    .unwrap();
+    let mut pricer =
+        model_core::batch::TablePricer::new(&model, text.as_bytes(), Vec::new(), b',').unwrap();
+    let mut errors = Vec::new();
+    while let Some(outcome) = pricer.price_next().unwrap() {
+        if let model_core::batch::RowOutcome::Refused(problem) = outcome {
+            errors.push(format!("carprice: {}: {problem}", cars.display()));
+        }
+    }
+    let counts = pricer.counts();
+    let expected = pricer.finish().unwrap();
+    assert!(counts.refused > 10, "{counts:?}");
+    assert!(
+        std::fs::read(&out).unwrap() == expected,
+        "the outputs differ"
+    );
+    errors.push(format!(
+        "carprice: {} rows priced, {} rows refused",
+        counts.priced, counts.refused
+    ));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        errors.join("\n") + "\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+
+    // From stdin to stdout, the same (stdin written while stdout is read: both exceed a pipe).
+    let mut child = predict_piped();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
+    let piped = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert!(piped.stdout == expected, "the outputs differ");
+    std::fs::remove_dir_all(dir).unwrap();
 }

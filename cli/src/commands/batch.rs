@@ -1,10 +1,11 @@
 //! `carprice predict --cars IN.csv --out OUT.csv`: prices a CSV of any size, in blocks of rows
 //! passed between threads.
 //!
-//! One thread reads records ([`model_core::batch::Records`], byte records reused), pricing
-//! threads check, price and write whole blocks with [`model_core::batch::RowWriter`] (the rows of
-//! the web app's stock-list pricing, which runs the same code one row at a time), and the calling
-//! thread writes the blocks in input order. The channels between them are bounded and blocks are
+//! One thread reads the input in chunks of whole records ([`model_core::batch::Chunks`]: bytes
+//! copied, cut at the last record end, line ends counted), pricing threads split each chunk into
+//! rows and cells and check, price and write them with [`model_core::batch::RowWriter`] (the rows
+//! of the web app's stock-list pricing, which runs the same code one row at a time), and the
+//! calling thread writes the blocks in input order. The channels between them are bounded and blocks are
 //! recycled, so memory stays a small constant whatever the file's size. A row the model cannot
 //! price gets one line on stderr (its CSV line and the model's message naming the attribute) and
 //! is left out of the output; the rest are priced. A file output is written to a temporary file
@@ -18,7 +19,9 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use model_core::batch::{BatchError, Counts, Records, RowProblem, RowRead, RowWriter, Table};
+use model_core::batch::{
+    BatchError, Chunk, Chunks, Counts, RowProblem, RowWriter, Table, CHUNK_BYTES,
+};
 use model_core::Model;
 
 use crate::files;
@@ -26,12 +29,9 @@ use crate::files;
 /// Rows between progress updates on a terminal.
 const PROGRESS_EVERY: u64 = 1 << 16;
 
-/// Rows per block handed between threads.
-const BLOCK_ROWS: usize = 4096;
-
 /// Blocks waiting for each pricing thread, and priced blocks waiting to be written, per thread:
 /// enough that a thread the scheduler leaves waiting (a busy machine) finds work queued, and
-/// memory stays about 40 blocks of a few hundred bytes a row at most.
+/// memory stays about 20 blocks of a chunk of input and its output at most.
 const QUEUED_BLOCKS: usize = 4;
 
 /// Prices every row of `cars` (`-`: stdin) into `out` (`-`: stdout).
@@ -77,16 +77,15 @@ pub fn run(model: &Path, cars: &Path, out: &Path, delimiter: u8) -> Result<ExitC
     })
 }
 
-/// Up to [`BLOCK_ROWS`] records with their lines, then what pricing made of them. Blocks go
-/// reader → pricing thread → writer and back to the reader to be filled again.
+/// A chunk of the input's records, then what pricing made of them. Blocks go reader → pricing
+/// thread → writer and back to the reader to be filled again.
 struct Block {
-    /// The records read; the first `rows` are this block's.
-    records: Vec<csv::ByteRecord>,
-    rows: usize,
-    /// Per row: its line in the input, and why it could not be read as a record, if so.
-    reads: Vec<RowRead>,
+    /// The records read.
+    chunk: Chunk,
     /// The error that ended the reading, after this block's rows.
     failure: Option<BatchError>,
+    /// The rows in the chunk.
+    rows: u64,
     /// The priced rows as output CSV text.
     text: Vec<u8>,
     /// The refused rows, in row order.
@@ -96,45 +95,30 @@ struct Block {
 impl Block {
     fn new() -> Self {
         Block {
-            records: Vec::new(),
-            rows: 0,
-            reads: Vec::new(),
+            chunk: Chunk::new(),
             failure: None,
+            rows: 0,
             text: Vec::new(),
             refusals: Vec::new(),
         }
     }
 
     /// Fills the block with the next records; returns whether the input ended (or failed).
-    fn fill<R: Read>(&mut self, records: &mut Records<R>) -> bool {
-        self.rows = 0;
-        self.reads.clear();
-        while self.rows < BLOCK_ROWS {
-            if self.records.len() == self.rows {
-                self.records.push(csv::ByteRecord::new());
+    fn fill<R: Read>(&mut self, chunks: &mut Chunks<R>) -> bool {
+        match chunks.fill(&mut self.chunk) {
+            Ok(more) => !more,
+            Err(e) => {
+                self.failure = Some(e);
+                true
             }
-            match records.read(&mut self.records[self.rows]) {
-                Ok(Some(read)) => self.reads.push(read),
-                Ok(None) => return true,
-                Err(e) => {
-                    self.failure = Some(e);
-                    return true;
-                }
-            }
-            self.rows += 1;
         }
-        false
     }
 
     /// Prices the block's rows into its text and refusals.
     fn price(&mut self, rows: &mut RowWriter<'_>) {
         self.refusals.clear();
         self.text.clear();
-        for (record, read) in self.records[..self.rows].iter().zip(&self.reads) {
-            if let Err(problem) = rows.write(read, record, &mut self.text) {
-                self.refusals.push(problem);
-            }
-        }
+        self.rows = self.chunk.price(rows, &mut self.text, &mut self.refusals);
     }
 }
 
@@ -146,7 +130,7 @@ fn price_all(
     source: &Path,
 ) -> Result<Counts> {
     let name = source.display().to_string();
-    let (records, table) = Records::new(&model, input, delimiter)
+    let (chunks, table) = Chunks::new(&model, input, delimiter, CHUNK_BYTES)
         .with_context(|| format!("cannot use car table {name}"))?;
     // Write errors are `std::io::Error`s, so that a closed pipe (`--out - | head`) is the error
     // `main` ends quietly on.
@@ -166,7 +150,7 @@ fn price_all(
         // Threads are not joined: on an error the command ends and they stop with it.
         std::thread::spawn(move || price_blocks(&mut table.row_writer(&model), from_reader, done));
     }
-    std::thread::spawn(move || read_blocks(records, recycled, to_pricing));
+    std::thread::spawn(move || read_blocks(chunks, recycled, to_pricing));
 
     let progress = std::io::stderr().is_terminal();
     let mut counts = Counts::default();
@@ -182,7 +166,7 @@ fn price_all(
         }
         let before = counts.priced + counts.refused;
         counts.refused += block.refusals.len() as u64;
-        counts.priced += (block.rows - block.refusals.len()) as u64;
+        counts.priced += block.rows - block.refusals.len() as u64;
         let done = counts.priced + counts.refused;
         if progress && done / PROGRESS_EVERY > before / PROGRESS_EVERY {
             eprint!("\rcarprice: {done} rows");
@@ -203,13 +187,13 @@ fn price_all(
 /// The reading thread: fills blocks (recycled ones first) and hands them to the pricing threads in
 /// turn, until the input ends or the pricing threads are gone.
 fn read_blocks<R: Read>(
-    mut records: Records<R>,
+    mut chunks: Chunks<R>,
     recycled: Receiver<Block>,
     to_pricing: Vec<SyncSender<Block>>,
 ) {
     for turn in (0..to_pricing.len()).cycle() {
         let mut block = recycled.try_recv().unwrap_or_else(|_| Block::new());
-        let ended = block.fill(&mut records);
+        let ended = block.fill(&mut chunks);
         if to_pricing[turn].send(block).is_err() || ended {
             return;
         }

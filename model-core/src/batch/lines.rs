@@ -28,6 +28,17 @@ impl<R: Read> LineNumbered<R> {
             starts: VecDeque::from([(0, 1)]),
         }
     }
+
+    /// Numbers the lines of `inner`, whose first byte is a line ending on line `line`.
+    pub fn from_line_end(inner: R, line: u64) -> Self {
+        LineNumbered {
+            inner,
+            offset: 0,
+            line,
+            previous: None,
+            starts: VecDeque::new(),
+        }
+    }
 }
 
 impl<R> LineNumbered<R> {

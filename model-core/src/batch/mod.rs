@@ -30,6 +30,7 @@
 //! assert!(priced.lines().next().unwrap().ends_with(",price,price_low,price_high,flags"));
 //! //! ```
 
+mod chunks;
 mod lines;
 mod number;
 mod row;
@@ -40,6 +41,7 @@ use thiserror::Error;
 
 use crate::error::DataError;
 use crate::model::Model;
+pub use chunks::{Chunk, Chunks, CHUNK_BYTES};
 use lines::LineNumbered;
 pub use row::RowWriter;
 
@@ -218,6 +220,18 @@ impl<R: Read> Records<R> {
         };
         let table = Table::new(model, columns, delimiter)?;
         Ok((Records { reader }, table))
+    }
+
+    /// Reads records from `input`, a part of a table's text after its header that starts where
+    /// a record may start, with a line ending on line `line`.
+    fn continuing(input: R, delimiter: u8, line: u64) -> Self {
+        let reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .has_headers(false)
+            .buffer_capacity(READ_BUFFER)
+            .from_reader(LineNumbered::from_line_end(input, line));
+        Records { reader }
     }
 
     /// Reads the next record into `record`; `None` at the end of the input. A row that is not a

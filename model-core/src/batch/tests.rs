@@ -235,3 +235,174 @@ fn bytes_read_follow_the_rows() {
         }
     );
 }
+
+/// What one pass of [`TablePricer`] (the `csv` reader over the whole text) makes of `input`:
+/// the output, the refusals, the rows; or the header's error.
+fn whole(
+    model: &Model,
+    input: &[u8],
+    delimiter: u8,
+) -> Result<(String, Vec<RowProblem>, u64), String> {
+    let mut pricer =
+        TablePricer::new(model, input, Vec::new(), delimiter).map_err(|e| e.to_string())?;
+    let mut refusals = Vec::new();
+    while let Some(outcome) = pricer.price_next().unwrap() {
+        if let RowOutcome::Refused(problem) = outcome {
+            refusals.push(problem);
+        }
+    }
+    let counts = pricer.counts();
+    let output = pricer.finish().unwrap();
+    Ok((
+        String::from_utf8_lossy(&output).into_owned(),
+        refusals,
+        counts.priced + counts.refused,
+    ))
+}
+
+/// The same through [`Chunks`] of `size` bytes, priced chunk by chunk.
+fn chunked(
+    model: &Model,
+    input: &[u8],
+    delimiter: u8,
+    size: usize,
+) -> Result<(String, Vec<RowProblem>, u64), String> {
+    let (mut chunks, table) =
+        Chunks::new(model, input, delimiter, size).map_err(|e| e.to_string())?;
+    let mut rows = table.row_writer(model);
+    let (mut output, mut refusals, mut count) = (table.header_row(), Vec::new(), 0);
+    let mut chunk = Chunk::new();
+    loop {
+        let more = chunks.fill(&mut chunk).unwrap();
+        count += chunk.price(&mut rows, &mut output, &mut refusals);
+        if !more {
+            break;
+        }
+    }
+    Ok((
+        String::from_utf8_lossy(&output).into_owned(),
+        refusals,
+        count,
+    ))
+}
+
+/// Checks that chunks of every size from 1 to 200 bytes, and the production size, read `input`
+/// as the `csv` reader of the whole text does.
+fn chunks_agree(model: &Model, input: &[u8], delimiter: u8) {
+    let expected = whole(model, input, delimiter);
+    for size in (1..=200).chain([CHUNK_BYTES]) {
+        assert_eq!(
+            chunked(model, input, delimiter, size),
+            expected,
+            "chunks of {size} bytes, input {:?}",
+            String::from_utf8_lossy(input)
+        );
+    }
+}
+
+/// The reference row of [`table`] and its cells.
+fn reference_row(model: &Model) -> (String, String) {
+    let text = table(model, &[&[]]);
+    let (header, row) = text.split_once('\n').unwrap();
+    (header.to_string(), row.trim_end().to_string())
+}
+
+#[test]
+fn chunks_read_plain_rows_crlf_empty_lines_and_a_last_line_without_line_end_as_the_csv_reader() {
+    let model = model();
+    let (header, row) = reference_row(&model);
+    let (first, rest) = row.split_once(',').unwrap();
+    let text = [
+        format!("{header}\n{row}\n{row}\n\n{row}\n"),
+        format!("{header}\r\n{row}\r\n\r\n{row}\r\n{row}"),
+        format!("\n\r\n{header}\n\n{row}\n{row}"),
+        // Padded cells, missing markers, a row too short and one too long.
+        format!(
+            "{header}\n {first} ,{rest}\n{first}, {rest}\t\n?,{rest}\nNA,{rest}\n{row},x\n{rest}\n"
+        ),
+        format!("{header}\n"),
+        header.clone(),
+        format!("{header}\n\n\n"),
+    ];
+    for input in text {
+        chunks_agree(&model, input.as_bytes(), b',');
+    }
+}
+
+#[test]
+fn chunks_read_quotes_line_ends_inside_quotes_and_lone_carriage_returns_as_the_csv_reader() {
+    let model = model();
+    let (header, row) = reference_row(&model);
+    let (first, rest) = row.split_once(',').unwrap();
+    let text = [
+        // A quoted padded cell, a doubled quote, a line end inside quotes.
+        format!(
+            "{header}\n\" {first} \",{rest}\n\"{first}\"\"\",{rest}\n\"{first}\n\",{rest}\n{row}\n"
+        ),
+        // A quote inside an unquoted cell and after a quoted one (both kept as text by the reader).
+        format!("{header}\n{first}\"x,{rest}\n\"{first}\"x,{rest}\n{row}\n"),
+        // A quote left open to the end.
+        format!("{header}\n{row}\n\"{first},{rest}\n{row}\n"),
+        // Lone carriage returns as line ends, and mixed with the others.
+        format!("{header}\r{row}\r\r{row}\r"),
+        format!("{header}\r\n{row}\r{row}\n\r{row}\r\n"),
+        // A quoted header cell.
+        format!("\"{}\n{row}\n", header.replacen(',', "\",", 1)),
+        // A quoted row with carriage returns inside quotes.
+        format!("{header}\r\n\"{first}\r\n\",{rest}\r\n{row}\r\n"),
+    ];
+    for input in text {
+        chunks_agree(&model, input.as_bytes(), b',');
+    }
+}
+
+#[test]
+fn chunks_keep_a_byte_order_mark_out_of_the_header_only_and_refuse_rows_that_are_not_text() {
+    let model = model();
+    let (header, row) = reference_row(&model);
+    let (first, rest) = row.split_once(',').unwrap();
+    let mut input = format!("\u{feff}{header}\n{row}\n\u{feff}{row}\n").into_bytes();
+    input.extend_from_slice(first.as_bytes());
+    input.push(0xff);
+    input.extend_from_slice(format!(",{rest}\n\"{first}").as_bytes());
+    input.push(0xff);
+    input.extend_from_slice(format!("\",{rest}\n{row}\n").as_bytes());
+    chunks_agree(&model, &input, b',');
+}
+
+#[test]
+fn chunks_read_another_delimiter_and_the_target_column_as_the_csv_reader() {
+    let model = model();
+    let (header, row) = reference_row(&model);
+    let semicolons = format!(
+        "{header}\n{row}\n \"{row}\" \n{row}",
+        header = header.replace(',', ";"),
+        row = row.replace(',', ";")
+    );
+    chunks_agree(&model, semicolons.as_bytes(), b';');
+    // The target column last (its cells left out: the row is copied up to the one before) and
+    // first (the row's cells joined).
+    let last = format!("{header},price\n{row},12345\n{row}, 1\n");
+    chunks_agree(&model, last.as_bytes(), b',');
+    let first = format!("price,{header}\n12345,{row}\n");
+    chunks_agree(&model, first.as_bytes(), b',');
+}
+
+#[test]
+fn chunks_refuse_a_header_as_the_csv_reader_does() {
+    let model = model();
+    let (header, row) = reference_row(&model);
+    for input in [
+        String::new(),
+        "\n\n".to_string(),
+        format!("{}\n{row}\n", header.replace(',', ";")),
+        format!("{header},flags\n{row},x\n"),
+        format!("{header},{header}\n"),
+    ] {
+        let expected = whole(&model, input.as_bytes(), b',');
+        assert!(expected.is_err(), "{input:?}");
+        for size in [1, 7, CHUNK_BYTES] {
+            assert_eq!(chunked(&model, input.as_bytes(), b',', size), expected);
+        }
+    }
+}
