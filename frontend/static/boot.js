@@ -27,6 +27,9 @@ globalThis.carpriceQuotes = (operation, ...args) => import("./quotes.js").then((
 const boot = document.querySelector("script[data-carprice-js]");
 const { default: init } = await import(boot.dataset.carpriceJs);
 await init({ module_or_path: boot.dataset.carpriceWasm });
+// index.html's loading screen, shown while the wasm downloads, makes way for the app: the app's
+// first render is queued as a microtask by its start, so both happen before the next frame.
+document.getElementById("boot-shell")?.remove();
 
 // The service worker registers once the first price is on screen (the app's only performance
 // mark, `carprice:first-price`): its install downloads every asset to keep, which would compete

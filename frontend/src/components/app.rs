@@ -115,6 +115,13 @@ pub fn app() -> Html {
         Callback::from(move |action| state.dispatch(action))
     };
     let session = use_mut_ref(Session::default);
+    // Start-up begins with the first render, not in its effect: Yew runs effects only after
+    // yielding to the browser (a frame and a timer) when a render took longer than a frame, as
+    // the first one does, and the model's files are wanted at once.
+    if !session.borrow().started {
+        session.borrow_mut().started = true;
+        start(&session, &dispatch);
+    }
 
     // Pricing is a few microseconds: done on every render rather than memoised.
     let pricing: Option<Rc<Pricing>> = state
@@ -142,7 +149,7 @@ pub fn app() -> Html {
     };
 
     // One effect after each render that changed these (one hook, not three, keeps the download
-    // small): start-up on the first; the first-price mark once a price is on screen; in endpoint
+    // small): the first-price mark once a price is on screen; in endpoint
     // mode, one request to the scoring API per valid revision of the form; once a model is
     // there, the car of a shared link or of the last visit, then the car kept on every change.
     {
@@ -158,10 +165,6 @@ pub fn app() -> Html {
                 let urls = [MODEL_FILE, CHALLENGER_FILE].map(|file| config.model_url(file));
                 rollout::offer(loaded, &form, || share::encode(loaded.model(), &form), urls)
             }));
-            if !session.borrow().started {
-                session.borrow_mut().started = true;
-                start(&session, &dispatch);
-            }
             if let Some(loaded) = &current {
                 if session.borrow().restored {
                     share::remember(&share::encode(loaded.model(), &form));
