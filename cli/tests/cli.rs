@@ -718,6 +718,36 @@ fn predict_piped() -> std::process::Child {
 }
 
 #[test]
+fn streamed_output_into_a_missing_folder_named_the_temporary_file() {
+    let dir = temp_dir("stream-no-folder");
+    let out = dir.join("no-such-folder").join("priced.csv");
+    let cars = data_dir().join("car-prices.csv");
+    let output = carprice(
+        &[
+            "predict",
+            "--model",
+            "assets/model.json",
+            "--cars",
+            cars.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "",
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "cannot write {}: there is no folder {}",
+            out.display(),
+            out.parent().unwrap().display()
+        )) && !stderr.contains(".tmp"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn streamed_output_into_a_closed_pipe_exits_0() {
     let cars = data_dir().join("car-prices.csv");
     let mut child = predict_piped();

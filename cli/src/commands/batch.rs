@@ -50,6 +50,12 @@ pub fn run(model: &Path, cars: &Path, out: &Path, delimiter: u8) -> Result<ExitC
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
+        anyhow::ensure!(
+            dir.is_dir(),
+            "cannot write {}: there is no folder {}",
+            out.display(),
+            dir.display()
+        );
         let temporary = tempfile::NamedTempFile::new_in(dir)
             .with_context(|| format!("cannot write {}", out.display()))?;
         let counts = price_all(

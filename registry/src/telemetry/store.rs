@@ -167,7 +167,8 @@ impl TelemetryStore {
     /// to a temporary file beside it, flushed to disk, then linked under its name only if that
     /// name is free, so no reader ever sees half a batch; a blob is created with
     /// `If-None-Match: *`. When a folder's name is taken, the stored batch is read back: the same
-    /// bytes are a resend ([`Stored::AlreadyStored`]), other bytes a [`Stored::Conflict`]. A
+    /// bytes are a resend ([`Stored::AlreadyStored`]), other bytes a [`Stored::Conflict`], as is
+    /// the id stored under another day (a resend has the same earliest quote). A
     /// container's writer may not read, so a taken name there is always
     /// [`Stored::AlreadyStored`].
     ///
@@ -257,6 +258,15 @@ fn store_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<Stored, TelemetryS
     };
     if path.exists() {
         return stored(&path);
+    }
+    // A resend has the same earliest day, so the id under another day is another batch.
+    if let (Some(file), Ok(days)) = (path.file_name(), std::fs::read_dir(dir)) {
+        if days
+            .flatten()
+            .any(|day| day.path() != folder && day.path().join(file).is_file())
+        {
+            return Ok(Stored::Conflict);
+        }
     }
     std::fs::create_dir_all(folder).map_err(failed(folder))?;
     let mut file = tempfile::Builder::new()
@@ -371,6 +381,18 @@ mod tests {
         assert_eq!(store.store(&other).unwrap(), Stored::Conflict);
         assert_eq!(store.store(&first).unwrap(), Stored::AlreadyStored);
         assert_eq!(store.read(None).unwrap(), vec![first]);
+    }
+
+    #[test]
+    fn a_batch_id_reused_with_quotes_of_another_day_was_stored_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = TelemetryStore::folder(dir.path());
+        let first = batch("b1", "2026-11-30T07:00:00Z");
+        store.store(&first).unwrap();
+        let next_day = batch("b1", "2026-12-01T07:00:00Z");
+        assert_eq!(store.store(&next_day).unwrap(), Stored::Conflict);
+        assert_eq!(store.read(None).unwrap(), vec![first]);
+        assert_eq!(walk(dir.path()), ["2026-11-30/b1.json"]);
     }
 
     #[test]
