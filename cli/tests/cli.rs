@@ -62,7 +62,6 @@ fn succeeds(args: &[&str], stdin: &str) -> Vec<u8> {
     output.stdout
 }
 
-/// Asserts a failure with exactly one line on stderr, mentioning `needle`, and no panic.
 /// `carprice predict --cars CARS --out OUT` with the default model.
 fn predict_into(cars: &Path, out: &Path) -> Output {
     carprice(
@@ -79,6 +78,7 @@ fn predict_into(cars: &Path, out: &Path) -> Output {
     )
 }
 
+/// Asserts a failure with exactly one line on stderr, mentioning `needle`, and no panic.
 fn fails_with(output: &Output, needle: &str) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -721,19 +721,7 @@ fn predict_piped() -> std::process::Child {
 fn streamed_output_into_a_missing_folder_named_the_temporary_file() {
     let dir = temp_dir("stream-no-folder");
     let out = dir.join("no-such-folder").join("priced.csv");
-    let cars = data_dir().join("car-prices.csv");
-    let output = carprice(
-        &[
-            "predict",
-            "--model",
-            "assets/model.json",
-            "--cars",
-            cars.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        "",
-    );
+    let output = predict_into(&data_dir().join("car-prices.csv"), &out);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
