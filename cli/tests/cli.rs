@@ -314,7 +314,11 @@ fn challenger_dir(name: &str, rollout: &str) -> PathBuf {
 }
 
 fn stage_with_challenger(challenger: &Path) -> Output {
-    let site = temp_dir("stage-site");
+    // A site of its own: tests run at the same time.
+    let site = temp_dir(&format!(
+        "site-of-{}",
+        challenger.file_name().unwrap().to_string_lossy()
+    ));
     let output = carprice(
         &[
             "stage",
@@ -375,6 +379,22 @@ fn stage_reported_a_hand_written_rollouts_missing_fields_one_at_a_time() {
         "{stderr}"
     );
     std::fs::remove_dir_all(&challenger).unwrap();
+}
+
+#[test]
+fn stage_named_the_rust_type_of_a_rollout_that_is_not_an_object() {
+    for (name, rollout, kind) in [
+        ("rollout-list", "[]", "a list"),
+        ("rollout-number", "10", "a number"),
+        ("rollout-null", "null", "null"),
+    ] {
+        let challenger = challenger_dir(name, rollout);
+        let output = stage_with_challenger(&challenger);
+        fails_with(&output, &format!("it holds {kind}, where a JSON object with the fields version, mode, percent, since, commit is expected"));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("ChallengerRecord"), "{stderr}");
+        std::fs::remove_dir_all(&challenger).unwrap();
+    }
 }
 
 #[test]

@@ -105,19 +105,41 @@ fn read_rollout(path: &Path) -> Result<ChallengerRecord> {
     };
     let value: serde_json::Value =
         serde_json::from_slice(&files::read(path)?).with_context(not_a_rollout)?;
-    if let Some(fields) = value.as_object() {
-        let missing: Vec<&str> = ChallengerRecord::FIELDS
-            .into_iter()
-            .filter(|field| !fields.contains_key(*field))
-            .collect();
-        if !missing.is_empty() {
-            anyhow::bail!(
-                "{}: missing field{} {}",
-                not_a_rollout(),
-                if missing.len() == 1 { "" } else { "s" },
-                missing.join(", ")
-            );
-        }
+    let Some(fields) = value.as_object() else {
+        anyhow::bail!(
+            "{}: it holds {}, where a JSON object with the fields {} is expected, e.g. {}",
+            not_a_rollout(),
+            json_kind(&value),
+            ChallengerRecord::FIELDS.join(", "),
+            ROLLOUT_EXAMPLE
+        );
+    };
+    let missing: Vec<&str> = ChallengerRecord::FIELDS
+        .into_iter()
+        .filter(|field| !fields.contains_key(*field))
+        .collect();
+    if !missing.is_empty() {
+        anyhow::bail!(
+            "{}: missing field{} {}",
+            not_a_rollout(),
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", ")
+        );
     }
     serde_json::from_value(value).with_context(not_a_rollout)
+}
+
+/// A rollout as `carprice fetch --version challenger` writes it, for messages.
+const ROLLOUT_EXAMPLE: &str = r#"{"version": "1.5.0", "mode": "canary", "percent": 10, "since": "2026-11-30T08:00:00Z", "commit": "abc1234"}"#;
+
+/// What a JSON value is, in a user's words.
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "a list",
+        serde_json::Value::Object(_) => "an object",
+    }
 }
