@@ -301,8 +301,13 @@ pub struct RolloutArgs {
     /// challenger's price is shown on --percent of devices.
     #[arg(long, requires = "version")]
     pub mode: Option<RolloutMode>,
-    /// Share of devices shown the challenger's price, 0 to 100 (canary only).
-    #[arg(long, requires = "version", value_parser = clap::value_parser!(u8).range(0..=100))]
+    /// Share of devices shown the challenger's price, a whole number from 0 to 100 (canary only).
+    #[arg(
+        long,
+        requires = "version",
+        allow_negative_numbers = true,
+        value_parser = percent
+    )]
     pub percent: Option<u8>,
     /// End the rollout in progress without promoting the challenger.
     #[arg(long)]
@@ -342,4 +347,13 @@ pub struct ContainerArgs {
     /// How to authorise: auto = SAS when one is given (URL or CARPRICE_SAS), else anonymous.
     #[arg(long, env = "CARPRICE_AUTH", value_enum, default_value = "auto")]
     pub auth: AuthChoice,
+}
+
+/// A `--percent`: a whole number from 0 to 100, refused in the user's words (not Rust's `u8`).
+fn percent(text: &str) -> Result<u8, String> {
+    text.trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|percent| *percent <= 100)
+        .ok_or_else(|| "percent must be a whole number from 0 to 100".to_string())
 }

@@ -397,6 +397,55 @@ fn stage_named_the_rust_type_of_a_rollout_that_is_not_an_object() {
     }
 }
 
+/// `carprice rollout` with `args`, against a registry it never reaches (the arguments are refused
+/// first).
+fn rollout_refused(args: &[&str]) -> Output {
+    let rollout = [
+        &[
+            "rollout",
+            "--container",
+            "http://127.0.0.1:9/models",
+            "--version",
+            "1.1.0",
+        ][..],
+        args,
+    ]
+    .concat();
+    carprice(&rollout, "")
+}
+
+#[test]
+fn a_rollout_percent_out_of_range_said_expected_u8() {
+    for percent in ["256", "-1", "1.5", "101", "ten"] {
+        let output = rollout_refused(&["--mode", "canary", "--percent", percent]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!("invalid value '{percent}' for '--percent <PERCENT>': percent must be a whole number from 0 to 100")),
+            "{stderr}"
+        );
+        assert!(
+            !stderr.contains("u8") && !stderr.contains("0..="),
+            "{stderr}"
+        );
+    }
+    // From a fetched rollout.json (the production record's challenger, or written by hand).
+    for percent in ["256", "-1", "1.5"] {
+        let challenger = challenger_dir(
+            "rollout-percent",
+            &format!(
+                r#"{{"version": "1.0.0", "mode": "canary", "percent": {percent}, "since": "2026-11-30T00:00:00Z", "commit": "c"}}"#
+            ),
+        );
+        let output = stage_with_challenger(&challenger);
+        fails_with(
+            &output,
+            &format!("percent must be a whole number from 0 to 100 (got {percent})"),
+        );
+        std::fs::remove_dir_all(&challenger).unwrap();
+    }
+}
+
 #[test]
 fn interactions_overfit_on_the_sample_so_the_default_model_has_none() {
     // Leave-one-out lowers the error with a few pairs on the 135 training rows, but not by more

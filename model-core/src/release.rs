@@ -93,7 +93,7 @@ pub enum RolloutError {
     #[error("a shadow rollout shows the challenger on no device, so its percent is 0 (got {0}): use --mode canary to show it")]
     ShadowPercent(u64),
     /// More than all devices.
-    #[error("a canary percent is a whole number from 0 to 100 (got {0})")]
+    #[error("percent must be a whole number from 0 to 100 (got {0})")]
     Percent(u64),
 }
 

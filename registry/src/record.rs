@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use model_core::release::RolloutMode;
 use model_core::ModelVersion;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::RegistryError;
 
@@ -100,11 +100,37 @@ pub struct ChallengerRecord {
     /// Shadow or canary.
     pub mode: RolloutMode,
     /// Share of devices, in percent, shown the challenger's price (0 in the shadow).
+    #[serde(deserialize_with = "percent")]
     pub percent: u8,
     /// When this mode and percent were set (RFC 3339).
     pub since: String,
     /// The commit recorded with the change.
     pub commit: String,
+}
+
+/// A percent of devices as written by hand or by an older writer: any JSON number, refused unless
+/// it is a whole number from 0 to 100.
+fn percent<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u8, D::Error> {
+    percent_of(serde_json::Number::deserialize(deserializer)?)
+}
+
+/// [`percent`], or nothing.
+fn optional_percent<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u8>, D::Error> {
+    Option::<serde_json::Number>::deserialize(deserializer)?
+        .map(percent_of)
+        .transpose()
+}
+
+fn percent_of<E: serde::de::Error>(number: serde_json::Number) -> Result<u8, E> {
+    number
+        .as_u64()
+        .and_then(|whole| u8::try_from(whole).ok())
+        .filter(|percent| *percent <= 100)
+        .ok_or_else(|| {
+            E::custom(format!(
+                "percent must be a whole number from 0 to 100 (got {number})"
+            ))
+        })
 }
 
 /// One change of the live version.
@@ -126,7 +152,11 @@ pub struct HistoryEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<RolloutMode>,
     /// A rollout's percent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "optional_percent"
+    )]
     pub percent: Option<u8>,
 }
 
@@ -598,6 +628,43 @@ mod tests {
         );
         assert_eq!(record.withdrawn, ["1.2.0", "1.1.0"]);
         assert!(is_rolled_back(&record, &v("1.1.0"), None));
+    }
+
+    #[test]
+    fn a_percent_out_of_range_said_expected_u8() {
+        let challenger = |percent: &str| {
+            format!(
+                r#"{{"version": "1.2.0", "mode": "canary", "percent": {percent}, "since": "t", "commit": "c"}}"#
+            )
+        };
+        for percent in ["256", "-1", "1.5", "101"] {
+            let error = serde_json::from_str::<ChallengerRecord>(&challenger(percent))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.contains(&format!(
+                    "percent must be a whole number from 0 to 100 (got {percent})"
+                )) && !error.contains("u8"),
+                "{error}"
+            );
+            let entry = format!(
+                r#"{{"version": "1.2.0", "at": "t", "commit": "c", "action": "rollout", "percent": {percent}}}"#
+            );
+            let error = serde_json::from_str::<HistoryEntry>(&entry)
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains("whole number from 0 to 100"), "{error}");
+        }
+        for percent in [0, 100] {
+            let record: ChallengerRecord =
+                serde_json::from_str(&challenger(&percent.to_string())).unwrap();
+            assert_eq!(record.percent, percent);
+        }
+        let entry: HistoryEntry = serde_json::from_str(
+            r#"{"version": "1.2.0", "at": "t", "commit": "c", "action": "rollout", "percent": null}"#,
+        )
+        .unwrap();
+        assert_eq!(entry.percent, None);
     }
 
     #[test]
