@@ -447,6 +447,26 @@ fn a_rollout_percent_out_of_range_said_expected_u8() {
 }
 
 #[test]
+fn a_shadow_rollout_with_a_percent_pointed_to_a_mode_option_stage_does_not_have() {
+    let output = rollout_refused(&["--mode", "shadow", "--percent", "10"]);
+    fails_with(&output, "takes no --percent (got 10): to show it on 10% of devices, run `carprice rollout --version 1.1.0 --mode canary --percent 10`");
+    let challenger = challenger_dir(
+        "rollout-shadow-percent",
+        r#"{"version": "1.0.0", "mode": "shadow", "percent": 10, "since": "2026-11-30T00:00:00Z", "commit": "c"}"#,
+    );
+    let output = stage_with_challenger(&challenger);
+    fails_with(&output, "so its percent is 0 (got 10)");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("`carprice rollout --version 1.0.0 --mode canary --percent P`")
+            && stderr.contains("`carprice fetch --version challenger`")
+            && !stderr.contains("use --mode canary"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&challenger).unwrap();
+}
+
+#[test]
 fn interactions_overfit_on_the_sample_so_the_default_model_has_none() {
     // Leave-one-out lowers the error with a few pairs on the 135 training rows, but not by more
     // than chance, and those pairs raised the held-out MAE above $1,400: none may be kept.

@@ -90,7 +90,7 @@ pub enum RolloutError {
     #[error("rollout mode \"{0}\" is unknown: use shadow or canary")]
     Mode(String),
     /// A shadow shows the challenger to nobody.
-    #[error("a shadow rollout shows the challenger on no device, so its percent is 0 (got {0}): use --mode canary to show it")]
+    #[error("a shadow rollout shows the challenger on no device, so its percent is 0 (got {0}); a canary rollout shows it on a percent of devices")]
     ShadowPercent(u64),
     /// More than all devices.
     #[error("percent must be a whole number from 0 to 100 (got {0})")]

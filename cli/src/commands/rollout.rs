@@ -56,6 +56,11 @@ fn start(
         (RolloutMode::Canary, None) => anyhow::bail!(
             "--mode canary needs --percent P: the share of devices, 0 to 100, shown the challenger's price"
         ),
+        (RolloutMode::Shadow, Some(percent)) if percent != 0 => anyhow::bail!(
+            "--mode shadow shows the challenger's price on no device, so it takes no --percent \
+             (got {percent}): to show it on {percent}% of devices, run `carprice rollout --version \
+             {version} --mode canary --percent {percent}`"
+        ),
         (_, percent) => percent.unwrap_or(0),
     };
     let rollout = open_registry(container)?.rollout(&version, mode, percent, commit, expected)?;

@@ -89,9 +89,16 @@ fn read_challenger(dir: &Path) -> Result<(Vec<u8>, Challenger)> {
         model_path.display(),
         model.version()
     );
-    let challenger = Challenger::for_model(&json, model.version(), rollout.mode, rollout.percent)
-        .with_context(|| format!("{}", rollout_path.display()))?;
-    Ok((json, challenger))
+    let how_to_fix = format!(
+        "set the rollout in the production record with `carprice rollout --version {} --mode \
+         canary --percent P` (or `--mode shadow`), then fetch it again with `carprice fetch \
+         --version challenger`",
+        rollout.version
+    );
+    match Challenger::for_model(&json, model.version(), rollout.mode, rollout.percent) {
+        Ok(challenger) => Ok((json, challenger)),
+        Err(error) => anyhow::bail!("{}: {error}: {how_to_fix}", rollout_path.display()),
+    }
 }
 
 /// A challenger's `rollout.json`, with every missing field named at once (it may be written by
