@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use model_core::ModelVersion;
 use serde::de::{self, Deserializer, Visitor};
@@ -19,6 +19,13 @@ pub const MAX_BATCH_ID: usize = 64;
 pub const MAX_ATTRIBUTES: usize = 100;
 /// Longest attribute name or string value, in characters.
 pub const MAX_TEXT: usize = 100;
+/// The earliest time a quote may have been priced, 2026-01-01T00:00:00Z in seconds since the
+/// Unix epoch: before carprice's first rollout, so a device whose clock was reset (to 1970 or
+/// 2000) is refused, not counted.
+const EARLIEST_QUOTE_SECONDS: u64 = 1_767_225_600;
+/// How far after the receiver's clock a quote may have been priced: one day, so a device clock a
+/// little fast, or a local time labelled as UTC (at most 14 hours ahead), still passes.
+pub const MAX_AHEAD: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// A batch of quotes from one device. `batch` is random per batch and reused when the device
 /// sends it again, so that a resend is recognised.
@@ -35,7 +42,8 @@ pub struct Batch {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TelemetryQuote {
-    /// When it was priced: RFC 3339 in UTC (`Z`), e.g. `2026-11-30T07:07:43.120Z`.
+    /// When it was priced: RFC 3339 in UTC (`Z`), e.g. `2026-11-30T07:07:43.120Z`, from
+    /// 2026-01-01T00:00:00Z to [`MAX_AHEAD`] after the receiver's clock.
     pub at: String,
     /// The champion's model version.
     pub champion: String,
@@ -173,7 +181,8 @@ fn invalid(field: impl Into<String>, message: impl Into<String>) -> BatchError {
 
 impl Batch {
     /// Reads and checks a batch: at most [`MAX_BATCH_BYTES`], known fields only, 1 to
-    /// [`MAX_QUOTES`] quotes, each with UTC RFC 3339 time, version numbers, finite positive
+    /// [`MAX_QUOTES`] quotes, each with a UTC RFC 3339 time from 2026-01-01T00:00:00Z to
+    /// [`MAX_AHEAD`] after now, version numbers, finite positive
     /// prices, at most [`MAX_ATTRIBUTES`] attribute values (numbers, booleans, strings of at most
     /// [`MAX_TEXT`] characters) and extrapolation flags naming attributes of the car.
     ///
@@ -232,8 +241,9 @@ impl Batch {
                 ),
             ));
         }
+        let now = SystemTime::now();
         for (i, quote) in self.quotes.iter().enumerate() {
-            quote.check(&format!("quotes[{i}]"))?;
+            quote.check(&format!("quotes[{i}]"), now)?;
         }
         Ok(())
     }
@@ -254,7 +264,10 @@ impl Batch {
 impl TelemetryQuote {
     /// When the quote was priced (checked by [`Batch::from_json`]; the Unix epoch if unreadable).
     pub fn time(&self) -> SystemTime {
-        parse_utc(&self.at).unwrap_or(SystemTime::UNIX_EPOCH)
+        parse_utc(&self.at)
+            .ok()
+            .flatten()
+            .unwrap_or(SystemTime::UNIX_EPOCH)
     }
 
     /// The challenger's price over the champion's.
@@ -262,14 +275,39 @@ impl TelemetryQuote {
         self.challenger_price / self.champion_price
     }
 
-    fn check(&self, path: &str) -> Result<(), BatchError> {
-        let field = |name: &str| format!("{path}.{name}");
-        if self.at.len() > 64 || parse_utc(&self.at).is_none() {
-            return Err(invalid(
-                field("at"),
-                "must be an RFC 3339 time in UTC, e.g. 2026-11-30T07:07:43.120Z",
-            ));
+    /// Whether `at` is an RFC 3339 time in UTC within the accepted window: from
+    /// 2026-01-01T00:00:00Z to [`MAX_AHEAD`] after `now`.
+    fn check_time(&self, now: SystemTime) -> Result<(), String> {
+        let time = match parse_utc(&self.at) {
+            Ok(time) if self.at.len() <= 64 => time,
+            _ => return Err(
+                "is malformed: it must be an RFC 3339 time in UTC, e.g. 2026-11-30T07:07:43.120Z"
+                    .to_string(),
+            ),
+        };
+        let earliest = SystemTime::UNIX_EPOCH + Duration::from_secs(EARLIEST_QUOTE_SECONDS);
+        let latest = now + MAX_AHEAD;
+        match time {
+            Some(time) if (earliest..=latest).contains(&time) => Ok(()),
+            Some(time) if time > latest => Err(format!(
+                "{} is out of the accepted range: it is more than a day after the receiving \
+                 clock ({}); check the device's clock",
+                self.at,
+                humantime::format_rfc3339_seconds(now)
+            )),
+            _ => Err(format!(
+                "{} is out of the accepted range: it is before {}, when no quote was priced \
+                 with carprice yet; check the device's clock",
+                self.at,
+                humantime::format_rfc3339_seconds(earliest)
+            )),
         }
+    }
+
+    fn check(&self, path: &str, now: SystemTime) -> Result<(), BatchError> {
+        let field = |name: &str| format!("{path}.{name}");
+        self.check_time(now)
+            .map_err(|message| invalid(field("at"), message))?;
         for (name, version) in [
             ("champion", &self.champion),
             ("challenger", &self.challenger),
@@ -346,8 +384,29 @@ impl TelemetryQuote {
 }
 
 /// Reads an RFC 3339 time in UTC (`Z`), e.g. `2026-11-30T07:07:43Z` or with fractional seconds.
-pub(crate) fn parse_utc(text: &str) -> Option<SystemTime> {
-    humantime::parse_rfc3339(text).ok()
+/// humantime reads the years 1970 to 9999; a valid time of an earlier year is `Ok(None)`.
+///
+/// # Errors
+/// humantime's error when the text is not an RFC 3339 time in UTC.
+fn parse_utc(text: &str) -> Result<Option<SystemTime>, humantime::TimestampError> {
+    match humantime::parse_rfc3339(text) {
+        Ok(time) => Ok(Some(time)),
+        Err(error) => {
+            // The same date and time in a year humantime reads, as much a leap year as the
+            // original: valid then, the original was valid too, only early.
+            let year = text.get(..4).and_then(|y| y.parse::<u32>().ok());
+            match (year, text.get(4..)) {
+                (Some(year), Some(rest)) if year < 1970 => {
+                    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+                    let stand_in = if leap { "1972" } else { "1971" };
+                    humantime::parse_rfc3339(&format!("{stand_in}{rest}"))
+                        .map(|_| None)
+                        .map_err(|_| error)
+                }
+                _ => Err(error),
+            }
+        }
+    }
 }
 
 fn is_short_text(text: &str) -> bool {
@@ -450,6 +509,62 @@ mod tests {
             refused_field(|b| b["quotes"][0]["extrapolated"] = json!(["width"])),
             "quotes[0].extrapolated[0]"
         );
+    }
+
+    #[test]
+    fn a_valid_time_before_1970_was_not_rfc_3339_and_year_9999_was_accepted() {
+        let refusal = |at: &str| match batch_with(|b| b["quotes"][0]["at"] = json!(at)) {
+            Err(BatchError::Invalid { field, message }) if field == "quotes[0].at" => message,
+            other => panic!("{at}: expected a refusal of quotes[0].at, got {other:?}"),
+        };
+        let hours_from_now = |hours: u64| {
+            let time = SystemTime::now() + Duration::from_secs(hours * 3600);
+            humantime::format_rfc3339_millis(time).to_string()
+        };
+        for early in [
+            "0001-01-01T00:00:00Z",
+            "1600-02-29T12:00:00Z",
+            "1969-12-31T23:59:59.5Z",
+            "1970-01-01T00:00:00Z",
+            "2025-12-31T23:59:59Z",
+        ] {
+            let message = refusal(early);
+            assert_eq!(
+                message,
+                format!("{early} is out of the accepted range: it is before 2026-01-01T00:00:00Z, when no quote was priced with carprice yet; check the device's clock")
+            );
+        }
+        for late in ["9999-12-31T23:59:59Z".to_string(), hours_from_now(25)] {
+            let message = refusal(&late);
+            assert!(
+                message.starts_with(&format!("{late} is out of the accepted range: it is more than a day after the receiving clock (")),
+                "{message}"
+            );
+        }
+        for malformed in [
+            "0001-13-01T00:00:00Z",
+            "1900-02-29T00:00:00Z",
+            "2026-02-30T00:00:00Z",
+            "2026-11-30 07:07:43Z",
+            "2026-11-30T08:07:43+01:00",
+            "yesterday",
+        ] {
+            let message = refusal(malformed);
+            assert!(
+                message.starts_with("is malformed: it must be an RFC 3339 time in UTC"),
+                "{malformed}: {message}"
+            );
+        }
+        for accepted in [
+            "2026-01-01T00:00:00Z".to_string(),
+            "2026-01-01T00:00:00+00:00".to_string(),
+            hours_from_now(23),
+        ] {
+            assert!(
+                batch_with(|b| b["quotes"][0]["at"] = json!(accepted)).is_ok(),
+                "{accepted}"
+            );
+        }
     }
 
     #[test]

@@ -18,8 +18,8 @@ mod batch;
 mod store;
 
 pub use batch::{
-    Batch, BatchError, CarValue, Mode, Shown, TelemetryQuote, MAX_ATTRIBUTES, MAX_BATCH_BYTES,
-    MAX_BATCH_ID, MAX_QUOTES, MAX_TEXT,
+    Batch, BatchError, CarValue, Mode, Shown, TelemetryQuote, MAX_AHEAD, MAX_ATTRIBUTES,
+    MAX_BATCH_BYTES, MAX_BATCH_ID, MAX_QUOTES, MAX_TEXT,
 };
 #[cfg(feature = "clap")]
 pub use store::TelemetryAuth;
