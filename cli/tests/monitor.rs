@@ -366,6 +366,39 @@ fn a_mistyped_telemetry_folder_read_as_too_few_quotes() {
     );
 }
 
+/// `carprice monitor` on `telemetry` with the fixture's models: its one line on stderr.
+fn monitor_error(fixture: &Fixture, telemetry: &str) -> String {
+    let output = carprice(&[
+        "monitor",
+        "--telemetry",
+        telemetry,
+        "--champion",
+        &fixture.champion,
+        "--challenger",
+        &fixture.challenger,
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    stderr
+}
+
+#[test]
+fn monitor_said_a_telemetry_file_can_be_created_and_is_writable() {
+    let fixture = Fixture::new();
+    let file = fixture.dir.path().join("telemetry.json");
+    std::fs::write(&file, "{}").unwrap();
+    let stderr = monitor_error(&fixture, file.to_str().unwrap());
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "carprice: error: {} is a file, not a telemetry folder: name the folder the server \
+             stores batches in (carprice monitor --telemetry, static-host --telemetry-dir)",
+            file.display()
+        )
+    );
+}
+
 #[test]
 fn the_shipped_thresholds_are_a_valid_config() {
     let fixture = Fixture::new();

@@ -460,9 +460,8 @@ fn gather(args: &TelemetryArgs, source: &ModelSource, min_quotes: usize) -> Resu
     let period = Period::parse(args.since.as_deref(), args.until.as_deref())?;
     let sas = std::env::var("CARPRICE_TELEMETRY_SAS").ok();
     let store = TelemetryStore::open(place, sas.as_deref(), args.telemetry_auth.choice)?;
-    let batches = store
-        .read(period.until)
-        .with_context(|| format!("cannot read telemetry from {store}"))?;
+    // Each error of the store names the folder, file, container or blob.
+    let batches = store.read(period.until)?;
     let quotes: Vec<&TelemetryQuote> = batches
         .iter()
         .flat_map(|b| &b.quotes)

@@ -65,6 +65,12 @@ pub enum TelemetryStoreError {
         /// What the system said.
         source: std::io::Error,
     },
+    /// The folder named for telemetry is a file.
+    #[error(
+        "{0} is a file, not a telemetry folder: name the folder the server stores batches in \
+         (carprice monitor --telemetry, static-host --telemetry-dir)"
+    )]
+    NotAFolder(PathBuf),
     /// The local folder to read does not exist.
     #[error(
         "telemetry folder {0} does not exist: check the path given to --telemetry (the server \
@@ -252,6 +258,7 @@ fn store_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<Stored, TelemetryS
         let path = path.to_path_buf();
         move |source| TelemetryStoreError::Folder { path, source }
     };
+    check_folder(dir)?;
     let stored = |path: &Path| -> Result<Stored, TelemetryStoreError> {
         let found = std::fs::read(path).map_err(failed(path))?;
         Ok(already_there(&found, bytes))
@@ -282,6 +289,15 @@ fn store_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<Stored, TelemetryS
     }
 }
 
+/// Refuses a telemetry "folder" that is a file (a missing one is created by the server and
+/// refused by readers elsewhere).
+fn check_folder(dir: &Path) -> Result<(), TelemetryStoreError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(TelemetryStoreError::NotAFolder(dir.to_path_buf()));
+    }
+    Ok(())
+}
+
 /// `<day>/<file>` names of the folder's batches, sorted.
 fn list_files(dir: &Path) -> Result<Vec<String>, TelemetryStoreError> {
     let entries = |path: &Path| -> Result<Vec<(String, bool)>, TelemetryStoreError> {
@@ -300,6 +316,7 @@ fn list_files(dir: &Path) -> Result<Vec<String>, TelemetryStoreError> {
     if !dir.exists() {
         return Err(TelemetryStoreError::NoFolder(dir.to_path_buf()));
     }
+    check_folder(dir)?;
     let mut names = Vec::new();
     for (day, is_dir) in entries(dir)? {
         if !is_dir {
@@ -405,6 +422,31 @@ mod tests {
         std::fs::write(dir.path().join("2026-11-30/zz.json"), "{}").unwrap();
         let error = store.read(None).unwrap_err().to_string();
         assert!(error.contains("zz.json"), "{error}");
+    }
+
+    #[test]
+    fn a_telemetry_folder_that_is_a_file_was_said_to_be_perhaps_not_writable() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("telemetry.json");
+        std::fs::write(&file, "{}").unwrap();
+        let store = TelemetryStore::folder(&file);
+        for error in [
+            store.read(None).unwrap_err(),
+            store
+                .store(&batch("b1", "2026-11-30T07:00:00Z"))
+                .unwrap_err(),
+        ] {
+            assert!(matches!(&error, TelemetryStoreError::NotAFolder(path) if path == &file));
+            assert_eq!(
+                error.to_string(),
+                format!(
+                    "{} is a file, not a telemetry folder: name the folder the server stores \
+                     batches in (carprice monitor --telemetry, static-host --telemetry-dir)",
+                    file.display()
+                )
+            );
+        }
+        assert_eq!(std::fs::read(&file).unwrap(), b"{}");
     }
 
     fn walk(dir: &Path) -> Vec<String> {
