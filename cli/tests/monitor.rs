@@ -400,6 +400,22 @@ fn monitor_said_a_telemetry_file_can_be_created_and_is_writable() {
 }
 
 #[test]
+fn monitor_repeated_the_cause_of_a_corrupt_stored_batch() {
+    let fixture = Fixture::new();
+    let corrupt = Path::new(&fixture.telemetry).join("2026-11-30/corrupt.json");
+    std::fs::write(&corrupt, "{\"batch\": \"corrupt\", \"quotes\": []}").unwrap();
+    let stderr = monitor_error(&fixture, &fixture.telemetry);
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "carprice: error: stored telemetry {} is not a valid batch (quotes: 0 quotes; a batch \
+             holds 1 to 200): move it out of the telemetry store",
+            corrupt.display()
+        )
+    );
+}
+
+#[test]
 fn the_shipped_thresholds_are_a_valid_config() {
     let fixture = Fixture::new();
     let config = repo().join("infra/rollout-check.toml");

@@ -64,6 +64,16 @@ fn a_container_stores_each_batch_once_and_never_overwrites() {
     let until = humantime::parse_rfc3339("2026-11-30T12:00:00Z").unwrap();
     assert_eq!(reader.read(Some(until)).unwrap(), vec![first]);
 
+    // A corrupt blob is named with its container, and its cause given once.
+    let b2 = format!("{TELEMETRY_PREFIX}2026-12-01/b2.json");
+    azurite.overwrite_keeping_metadata("telemetry", &b2, br#"{"batch": "b2", "quotes": []}"#);
+    let error = reader.read(None).unwrap_err();
+    assert!(std::error::Error::source(&error).is_none());
+    assert_eq!(
+        error.to_string(),
+        format!("stored telemetry {b2} in {url} is not a valid batch (quotes: 0 quotes; a batch holds 1 to 200): move it out of the telemetry store")
+    );
+
     // The writer cannot read, a missing container is named, and a storage outage is an error,
     // not an empty report.
     assert!(writer.read(None).is_err());

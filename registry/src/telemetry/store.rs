@@ -57,13 +57,15 @@ fn already_there(stored: &[u8], bytes: &[u8]) -> Stored {
 pub enum TelemetryStoreError {
     /// The local folder could not be written or read.
     #[error(
-        "telemetry folder {path}: {source}; check that it exists or can be created and is writable"
+        "cannot use telemetry {path}: {cause}; check that the folder exists or can be created, \
+         and that it can be written (the server) and read (carprice monitor)"
     )]
     Folder {
         /// The file or folder concerned.
         path: PathBuf,
-        /// What the system said.
-        source: std::io::Error,
+        /// What the system said (in the message, so not also a source: a message chain would
+        /// repeat it).
+        cause: std::io::Error,
     },
     /// The folder named for telemetry is a file.
     #[error(
@@ -85,12 +87,12 @@ pub enum TelemetryStoreError {
     #[error(transparent)]
     Blob(BlobError),
     /// A stored batch is not a valid batch (it was not written by this store).
-    #[error("stored telemetry {name} is not a valid batch ({source}); move it out of the telemetry store")]
+    #[error("stored telemetry {name} is not a valid batch ({problem}): move it out of the telemetry store")]
     Corrupt {
-        /// The file or blob.
+        /// The file, or the blob and its container.
         name: String,
-        /// What is wrong.
-        source: BatchError,
+        /// What is wrong (in the message, so not also a source).
+        problem: BatchError,
     },
 }
 
@@ -220,9 +222,9 @@ impl TelemetryStore {
                 for name in list_files(dir)?.into_iter().filter(|n| wanted(n)) {
                     let path = dir.join(&name);
                     let bytes =
-                        std::fs::read(&path).map_err(|source| TelemetryStoreError::Folder {
+                        std::fs::read(&path).map_err(|cause| TelemetryStoreError::Folder {
                             path: path.clone(),
-                            source,
+                            cause,
                         })?;
                     batches.push(parse_stored(&path.display().to_string(), &bytes)?);
                 }
@@ -235,7 +237,8 @@ impl TelemetryStore {
                         continue;
                     }
                     if let Some(found) = container.get(&blob)? {
-                        batches.push(parse_stored(&blob, &found.bytes)?);
+                        let name = format!("{blob} in {}", container.location());
+                        batches.push(parse_stored(&name, &found.bytes)?);
                     }
                 }
             }
@@ -245,9 +248,9 @@ impl TelemetryStore {
 }
 
 fn parse_stored(name: &str, bytes: &[u8]) -> Result<Batch, TelemetryStoreError> {
-    Batch::from_json(bytes).map_err(|source| TelemetryStoreError::Corrupt {
+    Batch::from_json(bytes).map_err(|problem| TelemetryStoreError::Corrupt {
         name: name.to_string(),
-        source,
+        problem,
     })
 }
 
@@ -256,7 +259,7 @@ fn store_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<Stored, TelemetryS
     let folder = path.parent().unwrap_or(dir);
     let failed = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| TelemetryStoreError::Folder { path, source }
+        move |cause| TelemetryStoreError::Folder { path, cause }
     };
     check_folder(dir)?;
     let stored = |path: &Path| -> Result<Stored, TelemetryStoreError> {
@@ -301,9 +304,9 @@ fn check_folder(dir: &Path) -> Result<(), TelemetryStoreError> {
 /// `<day>/<file>` names of the folder's batches, sorted.
 fn list_files(dir: &Path) -> Result<Vec<String>, TelemetryStoreError> {
     let entries = |path: &Path| -> Result<Vec<(String, bool)>, TelemetryStoreError> {
-        let failed = |source| TelemetryStoreError::Folder {
+        let failed = |cause| TelemetryStoreError::Folder {
             path: path.to_path_buf(),
-            source,
+            cause,
         };
         let mut found = Vec::new();
         for entry in std::fs::read_dir(path).map_err(failed)? {
@@ -447,6 +450,44 @@ mod tests {
             );
         }
         assert_eq!(std::fs::read(&file).unwrap(), b"{}");
+    }
+
+    #[test]
+    fn a_corrupt_stored_batch_repeated_its_cause() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("2026-11-30")).unwrap();
+        let file = dir.path().join("2026-11-30/b1.json");
+        std::fs::write(&file, "{\"batch\": \"b1\",\n \"quotes\": [}").unwrap();
+        let store = TelemetryStore::folder(dir.path());
+        let error = store.read(None).unwrap_err();
+        // The cause is in the message, so not also a source that a chain would print again.
+        assert!(std::error::Error::source(&error).is_none());
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "stored telemetry {} is not a valid batch (malformed JSON at line 2, column 13: \
+                 expected value): move it out of the telemetry store",
+                file.display()
+            )
+        );
+        // A batch that cannot be read at all: a link to nothing.
+        #[cfg(unix)]
+        {
+            std::fs::remove_file(&file).unwrap();
+            std::os::unix::fs::symlink(dir.path().join("gone"), &file).unwrap();
+            let error = store.read(None).unwrap_err();
+            assert!(std::error::Error::source(&error).is_none());
+            let message = error.to_string();
+            assert_eq!(
+                message.matches("No such file or directory").count(),
+                1,
+                "{message}"
+            );
+            assert!(
+                message.starts_with(&format!("cannot use telemetry {}: ", file.display())),
+                "{message}"
+            );
+        }
     }
 
     fn walk(dir: &Path) -> Vec<String> {
