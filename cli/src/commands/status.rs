@@ -3,8 +3,6 @@
 //! `$GITHUB_OUTPUT` (the scheduled deploy exits early when `latest` and `live` are equal; `record`
 //! goes to `promote --expect-record`; a non-empty `challenger` makes the deploy ship it).
 
-use std::io::Write;
-
 use anyhow::Result;
 
 use super::open_registry;
@@ -18,7 +16,9 @@ pub fn run(container: &ContainerArgs) -> Result<()> {
     let field = |f: &dyn Fn(&carprice_registry::ChallengerRecord) -> String| {
         challenger.map(f).unwrap_or_default()
     };
-    let text = format!(
+    // A reader that stops early (`carprice status | grep -q live=`) is a closed pipe, which ends
+    // the command with exit 0 (see `outln!`).
+    out!(
         "latest={}\nlive={}\nrecord={}\nchallenger={}\nmode={}\npercent={}\n",
         status.latest.map(|v| v.to_string()).unwrap_or_default(),
         status.live.as_deref().unwrap_or_default(),
@@ -26,11 +26,6 @@ pub fn run(container: &ContainerArgs) -> Result<()> {
         field(&|c| c.version.clone()),
         field(&|c| c.mode.to_string()),
         field(&|c| c.percent.to_string()),
-    );
-    // Written, not printed: a reader that stops early (`carprice status | grep -q live=`) is a
-    // closed pipe, which ends the command with exit 0 instead of a panic.
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
+    )?;
     Ok(())
 }
