@@ -910,3 +910,124 @@ fn streamed_table_of_several_chunks_with_quotes_and_line_ends_inside_matches_the
     assert!(piped.stdout == expected, "the outputs differ");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn streamed_unclosed_quote_read_the_rest_of_the_file_as_one_row() {
+    let dir = temp_dir("stream-open-quote");
+    let lines = sample_lines();
+    let text = format!(
+        "{}\n{}\n\"{}\n{}\n{}\n",
+        lines[0], lines[1], lines[2], lines[3], lines[4]
+    );
+    let cars = dir.join("cars.csv");
+    std::fs::write(&cars, &text).unwrap();
+    let out = dir.join("priced.csv");
+    std::fs::write(&out, "previous run\n").unwrap();
+    // The run stops at the row: the file output is not written, nothing is left beside it.
+    let output = predict_into(&cars, &out);
+    fails_with(
+        &output,
+        "CSV line 3: a quote opened in this row is not closed (before the end of the file or \
+         within 1 MiB, the most a row may span)",
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous run\n");
+    let mut left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["cars.csv", "priced.csv"]);
+
+    // To stdout, the rows before it have been written.
+    let mut child = predict_piped();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    fails_with(
+        &output,
+        "CSV line 3: a quote opened in this row is not closed",
+    );
+    assert_eq!(
+        streamed_prices(&String::from_utf8(output.stdout).unwrap(), ',').len(),
+        1
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn streamed_record_longer_than_a_chunk_was_read_whole_into_memory() {
+    let lines = sample_lines();
+    let mut child = predict_piped();
+    let mut stdin = child.stdin.take().unwrap();
+    let start = format!("{}\n{}\n", lines[0], lines[1]);
+    // A row that does not end: the command stops reading it after about 1 MiB, so writing the
+    // rest fails (a closed pipe) long before 256 MiB are written.
+    let writer = std::thread::spawn(move || {
+        let block = vec![b'x'; 1 << 16];
+        let mut written = start.len();
+        stdin.write_all(start.as_bytes())?;
+        while written < 256 << 20 {
+            stdin.write_all(&block)?;
+            written += block.len();
+        }
+        Ok::<_, std::io::Error>(written)
+    });
+    let output = child.wait_with_output().unwrap();
+    let written = writer.join().unwrap();
+    assert!(written.is_err(), "all was read: {written:?}");
+    fails_with(
+        &output,
+        "CSV line 3: the row is longer than 1 MiB, the most a row may span",
+    );
+    assert_eq!(
+        streamed_prices(&String::from_utf8(output.stdout).unwrap(), ',').len(),
+        1
+    );
+}
+
+#[test]
+fn streamed_empty_table_said_it_had_no_make_column() {
+    let dir = temp_dir("stream-empty");
+    let out = dir.join("priced.csv");
+    for (name, text) in [("empty.csv", ""), ("blank.csv", "\r\n\n")] {
+        let cars = dir.join(name);
+        std::fs::write(&cars, text).unwrap();
+        let output = predict_into(&cars, &out);
+        fails_with(&output, "the table is empty: it has no header row");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(!stderr.contains("no `make` column"), "{stderr}");
+        assert!(!out.exists());
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn streamed_line_end_in_a_value_printed_its_error_over_two_lines() {
+    let dir = temp_dir("stream-line-end");
+    let lines = sample_lines();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let make = header.iter().position(|c| *c == "make").unwrap();
+    let mut cells: Vec<&str> = lines[1].split(',').collect();
+    cells[make] = "\"trab\nant\"";
+    let text = format!("{}\n{}\n{}\n", lines[0], cells.join(","), lines[2]);
+    let cars = dir.join("cars.csv");
+    std::fs::write(&cars, text).unwrap();
+    let output = predict_into(&cars, &dir.join("priced.csv"));
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].contains("CSV line 2: `make` is \"trab\\nant\""),
+        "{stderr}"
+    );
+    assert!(
+        lines[1].contains("1 rows priced, 1 rows refused"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -120,11 +120,18 @@ impl Block {
         }
     }
 
-    /// Prices the block's rows into its text and refusals.
+    /// Prices the block's rows into its text and refusals (up to a record that stops the
+    /// reading, noted as the block's failure).
     fn price(&mut self, rows: &mut RowWriter<'_>) {
         self.refusals.clear();
         self.text.clear();
-        self.rows = self.chunk.price(rows, &mut self.text, &mut self.refusals);
+        match self.chunk.price(rows, &mut self.text, &mut self.refusals) {
+            Ok(count) => self.rows = count,
+            Err(e) => {
+                self.rows = self.refusals.len() as u64;
+                self.failure = Some(e);
+            }
+        }
     }
 }
 

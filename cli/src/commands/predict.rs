@@ -1,6 +1,6 @@
 //! `carprice predict`: quotes for one car (JSON on stdin) or every row of a CSV.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -29,15 +29,11 @@ pub fn run(model: &Path, cars: Option<&Path>, delimiter: u8, json: bool) -> Resu
         }
         None => vec![("stdin".to_string(), read_stdin_car()?)],
     };
-    // Written with `writeln!`, not `println!`, so that a closed pipe (`carprice predict | head`)
-    // is an error `main` ends quietly on, not a panic.
-    let mut out = std::io::stdout().lock();
     for (source, description) in descriptions {
         let car = model.car(&description).with_context(|| source.clone())?;
         let quote = model.quote(&car).with_context(|| source.clone())?;
-        print_quote(&mut out, &quote, json)?;
+        print_quote(&quote, json)?;
     }
-    out.flush()?;
     Ok(())
 }
 
@@ -58,13 +54,14 @@ fn read_stdin_car() -> Result<CarDescription> {
     serde_json::from_str(&text).context("the car on stdin is not a JSON object of attribute values")
 }
 
-fn print_quote(out: &mut impl Write, quote: &Quote<'_>, json: bool) -> Result<()> {
+/// Writes a quote with `outln!`, so that a closed pipe (`carprice predict | head`) is an error
+/// `main` ends quietly on, not a panic.
+fn print_quote(quote: &Quote<'_>, json: bool) -> Result<()> {
     if json {
-        writeln!(out, "{}", serde_json::to_string(quote)?)?;
+        outln!("{}", serde_json::to_string(quote)?)?;
         return Ok(());
     }
-    writeln!(
-        out,
+    outln!(
         "{}  ({:.0}% range {} to {}; model {})",
         format_dollars(quote.price),
         quote.interval.level * 100.0,
@@ -79,26 +76,20 @@ fn print_quote(out: &mut impl Write, quote: &Quote<'_>, json: bool) -> Result<()
             .abs()
             .total_cmp(&a.effect.signed_size().abs())
     });
-    writeln!(
-        out,
-        "  reference car {}",
-        format_dollars(quote.reference_price)
-    )?;
+    outln!("  reference car {}", format_dollars(quote.reference_price))?;
     for c in drivers.iter().take(5) {
         let written = match c.effect {
-            Effect::Factor(f) => writeln!(out, "  {:<18} {:+.1}%", c.attribute, (f - 1.0) * 100.0),
-            Effect::Dollars(d) => writeln!(out, "  {:<18} {}", c.attribute, format_dollars(d)),
+            Effect::Factor(f) => outln!("  {:<18} {:+.1}%", c.attribute, (f - 1.0) * 100.0),
+            Effect::Dollars(d) => outln!("  {:<18} {}", c.attribute, format_dollars(d)),
         };
         written?;
     }
     for e in &quote.extrapolations {
         let written = match e {
-            Extrapolation::OutOfRange { attribute, value, min, max } => writeln!(
-        out,
+            Extrapolation::OutOfRange { attribute, value, min, max } => outln!(
                 "  warning: {attribute} = {value} is outside the training range {min} to {max}; the price is an extrapolation"
             ),
-            Extrapolation::UntrainedCategory { attribute, category } => writeln!(
-        out,
+            Extrapolation::UntrainedCategory { attribute, category } => outln!(
                 "  warning: {attribute} = {category} had no training cars; the price ignores it"
             ),
         };

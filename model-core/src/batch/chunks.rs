@@ -11,10 +11,11 @@
 
 use std::io::Read;
 
-use super::{BatchError, Records, RowProblem, RowWriter, Table};
+use super::{limited, BatchError, Records, RowProblem, RowWriter, Table, MAX_RECORD_BYTES};
 use crate::model::Model;
 
-/// Bytes a chunk is filled to (a record longer than that makes a longer chunk).
+/// Bytes a chunk is filled to (a record longer than that makes a longer chunk, up to
+/// [`MAX_RECORD_BYTES`]).
 pub const CHUNK_BYTES: usize = 1 << 19;
 
 /// Whole records of a table's text after its header, and the line the first starts on.
@@ -35,12 +36,16 @@ impl Chunk {
 
     /// Checks, prices and writes every row of the chunk with `rows`: output rows appended to
     /// `out`, the refused rows' problems to `refusals`, in row order. Returns the number of rows.
+    ///
+    /// # Errors
+    /// [`BatchError::UnclosedQuote`] when the table's text ends inside a quoted field (the
+    /// chunk's rows before it are priced), or [`BatchError::RecordTooLong`].
     pub fn price(
         &self,
         rows: &mut RowWriter<'_>,
         out: &mut Vec<u8>,
         refusals: &mut Vec<RowProblem>,
-    ) -> u64 {
+    ) -> Result<u64, BatchError> {
         let mut count = 0;
         let mut row = |written: Result<(), RowProblem>| {
             count += 1;
@@ -71,12 +76,11 @@ impl Chunk {
             let input = (&b"\n"[..]).chain(text);
             let mut records = Records::continuing(input, rows.delimiter(), self.first_line - 1);
             let mut record = csv::ByteRecord::new();
-            // Reading from memory cannot fail.
-            while let Ok(Some(read)) = records.read(&mut record) {
+            while let Some(read) = records.read(&mut record)? {
                 row(rows.write(&read, &record, out));
             }
         }
-        count
+        Ok(count)
     }
 }
 
@@ -137,7 +141,9 @@ impl<R: Read> Chunks<R> {
     /// chunk holds its last records (perhaps none).
     ///
     /// # Errors
-    /// [`BatchError::Read`] when the input cannot be read.
+    /// [`BatchError::Read`] when the input cannot be read; [`BatchError::RecordTooLong`] or
+    /// [`BatchError::UnclosedQuote`] when the next record does not end within
+    /// [`MAX_RECORD_BYTES`] (the chunk is left empty).
     pub fn fill(&mut self, chunk: &mut Chunk) -> Result<bool, BatchError> {
         self.cut(chunk, Cut::Last)?;
         Ok(!(self.ended && self.rest.is_empty()))
@@ -149,36 +155,70 @@ impl<R: Read> Chunks<R> {
         chunk.text.clear();
         chunk.text.extend_from_slice(&self.rest);
         self.rest.clear();
-        let mut wanted = self.size;
-        let end = loop {
-            if !self.ended && chunk.text.len() < wanted {
-                let missing = (wanted - chunk.text.len()) as u64;
-                chunk.text.reserve(wanted - chunk.text.len());
-                let read = (&mut self.input)
-                    .take(missing)
-                    .read_to_end(&mut chunk.text)
-                    .map_err(BatchError::Read)?;
-                self.ended = (read as u64) < missing;
-            }
-            let text = chunk.text.as_slice();
-            if self.ended {
-                break match which {
-                    Cut::First => record_end(text, self.delimiter, which).unwrap_or(text.len()),
-                    Cut::Last => text.len(),
-                };
-            }
-            if let Some(end) = record_end(text, self.delimiter, which) {
-                break end;
-            }
-            // One record longer than the chunk: read on.
-            wanted = wanted.max(chunk.text.len()) * 2;
-        };
+        let end = self.end(&mut chunk.text, which).inspect_err(|_| {
+            chunk.text.clear();
+            self.ended = true;
+        })?;
         self.rest.extend_from_slice(&chunk.text[end..]);
         chunk.text.truncate(end);
         chunk.first_line = self.line;
         chunk.quoted = memchr::memchr(b'"', &chunk.text).is_some();
         self.line += line_endings(&chunk.text);
         Ok(())
+    }
+
+    /// Reads onto `text` (the pending bytes) until it holds the first or last record end, and
+    /// returns the offset after it.
+    fn end(&mut self, text: &mut Vec<u8>, which: Cut) -> Result<usize, BatchError> {
+        let mut wanted = self.size;
+        loop {
+            if !self.ended && text.len() < wanted {
+                let missing = (wanted - text.len()) as u64;
+                text.reserve(wanted - text.len());
+                let read = (&mut self.input)
+                    .take(missing)
+                    .read_to_end(text)
+                    .map_err(BatchError::Read)?;
+                self.ended = (read as u64) < missing;
+            }
+            let found = match (self.ended, which) {
+                (true, Cut::Last) => Some(text.len()),
+                (true, Cut::First) => {
+                    Some(record_end(text, self.delimiter, which).unwrap_or(text.len()))
+                }
+                (false, _) => record_end(text, self.delimiter, which),
+            };
+            // Only a chunk made longer than a fill can hold a record that is too long: its first.
+            if text.len() > self.size.max(MAX_RECORD_BYTES)
+                || found.is_some_and(|end| end > self.size)
+            {
+                let first = record_end(text, self.delimiter, Cut::First)
+                    .or(self.ended.then_some(text.len()));
+                if first.is_none_or(|end| end > MAX_RECORD_BYTES) {
+                    return Err(self.too_long(text));
+                }
+            }
+            if let Some(end) = found {
+                return Ok(end);
+            }
+            // One record longer than the chunk: read on, a little past the most a record spans.
+            wanted = (wanted.max(text.len()) * 2).min(MAX_RECORD_BYTES + 2);
+        }
+    }
+
+    /// The error for a record at the start of `text` that spans more than [`MAX_RECORD_BYTES`].
+    fn too_long(&self, text: &[u8]) -> BatchError {
+        // The record's line is that of its first text byte (blank lines before it are skipped).
+        let blank = text
+            .iter()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .count();
+        let line = self.line + line_endings(&text[..blank]);
+        if quote_left_open(limited(text), self.delimiter) {
+            BatchError::UnclosedQuote { line }
+        } else {
+            BatchError::RecordTooLong { line }
+        }
     }
 }
 
@@ -229,4 +269,19 @@ fn record_end(text: &[u8], delimiter: u8, which: Cut) -> Option<usize> {
             }
         }
     }
+}
+
+/// Whether `text`, from a record's start, ends inside a quoted field: a quote opened in its last
+/// record is not closed (a line end after it would be part of the field, not end the record).
+pub(super) fn quote_left_open(text: &[u8], delimiter: u8) -> bool {
+    let mut reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    let (mut output, mut ends) = ([0; 1024], [0; 64]);
+    let mut at = 0;
+    while at < text.len() {
+        let (_, read, _, _) = reader.read_record(&text[at..], &mut output, &mut ends);
+        at += read;
+    }
+    // Only inside quotes is a line end copied into the field.
+    let (_, _, written, _) = reader.read_record(b"\n", &mut output, &mut ends);
+    written == 1
 }

@@ -1,11 +1,18 @@
-//! Source line numbers of streamed CSV records, right for `\n`, `\r\n` and `\r` line endings.
+//! Source line numbers of streamed CSV records, right for `\n`, `\r\n` and `\r` line endings,
+//! and the bytes of the record being read, at most [`MAX_RECORD_BYTES`] of them.
 
 use std::collections::VecDeque;
 use std::io::Read;
 
+use super::MAX_RECORD_BYTES;
+
 /// A reader that notes, as bytes pass through it, where each line's text starts and on which
 /// line, so that a record's byte offset (from the `csv` reader) maps to the line a text editor
 /// shows. Only starts not yet asked about are kept: about one read-ahead buffer's worth.
+///
+/// It also keeps the bytes read since the end of the last record (told by
+/// [`Self::record_ended`]), and refuses to read on once they are more than [`MAX_RECORD_BYTES`]:
+/// a record too long for memory ends the reading with an error instead.
 pub struct LineNumbered<R> {
     inner: R,
     /// Offset of the next byte to come through.
@@ -16,6 +23,15 @@ pub struct LineNumbered<R> {
     previous: Option<u8>,
     /// (offset, line) of each first text byte after a line ending, oldest first.
     starts: VecDeque<(u64, u64)>,
+    /// Offset where the record being read starts (the last record's end).
+    record_start: u64,
+    /// The bytes read from offset `pending_start` on (at or before `record_start`).
+    pending: Vec<u8>,
+    pending_start: u64,
+    /// Whether the input has ended.
+    ended: bool,
+    /// Whether reading stopped at a record longer than [`MAX_RECORD_BYTES`].
+    overflowed: bool,
 }
 
 impl<R: Read> LineNumbered<R> {
@@ -26,17 +42,22 @@ impl<R: Read> LineNumbered<R> {
             line: 1,
             previous: None,
             starts: VecDeque::from([(0, 1)]),
+            record_start: 0,
+            pending: Vec::new(),
+            pending_start: 0,
+            ended: false,
+            overflowed: false,
         }
     }
 
-    /// Numbers the lines of `inner`, whose first byte is a line ending on line `line`.
+    /// Numbers the lines of `inner`, whose first byte is a line ending on line `line` (the
+    /// first record starts after it).
     pub fn from_line_end(inner: R, line: u64) -> Self {
         LineNumbered {
-            inner,
-            offset: 0,
             line,
-            previous: None,
             starts: VecDeque::new(),
+            record_start: 1,
+            ..LineNumbered::new(inner)
         }
     }
 }
@@ -55,9 +76,33 @@ impl<R> LineNumbered<R> {
             _ => self.line,
         }
     }
-}
 
-impl<R> LineNumbered<R> {
+    /// Notes that a record ends at `byte` (where the next starts); its bytes are let go.
+    pub fn record_ended(&mut self, byte: u64) {
+        self.record_start = byte;
+    }
+
+    /// Where the record being read starts.
+    pub fn record_start(&self) -> u64 {
+        self.record_start
+    }
+
+    /// The bytes of the record being read, as far as they have been read.
+    pub fn pending(&self) -> &[u8] {
+        let skipped = self.record_start.saturating_sub(self.pending_start) as usize;
+        self.pending.get(skipped..).unwrap_or_default()
+    }
+
+    /// Whether the input has ended at `byte` (the reader has read it all and `byte` is its end).
+    pub fn ended_at(&self, byte: u64) -> bool {
+        self.ended && byte == self.offset
+    }
+
+    /// Whether reading stopped because the record being read is longer than [`MAX_RECORD_BYTES`].
+    pub fn overflowed(&self) -> bool {
+        self.overflowed
+    }
+
     /// Notes the byte at `offset` (`byte`), which follows the line ending `previous`.
     fn after_ending(&mut self, previous: u8, byte: u8, offset: u64) {
         if previous == b'\n' || byte != b'\n' {
@@ -71,8 +116,22 @@ impl<R> LineNumbered<R> {
 
 impl<R: Read> Read for LineNumbered<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        // Everything read is the record's (the `csv` reader reads on only when it has parsed
+        // all it has), so the record is already longer than allowed.
+        if self.offset.saturating_sub(self.record_start) > MAX_RECORD_BYTES as u64 {
+            self.overflowed = true;
+            return Err(std::io::Error::other(format!(
+                "a record longer than {MAX_RECORD_BYTES} bytes"
+            )));
+        }
         let n = self.inner.read(buf)?;
         let bytes = &buf[..n];
+        self.ended |= n == 0 && !buf.is_empty();
+        let done =
+            (self.record_start.saturating_sub(self.pending_start) as usize).min(self.pending.len());
+        self.pending.drain(..done);
+        self.pending_start += done as u64;
+        self.pending.extend_from_slice(bytes);
         // Only a byte after a line ending moves the count, so only those are looked at.
         if let (Some(previous @ (b'\r' | b'\n')), Some(&first)) = (self.previous, bytes.first()) {
             self.after_ending(previous, first, self.offset);

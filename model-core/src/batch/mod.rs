@@ -41,12 +41,24 @@ use thiserror::Error;
 
 use crate::error::DataError;
 use crate::model::Model;
+use chunks::quote_left_open;
 pub use chunks::{Chunk, Chunks, CHUNK_BYTES};
 use lines::LineNumbered;
 pub use row::RowWriter;
 
 /// The columns added after the input's.
 pub const ADDED_COLUMNS: [&str; 4] = ["price", "price_low", "price_high", "flags"];
+
+/// The most bytes one record may span in the input (its line end and any blank lines before it
+/// included). A car's row is a few hundred bytes; a longer record is refused rather than read
+/// into memory, whatever it is (a quote left open makes the rest of the file one record).
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// The first [`MAX_RECORD_BYTES`] of a record's text: a quote open at their end is never closed
+/// as far as the reading goes.
+fn limited(text: &[u8]) -> &[u8] {
+    &text[..text.len().min(MAX_RECORD_BYTES)]
+}
 
 /// Field separators recognised when a header evidently uses another one than asked for.
 const DELIMITERS: [char; 4] = [',', ';', '\t', '|'];
@@ -55,6 +67,36 @@ const DELIMITERS: [char; 4] = [',', ';', '\t', '|'];
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum BatchError {
+    /// The input is empty, or its first line names no columns.
+    #[error(
+        "the table is empty: it has no header row; its first line must name the columns, the \
+         model's at least: {needed}"
+    )]
+    Empty {
+        /// The columns the model needs, comma-separated.
+        needed: String,
+    },
+    /// A quote opened in a record is not closed before the end of the input or within
+    /// [`MAX_RECORD_BYTES`]: every later line would be part of one cell, so no later row can be
+    /// told apart reliably and reading stops.
+    #[error(
+        "CSV line {line}: a quote opened in this row is not closed (before the end of the file \
+         or within 1 MiB, the most a row may span), so every later line would be part of one \
+         cell: close the quote, and write a quote inside a quoted cell twice (\"\")"
+    )]
+    UnclosedQuote {
+        /// The line where the record starts.
+        line: u64,
+    },
+    /// A record spans more than [`MAX_RECORD_BYTES`]; reading stops there.
+    #[error(
+        "CSV line {line}: the row is longer than 1 MiB, the most a row may span (a car's row is a \
+         few hundred bytes): is the file a CSV table of cars, with a line end after each row?"
+    )]
+    RecordTooLong {
+        /// The line where the record starts.
+        line: u64,
+    },
     /// The header row is not CSV text.
     #[error("cannot read the header row: {0}")]
     Header(String),
@@ -92,9 +134,19 @@ pub struct RowProblem {
 }
 
 impl std::fmt::Display for RowProblem {
-    /// `CSV line N: message`.
+    /// `CSV line N: message`, on one line: control characters in the message (a line end in a
+    /// quoted cell's value, say) are written escaped, as `\n`, `\r`, `\t` or `\u{…}`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "CSV line {}: {}", self.line, self.message)
+        use std::fmt::Write as _;
+        write!(f, "CSV line {}: ", self.line)?;
+        for c in self.message.chars() {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                f.write_char(c)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -194,8 +246,13 @@ impl Table {
 }
 
 /// The records of a CSV table, each with its line, after a header checked against the model.
+///
+/// A record that spans more than [`MAX_RECORD_BYTES`], or that the input ends inside a quoted
+/// field of, ends the reading with [`BatchError::RecordTooLong`] or
+/// [`BatchError::UnclosedQuote`]: only a few kilobytes are ever read ahead of the record.
 pub struct Records<R> {
     reader: csv::Reader<LineNumbered<R>>,
+    delimiter: u8,
 }
 
 /// The `csv` reader's buffer.
@@ -207,19 +264,29 @@ impl<R: Read> Records<R> {
     /// # Errors
     /// [`BatchError`] when the header cannot be read or does not suit the model.
     pub fn new(model: &Model, input: R, delimiter: u8) -> Result<(Self, Table), BatchError> {
-        let mut reader = csv::ReaderBuilder::new()
+        let reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
             .buffer_capacity(READ_BUFFER)
             .from_reader(LineNumbered::new(input));
+        let mut records = Records { reader, delimiter };
         // Names are trimmed as cells are.
-        let columns: Vec<String> = match reader.headers() {
-            Ok(header) => header.iter().map(|c| c.trim().to_string()).collect(),
-            Err(e) if e.is_io_error() => return Err(BatchError::Read(io_error(e))),
-            Err(e) => return Err(BatchError::Header(csv_problem(&e))),
+        let (columns, start): (Vec<String>, u64) = match records.reader.headers() {
+            Ok(header) => (
+                header.iter().map(|c| c.trim().to_string()).collect(),
+                header.position().map_or(0, csv::Position::byte),
+            ),
+            Err(e) => return Err(records.failure(e)),
         };
+        records.check_record(start)?;
+        if columns.iter().all(String::is_empty) {
+            let needed: Vec<&str> = model.attributes().map(|a| a.name.as_str()).collect();
+            return Err(BatchError::Empty {
+                needed: needed.join(", "),
+            });
+        }
         let table = Table::new(model, columns, delimiter)?;
-        Ok((Records { reader }, table))
+        Ok((records, table))
     }
 
     /// Reads records from `input`, a part of a table's text after its header that starts where
@@ -231,32 +298,71 @@ impl<R: Read> Records<R> {
             .has_headers(false)
             .buffer_capacity(READ_BUFFER)
             .from_reader(LineNumbered::from_line_end(input, line));
-        Records { reader }
+        Records { reader, delimiter }
     }
 
     /// Reads the next record into `record`; `None` at the end of the input. A row that is not a
     /// CSV record is read with its problem, for [`RowWriter::write`] to refuse.
     ///
     /// # Errors
-    /// [`BatchError::Read`] when the input cannot be read.
+    /// [`BatchError::Read`] when the input cannot be read; [`BatchError::RecordTooLong`] or
+    /// [`BatchError::UnclosedQuote`] for a record too long or left inside quotes at the end
+    /// (reading stops there: no later record can be told apart reliably).
     pub fn read(&mut self, record: &mut csv::ByteRecord) -> Result<Option<RowRead>, BatchError> {
         let read = self.reader.read_byte_record(record);
         let byte = match &read {
             Ok(_) => record.position().map_or(0, csv::Position::byte),
             Err(e) => e.position().map_or(0, csv::Position::byte),
         };
-        let line = self.reader.get_mut().line(byte);
         match read {
             Ok(false) => Ok(None),
             Ok(true) => Ok(Some(RowRead {
-                line,
+                line: self.check_record(byte)?,
                 problem: None,
             })),
-            Err(e) if e.is_io_error() => Err(BatchError::Read(io_error(e))),
+            Err(e) if e.is_io_error() => Err(self.failure(e)),
             Err(e) => Ok(Some(RowRead {
-                line,
+                line: self.check_record(byte)?,
                 problem: Some(csv_problem(&e)),
             })),
+        }
+    }
+
+    /// Checks the record just read, placed at `byte` by the reader, and returns its line: it
+    /// must not span more than [`MAX_RECORD_BYTES`] nor end inside quotes.
+    fn check_record(&mut self, byte: u64) -> Result<u64, BatchError> {
+        let end = self.reader.position().byte();
+        let numbered = self.reader.get_mut();
+        let line = numbered.line(byte);
+        if end.saturating_sub(numbered.record_start()) > MAX_RECORD_BYTES as u64
+            || (numbered.ended_at(end) && quote_left_open(numbered.pending(), self.delimiter))
+        {
+            return Err(self.too_long(line));
+        }
+        numbered.record_ended(end);
+        Ok(line)
+    }
+
+    /// The error for a record starting on `line` that is too long or left inside quotes.
+    fn too_long(&self, line: u64) -> BatchError {
+        if quote_left_open(limited(self.reader.get_ref().pending()), self.delimiter) {
+            BatchError::UnclosedQuote { line }
+        } else {
+            BatchError::RecordTooLong { line }
+        }
+    }
+
+    /// The error for a failed read: the input's, or a record too long to read on.
+    fn failure(&mut self, error: csv::Error) -> BatchError {
+        let numbered = self.reader.get_mut();
+        if numbered.overflowed() {
+            let line = numbered.line(numbered.record_start());
+            return self.too_long(line);
+        }
+        if error.is_io_error() {
+            BatchError::Read(io_error(error))
+        } else {
+            BatchError::Header(csv_problem(&error))
         }
     }
 

@@ -237,7 +237,7 @@ fn bytes_read_follow_the_rows() {
 }
 
 /// What one pass of [`TablePricer`] (the `csv` reader over the whole text) makes of `input`:
-/// the output, the refusals, the rows; or the header's error.
+/// the output, the refusals, the rows; or the error that stopped it, with the rows before.
 fn whole(
     model: &Model,
     input: &[u8],
@@ -246,9 +246,12 @@ fn whole(
     let mut pricer =
         TablePricer::new(model, input, Vec::new(), delimiter).map_err(|e| e.to_string())?;
     let mut refusals = Vec::new();
-    while let Some(outcome) = pricer.price_next().unwrap() {
-        if let RowOutcome::Refused(problem) = outcome {
-            refusals.push(problem);
+    loop {
+        match pricer.price_next() {
+            Ok(None) => break,
+            Ok(Some(RowOutcome::Refused(problem))) => refusals.push(problem),
+            Ok(Some(RowOutcome::Priced)) => {}
+            Err(e) => return Err(stopped(&e, &pricer.finish().unwrap(), &refusals)),
         }
     }
     let counts = pricer.counts();
@@ -258,6 +261,14 @@ fn whole(
         refusals,
         counts.priced + counts.refused,
     ))
+}
+
+/// A run stopped by `error` after writing `output` and refusing `refusals`, as text to compare.
+fn stopped(error: &BatchError, output: &[u8], refusals: &[RowProblem]) -> String {
+    format!(
+        "{error}\nafter {}\nand {refusals:?}",
+        String::from_utf8_lossy(output)
+    )
 }
 
 /// The same through [`Chunks`] of `size` bytes, priced chunk by chunk.
@@ -273,8 +284,16 @@ fn chunked(
     let (mut output, mut refusals, mut count) = (table.header_row(), Vec::new(), 0);
     let mut chunk = Chunk::new();
     loop {
-        let more = chunks.fill(&mut chunk).unwrap();
-        count += chunk.price(&mut rows, &mut output, &mut refusals);
+        let filled = chunks.fill(&mut chunk);
+        // Rows the chunk holds before a record that stops the reading are priced.
+        let priced = chunk.price(&mut rows, &mut output, &mut refusals);
+        let more = match (filled, priced) {
+            (Ok(more), Ok(rows)) => {
+                count += rows;
+                more
+            }
+            (Err(e), _) | (_, Err(e)) => return Err(stopped(&e, &output, &refusals)),
+        };
         if !more {
             break;
         }
@@ -405,4 +424,206 @@ fn chunks_refuse_a_header_as_the_csv_reader_does() {
             assert_eq!(chunked(&model, input.as_bytes(), b',', size), expected);
         }
     }
+}
+
+/// Counts the bytes read through it.
+struct Counted<R> {
+    inner: R,
+    read: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.set(self.read.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// The error that stops pricing `input` (a table without end) row by row and in chunks of
+/// `CHUNK_BYTES`, with the rows priced before it, after checking that neither read much more
+/// than [`MAX_RECORD_BYTES`] of it.
+fn stopping_error(model: &Model, input: impl Fn() -> Box<dyn Read>) -> Vec<(String, usize)> {
+    let bound = (MAX_RECORD_BYTES + 2 * CHUNK_BYTES) as u64;
+    let read = std::rc::Rc::new(std::cell::Cell::new(0));
+    let counted = || Counted {
+        inner: input(),
+        read: read.clone(),
+    };
+    let mut pricer = TablePricer::new(model, counted(), Vec::new(), b',').unwrap();
+    let mut priced = 0;
+    let error = loop {
+        match pricer.price_next() {
+            Ok(Some(_)) => priced += 1,
+            Ok(None) => panic!("the input has no end"),
+            Err(e) => break e.to_string(),
+        }
+    };
+    assert!(read.get() <= bound, "row by row: {} bytes read", read.get());
+    let mut stops = vec![(error, priced)];
+
+    read.set(0);
+    let (mut chunks, table) = Chunks::new(model, counted(), b',', CHUNK_BYTES).unwrap();
+    let mut rows = table.row_writer(model);
+    let (mut chunk, mut out, mut refusals, mut priced) = (Chunk::new(), vec![], vec![], 0);
+    let error = loop {
+        if let Err(e) = chunks.fill(&mut chunk) {
+            break e.to_string();
+        }
+        match chunk.price(&mut rows, &mut out, &mut refusals) {
+            Ok(n) => priced += n as usize,
+            Err(e) => break e.to_string(),
+        }
+    };
+    assert!(read.get() <= bound, "in chunks: {} bytes read", read.get());
+    stops.push((error, priced));
+    stops
+}
+
+#[test]
+fn a_record_longer_than_a_chunk_was_read_whole_into_memory() {
+    let model = model();
+    let (header, row) = reference_row(&model);
+    // A line without end: every byte read would have been kept.
+    let endless = || -> Box<dyn Read> {
+        let start = format!("{header}\n{row}\n{row}\nx");
+        Box::new(std::io::Cursor::new(start.into_bytes()).chain(std::io::repeat(b'x')))
+    };
+    let long_row = "the row is longer than 1 MiB, the most a row may span";
+    for (error, priced) in stopping_error(&model, endless) {
+        assert!(
+            error.starts_with(&format!("CSV line 4: {long_row}")),
+            "{error}"
+        );
+        assert_eq!(priced, 2);
+    }
+    // A long row in a table that ends, quoted or not, and after blank lines: the same error
+    // through chunks of any size and row by row, after the rows before it.
+    let long = "y".repeat(MAX_RECORD_BYTES + 10);
+    let quote = "a quote opened in this row is not closed";
+    for (text, start) in [
+        (
+            format!("{header}\n{row}\n\n{long}\n{row}\n"),
+            format!("CSV line 4: {long_row}"),
+        ),
+        (
+            format!("{header}\r\n{row}\r\n\"{long}\"\r\n{row}\r\n"),
+            format!("CSV line 3: {quote}"),
+        ),
+    ] {
+        let expected = whole(&model, text.as_bytes(), b',');
+        assert!(
+            expected.as_ref().is_err_and(|e| e.starts_with(&start)),
+            "{expected:?}"
+        );
+        for size in [1, 100, 4096, CHUNK_BYTES] {
+            assert_eq!(chunked(&model, text.as_bytes(), b',', size), expected);
+        }
+    }
+    // A row just within the limit is read (and refused for its number of fields).
+    let within = "z".repeat(MAX_RECORD_BYTES - 10);
+    let text = format!("{header}\n{row}\n{within}\n{row}\n");
+    let (_, refusals, rows) = whole(&model, text.as_bytes(), b',').unwrap();
+    assert_eq!((rows, refusals.len()), (3, 1));
+    assert_eq!(
+        chunked(&model, text.as_bytes(), b',', CHUNK_BYTES),
+        whole(&model, text.as_bytes(), b',')
+    );
+}
+
+#[test]
+fn an_unclosed_quote_swallowed_the_rest_of_the_file() {
+    let model = model();
+    let (header, row) = reference_row(&model);
+    let (first, rest) = row.split_once(',').unwrap();
+    let message = "a quote opened in this row is not closed";
+    // Closed nowhere in what follows, however long.
+    let endless = || -> Box<dyn Read> {
+        let start = format!("{header}\n{row}\n\"{first},{rest}\n");
+        Box::new(std::io::Cursor::new(start.into_bytes()).chain(std::io::repeat(b'\n')))
+    };
+    for (error, priced) in stopping_error(&model, endless) {
+        assert!(
+            error.starts_with(&format!("CSV line 3: {message}")),
+            "{error}"
+        );
+        assert_eq!(priced, 1);
+    }
+    // Not closed before the file ends: the rows before it are priced, then the reading stops
+    // with the line where the row starts, in chunks of any size as row by row.
+    for (text, line) in [
+        (
+            format!("{header}\n{row}\n{first},\"{rest}\n{row}\n{row}\n"),
+            3,
+        ),
+        (
+            format!("{header}\r\n{row}\r\n\r\n\"{first}\"\"\n,{rest}\r{row}"),
+            4,
+        ),
+        (
+            format!("{header}\n\"{first}\n\",{rest}\n{row}\n\"{first}"),
+            5,
+        ),
+    ] {
+        let expected = whole(&model, text.as_bytes(), b',');
+        let error = expected.as_ref().unwrap_err();
+        assert!(
+            error.starts_with(&format!("CSV line {line}: {message}")),
+            "{error}"
+        );
+        chunks_agree(&model, text.as_bytes(), b',');
+    }
+    // In the header.
+    let text = format!("\"{header}\n{row}\n");
+    let error = TablePricer::new(&model, text.as_bytes(), Vec::new(), b',').err();
+    assert!(
+        matches!(error, Some(BatchError::UnclosedQuote { line: 1 })),
+        "{error:?}"
+    );
+    for size in [1, 7, CHUNK_BYTES] {
+        let error = Chunks::new(&model, text.as_bytes(), b',', size).err();
+        assert!(
+            matches!(error, Some(BatchError::UnclosedQuote { line: 1 })),
+            "{error:?}"
+        );
+    }
+}
+
+#[test]
+fn an_empty_table_said_it_had_no_make_column() {
+    let model = model();
+    for input in ["", "\n\n", "\r\n\r", "\u{feff}", " , \n"] {
+        let error = TablePricer::new(&model, input.as_bytes(), Vec::new(), b',').err();
+        let Some(BatchError::Empty { needed }) = &error else {
+            panic!("{input:?}: {error:?}")
+        };
+        assert!(needed.starts_with("make, "), "{needed}");
+        let text = error.unwrap().to_string();
+        assert!(
+            text.starts_with("the table is empty: it has no header row"),
+            "{text}"
+        );
+        for size in [1, 7, CHUNK_BYTES] {
+            let error = Chunks::new(&model, input.as_bytes(), b',', size).err();
+            assert!(matches!(error, Some(BatchError::Empty { .. })), "{error:?}");
+        }
+    }
+}
+
+#[test]
+fn a_value_with_a_line_end_printed_its_problem_over_two_lines() {
+    let model = model();
+    let (header, row) = reference_row(&model);
+    let (_, rest) = row.split_once(',').unwrap();
+    let text = format!("{header}\n\"trab\r\nant\u{2028}\tx\",{rest}\n");
+    let (_, refusals, _) = whole(&model, text.as_bytes(), b',').unwrap();
+    assert_eq!(refusals.len(), 1);
+    // The message keeps the value as it is (the web app shows it); its line is one line.
+    assert!(refusals[0].message.contains("trab\r\nant"));
+    let shown = refusals[0].to_string();
+    assert_eq!(shown.lines().count(), 1, "{shown}");
+    assert!(
+        shown.starts_with("CSV line 2: `make` is \"trab\\r\\nant\\u{2028}\\tx\""),
+        "{shown}"
+    );
 }
