@@ -5,6 +5,7 @@ mod commands;
 mod data_path;
 mod drift;
 mod files;
+mod out_file;
 #[cfg(test)]
 mod workflow_invocations;
 

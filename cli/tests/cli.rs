@@ -777,12 +777,7 @@ fn streamed_output_file_is_untouched_when_the_table_cannot_be_read() {
     let output = predict_into(&cars, &out);
     fails_with(&output, "has no `");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous run\n");
-    let mut left: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    left.sort();
-    assert_eq!(left, ["cars.csv", "priced.csv"]);
+    assert_eq!(file_names(&dir), ["cars.csv", "priced.csv"]);
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -931,12 +926,7 @@ fn streamed_unclosed_quote_read_the_rest_of_the_file_as_one_row() {
          within 1 MiB, the most a row may span)",
     );
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous run\n");
-    let mut left: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    left.sort();
-    assert_eq!(left, ["cars.csv", "priced.csv"]);
+    assert_eq!(file_names(&dir), ["cars.csv", "priced.csv"]);
 
     // To stdout, the rows before it have been written.
     let mut child = predict_piped();
@@ -1029,5 +1019,122 @@ fn streamed_line_end_in_a_value_printed_its_error_over_two_lines() {
         lines[1].contains("1 rows priced, 1 rows refused"),
         "{stderr}"
     );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A table of the sample's first three cars in `dir`.
+fn three_cars(dir: &Path) -> PathBuf {
+    let cars = dir.join("cars.csv");
+    std::fs::write(&cars, sample_lines()[..4].join("\n")).unwrap();
+    cars
+}
+
+#[track_caller]
+fn assert_succeeded(output: &Output) {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The names in a folder, sorted.
+fn file_names(dir: &Path) -> Vec<std::ffi::OsString> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Creates a FIFO at `path` with `mkfifo`.
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+#[test]
+fn predict_out_onto_a_fifo_replaced_it_with_a_file() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = temp_dir("out-fifo");
+    let fifo = dir.join("priced.csv");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let cars = three_cars(&dir);
+    let output = predict_into(&cars, &fifo);
+    assert_succeeded(&output);
+    // Checked first: had the FIFO been replaced, its reader would wait forever.
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "{kind:?}");
+    assert_eq!(streamed_prices(&reader.join().unwrap(), ',').len(), 3);
+    assert_eq!(file_names(&dir), ["cars.csv", "priced.csv"]);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn predict_out_through_a_symlink_replaced_the_link() {
+    let dir = temp_dir("out-symlink");
+    std::fs::create_dir(dir.join("results")).unwrap();
+    let target = dir.join("results").join("priced.csv");
+    std::fs::write(&target, "previous run\n").unwrap();
+    let link = dir.join("latest.csv");
+    std::os::unix::fs::symlink("results/priced.csv", &link).unwrap();
+    // A dangling link: the file it names is created, the link kept.
+    let dangling = dir.join("next.csv");
+    std::os::unix::fs::symlink("results/next.csv", &dangling).unwrap();
+    let cars = three_cars(&dir);
+    for (out, real) in [(&link, target), (&dangling, dir.join("results/next.csv"))] {
+        let output = predict_into(&cars, out);
+        assert_succeeded(&output);
+        let kind = std::fs::symlink_metadata(out).unwrap().file_type();
+        assert!(kind.is_symlink(), "{} is now {kind:?}", out.display());
+        let priced = std::fs::read_to_string(&real).unwrap();
+        assert_eq!(streamed_prices(&priced, ',').len(), 3);
+    }
+    assert_eq!(file_names(&dir.join("results")), ["next.csv", "priced.csv"]);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn predict_out_onto_a_folder_named_the_folder() {
+    let dir = temp_dir("out-folder");
+    let output = predict_into(&data_dir().join("car-prices.csv"), &dir);
+    fails_with(
+        &output,
+        &format!("cannot write {}: it is a folder", dir.display()),
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn predict_out_files_were_always_mode_0600() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("out-mode");
+    let cars = three_cars(&dir);
+    let (new, replaced) = (dir.join("new.csv"), dir.join("replaced.csv"));
+    std::fs::write(&replaced, "previous run\n").unwrap();
+    std::fs::set_permissions(&replaced, std::fs::Permissions::from_mode(0o664)).unwrap();
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o7777;
+    for out in [&new, &replaced] {
+        // Under the usual umask, run by the shell as a user would.
+        let output = Command::new("sh")
+            .arg("-c")
+            .arg(r#"umask 022 && exec "$0" "$@""#)
+            .arg(env!("CARGO_BIN_EXE_carprice"))
+            .args(["predict", "--model", "assets/model.json", "--cars"])
+            .arg(&cars)
+            .arg("--out")
+            .arg(out)
+            .current_dir(repo())
+            .output()
+            .unwrap();
+        assert_succeeded(&output);
+    }
+    assert_eq!(mode(&new), 0o644, "new file");
+    assert_eq!(mode(&replaced), 0o664, "replaced file");
     std::fs::remove_dir_all(dir).unwrap();
 }
