@@ -1134,7 +1134,100 @@ fn predict_out_files_were_always_mode_0600() {
             .unwrap();
         assert_succeeded(&output);
     }
-    assert_eq!(mode(&new), 0o644, "new file");
-    assert_eq!(mode(&replaced), 0o664, "replaced file");
+    assert_eq!(format!("{:o}", mode(&new)), "644", "new file");
+    assert_eq!(format!("{:o}", mode(&replaced)), "664", "replaced file");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Runs `carprice ARGS` with its standard error closed before it writes (`2>&1 | head` once
+/// `head` has gone), its standard output piped.
+fn carprice_with_stderr_closed(args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_carprice"))
+        .args(args)
+        .current_dir(repo())
+        .env("CARPRICE_DATA", data_dir())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    child.wait_with_output().unwrap()
+}
+
+/// A table of the sample's rows, every other one refused (`make` unknown), and its good rows'
+/// count.
+fn table_with_many_bad_rows(dir: &Path) -> (PathBuf, usize) {
+    let lines = sample_lines();
+    let make = lines[0].split(',').position(|c| c == "make").unwrap();
+    let mut text = vec![lines[0].clone()];
+    let mut good = 0;
+    for (i, line) in lines[1..].iter().enumerate() {
+        let mut cells: Vec<&str> = line.split(',').collect();
+        if i % 2 == 1 {
+            cells[make] = "trabant";
+        } else {
+            good += 1;
+        }
+        text.push(cells.join(","));
+    }
+    let cars = dir.join("cars.csv");
+    std::fs::write(&cars, text.join("\n")).unwrap();
+    (cars, good)
+}
+
+#[test]
+fn predict_panicked_when_stderr_was_closed_and_never_wrote_the_good_rows() {
+    let dir = temp_dir("stderr-closed");
+    let (cars, good) = table_with_many_bad_rows(&dir);
+    let out = dir.join("priced.csv");
+    let output = carprice_with_stderr_closed(&[
+        "predict",
+        "--model",
+        "assets/model.json",
+        "--cars",
+        cars.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    // Rows were refused: 1, as with a working stderr; a panic would be 101.
+    assert_eq!(output.status.code(), Some(1));
+    let priced = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(streamed_prices(&priced, ',').len(), good);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn predict_json_error_panicked_when_stderr_was_closed() {
+    let dir = temp_dir("stderr-closed-json");
+    let (cars, _) = table_with_many_bad_rows(&dir);
+    let output = carprice_with_stderr_closed(&[
+        "predict",
+        "--model",
+        "assets/model.json",
+        "--cars",
+        cars.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    // The first row's quote, then the second row's error (lost with stderr).
+    assert_eq!(String::from_utf8(output.stdout).unwrap().lines().count(), 1);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn train_panicked_when_stderr_was_closed_after_writing_the_model() {
+    let dir = temp_dir("stderr-closed-train");
+    let out = dir.join("model.json");
+    let data = data_dir().join("car-prices.csv");
+    let output = carprice_with_stderr_closed(&[
+        "train",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    model_core::Model::from_json(&std::fs::read_to_string(&out).unwrap()).unwrap();
     std::fs::remove_dir_all(dir).unwrap();
 }

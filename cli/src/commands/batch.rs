@@ -58,9 +58,10 @@ pub fn run(model: &Path, cars: &Path, out: &Path, delimiter: u8) -> Result<ExitC
         file.commit()?;
         counts
     };
-    eprintln!(
+    errln!(
         "carprice: {} rows priced, {} rows refused",
-        counts.priced, counts.refused
+        counts.priced,
+        counts.refused
     );
     Ok(if counts.refused == 0 {
         ExitCode::SUCCESS
@@ -161,14 +162,14 @@ fn price_all(
         };
         output.write_all(&block.text)?;
         for refusal in &block.refusals {
-            eprintln!("carprice: {name}: {refusal}");
+            errln!("carprice: {name}: {refusal}");
         }
         let before = counts.priced + counts.refused;
         counts.refused += block.refusals.len() as u64;
         counts.priced += block.rows - block.refusals.len() as u64;
         let done = counts.priced + counts.refused;
         if progress && done / PROGRESS_EVERY > before / PROGRESS_EVERY {
-            eprint!("\rcarprice: {done} rows");
+            err!("\rcarprice: {done} rows");
         }
         if let Some(failure) = block.failure.take() {
             return Err(failure).with_context(|| format!("cannot price {name}"));
@@ -177,7 +178,7 @@ fn price_all(
         let _ = free.send(block);
     }
     if progress {
-        eprint!("\r");
+        err!("\r");
     }
     output.flush()?;
     Ok(counts)
