@@ -113,7 +113,7 @@ pub enum Command {
         #[arg(long)]
         model: PathBuf,
         /// CSV of cars (the target column, if any, is ignored). Without it, one JSON car is read from stdin.
-        /// With `--out`, `-` reads the CSV from stdin.
+        /// `-` reads the CSV from stdin.
         #[arg(long)]
         cars: Option<PathBuf>,
         /// Stream the priced table here (`-`: stdout): the input's columns plus price, price_low,

@@ -26,11 +26,18 @@ fn data_dir() -> PathBuf {
     file.parent().unwrap().to_path_buf()
 }
 
-fn carprice(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_carprice"))
+/// `carprice ARGS` run in the repository with the sample data.
+fn carprice_command(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_carprice"));
+    command
         .args(args)
         .current_dir(repo())
-        .env("CARPRICE_DATA", data_dir())
+        .env("CARPRICE_DATA", data_dir());
+    command
+}
+
+fn carprice(args: &[&str], stdin: &str) -> Output {
+    let mut child = carprice_command(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -998,14 +1005,8 @@ fn streamed_empty_table_said_it_had_no_make_column() {
 #[test]
 fn streamed_line_end_in_a_value_printed_its_error_over_two_lines() {
     let dir = temp_dir("stream-line-end");
-    let lines = sample_lines();
-    let header: Vec<&str> = lines[0].split(',').collect();
-    let make = header.iter().position(|c| *c == "make").unwrap();
-    let mut cells: Vec<&str> = lines[1].split(',').collect();
-    cells[make] = "\"trab\nant\"";
-    let text = format!("{}\n{}\n{}\n", lines[0], cells.join(","), lines[2]);
     let cars = dir.join("cars.csv");
-    std::fs::write(&cars, text).unwrap();
+    std::fs::write(&cars, table_with_make("\"trab\nant\"")).unwrap();
     let output = predict_into(&cars, &dir.join("priced.csv"));
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
@@ -1142,10 +1143,7 @@ fn predict_out_files_were_always_mode_0600() {
 /// Runs `carprice ARGS` with its standard error closed before it writes (`2>&1 | head` once
 /// `head` has gone), its standard output piped.
 fn carprice_with_stderr_closed(args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_carprice"))
-        .args(args)
-        .current_dir(repo())
-        .env("CARPRICE_DATA", data_dir())
+    let mut child = carprice_command(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -1230,4 +1228,66 @@ fn train_panicked_when_stderr_was_closed_after_writing_the_model() {
     assert_eq!(output.status.code(), Some(0));
     model_core::Model::from_json(&std::fs::read_to_string(&out).unwrap()).unwrap();
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// The sample's header and first row with `make` set to `value`, then the second row.
+fn table_with_make(value: &str) -> String {
+    let lines = sample_lines();
+    let make = lines[0].split(',').position(|c| c == "make").unwrap();
+    let mut cells: Vec<&str> = lines[1].split(',').collect();
+    cells[make] = value;
+    format!("{}\n{}\n{}\n", lines[0], cells.join(","), lines[2])
+}
+
+/// `carprice predict --cars - --json` of `table` on stdin, and of the same table from a file (in
+/// a folder named after `test`).
+fn predict_table_without_out(test: &str, table: &str) -> [Output; 2] {
+    let dir = temp_dir(test);
+    let cars = dir.join("cars.csv");
+    std::fs::write(&cars, table).unwrap();
+    let predict = |cars: &str, stdin: &str| {
+        carprice(
+            &[
+                "predict",
+                "--model",
+                "assets/model.json",
+                "--cars",
+                cars,
+                "--json",
+            ],
+            stdin,
+        )
+    };
+    let outputs = [predict("-", table), predict(cars.to_str().unwrap(), "")];
+    std::fs::remove_dir_all(dir).unwrap();
+    outputs
+}
+
+#[test]
+fn predict_cars_without_out_printed_a_line_end_in_a_value_over_two_lines() {
+    for output in predict_table_without_out("line-end", &table_with_make("\"trab\nant\"")) {
+        fails_with(
+            &output,
+            "CSV line 2: `make` is \"trab\\nant\", which the model",
+        );
+    }
+}
+
+#[test]
+fn predict_cars_without_out_reported_an_unclosed_quote_as_a_field_count() {
+    for output in predict_table_without_out("unclosed", &table_with_make("\"audi")) {
+        fails_with(
+            &output,
+            "CSV line 2: a quote opened in this row is not closed",
+        );
+        assert!(output.stdout.is_empty());
+    }
+}
+
+#[test]
+fn predict_cars_dash_without_out_said_no_such_file() {
+    let [stdin, file] = predict_table_without_out("dash", &table_with_make("audi"));
+    assert_succeeded(&stdin);
+    assert_eq!(stdin.stdout, file.stdout);
+    assert_eq!(String::from_utf8(stdin.stdout).unwrap().lines().count(), 2);
 }

@@ -4,7 +4,10 @@ use std::io::Read;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use model_core::{format_dollars, CarDescription, Effect, Extrapolation, Quote};
+use model_core::batch::{BatchError, Records, RowProblem};
+use model_core::{
+    format_dollars, CarDescription, CarError, CarTable, Effect, Extrapolation, Model, Quote,
+};
 
 use crate::files;
 
@@ -13,45 +16,89 @@ const MAX_STDIN_BYTES: u64 = 1024 * 1024;
 
 pub fn run(model: &Path, cars: Option<&Path>, delimiter: u8, json: bool) -> Result<()> {
     let model = files::read_model(model)?;
-    let descriptions = match cars {
-        Some(path) => {
-            let table = files::read_table(path, delimiter)?;
-            let target = model.document().target.name.clone();
-            table.require_columns(model.attributes().map(|a| a.name.as_str()))?;
-            (0..table.len())
-                .map(|row| {
-                    (
-                        format!("CSV line {}", table.line(row)),
-                        table.description(row, &[target.as_str()]),
-                    )
-                })
-                .collect()
-        }
-        None => vec![("stdin".to_string(), read_stdin_car()?)],
+    let Some(path) = cars else {
+        let car = read_stdin_car()?;
+        let car = model.car(&car).context("stdin")?;
+        return print_quote(&model.quote(&car).context("stdin")?, json);
     };
-    for (source, description) in descriptions {
-        let car = model.car(&description).with_context(|| source.clone())?;
-        let quote = model.quote(&car).with_context(|| source.clone())?;
+    let table = read_table(&model, path, delimiter)?;
+    let target = model.document().target.name.clone();
+    table.require_columns(model.attributes().map(|a| a.name.as_str()))?;
+    for row in 0..table.len() {
+        let description = table.description(row, &[target.as_str()]);
+        // Refused as `predict --out` refuses a row: `CSV line N: ` and the model's message, on
+        // one line.
+        let refused = |error: CarError| {
+            let problem = RowProblem {
+                line: table.line(row),
+                attribute: None,
+                message: error.to_string(),
+            };
+            anyhow::anyhow!("{problem}")
+        };
+        let car = model.car(&description).map_err(refused)?;
+        let quote = model.quote(&car).map_err(refused)?;
         print_quote(&quote, json)?;
     }
     Ok(())
 }
 
-fn read_stdin_car() -> Result<CarDescription> {
-    let mut text = String::new();
+/// Reads a car table (`-`: stdin). A record that stops `predict --out` (a quote left open, a
+/// record longer than 1 MiB) is refused with the same message, found by the same reader.
+fn read_table(model: &Model, path: &Path, delimiter: u8) -> Result<CarTable> {
+    let bytes = if path == Path::new("-") {
+        read_stdin(model_core::MAX_TABLE_BYTES as u64, "the car table")?
+    } else {
+        files::read(path)?
+    };
+    let cannot_use = || format!("cannot use car table {}", path.display());
+    stopping_record(model, &bytes, delimiter).with_context(cannot_use)?;
+    CarTable::from_csv_with(&bytes, delimiter).with_context(cannot_use)
+}
+
+/// The error of a record that stops the streaming reader, if any; the table's other faults are
+/// left to [`CarTable`], which names them as before.
+fn stopping_record(model: &Model, bytes: &[u8], delimiter: u8) -> Result<(), BatchError> {
+    let stops = |error: BatchError| match error {
+        e @ (BatchError::UnclosedQuote { .. } | BatchError::RecordTooLong { .. }) => Err(e),
+        _ => Ok(()),
+    };
+    let mut records = match Records::new(model, bytes, delimiter) {
+        Ok((records, _)) => records,
+        Err(e) => return stops(e),
+    };
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match records.read(&mut record) {
+            Ok(Some(_)) => {}
+            Ok(None) => return Ok(()),
+            Err(e) => return stops(e),
+        }
+    }
+}
+
+/// Reads standard input, at most `limit` bytes; `what` names it in errors.
+fn read_stdin(limit: u64, what: &str) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
     std::io::stdin()
-        .take(MAX_STDIN_BYTES + 1)
-        .read_to_string(&mut text)
-        .context("cannot read a car from stdin")?;
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {what} from stdin"))?;
     anyhow::ensure!(
-        text.len() as u64 <= MAX_STDIN_BYTES,
-        "the car on stdin is larger than {MAX_STDIN_BYTES} bytes"
+        bytes.len() as u64 <= limit,
+        "{what} on stdin is larger than {limit} bytes"
     );
+    Ok(bytes)
+}
+
+fn read_stdin_car() -> Result<CarDescription> {
+    let bytes = read_stdin(MAX_STDIN_BYTES, "the car")?;
     anyhow::ensure!(
-        !text.trim().is_empty(),
+        !bytes.trim_ascii().is_empty(),
         "no car on stdin: pipe a JSON object such as {{\"make\": \"audi\", ...}} or pass --cars FILE.csv"
     );
-    serde_json::from_str(&text).context("the car on stdin is not a JSON object of attribute values")
+    serde_json::from_slice(&bytes)
+        .context("the car on stdin is not a JSON object of attribute values")
 }
 
 /// Writes a quote with `outln!`, so that a closed pipe (`carprice predict | head`) is an error
