@@ -4,9 +4,12 @@
 //!
 //! A row is defined once, by [`RowWriter`]: checked and priced with [`crate::RowPricer`] (no
 //! car description, no full quote), written with its flags, or refused with a [`RowProblem`].
-//! [`TablePricer`] runs it one row at a time (the web app's stock-list worker), in a few
+//! [`TablePricer`] runs it one row at a time (the web app's stock-list worker), in a few hundred
 //! kilobytes of memory whatever the table's size; `carprice predict --cars IN --out OUT` runs it
-//! in several threads on blocks of [`Records`]. So their files agree to the byte.
+//! in several threads on [`Chunks`] of the text. So their files agree to the byte. Both stop at a
+//! record they cannot tell the end of: one spanning more than [`MAX_RECORD_BYTES`]
+//! ([`BatchError::RecordTooLong`]) or one the input ends inside quotes of
+//! ([`BatchError::UnclosedQuote`]), reading no more than that much of it.
 //!
 //! ```
 //! use model_core::batch::{RowOutcome, TablePricer};
