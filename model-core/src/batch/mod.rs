@@ -94,7 +94,7 @@ pub enum BatchError {
     /// A record spans more than [`MAX_RECORD_BYTES`]; reading stops there.
     #[error(
         "CSV line {line}: the row is longer than 1 MiB, the most a row may span (a car's row is a \
-         few hundred bytes): is the file a CSV table of cars, with a line end after each row?"
+         few hundred bytes): check that the file is a CSV table with one car a line"
     )]
     RecordTooLong {
         /// The line where the record starts.
