@@ -4,9 +4,12 @@
 //!
 //! A row is defined once, by [`RowWriter`]: checked and priced with [`crate::RowPricer`] (no
 //! car description, no full quote), written with its flags, or refused with a [`RowProblem`].
-//! [`TablePricer`] runs it one row at a time (the web app's stock-list worker), in a few
+//! [`TablePricer`] runs it one row at a time (the web app's stock-list worker), in a few hundred
 //! kilobytes of memory whatever the table's size; `carprice predict --cars IN --out OUT` runs it
-//! in several threads on blocks of [`Records`]. So their files agree to the byte.
+//! in several threads on [`Chunks`] of the text. So their files agree to the byte. Both stop at a
+//! record they cannot tell the end of: one spanning more than [`MAX_RECORD_BYTES`]
+//! ([`BatchError::RecordTooLong`]) or one the input ends inside quotes of
+//! ([`BatchError::UnclosedQuote`]), reading no more than that much of it.
 //!
 //! ```
 //! use model_core::batch::{RowOutcome, TablePricer};
@@ -91,7 +94,7 @@ pub enum BatchError {
     /// A record spans more than [`MAX_RECORD_BYTES`]; reading stops there.
     #[error(
         "CSV line {line}: the row is longer than 1 MiB, the most a row may span (a car's row is a \
-         few hundred bytes): is the file a CSV table of cars, with a line end after each row?"
+         few hundred bytes): check that the file is a CSV table with one car a line"
     )]
     RecordTooLong {
         /// The line where the record starts.
