@@ -997,7 +997,7 @@ fn streamed_empty_table_said_it_had_no_make_column() {
         let cars = dir.join(name);
         std::fs::write(&cars, text).unwrap();
         let output = predict_into(&cars, &out);
-        fails_with(&output, "the table is empty: it has no header row");
+        fails_with(&output, "the table has no header row: it is empty");
         let stderr = String::from_utf8(output.stderr).unwrap();
         assert!(!stderr.contains("no `make` column"), "{stderr}");
         assert!(!out.exists());

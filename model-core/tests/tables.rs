@@ -16,7 +16,7 @@ fn reads_a_table_and_its_columns() {
 
 #[test]
 fn empty_csv_is_refused() {
-    assert_eq!(CarTable::from_csv(b""), Err(DataError::Empty));
+    assert_eq!(CarTable::from_csv(b""), Err(DataError::NoHeader));
     assert_eq!(CarTable::from_csv(b"make,price\n"), Err(DataError::Empty));
 }
 
@@ -146,4 +146,13 @@ fn missing_cells_are_named_as_missing_and_left_out_of_descriptions() {
     let description = table.description(1, &[]);
     assert_eq!(description.len(), 1);
     assert!(description.get("make").is_none());
+}
+
+#[test]
+fn a_first_line_of_spaces_was_reported_as_a_table_without_rows() {
+    let error = CarTable::from_csv(b" \nmake,price\naudi,1\n").unwrap_err();
+    assert_eq!(error, DataError::NoHeader);
+    assert!(error
+        .to_string()
+        .contains("its first line holds only spaces"));
 }

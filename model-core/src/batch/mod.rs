@@ -67,10 +67,10 @@ const DELIMITERS: [char; 4] = [',', ';', '\t', '|'];
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum BatchError {
-    /// The input is empty, or its first line names no columns.
+    /// The input is empty, or its first line names no columns (only spaces).
     #[error(
-        "the table is empty: it has no header row; its first line must name the columns, the \
-         model's at least: {needed}"
+        "the table has no header row: it is empty, or its first line holds only spaces; its first \
+         line must name the columns, the model's at least: {needed}"
     )]
     Empty {
         /// The columns the model needs, comma-separated.
