@@ -211,7 +211,7 @@ fn bad_input_gives_one_clear_line_and_exit_code_1() {
     );
 
     for (name, contents, problem) in [
-        ("empty.csv", "", "no data rows"),
+        ("empty.csv", "", "no header row: it is empty"),
         (
             "no-price.csv",
             "make,horsepower\naudi,102\n",
