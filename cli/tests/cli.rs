@@ -397,6 +397,32 @@ fn stage_named_the_rust_type_of_a_rollout_that_is_not_an_object() {
     }
 }
 
+#[test]
+fn stage_named_no_field_of_a_wrong_rollout_value() {
+    let valid = r#""version": "1.1.0", "since": "2026-11-30T08:00:00Z", "commit": "abc1234""#;
+    for (name, rollout, expected) in [
+        (
+            "rollout-percent-text",
+            format!(r#"{{{valid}, "mode": "canary", "percent": "ten"}}"#),
+            "percent: invalid type: string \"ten\"",
+        ),
+        (
+            "rollout-mode-case",
+            format!(r#"{{{valid}, "mode": "Canary", "percent": 10}}"#),
+            "mode: unknown variant `Canary`",
+        ),
+        (
+            "rollout-empty",
+            " \n".to_string(),
+            "the file is empty, e.g. {",
+        ),
+    ] {
+        let challenger = challenger_dir(name, &rollout);
+        fails_with(&stage_with_challenger(&challenger), expected);
+        std::fs::remove_dir_all(&challenger).unwrap();
+    }
+}
+
 /// `carprice rollout` with `args`, against a registry it never reaches (the arguments are refused
 /// first).
 fn rollout_refused(args: &[&str]) -> Output {
