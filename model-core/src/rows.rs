@@ -72,6 +72,8 @@ impl Model {
         let attributes = self.compiled_attributes();
         let mut cells = vec![None; attributes.len()];
         let mut unknown: Vec<(usize, String)> = Vec::new();
+        // Unknown names seen, in a set: a header may have many thousands of columns.
+        let mut seen = std::collections::HashSet::new();
         let document = self.document();
         for (cell, name) in header.iter().enumerate() {
             if *name == document.target.name
@@ -82,7 +84,7 @@ impl Model {
             match attributes.iter().position(|a| a.name == *name) {
                 Some(index) => cells[index] = Some(cell),
                 // A repeated unknown column is named once, at its first place, as in a description.
-                None if unknown.iter().any(|(_, n)| n == name) => {}
+                None if !seen.insert(*name) => {}
                 None => unknown.push((cell, name.to_string())),
             }
         }

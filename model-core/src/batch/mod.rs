@@ -481,11 +481,9 @@ fn check_header(model: &Model, columns: &[String], delimiter: u8) -> Result<(), 
             });
         }
     }
-    if let Some((_, column)) = columns
-        .iter()
-        .enumerate()
-        .find(|(i, c)| columns[..*i].contains(c))
-    {
+    // A set, not a scan of the columns before each: a header may have many thousands.
+    let mut seen = std::collections::HashSet::with_capacity(columns.len());
+    if let Some(column) = columns.iter().find(|c| !seen.insert(c.as_str())) {
         return Err(DataError::DuplicateColumn {
             column: column.clone(),
         });
