@@ -1016,6 +1016,42 @@ fn streamed_record_longer_than_a_chunk_was_read_whole_into_memory() {
 }
 
 #[test]
+fn a_stock_list_with_a_vin_column_had_every_row_refused() {
+    // A column the model does not know (a VIN, a stock number) is copied to the output, not
+    // priced and not refused.
+    let dir = temp_dir("stream-vin");
+    let sample = std::fs::read_to_string(data_dir().join("car-prices.csv")).unwrap();
+    let with_vin: String = sample
+        .lines()
+        .enumerate()
+        .map(|(i, line)| match i {
+            0 => format!("vin,{line}\n"),
+            _ => format!("V{i:05},{line}\n"),
+        })
+        .collect();
+    let (cars, out, plain_out) = (
+        dir.join("with-vin.csv"),
+        dir.join("priced.csv"),
+        dir.join("plain.csv"),
+    );
+    std::fs::write(&cars, with_vin).unwrap();
+    let priced = predict_into(&cars, &out);
+    let plain = predict_into(&data_dir().join("car-prices.csv"), &plain_out);
+    assert_eq!(priced.status.code(), plain.status.code(), "{priced:?}");
+    assert_eq!(priced.stderr, plain.stderr);
+    let (priced, plain) = (
+        std::fs::read_to_string(&out).unwrap(),
+        std::fs::read_to_string(&plain_out).unwrap(),
+    );
+    assert_eq!(priced.lines().count(), plain.lines().count());
+    for (i, (with, without)) in priced.lines().zip(plain.lines()).enumerate().skip(1) {
+        let vin = with.split(',').next().unwrap();
+        assert!(vin.starts_with('V'), "{with}");
+        assert_eq!(&with[vin.len() + 1..], without, "line {i}");
+    }
+}
+
+#[test]
 fn streamed_empty_table_said_it_had_no_make_column() {
     let dir = temp_dir("stream-empty");
     let out = dir.join("priced.csv");

@@ -156,3 +156,17 @@ fn a_first_line_of_spaces_was_reported_as_a_table_without_rows() {
         .to_string()
         .contains("its first line holds only spaces"));
 }
+
+#[test]
+fn a_repeated_column_among_many_was_found_in_quadratic_time() {
+    // Each column was compared with every one before it; a set finds the repeat at once (the
+    // time is not asserted).
+    let model = model_core::Model::from_json(include_str!("../../assets/model.json")).unwrap();
+    let mut columns: Vec<String> = model.attributes().map(|a| a.name.clone()).collect();
+    columns.extend((0..90_000).map(|i| format!("extra{i}")));
+    columns.push("extra7".to_string());
+    let error = model_core::batch::Table::new(&model, columns, b',')
+        .err()
+        .unwrap();
+    assert!(error.to_string().contains("extra7"), "{error}");
+}
