@@ -159,7 +159,7 @@ pub enum Command {
         #[command(flatten)]
         container: ContainerArgs,
     },
-    /// Judge a candidate model against production on the candidate's test data; exit 2 when refused.
+    /// Judge a candidate model against production on the candidate's test data; exit 4 when refused.
     Gate {
         /// A fetched candidate (model.json + test-data.csv).
         #[arg(long)]
@@ -312,7 +312,7 @@ pub struct RolloutArgs {
     /// End the rollout in progress without promoting the challenger.
     #[arg(long)]
     pub halt: bool,
-    /// Check the rollout's telemetry against the thresholds of --config: exit 2 when one is
+    /// Check the rollout's telemetry against the thresholds of --config: exit 4 when one is
     /// crossed (then halt the rollout), 3 with too few quotes to judge.
     #[arg(long, requires = "config")]
     pub check: bool,

@@ -211,7 +211,7 @@ fn bad_input_gives_one_clear_line_and_exit_code_1() {
     );
 
     for (name, contents, problem) in [
-        ("empty.csv", "", "no data rows"),
+        ("empty.csv", "", "no header row: it is empty"),
         (
             "no-price.csv",
             "make,horsepower\naudi,102\n",
@@ -393,6 +393,32 @@ fn stage_named_the_rust_type_of_a_rollout_that_is_not_an_object() {
         fails_with(&output, &format!("it holds {kind}, where a JSON object with the fields version, mode, percent, since, commit is expected"));
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(!stderr.contains("ChallengerRecord"), "{stderr}");
+        std::fs::remove_dir_all(&challenger).unwrap();
+    }
+}
+
+#[test]
+fn stage_named_no_field_of_a_wrong_rollout_value() {
+    let valid = r#""version": "1.1.0", "since": "2026-11-30T08:00:00Z", "commit": "abc1234""#;
+    for (name, rollout, expected) in [
+        (
+            "rollout-percent-text",
+            format!(r#"{{{valid}, "mode": "canary", "percent": "ten"}}"#),
+            "percent: invalid type: string \"ten\"",
+        ),
+        (
+            "rollout-mode-case",
+            format!(r#"{{{valid}, "mode": "Canary", "percent": 10}}"#),
+            "mode: unknown variant `Canary`",
+        ),
+        (
+            "rollout-empty",
+            " \n".to_string(),
+            "the file is empty, e.g. {",
+        ),
+    ] {
+        let challenger = challenger_dir(name, &rollout);
+        fails_with(&stage_with_challenger(&challenger), expected);
         std::fs::remove_dir_all(&challenger).unwrap();
     }
 }
@@ -990,6 +1016,42 @@ fn streamed_record_longer_than_a_chunk_was_read_whole_into_memory() {
 }
 
 #[test]
+fn a_stock_list_with_a_vin_column_had_every_row_refused() {
+    // A column the model does not know (a VIN, a stock number) is copied to the output, not
+    // priced and not refused.
+    let dir = temp_dir("stream-vin");
+    let sample = std::fs::read_to_string(data_dir().join("car-prices.csv")).unwrap();
+    let with_vin: String = sample
+        .lines()
+        .enumerate()
+        .map(|(i, line)| match i {
+            0 => format!("vin,{line}\n"),
+            _ => format!("V{i:05},{line}\n"),
+        })
+        .collect();
+    let (cars, out, plain_out) = (
+        dir.join("with-vin.csv"),
+        dir.join("priced.csv"),
+        dir.join("plain.csv"),
+    );
+    std::fs::write(&cars, with_vin).unwrap();
+    let priced = predict_into(&cars, &out);
+    let plain = predict_into(&data_dir().join("car-prices.csv"), &plain_out);
+    assert_eq!(priced.status.code(), plain.status.code(), "{priced:?}");
+    assert_eq!(priced.stderr, plain.stderr);
+    let (priced, plain) = (
+        std::fs::read_to_string(&out).unwrap(),
+        std::fs::read_to_string(&plain_out).unwrap(),
+    );
+    assert_eq!(priced.lines().count(), plain.lines().count());
+    for (i, (with, without)) in priced.lines().zip(plain.lines()).enumerate().skip(1) {
+        let vin = with.split(',').next().unwrap();
+        assert!(vin.starts_with('V'), "{with}");
+        assert_eq!(&with[vin.len() + 1..], without, "line {i}");
+    }
+}
+
+#[test]
 fn streamed_empty_table_said_it_had_no_make_column() {
     let dir = temp_dir("stream-empty");
     let out = dir.join("priced.csv");
@@ -997,7 +1059,7 @@ fn streamed_empty_table_said_it_had_no_make_column() {
         let cars = dir.join(name);
         std::fs::write(&cars, text).unwrap();
         let output = predict_into(&cars, &out);
-        fails_with(&output, "the table is empty: it has no header row");
+        fails_with(&output, "the table has no header row: it is empty");
         let stderr = String::from_utf8(output.stderr).unwrap();
         assert!(!stderr.contains("no `make` column"), "{stderr}");
         assert!(!out.exists());

@@ -29,8 +29,9 @@ use crate::files;
 pub const MIN_QUOTES: usize = 100;
 /// A price ratio further than this from 1 counts as "beyond ±10%".
 const BEYOND: f64 = 0.10;
-/// Exit code when a threshold is crossed (1 is an error: nothing could be judged).
-const CROSSED: u8 = 2;
+/// Exit code when a threshold is crossed (1 is an error: nothing could be judged; 2 a wrong
+/// command line, which must never read as a verdict).
+const CROSSED: u8 = 4;
 /// Exit code when there are too few quotes to judge.
 const TOO_FEW: u8 = 3;
 
@@ -324,24 +325,53 @@ impl Thresholds {
     pub fn read(path: &Path) -> Result<Thresholds> {
         let text = String::from_utf8(files::read(path)?)
             .with_context(|| format!("{} is not UTF-8 text", path.display()))?;
-        let thresholds: Thresholds = toml::from_str(&text)
-            .with_context(|| format!("cannot use rollout thresholds {}", path.display()))?;
-        for (name, value) in [
-            (
-                "max_share_beyond_10_percent",
-                thresholds.max_share_beyond_10_percent,
-            ),
-            ("max_median_deviation", thresholds.max_median_deviation),
-            ("max_psi", thresholds.max_psi),
-            (
-                "max_extrapolation_share",
-                thresholds.max_extrapolation_share,
-            ),
-        ] {
+        let thresholds: Thresholds = toml::from_str(&text).map_err(|error| {
+            // toml's own text spans several lines (a snippet of the file); one line here.
+            let line = error
+                .span()
+                .map(|span| text[..span.start].matches('\n').count() + 1);
+            anyhow::anyhow!(
+                "cannot use rollout thresholds {}{}: {}",
+                path.display(),
+                line.map(|l| format!(", line {l}")).unwrap_or_default(),
+                // serde's type names, in the file's words.
+                error
+                    .message()
+                    .trim()
+                    .replace("expected usize", "expected a whole number ≥ 0")
+                    .replace("expected f64", "expected a number")
+            )
+        })?;
+        let (psi, shares) = (
+            thresholds.max_psi,
+            [
+                (
+                    "max_share_beyond_10_percent",
+                    thresholds.max_share_beyond_10_percent,
+                ),
+                ("max_median_deviation", thresholds.max_median_deviation),
+                (
+                    "max_extrapolation_share",
+                    thresholds.max_extrapolation_share,
+                ),
+            ],
+        );
+        anyhow::ensure!(
+            psi.is_finite() && psi >= 0.0,
+            "{}: max_psi must be a number ≥ 0 (got {psi})",
+            path.display()
+        );
+        for (name, value) in shares {
+            // A share written as a percent (10 for 10%) would never be crossed.
             anyhow::ensure!(
-                value.is_finite() && value >= 0.0,
-                "{}: {name} must be a number ≥ 0",
-                path.display()
+                value.is_finite() && (0.0..=1.0).contains(&value),
+                "{}: {name} is a fraction from 0 to 1 (0.10 = 10%), got {value}{}",
+                path.display(),
+                if value > 1.0 && value <= 100.0 {
+                    format!(": did you mean {}?", value / 100.0)
+                } else {
+                    String::new()
+                }
             );
         }
         Ok(thresholds)
@@ -412,7 +442,7 @@ pub fn run(args: &MonitorArgs) -> Result<()> {
 }
 
 /// `carprice rollout --check`: prints the report and the verdict; exits 0 within the thresholds,
-/// 2 when one is crossed, 3 with too few quotes to judge.
+/// 4 when one is crossed, 3 with too few quotes to judge.
 pub fn run_check(
     config: &Path,
     telemetry: &TelemetryArgs,

@@ -110,8 +110,15 @@ fn read_rollout(path: &Path) -> Result<ChallengerRecord> {
             path.display()
         )
     };
-    let value: serde_json::Value =
-        serde_json::from_slice(&files::read(path)?).with_context(not_a_rollout)?;
+    let bytes = files::read(path)?;
+    if bytes.trim_ascii().is_empty() {
+        anyhow::bail!(
+            "{}: the file is empty, e.g. {}",
+            not_a_rollout(),
+            ROLLOUT_EXAMPLE
+        );
+    }
+    let value: serde_json::Value = serde_json::from_slice(&bytes).with_context(not_a_rollout)?;
     let Some(fields) = value.as_object() else {
         anyhow::bail!(
             "{}: it holds {}, where a JSON object with the fields {} is expected, e.g. {}",
@@ -133,7 +140,10 @@ fn read_rollout(path: &Path) -> Result<ChallengerRecord> {
             missing.join(", ")
         );
     }
-    serde_json::from_value(value).with_context(not_a_rollout)
+    // The field a wrong value is in, named before serde's message ("percent: invalid type: …").
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        anyhow::anyhow!("{}: {}: {}", not_a_rollout(), error.path(), error.inner())
+    })
 }
 
 /// A rollout as `carprice fetch --version challenger` writes it, for messages.

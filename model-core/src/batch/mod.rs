@@ -70,10 +70,10 @@ const DELIMITERS: [char; 4] = [',', ';', '\t', '|'];
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum BatchError {
-    /// The input is empty, or its first line names no columns.
+    /// The input is empty, or its first line names no columns (only spaces).
     #[error(
-        "the table is empty: it has no header row; its first line must name the columns, the \
-         model's at least: {needed}"
+        "the table has no header row: it is empty, or its first line holds only spaces; its first \
+         line must name the columns, the model's at least: {needed}"
     )]
     Empty {
         /// The columns the model needs, comma-separated.
@@ -484,11 +484,9 @@ fn check_header(model: &Model, columns: &[String], delimiter: u8) -> Result<(), 
             });
         }
     }
-    if let Some((_, column)) = columns
-        .iter()
-        .enumerate()
-        .find(|(i, c)| columns[..*i].contains(c))
-    {
+    // A set, not a scan of the columns before each: a header may have many thousands.
+    let mut seen = std::collections::HashSet::with_capacity(columns.len());
+    if let Some(column) = columns.iter().find(|c| !seen.insert(c.as_str())) {
         return Err(DataError::DuplicateColumn {
             column: column.clone(),
         });
