@@ -169,8 +169,8 @@ impl Report {
         ));
         if !self.meaningful {
             out.push_str(&format!(
-                "NOT MEANINGFUL: {} quotes, fewer than {}: the figures below are too noisy to judge the challenger\n",
-                self.quotes, self.min_quotes
+                "NOT MEANINGFUL: {}, fewer than {}: the figures below are too noisy to judge the challenger\n",
+                count_quotes(self.quotes), self.min_quotes
             ));
         }
         out.push_str(&format!(
@@ -378,6 +378,11 @@ impl Thresholds {
     }
 }
 
+/// "1 quote", "2 quotes".
+fn count_quotes(n: usize) -> String {
+    format!("{n} quote{}", if n == 1 { "" } else { "s" })
+}
+
 /// Judges a report against thresholds.
 pub fn check(report: &Report, thresholds: &Thresholds) -> Verdict {
     if report.quotes < thresholds.min_quotes || report.quotes == 0 {
@@ -462,7 +467,10 @@ pub fn run_check(
                 .iter()
                 .try_for_each(|reason| outln!("rollout check: CROSSED: {reason}")),
             Verdict::TooFewQuotes { quotes, min } => {
-                outln!("rollout check: {quotes} quotes, fewer than the {min} needed to judge")
+                outln!(
+                    "rollout check: {}, fewer than the {min} needed to judge",
+                    count_quotes(*quotes)
+                )
             }
         }
     })())?;

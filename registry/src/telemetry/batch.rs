@@ -26,6 +26,9 @@ const EARLIEST_QUOTE_SECONDS: u64 = 1_767_225_600;
 /// How far after the receiver's clock a quote may have been priced: one day, so a device clock a
 /// little fast, or a local time labelled as UTC (at most 14 hours ahead), still passes.
 pub const MAX_AHEAD: Duration = Duration::from_secs(24 * 60 * 60);
+/// The prices a quote may carry, in dollars: a cent to a billion, so that the ratio of two is
+/// a finite number (5e-324 and 1e308 are finite positive prices whose ratio is not).
+pub const PRICES: std::ops::RangeInclusive<f64> = 0.01..=1e9;
 
 /// A batch of quotes from one device. `batch` is random per batch and reused when the device
 /// sends it again, so that a resend is recognised.
@@ -280,10 +283,13 @@ impl TelemetryQuote {
     fn check_time(&self, now: SystemTime) -> Result<(), String> {
         let time = match parse_utc(&self.at) {
             Ok(time) if self.at.len() <= 64 => time,
-            _ => return Err(
-                "is malformed: it must be an RFC 3339 time in UTC, e.g. 2026-11-30T07:07:43.120Z"
-                    .to_string(),
-            ),
+            _ => {
+                return Err(format!(
+                    "{:?} is malformed: it must be an RFC 3339 time in UTC (ending in Z), e.g. \
+                     2026-11-30T07:07:43.120Z",
+                    self.at.chars().take(64).collect::<String>()
+                ))
+            }
         };
         let earliest = SystemTime::UNIX_EPOCH + Duration::from_secs(EARLIEST_QUOTE_SECONDS);
         let latest = now + MAX_AHEAD;
@@ -329,10 +335,14 @@ impl TelemetryQuote {
             ("champion_price", self.champion_price),
             ("challenger_price", self.challenger_price),
         ] {
-            if !(price.is_finite() && price > 0.0) {
+            if !PRICES.contains(&price) {
                 return Err(invalid(
                     field(name),
-                    "must be a finite positive number of dollars",
+                    format!(
+                        "must be a number of dollars from {} to {} (got {price})",
+                        PRICES.start(),
+                        PRICES.end()
+                    ),
                 ));
             }
         }
@@ -485,6 +495,13 @@ mod tests {
             refused_field(|b| b["quotes"][0]["challenger_price"] = json!(-3.5)),
             "quotes[0].challenger_price"
         );
+        // Finite positive prices whose ratio is not finite: a monitor's percentile was `inf`.
+        for price in [5e-324, 1e308, 0.001, 2e9] {
+            assert_eq!(
+                refused_field(|b| b["quotes"][0]["champion_price"] = json!(price)),
+                "quotes[0].champion_price"
+            );
+        }
         assert_eq!(
             refused_field(|b| b["quotes"][0]["shown"] = json!("challenger")),
             "quotes[0].shown"
@@ -551,7 +568,9 @@ mod tests {
         ] {
             let message = refusal(malformed);
             assert!(
-                message.starts_with("is malformed: it must be an RFC 3339 time in UTC"),
+                message.starts_with(&format!(
+                    "{malformed:?} is malformed: it must be an RFC 3339 time in UTC"
+                )),
                 "{malformed}: {message}"
             );
         }
