@@ -552,3 +552,15 @@ fn fetch_model(registry: &Registry, version: &str) -> Result<Model> {
         &format!("{} in {}", fetched.version, registry.container_name()),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::count_quotes;
+
+    #[test]
+    fn monitor_said_1_quotes() {
+        assert_eq!(count_quotes(1), "1 quote");
+        assert_eq!(count_quotes(0), "0 quotes");
+        assert_eq!(count_quotes(12), "12 quotes");
+    }
+}
