@@ -398,6 +398,30 @@ fn stage_named_the_rust_type_of_a_rollout_that_is_not_an_object() {
 }
 
 #[test]
+fn stage_of_a_model_file_read_model_json_inside_it() {
+    let site = temp_dir("site-of-a-model-file");
+    let output = carprice(
+        &[
+            "stage",
+            "--model",
+            "assets/model.json",
+            "--site",
+            site.to_str().unwrap(),
+            "--commit",
+            "abc1234",
+        ],
+        "",
+    );
+    fails_with(
+        &output,
+        "--model assets/model.json is a file: --model takes the folder that holds model.json",
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("here assets"), "{stderr}");
+    assert!(!stderr.contains("model.json/model.json"), "{stderr}");
+}
+
+#[test]
 fn stage_named_no_field_of_a_wrong_rollout_value() {
     let valid = r#""version": "1.1.0", "since": "2026-11-30T08:00:00Z", "commit": "abc1234""#;
     for (name, rollout, expected) in [
