@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::NonEmptyStringValueParser;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 use carprice_registry::telemetry::TelemetryAuth;
@@ -238,7 +239,12 @@ pub enum Command {
 pub struct TelemetryArgs {
     /// The telemetry: a folder (static-host's --telemetry-dir) or a Blob container URL (a SAS may
     /// follow, or come from CARPRICE_TELEMETRY_SAS).
-    #[arg(long, env = "CARPRICE_TELEMETRY", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "CARPRICE_TELEMETRY",
+        hide_env_values = true,
+        value_parser = NonEmptyStringValueParser::new()
+    )]
     pub telemetry: Option<String>,
     /// How to authorise to the telemetry container.
     #[command(flatten)]
@@ -265,7 +271,8 @@ pub struct ModelSource {
     #[arg(
         long = "container",
         env = "CARPRICE_CONTAINER_URL",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = NonEmptyStringValueParser::new()
     )]
     pub container: Option<String>,
     /// How to authorise to the registry: auto = SAS when one is given (URL or CARPRICE_SAS).
@@ -341,7 +348,8 @@ pub struct ContainerArgs {
     #[arg(
         long = "container",
         env = "CARPRICE_CONTAINER_URL",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = NonEmptyStringValueParser::new()
     )]
     pub url: String,
     /// How to authorise: auto = SAS when one is given (URL or CARPRICE_SAS), else anonymous.

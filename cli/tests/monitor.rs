@@ -470,3 +470,18 @@ fn a_share_threshold_written_as_a_percent_never_tripped() {
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("thresholds.toml, line "), "{stderr}");
 }
+
+#[test]
+fn an_empty_telemetry_variable_was_read_as_a_folder_named_nothing() {
+    let output = command(&["monitor", "--champion", "assets", "--challenger", "assets"])
+        .env("CARPRICE_TELEMETRY", "")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("a value is required for '--telemetry <TELEMETRY>'"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("does not exist"), "{stderr}");
+}
