@@ -264,6 +264,12 @@ impl Period {
             } else {
                 text.to_string()
             };
+            // A time without a zone was read as UTC while one with an offset was refused.
+            anyhow::ensure!(
+                full.ends_with('Z'),
+                "{flag} {text:?} has no UTC mark: write the time in UTC with a final Z, such as \
+                 2026-11-30T08:00:00Z, or a day such as 2026-11-30"
+            );
             humantime::parse_rfc3339_weak(full.trim_end_matches('Z')).with_context(|| {
                 format!("{flag} {text:?} is not a UTC time such as 2026-11-30T08:00:00Z or a day such as 2026-11-30")
             })
@@ -556,6 +562,15 @@ fn fetch_model(registry: &Registry, version: &str) -> Result<Model> {
 #[cfg(test)]
 mod tests {
     use super::count_quotes;
+
+    #[test]
+    fn a_since_without_a_time_zone_was_read_as_utc() {
+        let error = super::Period::parse(Some("2026-11-30T10:00:00"), None)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("has no UTC mark"), "{error}");
+        assert!(super::Period::parse(Some("2026-11-30T10:00:00Z"), Some("2026-12-01")).is_ok());
+    }
 
     #[test]
     fn monitor_said_1_quotes() {
