@@ -622,6 +622,24 @@ fn an_empty_table_said_it_had_no_make_column() {
 }
 
 #[test]
+fn an_error_line_repeated_a_cell_of_a_megabyte() {
+    let model = model();
+    let (header, row) = reference_row(&model);
+    let (_, rest) = row.split_once(',').unwrap();
+    let long = "x".repeat(1_000_000);
+    let text = format!("{header}\n{long},{rest}\n");
+    let (_, refusals, _) = whole(&model, text.as_bytes(), b',').unwrap();
+    assert_eq!(refusals.len(), 1);
+    // The message keeps the value (the web app's problem list); the line shows both ends.
+    assert!(refusals[0].message.contains(&long));
+    let shown = refusals[0].to_string();
+    assert!(shown.len() < 1_000, "{} bytes", shown.len());
+    assert!(shown.starts_with("CSV line 2: `make` is \"xxx"), "{shown}");
+    assert!(shown.contains("characters left out]…"), "{shown}");
+    assert!(shown.contains("which the model does not know"), "{shown}");
+}
+
+#[test]
 fn a_value_with_a_line_end_printed_its_problem_over_two_lines() {
     let model = model();
     let (header, row) = reference_row(&model);
