@@ -306,12 +306,13 @@ pub struct RolloutArgs {
     pub version: Option<String>,
     /// shadow: every quote is priced by both models, the champion's price is shown; canary: the
     /// challenger's price is shown on --percent of devices.
-    #[arg(long, requires = "version")]
+    #[arg(long, requires = "version", conflicts_with_all = ["halt", "check"])]
     pub mode: Option<RolloutMode>,
     /// Share of devices shown the challenger's price, a whole number from 0 to 100 (canary only).
     #[arg(
         long,
         requires = "version",
+        conflicts_with_all = ["halt", "check"],
         allow_negative_numbers = true,
         value_parser = percent
     )]

@@ -465,6 +465,32 @@ fn rollout_refused(args: &[&str]) -> Output {
 }
 
 #[test]
+fn rollout_halt_ignored_a_mode_or_percent_silently() {
+    for extra in [["--mode", "canary"], ["--percent", "5"]] {
+        let args = [
+            &[
+                "rollout",
+                "--container",
+                "http://127.0.0.1:9/models",
+                "--halt",
+            ][..],
+            &extra[..],
+        ]
+        .concat();
+        let output = carprice(&args, "");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "the argument '--halt' cannot be used with '{}",
+                extra[0]
+            )),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
 fn a_rollout_percent_out_of_range_said_expected_u8() {
     for percent in ["256", "-1", "1.5", "101", "ten"] {
         let output = rollout_refused(&["--mode", "canary", "--percent", percent]);
