@@ -424,12 +424,17 @@ fn is_short_text(text: &str) -> bool {
 }
 
 /// serde_json's message without its trailing " at line L column C".
+/// A data error's message for a device's developer: no position (the field is named beside it)
+/// and JSON's words for Rust's types (`expected a number`, not `expected f64`).
 fn without_position(error: &serde_json::Error) -> String {
     let message = error.to_string();
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_string(),
-        None => message,
-    }
+    let message = match message.rfind(" at line ") {
+        Some(at) => &message[..at],
+        None => &message,
+    };
+    message
+        .replace("expected f64", "expected a number")
+        .replace("expected usize", "expected a whole number")
 }
 
 #[cfg(test)]
@@ -455,6 +460,17 @@ mod tests {
             Err(BatchError::Invalid { field, .. }) => field,
             other => panic!("expected a refusal, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_price_given_as_text_said_expected_f64() {
+        let refusal = batch_with(|b| b["quotes"][0]["champion_price"] = json!("13495"));
+        let Err(BatchError::Invalid { field, message }) = refusal else {
+            panic!("{refusal:?}")
+        };
+        assert_eq!(field, "quotes[0].champion_price");
+        assert!(message.contains("expected a number"), "{message}");
+        assert!(!message.contains("f64"), "{message}");
     }
 
     #[test]
