@@ -675,6 +675,24 @@ fn another_table_trains_with_its_target_ids_schema_delimiter_and_missing_values(
     fails_with(&output, "`vin` is not a column of the table");
 }
 
+/// The names of the files in `dir`, sorted.
+fn files_in(dir: &Path) -> Vec<std::ffi::OsString> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Row `row` of the sample lines (the header is row 0) with its cell of column `name` replaced.
+fn with_cell(lines: &[String], row: usize, name: &str, value: &str) -> String {
+    let column = lines[0].split(',').position(|c| c == name).unwrap();
+    let mut cells: Vec<&str> = lines[row].split(',').collect();
+    cells[column] = value;
+    cells.join(",")
+}
+
 /// The sample data's header and rows.
 fn sample_lines() -> Vec<String> {
     std::fs::read_to_string(data_dir().join("car-prices.csv"))
@@ -752,20 +770,13 @@ fn streamed_prices_are_the_bits_of_predict_json() {
 fn streamed_bad_rows_get_one_line_each_and_the_good_rows_are_priced() {
     let dir = temp_dir("stream-bad");
     let lines = sample_lines();
-    let header: Vec<&str> = lines[0].split(',').collect();
-    let column = |name: &str| header.iter().position(|c| *c == name).unwrap();
-    let with = |row: &str, name: &str, value: &str| {
-        let mut cells: Vec<&str> = row.split(',').collect();
-        cells[column(name)] = value;
-        cells.join(",")
-    };
     // CRLF line endings and a blank line: line numbers count as an editor does.
     let text = [
         lines[0].clone(),
         lines[1].clone(),
-        with(&lines[2], "make", "trabant"),
+        with_cell(&lines, 2, "make", "trabant"),
         String::new(),
-        with(&lines[3], "curb-weight", "lots"),
+        with_cell(&lines, 3, "curb-weight", "lots"),
         lines[4].clone(),
         "1,2,3".to_string(),
     ]
@@ -853,12 +864,7 @@ fn streamed_output_file_is_untouched_when_the_table_cannot_be_read() {
     let output = predict_into(&cars, &out);
     fails_with(&output, "has no `");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous run\n");
-    let mut left: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    left.sort();
-    assert_eq!(left, ["cars.csv", "priced.csv"]);
+    assert_eq!(files_in(&dir), ["cars.csv", "priced.csv"]);
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -1007,12 +1013,7 @@ fn streamed_unclosed_quote_read_the_rest_of_the_file_as_one_row() {
          within 1 MiB, the most a row may span)",
     );
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous run\n");
-    let mut left: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    left.sort();
-    assert_eq!(left, ["cars.csv", "priced.csv"]);
+    assert_eq!(files_in(&dir), ["cars.csv", "priced.csv"]);
 
     // To stdout, the rows before it have been written.
     let mut child = predict_piped();
@@ -1121,25 +1122,21 @@ fn streamed_empty_table_said_it_had_no_make_column() {
 fn streamed_line_end_in_a_value_printed_its_error_over_two_lines() {
     let dir = temp_dir("stream-line-end");
     let lines = sample_lines();
-    let header: Vec<&str> = lines[0].split(',').collect();
-    let make = header.iter().position(|c| *c == "make").unwrap();
-    let mut cells: Vec<&str> = lines[1].split(',').collect();
-    cells[make] = "\"trab\nant\"";
-    let text = format!("{}\n{}\n{}\n", lines[0], cells.join(","), lines[2]);
+    let bad = with_cell(&lines, 1, "make", "\"trab\nant\"");
+    let text = format!("{}\n{bad}\n{}\n", lines[0], lines[2]);
     let cars = dir.join("cars.csv");
     std::fs::write(&cars, text).unwrap();
     let output = predict_into(&cars, &dir.join("priced.csv"));
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 2, "{stderr}");
-    assert!(
-        lines[0].contains("CSV line 2: `make` is \"trab\\nant\""),
-        "{stderr}"
-    );
-    assert!(
-        lines[1].contains("1 rows priced, 1 rows refused"),
-        "{stderr}"
-    );
+    // One line for the row, one for the summary.
+    let expected = [
+        "CSV line 2: `make` is \"trab\\nant\"",
+        "1 rows priced, 1 rows refused",
+    ];
+    assert_eq!(stderr.lines().count(), expected.len(), "{stderr}");
+    for (line, expected) in stderr.lines().zip(expected) {
+        assert!(line.contains(expected), "{stderr}");
+    }
     std::fs::remove_dir_all(dir).unwrap();
 }

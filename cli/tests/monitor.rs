@@ -275,16 +275,19 @@ fn monitor_explains_what_is_missing() {
 
 const WITHIN: &str = "min_quotes = 10\nmax_share_beyond_10_percent = 0.3\nmax_median_deviation = 0.02\nmax_psi = 10.0\nmax_extrapolation_share = 0.2\n";
 
+/// `carprice rollout --check` with `config` as its thresholds file, over the fixture's period.
+fn check_with(fixture: &Fixture, config: &str) -> Output {
+    let config = fixture.config(config);
+    fixture.run(
+        &["rollout", "--check", "--config", &config],
+        &["--until", "2026-12-01"],
+    )
+}
+
 #[test]
 fn rollout_check_exit_codes_follow_the_thresholds() {
     let fixture = Fixture::new();
-    let check = |config: &str| {
-        let config = fixture.config(config);
-        fixture.run(
-            &["rollout", "--check", "--config", &config],
-            &["--until", "2026-12-01"],
-        )
-    };
+    let check = |config: &str| check_with(&fixture, config);
     // Every figure exactly at its threshold: within.
     let within = check(WITHIN);
     assert_eq!(within.status.code(), Some(0), "{within:?}");
@@ -449,13 +452,7 @@ fn a_mistyped_rollout_check_option_exited_2_as_a_crossed_threshold() {
 #[test]
 fn a_share_threshold_written_as_a_percent_never_tripped() {
     let fixture = Fixture::new();
-    let check = |config: &str| {
-        let config = fixture.config(config);
-        fixture.run(
-            &["rollout", "--check", "--config", &config],
-            &["--until", "2026-12-01"],
-        )
-    };
+    let check = |config: &str| check_with(&fixture, config);
     let percent = check(&WITHIN.replace("beyond_10_percent = 0.3", "beyond_10_percent = 10"));
     let stderr = String::from_utf8_lossy(&percent.stderr);
     assert_eq!(percent.status.code(), Some(1), "{stderr}");
