@@ -8,6 +8,8 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use model_core::{parse_row_list, CarTable, Model};
 
+use crate::out_file::{self, OutFile};
+
 /// Largest file read as an input: a car table's limit (models are far smaller).
 const MAX_INPUT_BYTES: u64 = model_core::MAX_TABLE_BYTES as u64;
 
@@ -47,31 +49,15 @@ pub fn read_rows(path: &Path) -> Result<Vec<usize>> {
     parse_row_list(&text).with_context(|| format!("cannot use row list {}", path.display()))
 }
 
-/// Writes a file atomically: a temporary file beside it, synced, then renamed over the target.
-/// Readers see the old content or the new, never a half-written file.
+/// Writes a file atomically through [`OutFile`]: a temporary file beside it, synced, then renamed
+/// over the target, so readers see the old content or the new, never a half-written file; a
+/// replaced file keeps its mode, a symbolic link is written through, a device or FIFO directly.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .with_context(|| format!("{} is not a file path", path.display()))?;
-    let temporary = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut file = fs::File::create(&temporary)?;
-        file.write_all(contents)?;
-        file.sync_all()?;
-        fs::rename(&temporary, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temporary);
-    }
-    result.with_context(|| format!("cannot write {}", path.display()))
+    let out = OutFile::create(path)?;
+    out.as_file()
+        .write_all(contents)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    out.commit()
 }
 
 /// Creates or replaces the directory `dir` with exactly `files` (name, contents), so that `dir` never
@@ -79,10 +65,7 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
 /// temporary directory beside it, which is then renamed into place. An existing `dir` may only hold
 /// files of the same names (a previous run's output); anything else is refused, never deleted.
 pub fn replace_dir(dir: &Path, files: &[(&str, &[u8])]) -> Result<()> {
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let parent = out_file::parent(dir);
     let name = dir
         .file_name()
         .with_context(|| format!("{} is not a directory path", dir.display()))?;
@@ -131,4 +114,122 @@ pub fn replace_dir(dir: &Path, files: &[(&str, &[u8])]) -> Result<()> {
         }
     }
     result.with_context(|| format!("cannot write directory {}", dir.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    use std::process::Command;
+
+    use super::*;
+
+    fn mode(path: &Path) -> u32 {
+        fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    }
+
+    fn names(dir: &Path) -> Vec<OsString> {
+        let mut names: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn write_atomically_onto_a_fifo_replaced_it_with_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("model.json");
+        assert!(Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::read(fifo).unwrap())
+        };
+        write_atomically(&fifo, b"{}\n").unwrap();
+        // Checked first: had the FIFO been replaced, its reader would wait forever.
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        assert_eq!(reader.join().unwrap(), b"{}\n");
+        assert_eq!(names(dir.path()), ["model.json"]);
+    }
+
+    #[test]
+    fn write_atomically_through_a_symlink_replaced_the_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let (target, link) = (dir.path().join("v2.json"), dir.path().join("model.json"));
+        fs::write(&target, "old").unwrap();
+        std::os::unix::fs::symlink("v2.json", &link).unwrap();
+        write_atomically(&link, b"new").unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read(&target).unwrap(), b"new");
+        assert_eq!(names(dir.path()), ["model.json", "v2.json"]);
+    }
+
+    #[test]
+    fn write_atomically_through_a_dangling_symlink_creates_the_file_it_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("model.json");
+        std::os::unix::fs::symlink("v3.json", &link).unwrap();
+        write_atomically(&link, b"new").unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read(dir.path().join("v3.json")).unwrap(), b"new");
+
+        let looped = dir.path().join("loop.json");
+        std::os::unix::fs::symlink("loop.json", &looped).unwrap();
+        let error = format!("{:#}", write_atomically(&looped, b"new").unwrap_err());
+        assert!(
+            error.starts_with(&format!("cannot write {}: ", looped.display())),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn write_atomically_onto_a_folder_says_it_is_a_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = format!("{:#}", write_atomically(dir.path(), b"new").unwrap_err());
+        assert_eq!(
+            error,
+            format!(
+                "cannot write {}: it is a folder; name a file to write",
+                dir.path().display()
+            )
+        );
+        let missing = dir.path().join("no-such-folder").join("model.json");
+        let error = format!("{:#}", write_atomically(&missing, b"new").unwrap_err());
+        assert_eq!(
+            error,
+            format!(
+                "cannot write {}: there is no folder {}",
+                missing.display(),
+                missing.parent().unwrap().display()
+            )
+        );
+    }
+
+    #[test]
+    fn write_atomically_gave_a_new_file_mode_0600_and_a_replaced_file_lost_its_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        // What the umask makes of a plain new file, whatever this process's umask is.
+        let plain = dir.path().join("plain");
+        fs::File::create(&plain).unwrap();
+        let new = dir.path().join("new.json");
+        write_atomically(&new, b"new").unwrap();
+        assert_eq!(mode(&new), mode(&plain));
+
+        let replaced = dir.path().join("replaced.json");
+        fs::write(&replaced, "old").unwrap();
+        fs::set_permissions(&replaced, fs::Permissions::from_mode(0o664)).unwrap();
+        write_atomically(&replaced, b"new").unwrap();
+        assert_eq!(mode(&replaced), 0o664);
+        assert_eq!(fs::read(&replaced).unwrap(), b"new");
+    }
 }

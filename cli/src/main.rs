@@ -1,10 +1,17 @@
 //! `carprice`: the command line of the carprice car pricing product.
 
+// `println!`/`eprintln!` panic on a closed or full stream: print with `outln!`/`errln!` (print.rs).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+#[macro_use]
+mod print;
+
 mod args;
 mod commands;
 mod data_path;
 mod drift;
 mod files;
+mod out_file;
 #[cfg(test)]
 mod workflow_invocations;
 
@@ -20,7 +27,7 @@ fn main() -> ExitCode {
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             // One readable line: the chain of contexts, no backtrace.
-            eprintln!("carprice: error: {error:#}");
+            errln!("carprice: error: {error:#}");
             ExitCode::FAILURE
         }
     }

@@ -675,16 +675,6 @@ fn another_table_trains_with_its_target_ids_schema_delimiter_and_missing_values(
     fails_with(&output, "`vin` is not a column of the table");
 }
 
-/// The names of the files in `dir`, sorted.
-fn files_in(dir: &Path) -> Vec<std::ffi::OsString> {
-    let mut names: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    names.sort();
-    names
-}
-
 /// Row `row` of the sample lines (the header is row 0) with its cell of column `name` replaced.
 fn with_cell(lines: &[String], row: usize, name: &str, value: &str) -> String {
     let column = lines[0].split(',').position(|c| c == name).unwrap();
@@ -864,7 +854,7 @@ fn streamed_output_file_is_untouched_when_the_table_cannot_be_read() {
     let output = predict_into(&cars, &out);
     fails_with(&output, "has no `");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous run\n");
-    assert_eq!(files_in(&dir), ["cars.csv", "priced.csv"]);
+    assert_eq!(file_names(&dir), ["cars.csv", "priced.csv"]);
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -1013,7 +1003,7 @@ fn streamed_unclosed_quote_read_the_rest_of_the_file_as_one_row() {
          within 1 MiB, the most a row may span)",
     );
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous run\n");
-    assert_eq!(files_in(&dir), ["cars.csv", "priced.csv"]);
+    assert_eq!(file_names(&dir), ["cars.csv", "priced.csv"]);
 
     // To stdout, the rows before it have been written.
     let mut child = predict_piped();
@@ -1138,5 +1128,215 @@ fn streamed_line_end_in_a_value_printed_its_error_over_two_lines() {
     for (line, expected) in stderr.lines().zip(expected) {
         assert!(line.contains(expected), "{stderr}");
     }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A table of the sample's first three cars in `dir`.
+fn three_cars(dir: &Path) -> PathBuf {
+    let cars = dir.join("cars.csv");
+    std::fs::write(&cars, sample_lines()[..4].join("\n")).unwrap();
+    cars
+}
+
+#[track_caller]
+fn assert_succeeded(output: &Output) {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The names in a folder, sorted.
+fn file_names(dir: &Path) -> Vec<std::ffi::OsString> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Creates a FIFO at `path` with `mkfifo`.
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+#[test]
+fn predict_out_onto_a_fifo_replaced_it_with_a_file() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = temp_dir("out-fifo");
+    let fifo = dir.join("priced.csv");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let cars = three_cars(&dir);
+    let output = predict_into(&cars, &fifo);
+    assert_succeeded(&output);
+    // Checked first: had the FIFO been replaced, its reader would wait forever.
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "{kind:?}");
+    assert_eq!(streamed_prices(&reader.join().unwrap(), ',').len(), 3);
+    assert_eq!(file_names(&dir), ["cars.csv", "priced.csv"]);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn predict_out_through_a_symlink_replaced_the_link() {
+    let dir = temp_dir("out-symlink");
+    std::fs::create_dir(dir.join("results")).unwrap();
+    let target = dir.join("results").join("priced.csv");
+    std::fs::write(&target, "previous run\n").unwrap();
+    let link = dir.join("latest.csv");
+    std::os::unix::fs::symlink("results/priced.csv", &link).unwrap();
+    // A dangling link: the file it names is created, the link kept.
+    let dangling = dir.join("next.csv");
+    std::os::unix::fs::symlink("results/next.csv", &dangling).unwrap();
+    let cars = three_cars(&dir);
+    for (out, real) in [(&link, target), (&dangling, dir.join("results/next.csv"))] {
+        let output = predict_into(&cars, out);
+        assert_succeeded(&output);
+        let kind = std::fs::symlink_metadata(out).unwrap().file_type();
+        assert!(kind.is_symlink(), "{} is now {kind:?}", out.display());
+        let priced = std::fs::read_to_string(&real).unwrap();
+        assert_eq!(streamed_prices(&priced, ',').len(), 3);
+    }
+    assert_eq!(file_names(&dir.join("results")), ["next.csv", "priced.csv"]);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn predict_out_onto_a_folder_named_the_folder() {
+    let dir = temp_dir("out-folder");
+    let output = predict_into(&data_dir().join("car-prices.csv"), &dir);
+    fails_with(
+        &output,
+        &format!("cannot write {}: it is a folder", dir.display()),
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn predict_out_files_were_always_mode_0600() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("out-mode");
+    let cars = three_cars(&dir);
+    let (new, replaced) = (dir.join("new.csv"), dir.join("replaced.csv"));
+    std::fs::write(&replaced, "previous run\n").unwrap();
+    std::fs::set_permissions(&replaced, std::fs::Permissions::from_mode(0o664)).unwrap();
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o7777;
+    for out in [&new, &replaced] {
+        // Under the usual umask, run by the shell as a user would.
+        let output = Command::new("sh")
+            .arg("-c")
+            .arg(r#"umask 022 && exec "$0" "$@""#)
+            .arg(env!("CARGO_BIN_EXE_carprice"))
+            .args(["predict", "--model", "assets/model.json", "--cars"])
+            .arg(&cars)
+            .arg("--out")
+            .arg(out)
+            .current_dir(repo())
+            .output()
+            .unwrap();
+        assert_succeeded(&output);
+    }
+    assert_eq!(format!("{:o}", mode(&new)), "644", "new file");
+    assert_eq!(format!("{:o}", mode(&replaced)), "664", "replaced file");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Runs `carprice ARGS` with its standard error closed before it writes (`2>&1 | head` once
+/// `head` has gone), its standard output piped.
+fn carprice_with_stderr_closed(args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_carprice"))
+        .args(args)
+        .current_dir(repo())
+        .env("CARPRICE_DATA", data_dir())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    child.wait_with_output().unwrap()
+}
+
+/// A table of the sample's rows, every other one refused (`make` unknown), and its good rows'
+/// count.
+fn table_with_many_bad_rows(dir: &Path) -> (PathBuf, usize) {
+    let lines = sample_lines();
+    let make = lines[0].split(',').position(|c| c == "make").unwrap();
+    let mut text = vec![lines[0].clone()];
+    let mut good = 0;
+    for (i, line) in lines[1..].iter().enumerate() {
+        let mut cells: Vec<&str> = line.split(',').collect();
+        if i % 2 == 1 {
+            cells[make] = "trabant";
+        } else {
+            good += 1;
+        }
+        text.push(cells.join(","));
+    }
+    let cars = dir.join("cars.csv");
+    std::fs::write(&cars, text.join("\n")).unwrap();
+    (cars, good)
+}
+
+#[test]
+fn predict_panicked_when_stderr_was_closed_and_never_wrote_the_good_rows() {
+    let dir = temp_dir("stderr-closed");
+    let (cars, good) = table_with_many_bad_rows(&dir);
+    let out = dir.join("priced.csv");
+    let output = carprice_with_stderr_closed(&[
+        "predict",
+        "--model",
+        "assets/model.json",
+        "--cars",
+        cars.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    // Rows were refused: 1, as with a working stderr; a panic would be 101.
+    assert_eq!(output.status.code(), Some(1));
+    let priced = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(streamed_prices(&priced, ',').len(), good);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn predict_json_error_panicked_when_stderr_was_closed() {
+    let dir = temp_dir("stderr-closed-json");
+    let (cars, _) = table_with_many_bad_rows(&dir);
+    let output = carprice_with_stderr_closed(&[
+        "predict",
+        "--model",
+        "assets/model.json",
+        "--cars",
+        cars.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    // The first row's quote, then the second row's error (lost with stderr).
+    assert_eq!(String::from_utf8(output.stdout).unwrap().lines().count(), 1);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn train_panicked_when_stderr_was_closed_after_writing_the_model() {
+    let dir = temp_dir("stderr-closed-train");
+    let out = dir.join("model.json");
+    let data = data_dir().join("car-prices.csv");
+    let output = carprice_with_stderr_closed(&[
+        "train",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    model_core::Model::from_json(&std::fs::read_to_string(&out).unwrap()).unwrap();
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -8,8 +8,8 @@
 //! calling thread writes the blocks in input order. The channels between them are bounded and blocks are
 //! recycled, so memory stays a small constant whatever the file's size. A row the model cannot
 //! price gets one line on stderr (its CSV line and the model's message naming the attribute) and
-//! is left out of the output; the rest are priced. A file output is written to a temporary file
-//! beside it and renamed at the end.
+//! is left out of the output; the rest are priced. A file output is written through
+//! [`OutFile`]: to a temporary file beside it, renamed at the end (a device or FIFO directly).
 
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Read, Write};
@@ -25,6 +25,7 @@ use model_core::batch::{
 use model_core::Model;
 
 use crate::files;
+use crate::out_file::OutFile;
 
 /// Rows between progress updates on a terminal.
 const PROGRESS_EVERY: u64 = 1 << 16;
@@ -46,35 +47,21 @@ pub fn run(model: &Path, cars: &Path, out: &Path, delimiter: u8) -> Result<ExitC
         let stdout = std::io::stdout().lock();
         price_all(model, input, stdout, delimiter, cars)?
     } else {
-        let dir = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        anyhow::ensure!(
-            dir.is_dir(),
-            "cannot write {}: there is no folder {}",
-            out.display(),
-            dir.display()
-        );
-        let temporary = tempfile::NamedTempFile::new_in(dir)
-            .with_context(|| format!("cannot write {}", out.display()))?;
+        let file = OutFile::create(out)?;
         let counts = price_all(
             model,
             input,
-            BufWriter::new(temporary.as_file()),
+            BufWriter::new(file.as_file()),
             delimiter,
             cars,
         )?;
-        temporary
-            .as_file()
-            .sync_all()
-            .and_then(|()| temporary.persist(out).map_err(|e| e.error))
-            .with_context(|| format!("cannot write {}", out.display()))?;
+        file.commit()?;
         counts
     };
-    eprintln!(
+    errln!(
         "carprice: {} rows priced, {} rows refused",
-        counts.priced, counts.refused
+        counts.priced,
+        counts.refused
     );
     Ok(if counts.refused == 0 {
         ExitCode::SUCCESS
@@ -175,14 +162,14 @@ fn price_all(
         };
         output.write_all(&block.text)?;
         for refusal in &block.refusals {
-            eprintln!("carprice: {name}: {refusal}");
+            errln!("carprice: {name}: {refusal}");
         }
         let before = counts.priced + counts.refused;
         counts.refused += block.refusals.len() as u64;
         counts.priced += block.rows - block.refusals.len() as u64;
         let done = counts.priced + counts.refused;
         if progress && done / PROGRESS_EVERY > before / PROGRESS_EVERY {
-            eprint!("\rcarprice: {done} rows");
+            err!("\rcarprice: {done} rows");
         }
         if let Some(failure) = block.failure.take() {
             return Err(failure).with_context(|| format!("cannot price {name}"));
@@ -191,7 +178,7 @@ fn price_all(
         let _ = free.send(block);
     }
     if progress {
-        eprint!("\r");
+        err!("\r");
     }
     output.flush()?;
     Ok(counts)

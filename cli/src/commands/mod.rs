@@ -1,22 +1,5 @@
 //! The subcommands, one module each.
 
-/// `println!` that returns the write's error instead of panicking on it, so that a reader that
-/// stops early (`carprice gate … | head -1`, a closed pipe) ends the command quietly in `main`.
-macro_rules! outln {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        writeln!(std::io::stdout().lock(), $($arg)*)
-    }};
-}
-
-/// `print!` that returns the write's error, as [`outln!`].
-macro_rules! out {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        write!(std::io::stdout().lock(), $($arg)*)
-    }};
-}
-
 mod batch;
 mod evaluate;
 mod fetch;

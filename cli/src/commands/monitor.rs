@@ -483,7 +483,7 @@ pub fn run_check(
     Ok(match verdict {
         Verdict::Within => ExitCode::SUCCESS,
         Verdict::Crossed(reasons) => {
-            eprintln!(
+            errln!(
                 "carprice: rollout check failed: {} threshold(s) of {} crossed; halt the rollout (carprice rollout --halt)",
                 reasons.len(),
                 config.display()

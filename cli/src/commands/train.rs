@@ -48,7 +48,7 @@ pub fn run(request: TrainArgs) -> Result<()> {
     let model: Model = train(&table, &held_out, &options).context("training failed")?;
     files::write_atomically(&request.out, model.to_json().as_bytes())?;
     let info = &model.document().training;
-    eprintln!(
+    errln!(
         "trained {} {} on {} rows: penalty {}, cross-validated MAE {}",
         model.document().name,
         model.version(),
@@ -57,7 +57,7 @@ pub fn run(request: TrainArgs) -> Result<()> {
         model_core::format_dollars(info.cv_mae)
     );
     if let Some(metrics) = &model.document().test_metrics {
-        eprintln!(
+        errln!(
             "test split ({} rows): R² {:.3}, MAE {}, RMSE {}, MAPE {:.2}%",
             metrics.rows,
             metrics.r2,
@@ -66,7 +66,7 @@ pub fn run(request: TrainArgs) -> Result<()> {
             metrics.mape
         );
     }
-    eprintln!("wrote {}", request.out.display());
+    errln!("wrote {}", request.out.display());
     Ok(())
 }
 
