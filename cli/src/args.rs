@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::NonEmptyStringValueParser;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 use carprice_registry::telemetry::TelemetryAuth;
@@ -159,7 +160,7 @@ pub enum Command {
         #[command(flatten)]
         container: ContainerArgs,
     },
-    /// Judge a candidate model against production on the candidate's test data; exit 2 when refused.
+    /// Judge a candidate model against production on the candidate's test data; exit 4 when refused.
     Gate {
         /// A fetched candidate (model.json + test-data.csv).
         #[arg(long)]
@@ -238,7 +239,12 @@ pub enum Command {
 pub struct TelemetryArgs {
     /// The telemetry: a folder (static-host's --telemetry-dir) or a Blob container URL (a SAS may
     /// follow, or come from CARPRICE_TELEMETRY_SAS).
-    #[arg(long, env = "CARPRICE_TELEMETRY", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "CARPRICE_TELEMETRY",
+        hide_env_values = true,
+        value_parser = NonEmptyStringValueParser::new()
+    )]
     pub telemetry: Option<String>,
     /// How to authorise to the telemetry container.
     #[command(flatten)]
@@ -265,7 +271,8 @@ pub struct ModelSource {
     #[arg(
         long = "container",
         env = "CARPRICE_CONTAINER_URL",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = NonEmptyStringValueParser::new()
     )]
     pub container: Option<String>,
     /// How to authorise to the registry: auto = SAS when one is given (URL or CARPRICE_SAS).
@@ -299,12 +306,13 @@ pub struct RolloutArgs {
     pub version: Option<String>,
     /// shadow: every quote is priced by both models, the champion's price is shown; canary: the
     /// challenger's price is shown on --percent of devices.
-    #[arg(long, requires = "version")]
+    #[arg(long, requires = "version", conflicts_with_all = ["halt", "check"])]
     pub mode: Option<RolloutMode>,
     /// Share of devices shown the challenger's price, a whole number from 0 to 100 (canary only).
     #[arg(
         long,
         requires = "version",
+        conflicts_with_all = ["halt", "check"],
         allow_negative_numbers = true,
         value_parser = percent
     )]
@@ -312,7 +320,7 @@ pub struct RolloutArgs {
     /// End the rollout in progress without promoting the challenger.
     #[arg(long)]
     pub halt: bool,
-    /// Check the rollout's telemetry against the thresholds of --config: exit 2 when one is
+    /// Check the rollout's telemetry against the thresholds of --config: exit 4 when one is
     /// crossed (then halt the rollout), 3 with too few quotes to judge.
     #[arg(long, requires = "config")]
     pub check: bool,
@@ -341,7 +349,8 @@ pub struct ContainerArgs {
     #[arg(
         long = "container",
         env = "CARPRICE_CONTAINER_URL",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = NonEmptyStringValueParser::new()
     )]
     pub url: String,
     /// How to authorise: auto = SAS when one is given (URL or CARPRICE_SAS), else anonymous.

@@ -218,7 +218,7 @@ fn bad_input_gives_one_clear_line_and_exit_code_1() {
     );
 
     for (name, contents, problem) in [
-        ("empty.csv", "", "no data rows"),
+        ("empty.csv", "", "no header row: it is empty"),
         (
             "no-price.csv",
             "make,horsepower\naudi,102\n",
@@ -404,6 +404,56 @@ fn stage_named_the_rust_type_of_a_rollout_that_is_not_an_object() {
     }
 }
 
+#[test]
+fn stage_of_a_model_file_read_model_json_inside_it() {
+    let site = temp_dir("site-of-a-model-file");
+    let output = carprice(
+        &[
+            "stage",
+            "--model",
+            "assets/model.json",
+            "--site",
+            site.to_str().unwrap(),
+            "--commit",
+            "abc1234",
+        ],
+        "",
+    );
+    fails_with(
+        &output,
+        "--model assets/model.json is a file: --model takes the folder that holds model.json",
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("here assets"), "{stderr}");
+    assert!(!stderr.contains("model.json/model.json"), "{stderr}");
+}
+
+#[test]
+fn stage_named_no_field_of_a_wrong_rollout_value() {
+    let valid = r#""version": "1.1.0", "since": "2026-11-30T08:00:00Z", "commit": "abc1234""#;
+    for (name, rollout, expected) in [
+        (
+            "rollout-percent-text",
+            format!(r#"{{{valid}, "mode": "canary", "percent": "ten"}}"#),
+            "percent: invalid type: string \"ten\"",
+        ),
+        (
+            "rollout-mode-case",
+            format!(r#"{{{valid}, "mode": "Canary", "percent": 10}}"#),
+            "mode: unknown variant `Canary`",
+        ),
+        (
+            "rollout-empty",
+            " \n".to_string(),
+            "the file is empty, e.g. {",
+        ),
+    ] {
+        let challenger = challenger_dir(name, &rollout);
+        fails_with(&stage_with_challenger(&challenger), expected);
+        std::fs::remove_dir_all(&challenger).unwrap();
+    }
+}
+
 /// `carprice rollout` with `args`, against a registry it never reaches (the arguments are refused
 /// first).
 fn rollout_refused(args: &[&str]) -> Output {
@@ -419,6 +469,32 @@ fn rollout_refused(args: &[&str]) -> Output {
     ]
     .concat();
     carprice(&rollout, "")
+}
+
+#[test]
+fn rollout_halt_ignored_a_mode_or_percent_silently() {
+    for extra in [["--mode", "canary"], ["--percent", "5"]] {
+        let args = [
+            &[
+                "rollout",
+                "--container",
+                "http://127.0.0.1:9/models",
+                "--halt",
+            ][..],
+            &extra[..],
+        ]
+        .concat();
+        let output = carprice(&args, "");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "the argument '--halt' cannot be used with '{}",
+                extra[0]
+            )),
+            "{stderr}"
+        );
+    }
 }
 
 #[test]
@@ -606,6 +682,14 @@ fn another_table_trains_with_its_target_ids_schema_delimiter_and_missing_values(
     fails_with(&output, "`vin` is not a column of the table");
 }
 
+/// Row `row` of the sample lines (the header is row 0) with its cell of column `name` replaced.
+fn with_cell(lines: &[String], row: usize, name: &str, value: &str) -> String {
+    let column = lines[0].split(',').position(|c| c == name).unwrap();
+    let mut cells: Vec<&str> = lines[row].split(',').collect();
+    cells[column] = value;
+    cells.join(",")
+}
+
 /// The sample data's header and rows.
 fn sample_lines() -> Vec<String> {
     std::fs::read_to_string(data_dir().join("car-prices.csv"))
@@ -683,20 +767,13 @@ fn streamed_prices_are_the_bits_of_predict_json() {
 fn streamed_bad_rows_get_one_line_each_and_the_good_rows_are_priced() {
     let dir = temp_dir("stream-bad");
     let lines = sample_lines();
-    let header: Vec<&str> = lines[0].split(',').collect();
-    let column = |name: &str| header.iter().position(|c| *c == name).unwrap();
-    let with = |row: &str, name: &str, value: &str| {
-        let mut cells: Vec<&str> = row.split(',').collect();
-        cells[column(name)] = value;
-        cells.join(",")
-    };
     // CRLF line endings and a blank line: line numbers count as an editor does.
     let text = [
         lines[0].clone(),
         lines[1].clone(),
-        with(&lines[2], "make", "trabant"),
+        with_cell(&lines, 2, "make", "trabant"),
         String::new(),
-        with(&lines[3], "curb-weight", "lots"),
+        with_cell(&lines, 3, "curb-weight", "lots"),
         lines[4].clone(),
         "1,2,3".to_string(),
     ]
@@ -987,6 +1064,42 @@ fn streamed_record_longer_than_a_chunk_was_read_whole_into_memory() {
 }
 
 #[test]
+fn a_stock_list_with_a_vin_column_had_every_row_refused() {
+    // A column the model does not know (a VIN, a stock number) is copied to the output, not
+    // priced and not refused.
+    let dir = temp_dir("stream-vin");
+    let sample = std::fs::read_to_string(data_dir().join("car-prices.csv")).unwrap();
+    let with_vin: String = sample
+        .lines()
+        .enumerate()
+        .map(|(i, line)| match i {
+            0 => format!("vin,{line}\n"),
+            _ => format!("V{i:05},{line}\n"),
+        })
+        .collect();
+    let (cars, out, plain_out) = (
+        dir.join("with-vin.csv"),
+        dir.join("priced.csv"),
+        dir.join("plain.csv"),
+    );
+    std::fs::write(&cars, with_vin).unwrap();
+    let priced = predict_into(&cars, &out);
+    let plain = predict_into(&data_dir().join("car-prices.csv"), &plain_out);
+    assert_eq!(priced.status.code(), plain.status.code(), "{priced:?}");
+    assert_eq!(priced.stderr, plain.stderr);
+    let (priced, plain) = (
+        std::fs::read_to_string(&out).unwrap(),
+        std::fs::read_to_string(&plain_out).unwrap(),
+    );
+    assert_eq!(priced.lines().count(), plain.lines().count());
+    for (i, (with, without)) in priced.lines().zip(plain.lines()).enumerate().skip(1) {
+        let vin = with.split(',').next().unwrap();
+        assert!(vin.starts_with('V'), "{with}");
+        assert_eq!(&with[vin.len() + 1..], without, "line {i}");
+    }
+}
+
+#[test]
 fn streamed_empty_table_said_it_had_no_make_column() {
     let dir = temp_dir("stream-empty");
     let out = dir.join("priced.csv");
@@ -994,7 +1107,7 @@ fn streamed_empty_table_said_it_had_no_make_column() {
         let cars = dir.join(name);
         std::fs::write(&cars, text).unwrap();
         let output = predict_into(&cars, &out);
-        fails_with(&output, "the table is empty: it has no header row");
+        fails_with(&output, "the table has no header row: it is empty");
         let stderr = String::from_utf8(output.stderr).unwrap();
         assert!(!stderr.contains("no `make` column"), "{stderr}");
         assert!(!out.exists());
@@ -1010,16 +1123,15 @@ fn streamed_line_end_in_a_value_printed_its_error_over_two_lines() {
     let output = predict_into(&cars, &dir.join("priced.csv"));
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 2, "{stderr}");
-    assert!(
-        lines[0].contains("CSV line 2: `make` is \"trab\\nant\""),
-        "{stderr}"
-    );
-    assert!(
-        lines[1].contains("1 rows priced, 1 rows refused"),
-        "{stderr}"
-    );
+    // One line for the row, one for the summary.
+    let expected = [
+        "CSV line 2: `make` is \"trab\\nant\"",
+        "1 rows priced, 1 rows refused",
+    ];
+    assert_eq!(stderr.lines().count(), expected.len(), "{stderr}");
+    for (line, expected) in stderr.lines().zip(expected) {
+        assert!(line.contains(expected), "{stderr}");
+    }
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -1157,17 +1269,15 @@ fn carprice_with_stderr_closed(args: &[&str]) -> Output {
 /// count.
 fn table_with_many_bad_rows(dir: &Path) -> (PathBuf, usize) {
     let lines = sample_lines();
-    let make = lines[0].split(',').position(|c| c == "make").unwrap();
     let mut text = vec![lines[0].clone()];
     let mut good = 0;
-    for (i, line) in lines[1..].iter().enumerate() {
-        let mut cells: Vec<&str> = line.split(',').collect();
-        if i % 2 == 1 {
-            cells[make] = "trabant";
+    for row in 1..lines.len() {
+        if row % 2 == 0 {
+            text.push(with_cell(&lines, row, "make", "trabant"));
         } else {
+            text.push(lines[row].clone());
             good += 1;
         }
-        text.push(cells.join(","));
     }
     let cars = dir.join("cars.csv");
     std::fs::write(&cars, text.join("\n")).unwrap();
@@ -1233,10 +1343,8 @@ fn train_panicked_when_stderr_was_closed_after_writing_the_model() {
 /// The sample's header and first row with `make` set to `value`, then the second row.
 fn table_with_make(value: &str) -> String {
     let lines = sample_lines();
-    let make = lines[0].split(',').position(|c| c == "make").unwrap();
-    let mut cells: Vec<&str> = lines[1].split(',').collect();
-    cells[make] = value;
-    format!("{}\n{}\n{}\n", lines[0], cells.join(","), lines[2])
+    let row = with_cell(&lines, 1, "make", value);
+    format!("{}\n{row}\n{}\n", lines[0], lines[2])
 }
 
 /// `carprice predict --cars - --json` of `table` on stdin, and of the same table from a file (in

@@ -275,27 +275,30 @@ fn monitor_explains_what_is_missing() {
 
 const WITHIN: &str = "min_quotes = 10\nmax_share_beyond_10_percent = 0.3\nmax_median_deviation = 0.02\nmax_psi = 10.0\nmax_extrapolation_share = 0.2\n";
 
+/// `carprice rollout --check` with `config` as its thresholds file, over the fixture's period.
+fn check_with(fixture: &Fixture, config: &str) -> Output {
+    let config = fixture.config(config);
+    fixture.run(
+        &["rollout", "--check", "--config", &config],
+        &["--until", "2026-12-01"],
+    )
+}
+
 #[test]
 fn rollout_check_exit_codes_follow_the_thresholds() {
     let fixture = Fixture::new();
-    let check = |config: &str| {
-        let config = fixture.config(config);
-        fixture.run(
-            &["rollout", "--check", "--config", &config],
-            &["--until", "2026-12-01"],
-        )
-    };
+    let check = |config: &str| check_with(&fixture, config);
     // Every figure exactly at its threshold: within.
     let within = check(WITHIN);
     assert_eq!(within.status.code(), Some(0), "{within:?}");
     assert!(stdout(&within).contains("within the thresholds"));
 
     let crossed = check(&WITHIN.replace("beyond_10_percent = 0.3", "beyond_10_percent = 0.25"));
-    assert_eq!(crossed.status.code(), Some(2), "{crossed:?}");
+    assert_eq!(crossed.status.code(), Some(4), "{crossed:?}");
     assert!(stdout(&crossed).contains("30.0% of quotes are priced more than 10% apart"));
 
     let drift = check(&WITHIN.replace("max_psi = 10.0", "max_psi = 0.25"));
-    assert_eq!(drift.status.code(), Some(2));
+    assert_eq!(drift.status.code(), Some(4));
     assert!(
         stdout(&drift).contains("input drift of width"),
         "{}",
@@ -303,12 +306,12 @@ fn rollout_check_exit_codes_follow_the_thresholds() {
     );
 
     let median = check(&WITHIN.replace("deviation = 0.02", "deviation = 0.005"));
-    assert_eq!(median.status.code(), Some(2));
+    assert_eq!(median.status.code(), Some(4));
     assert!(stdout(&median).contains("median price ratio is 1.010"));
 
     let extrapolation =
         check(&WITHIN.replace("extrapolation_share = 0.2", "extrapolation_share = 0.1"));
-    assert_eq!(extrapolation.status.code(), Some(2));
+    assert_eq!(extrapolation.status.code(), Some(4));
 
     let too_few = check(&WITHIN.replace("min_quotes = 10", "min_quotes = 11"));
     assert_eq!(too_few.status.code(), Some(3), "{too_few:?}");
@@ -332,11 +335,11 @@ fn rollout_check_into_a_closed_pipe_panicked() {
         )
     };
     closed_pipe::assert_quiet_exit(&mut check(&config));
-    // The verdict outlives the report: a crossed threshold still exits 2.
+    // The verdict outlives the report: a crossed threshold still exits 4.
     let crossed = fixture.config(&WITHIN.replace("max_psi = 10.0", "max_psi = 0.25"));
     let output = closed_pipe::run_with_stdout_closed(&mut check(&crossed));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(output.status.code(), Some(4), "{stderr}");
     assert!(stderr.contains("rollout check failed"), "{stderr}");
     closed_pipe::assert_quiet_exit(&mut fixture.command(&["monitor"], &[]));
 }
@@ -425,4 +428,57 @@ fn the_shipped_thresholds_are_a_valid_config() {
     );
     assert_eq!(output.status.code(), Some(3), "{output:?}");
     assert!(stdout(&output).contains("10 quotes, fewer than the 100 needed"));
+}
+
+#[test]
+fn a_mistyped_rollout_check_option_exited_2_as_a_crossed_threshold() {
+    // The deploy workflow halts the canary on a crossed threshold: a wrong command line must exit
+    // with another code.
+    let fixture = Fixture::new();
+    let config = fixture.config(WITHIN);
+    let mistyped = fixture.run(
+        &["rollout", "--check", "--config", &config],
+        &["--min-quotes", "1"],
+    );
+    assert_eq!(mistyped.status.code(), Some(2), "{mistyped:?}");
+    let crossed = fixture.config(&WITHIN.replace("max_psi = 10.0", "max_psi = 0.25"));
+    let crossed = fixture.run(
+        &["rollout", "--check", "--config", &crossed],
+        &["--until", "2026-12-01"],
+    );
+    assert_eq!(crossed.status.code(), Some(4), "{crossed:?}");
+}
+
+#[test]
+fn a_share_threshold_written_as_a_percent_never_tripped() {
+    let fixture = Fixture::new();
+    let check = |config: &str| check_with(&fixture, config);
+    let percent = check(&WITHIN.replace("beyond_10_percent = 0.3", "beyond_10_percent = 10"));
+    let stderr = String::from_utf8_lossy(&percent.stderr);
+    assert_eq!(percent.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("max_share_beyond_10_percent is a fraction from 0 to 1 (0.10 = 10%), got 10: did you mean 0.1?"),
+        "{stderr}"
+    );
+    // A value of the wrong type: one line naming the file's line.
+    let typed = check(&WITHIN.replace("min_quotes = 10", "min_quotes = \"ten\""));
+    let stderr = String::from_utf8_lossy(&typed.stderr);
+    assert_eq!(typed.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("thresholds.toml, line "), "{stderr}");
+}
+
+#[test]
+fn an_empty_telemetry_variable_was_read_as_a_folder_named_nothing() {
+    let output = command(&["monitor", "--champion", "assets", "--challenger", "assets"])
+        .env("CARPRICE_TELEMETRY", "")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("a value is required for '--telemetry <TELEMETRY>'"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("does not exist"), "{stderr}");
 }

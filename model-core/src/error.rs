@@ -305,7 +305,13 @@ pub enum DataError {
         /// The separator asked for.
         expected: char,
     },
-    /// No header or no data rows.
+    /// The first line names no columns.
+    #[error(
+        "the car table has no header row: it is empty, or its first line holds only spaces; its \
+         first line must name the columns"
+    )]
+    NoHeader,
+    /// A header and no data rows.
     #[error("the car table has no data rows")]
     Empty,
     /// A column the caller needs is absent.

@@ -1,8 +1,8 @@
 //! Pricing a table's rows from their text cells (a CSV's records): the header is matched to the
 //! model once, then each row is checked and priced, with its range and flags, without building a
 //! named description or a full quote. Same bits and same errors as [`Model::car`] of the row's
-//! description (its cells by column name, the target and ignored columns left out) then
-//! [`Model::quote`].
+//! description (its cells by column name; the target, ignored columns and columns the model does
+//! not know left out, as pandas' extra columns are by the Python package) then [`Model::quote`].
 
 use crate::car::{Car, Slot};
 use crate::cells::is_missing;
@@ -21,9 +21,6 @@ pub struct RowPricer<'m> {
     model: &'m Model,
     /// Per model attribute, the cell holding it (the last column of that name), if any.
     cells: Vec<Option<usize>>,
-    /// Cells of columns that are not model attributes, nor the target, nor ignored: a value in
-    /// one is refused as an unknown attribute.
-    unknown: Vec<(usize, String)>,
     /// Per term, the recent inputs of a numeric term.
     inputs: Vec<Option<InputCache>>,
     /// The row being priced.
@@ -66,24 +63,15 @@ impl<'p> RowQuote<'p> {
 
 impl Model {
     /// Matches a table's header (its column names, in order) to the model, for pricing its rows
-    /// with [`RowPricer::quote`]. The model's target column and ignored attributes are skipped;
-    /// an attribute without a column is missing in every row.
+    /// with [`RowPricer::quote`]. Only the model's attributes are read (a stock list's VIN or
+    /// stock number is not priced, nor refused); an attribute without a column is missing in
+    /// every row.
     pub fn row_pricer<'m>(&'m self, header: &[&str]) -> RowPricer<'m> {
         let attributes = self.compiled_attributes();
         let mut cells = vec![None; attributes.len()];
-        let mut unknown: Vec<(usize, String)> = Vec::new();
-        let document = self.document();
         for (cell, name) in header.iter().enumerate() {
-            if *name == document.target.name
-                || document.ignored_attributes.iter().any(|i| i == name)
-            {
-                continue;
-            }
-            match attributes.iter().position(|a| a.name == *name) {
-                Some(index) => cells[index] = Some(cell),
-                // A repeated unknown column is named once, at its first place, as in a description.
-                None if unknown.iter().any(|(_, n)| n == name) => {}
-                None => unknown.push((cell, name.to_string())),
+            if let Some(index) = attributes.iter().position(|a| a.name == *name) {
+                cells[index] = Some(cell);
             }
         }
         let inputs = self
@@ -94,7 +82,6 @@ impl Model {
         RowPricer {
             model: self,
             cells,
-            unknown,
             inputs,
             car: self.default_car(),
         }
@@ -106,17 +93,14 @@ impl RowPricer<'_> {
     /// CSV reader trims them); empty cells and the other missing markers are missing values.
     ///
     /// # Errors
-    /// What [`Model::car`] then [`Model::quote`] say of the row's description: an unknown
-    /// attribute, a missing, malformed or unknown value, or a value so far outside the training
-    /// range that the price would not be a finite positive number.
+    /// What [`Model::car`] then [`Model::quote`] say of the row's description: a missing,
+    /// malformed or unknown value, or a value so far outside the training range that the price
+    /// would not be a finite positive number.
     ///
     /// # Panics
     /// When `cells` is shorter than the header.
     pub fn quote(&mut self, cells: &[&str]) -> Result<RowQuote<'_>, CarError> {
         let model = self.model;
-        if let Some((_, name)) = self.unknown.iter().find(|(c, _)| !is_missing(cells[*c])) {
-            return Err(model.unknown_attribute(name));
-        }
         let car = &mut self.car;
         car.imputed.clear();
         let mut inside = true;

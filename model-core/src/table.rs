@@ -69,7 +69,7 @@ impl CarTable {
             .map(str::to_string)
             .collect();
         if columns.iter().all(String::is_empty) {
-            return Err(DataError::Empty);
+            return Err(DataError::NoHeader);
         }
         if let [only] = columns.as_slice() {
             if let Some(&found) = DELIMITERS

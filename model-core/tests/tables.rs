@@ -16,7 +16,7 @@ fn reads_a_table_and_its_columns() {
 
 #[test]
 fn empty_csv_is_refused() {
-    assert_eq!(CarTable::from_csv(b""), Err(DataError::Empty));
+    assert_eq!(CarTable::from_csv(b""), Err(DataError::NoHeader));
     assert_eq!(CarTable::from_csv(b"make,price\n"), Err(DataError::Empty));
 }
 
@@ -146,4 +146,27 @@ fn missing_cells_are_named_as_missing_and_left_out_of_descriptions() {
     let description = table.description(1, &[]);
     assert_eq!(description.len(), 1);
     assert!(description.get("make").is_none());
+}
+
+#[test]
+fn a_first_line_of_spaces_was_reported_as_a_table_without_rows() {
+    let error = CarTable::from_csv(b" \nmake,price\naudi,1\n").unwrap_err();
+    assert_eq!(error, DataError::NoHeader);
+    assert!(error
+        .to_string()
+        .contains("its first line holds only spaces"));
+}
+
+#[test]
+fn a_repeated_column_among_many_was_found_in_quadratic_time() {
+    // Each column was compared with every one before it; a set finds the repeat at once (the
+    // time is not asserted).
+    let model = model_core::Model::from_json(include_str!("../../assets/model.json")).unwrap();
+    let mut columns: Vec<String> = model.attributes().map(|a| a.name.clone()).collect();
+    columns.extend((0..90_000).map(|i| format!("extra{i}")));
+    columns.push("extra7".to_string());
+    let error = model_core::batch::Table::new(&model, columns, b',')
+        .err()
+        .unwrap();
+    assert!(error.to_string().contains("extra7"), "{error}");
 }

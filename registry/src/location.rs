@@ -49,11 +49,16 @@ impl ContainerLocation {
     /// `sas` is chosen, or a SAS combined with `anonymous` or `entra`.
     pub fn new(url: &str, sas: Option<&str>, choice: AuthChoice) -> Result<Self, BlobError> {
         let bad = |why: &str| BlobError::BadLocation(format!("{}: {why}", redact(url)));
-        let mut url = Url::parse(url.trim()).map_err(|e| bad(&e.to_string()))?;
+        const EXPECTED: &str =
+            "expected an http(s) URL such as https://ACCOUNT.blob.core.windows.net/CONTAINER";
+        // A path or a bare name is not a URL at all: say what is expected, not the parser's
+        // "relative URL without a base".
+        if !url.contains("://") {
+            return Err(bad(EXPECTED));
+        }
+        let mut url = Url::parse(url.trim()).map_err(|e| bad(&format!("{e}; {EXPECTED}")))?;
         if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
-            return Err(bad(
-                "expected an http(s) URL such as https://ACCOUNT.blob.core.windows.net/CONTAINER",
-            ));
+            return Err(bad(EXPECTED));
         }
         let sas = sas
             .map(|s| s.trim().trim_start_matches('?'))
@@ -139,6 +144,21 @@ mod tests {
 
     const SAS: &str =
         "sv=2023-11-03&ss=b&srt=sco&sp=rl&se=2030-01-01T00%3A00%3A00Z&sig=c2VjcmV0%2Bsig%3D";
+
+    #[test]
+    fn a_container_given_as_a_path_said_relative_url_without_a_base() {
+        for path in ["/srv/models", "models", "./models"] {
+            let error = ContainerLocation::new(path, None, AuthChoice::Auto)
+                .err()
+                .unwrap()
+                .to_string();
+            assert!(!error.contains("relative URL"), "{error}");
+            assert!(
+                error.contains("expected an http(s) URL such as https://ACCOUNT.blob.core.windows.net/CONTAINER"),
+                "{error}"
+            );
+        }
+    }
 
     #[test]
     fn a_sas_from_the_environment_joins_the_url_and_never_shows() {

@@ -13,10 +13,11 @@ use super::unless_closed_pipe;
 use crate::files;
 use carprice_registry::{measure, Bar, FLOOR, MODEL_FILE, TEST_DATA_FILE};
 
-/// Exit code of a refusal (1 is an error: the gate could not decide).
-const REFUSED: u8 = 2;
+/// Exit code of a refusal (1 is an error: the gate could not decide; 2 a wrong command line,
+/// which must never read as a verdict).
+const REFUSED: u8 = 4;
 
-/// Measures both models on the candidate's test data, prints them side by side, and exits 2 when
+/// Measures both models on the candidate's test data, prints them side by side, and exits 4 when
 /// the candidate is refused.
 pub fn run(candidate_dir: &Path, production_dir: Option<&Path>) -> Result<ExitCode> {
     let candidate = files::read_model(&candidate_dir.join(MODEL_FILE))?;

@@ -29,8 +29,9 @@ use crate::files;
 pub const MIN_QUOTES: usize = 100;
 /// A price ratio further than this from 1 counts as "beyond ±10%".
 const BEYOND: f64 = 0.10;
-/// Exit code when a threshold is crossed (1 is an error: nothing could be judged).
-const CROSSED: u8 = 2;
+/// Exit code when a threshold is crossed (1 is an error: nothing could be judged; 2 a wrong
+/// command line, which must never read as a verdict).
+const CROSSED: u8 = 4;
 /// Exit code when there are too few quotes to judge.
 const TOO_FEW: u8 = 3;
 
@@ -168,8 +169,8 @@ impl Report {
         ));
         if !self.meaningful {
             out.push_str(&format!(
-                "NOT MEANINGFUL: {} quotes, fewer than {}: the figures below are too noisy to judge the challenger\n",
-                self.quotes, self.min_quotes
+                "NOT MEANINGFUL: {}, fewer than {}: the figures below are too noisy to judge the challenger\n",
+                count_quotes(self.quotes), self.min_quotes
             ));
         }
         out.push_str(&format!(
@@ -263,6 +264,12 @@ impl Period {
             } else {
                 text.to_string()
             };
+            // A time without a zone was read as UTC while one with an offset was refused.
+            anyhow::ensure!(
+                full.ends_with('Z'),
+                "{flag} {text:?} has no UTC mark: write the time in UTC with a final Z, such as \
+                 2026-11-30T08:00:00Z, or a day such as 2026-11-30"
+            );
             humantime::parse_rfc3339_weak(full.trim_end_matches('Z')).with_context(|| {
                 format!("{flag} {text:?} is not a UTC time such as 2026-11-30T08:00:00Z or a day such as 2026-11-30")
             })
@@ -324,28 +331,62 @@ impl Thresholds {
     pub fn read(path: &Path) -> Result<Thresholds> {
         let text = String::from_utf8(files::read(path)?)
             .with_context(|| format!("{} is not UTF-8 text", path.display()))?;
-        let thresholds: Thresholds = toml::from_str(&text)
-            .with_context(|| format!("cannot use rollout thresholds {}", path.display()))?;
-        for (name, value) in [
-            (
-                "max_share_beyond_10_percent",
-                thresholds.max_share_beyond_10_percent,
-            ),
-            ("max_median_deviation", thresholds.max_median_deviation),
-            ("max_psi", thresholds.max_psi),
-            (
-                "max_extrapolation_share",
-                thresholds.max_extrapolation_share,
-            ),
-        ] {
+        let thresholds: Thresholds = toml::from_str(&text).map_err(|error| {
+            // toml's own text spans several lines (a snippet of the file); one line here.
+            let line = error
+                .span()
+                .map(|span| text[..span.start].matches('\n').count() + 1);
+            anyhow::anyhow!(
+                "cannot use rollout thresholds {}{}: {}",
+                path.display(),
+                line.map(|l| format!(", line {l}")).unwrap_or_default(),
+                // serde's type names, in the file's words.
+                error
+                    .message()
+                    .trim()
+                    .replace("expected usize", "expected a whole number ≥ 0")
+                    .replace("expected f64", "expected a number")
+            )
+        })?;
+        let (psi, shares) = (
+            thresholds.max_psi,
+            [
+                (
+                    "max_share_beyond_10_percent",
+                    thresholds.max_share_beyond_10_percent,
+                ),
+                ("max_median_deviation", thresholds.max_median_deviation),
+                (
+                    "max_extrapolation_share",
+                    thresholds.max_extrapolation_share,
+                ),
+            ],
+        );
+        anyhow::ensure!(
+            psi.is_finite() && psi >= 0.0,
+            "{}: max_psi must be a number ≥ 0 (got {psi})",
+            path.display()
+        );
+        for (name, value) in shares {
+            // A share written as a percent (10 for 10%) would never be crossed.
             anyhow::ensure!(
-                value.is_finite() && value >= 0.0,
-                "{}: {name} must be a number ≥ 0",
-                path.display()
+                value.is_finite() && (0.0..=1.0).contains(&value),
+                "{}: {name} is a fraction from 0 to 1 (0.10 = 10%), got {value}{}",
+                path.display(),
+                if value > 1.0 && value <= 100.0 {
+                    format!(": did you mean {}?", value / 100.0)
+                } else {
+                    String::new()
+                }
             );
         }
         Ok(thresholds)
     }
+}
+
+/// "1 quote", "2 quotes".
+fn count_quotes(n: usize) -> String {
+    format!("{n} quote{}", if n == 1 { "" } else { "s" })
 }
 
 /// Judges a report against thresholds.
@@ -412,7 +453,7 @@ pub fn run(args: &MonitorArgs) -> Result<()> {
 }
 
 /// `carprice rollout --check`: prints the report and the verdict; exits 0 within the thresholds,
-/// 2 when one is crossed, 3 with too few quotes to judge.
+/// 4 when one is crossed, 3 with too few quotes to judge.
 pub fn run_check(
     config: &Path,
     telemetry: &TelemetryArgs,
@@ -432,7 +473,10 @@ pub fn run_check(
                 .iter()
                 .try_for_each(|reason| outln!("rollout check: CROSSED: {reason}")),
             Verdict::TooFewQuotes { quotes, min } => {
-                outln!("rollout check: {quotes} quotes, fewer than the {min} needed to judge")
+                outln!(
+                    "rollout check: {}, fewer than the {min} needed to judge",
+                    count_quotes(*quotes)
+                )
             }
         }
     })())?;
@@ -513,4 +557,25 @@ fn fetch_model(registry: &Registry, version: &str) -> Result<Model> {
         &fetched.model_json,
         &format!("{} in {}", fetched.version, registry.container_name()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_quotes;
+
+    #[test]
+    fn a_since_without_a_time_zone_was_read_as_utc() {
+        let error = super::Period::parse(Some("2026-11-30T10:00:00"), None)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("has no UTC mark"), "{error}");
+        assert!(super::Period::parse(Some("2026-11-30T10:00:00Z"), Some("2026-12-01")).is_ok());
+    }
+
+    #[test]
+    fn monitor_said_1_quotes() {
+        assert_eq!(count_quotes(1), "1 quote");
+        assert_eq!(count_quotes(0), "0 quotes");
+        assert_eq!(count_quotes(12), "12 quotes");
+    }
 }

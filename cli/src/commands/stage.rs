@@ -1,7 +1,7 @@
 //! `carprice stage`: put a model (and, during a rollout, the challenger) into a built site with
 //! the release manifest the web app checks ([`model_core::release::Release`]).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use anyhow::{Context, Result};
@@ -22,7 +22,7 @@ pub fn run(
     commit: &str,
     app_version: &str,
 ) -> Result<()> {
-    let model_path = model_dir.join(MODEL_FILE);
+    let model_path = in_folder(model_dir, "--model")?;
     let model_json = files::read(&model_path)?;
     let model = files::parse_model(&model_json, &model_path.display().to_string())?;
     let challenger = challenger_dir.map(read_challenger).transpose()?;
@@ -73,10 +73,25 @@ pub fn run(
     Ok(())
 }
 
+/// `model.json` in the folder an option names; a file named instead (`--model champ/model.json`
+/// read `champ/model.json/model.json`) is refused with the folder to name.
+fn in_folder(dir: &Path, option: &str) -> Result<PathBuf> {
+    if dir.is_file() {
+        let folder = dir.parent().filter(|p| !p.as_os_str().is_empty());
+        anyhow::bail!(
+            "{option} {} is a file: {option} takes the folder that holds {MODEL_FILE} (as \
+             `carprice fetch` writes it), here {}",
+            dir.display(),
+            folder.unwrap_or(Path::new(".")).display()
+        );
+    }
+    Ok(dir.join(MODEL_FILE))
+}
+
 /// A fetched challenger's model bytes and its place in the manifest, from its `model.json` and
 /// `rollout.json`.
 fn read_challenger(dir: &Path) -> Result<(Vec<u8>, Challenger)> {
-    let model_path = dir.join(MODEL_FILE);
+    let model_path = in_folder(dir, "--challenger")?;
     let json = files::read(&model_path)?;
     let model = files::parse_model(&json, &model_path.display().to_string())?;
     let rollout_path = dir.join(ROLLOUT_FILE);
@@ -110,8 +125,15 @@ fn read_rollout(path: &Path) -> Result<ChallengerRecord> {
             path.display()
         )
     };
-    let value: serde_json::Value =
-        serde_json::from_slice(&files::read(path)?).with_context(not_a_rollout)?;
+    let bytes = files::read(path)?;
+    if bytes.trim_ascii().is_empty() {
+        anyhow::bail!(
+            "{}: the file is empty, e.g. {}",
+            not_a_rollout(),
+            ROLLOUT_EXAMPLE
+        );
+    }
+    let value: serde_json::Value = serde_json::from_slice(&bytes).with_context(not_a_rollout)?;
     let Some(fields) = value.as_object() else {
         anyhow::bail!(
             "{}: it holds {}, where a JSON object with the fields {} is expected, e.g. {}",
@@ -133,7 +155,10 @@ fn read_rollout(path: &Path) -> Result<ChallengerRecord> {
             missing.join(", ")
         );
     }
-    serde_json::from_value(value).with_context(not_a_rollout)
+    // The field a wrong value is in, named before serde's message ("percent: invalid type: …").
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        anyhow::anyhow!("{}: {}: {}", not_a_rollout(), error.path(), error.inner())
+    })
 }
 
 /// A rollout as `carprice fetch --version challenger` writes it, for messages.

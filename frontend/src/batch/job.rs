@@ -28,8 +28,9 @@ pub struct Priced<W> {
 /// [`PROGRESS_EVERY`] rows.
 ///
 /// # Errors
-/// [`BatchError`] when the table cannot be priced at all (its header does not suit the model, or
-/// the file cannot be read).
+/// [`BatchError`] when the table cannot be priced at all (it is empty, its header does not suit
+/// the model, or the file cannot be read), or cannot be read past a row (a quote never closed, a
+/// row over 1 MiB).
 pub fn price_table<R: Read, W: Write>(
     model: &Model,
     input: R,
@@ -189,6 +190,24 @@ mod tests {
             String::from_utf8(problems_csv(&problems)).unwrap(),
             "line,attribute,problem\n4,make,\"`make` is \"\"trabant\"\", which the model does not know (known: audi, bmw)\"\n"
         );
+    }
+
+    #[test]
+    fn a_stock_list_with_an_unclosed_quote_or_no_header_stops_as_the_command_line_does() {
+        let model = model();
+        let input = sample(5);
+        // A quote opened at the start of the first row and never closed.
+        let open = input.replacen("\n", "\n\"", 1);
+        let error = price_table(&model, open.as_bytes(), Vec::new(), b',', |_, _| {}).unwrap_err();
+        assert!(
+            matches!(error, BatchError::UnclosedQuote { line: 2 }),
+            "{error:?}"
+        );
+        assert!(
+            describe(&error).starts_with("CSV line 2: a quote opened in this row is not closed")
+        );
+        let error = price_table(&model, &b""[..], Vec::new(), b',', |_, _| {}).unwrap_err();
+        assert!(matches!(error, BatchError::Empty { .. }), "{error:?}");
     }
 
     #[test]

@@ -113,7 +113,8 @@ pub struct Chunks<R> {
 
 impl<R: Read> Chunks<R> {
     /// Reads the header of `input` and checks it against the model; chunks are filled to `size`
-    /// bytes ([`CHUNK_BYTES`] in production; tests use small ones to cut everywhere).
+    /// bytes ([`CHUNK_BYTES`] in production; tests use small ones to cut everywhere; at most
+    /// [`MAX_RECORD_BYTES`]).
     ///
     /// # Errors
     /// [`BatchError`] when the header cannot be read or does not suit the model.
@@ -126,7 +127,7 @@ impl<R: Read> Chunks<R> {
         let mut chunks = Chunks {
             input,
             delimiter,
-            size: size.max(1),
+            size: size.clamp(1, MAX_RECORD_BYTES),
             rest: Vec::new(),
             line: 1,
             ended: false,
@@ -189,9 +190,7 @@ impl<R: Read> Chunks<R> {
                 (false, _) => record_end(text, self.delimiter, which),
             };
             // Only a chunk made longer than a fill can hold a record that is too long: its first.
-            if text.len() > self.size.max(MAX_RECORD_BYTES)
-                || found.is_some_and(|end| end > self.size)
-            {
+            if text.len() > MAX_RECORD_BYTES || found.is_some_and(|end| end > self.size) {
                 let first = record_end(text, self.delimiter, Cut::First)
                     .or(self.ended.then_some(text.len()));
                 if first.is_none_or(|end| end > MAX_RECORD_BYTES) {

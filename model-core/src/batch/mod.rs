@@ -4,9 +4,12 @@
 //!
 //! A row is defined once, by [`RowWriter`]: checked and priced with [`crate::RowPricer`] (no
 //! car description, no full quote), written with its flags, or refused with a [`RowProblem`].
-//! [`TablePricer`] runs it one row at a time (the web app's stock-list worker), in a few
+//! [`TablePricer`] runs it one row at a time (the web app's stock-list worker), in a few hundred
 //! kilobytes of memory whatever the table's size; `carprice predict --cars IN --out OUT` runs it
-//! in several threads on blocks of [`Records`]. So their files agree to the byte.
+//! in several threads on [`Chunks`] of the text. So their files agree to the byte. Both stop at a
+//! record they cannot tell the end of: one spanning more than [`MAX_RECORD_BYTES`]
+//! ([`BatchError::RecordTooLong`]) or one the input ends inside quotes of
+//! ([`BatchError::UnclosedQuote`]), reading no more than that much of it.
 //!
 //! ```
 //! use model_core::batch::{RowOutcome, TablePricer};
@@ -67,10 +70,10 @@ const DELIMITERS: [char; 4] = [',', ';', '\t', '|'];
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum BatchError {
-    /// The input is empty, or its first line names no columns.
+    /// The input is empty, or its first line names no columns (only spaces).
     #[error(
-        "the table is empty: it has no header row; its first line must name the columns, the \
-         model's at least: {needed}"
+        "the table has no header row: it is empty, or its first line holds only spaces; its first \
+         line must name the columns, the model's at least: {needed}"
     )]
     Empty {
         /// The columns the model needs, comma-separated.
@@ -91,7 +94,7 @@ pub enum BatchError {
     /// A record spans more than [`MAX_RECORD_BYTES`]; reading stops there.
     #[error(
         "CSV line {line}: the row is longer than 1 MiB, the most a row may span (a car's row is a \
-         few hundred bytes): is the file a CSV table of cars, with a line end after each row?"
+         few hundred bytes): check that the file is a CSV table with one car a line"
     )]
     RecordTooLong {
         /// The line where the record starts.
@@ -133,13 +136,29 @@ pub struct RowProblem {
     pub message: String,
 }
 
+/// Characters of a [`RowProblem`]'s message shown before and after what is left out of a long
+/// one (a cell's value of a megabyte is not repeated whole on stderr; the end of a message says
+/// what is wrong and what is known).
+const SHOWN_FIRST: usize = 150;
+const SHOWN_LAST: usize = 350;
+
 impl std::fmt::Display for RowProblem {
     /// `CSV line N: message`, on one line: control characters in the message (a line end in a
-    /// quoted cell's value, say) are written escaped, as `\n`, `\r`, `\t` or `\u{…}`.
+    /// quoted cell's value, say) are written escaped, as `\n`, `\r`, `\t` or `\u{…}`; of a
+    /// message over 500 characters, the first 150 and the last 350 are shown, with the count of
+    /// those left out between.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         use std::fmt::Write as _;
         write!(f, "CSV line {}: ", self.line)?;
-        for c in self.message.chars() {
+        let length = self.message.chars().count();
+        let left_out = length.saturating_sub(SHOWN_FIRST + SHOWN_LAST);
+        for (i, c) in self.message.chars().enumerate() {
+            if left_out > 0 && i == SHOWN_FIRST {
+                write!(f, "…[{left_out} characters left out]…")?;
+            }
+            if left_out > 0 && (SHOWN_FIRST..SHOWN_FIRST + left_out).contains(&i) {
+                continue;
+            }
             if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
                 write!(f, "{}", c.escape_default())?;
             } else {
@@ -481,11 +500,9 @@ fn check_header(model: &Model, columns: &[String], delimiter: u8) -> Result<(), 
             });
         }
     }
-    if let Some((_, column)) = columns
-        .iter()
-        .enumerate()
-        .find(|(i, c)| columns[..*i].contains(c))
-    {
+    // A set, not a scan of the columns before each: a header may have many thousands.
+    let mut seen = std::collections::HashSet::with_capacity(columns.len());
+    if let Some(column) = columns.iter().find(|c| !seen.insert(c.as_str())) {
         return Err(DataError::DuplicateColumn {
             column: column.clone(),
         });

@@ -592,7 +592,16 @@ fn an_unclosed_quote_swallowed_the_rest_of_the_file() {
 #[test]
 fn an_empty_table_said_it_had_no_make_column() {
     let model = model();
-    for input in ["", "\n\n", "\r\n\r", "\u{feff}", " , \n"] {
+    // A first line of spaces before a header was said to be an empty table: the message now
+    // names that case too.
+    for input in [
+        "",
+        "\n\n",
+        "\r\n\r",
+        "\u{feff}",
+        " , \n",
+        " \nmake,price\naudi,1\n",
+    ] {
         let error = TablePricer::new(&model, input.as_bytes(), Vec::new(), b',').err();
         let Some(BatchError::Empty { needed }) = &error else {
             panic!("{input:?}: {error:?}")
@@ -600,7 +609,9 @@ fn an_empty_table_said_it_had_no_make_column() {
         assert!(needed.starts_with("make, "), "{needed}");
         let text = error.unwrap().to_string();
         assert!(
-            text.starts_with("the table is empty: it has no header row"),
+            text.starts_with(
+                "the table has no header row: it is empty, or its first line holds only spaces"
+            ),
             "{text}"
         );
         for size in [1, 7, CHUNK_BYTES] {
@@ -608,6 +619,24 @@ fn an_empty_table_said_it_had_no_make_column() {
             assert!(matches!(error, Some(BatchError::Empty { .. })), "{error:?}");
         }
     }
+}
+
+#[test]
+fn an_error_line_repeated_a_cell_of_a_megabyte() {
+    let model = model();
+    let (header, row) = reference_row(&model);
+    let (_, rest) = row.split_once(',').unwrap();
+    let long = "x".repeat(1_000_000);
+    let text = format!("{header}\n{long},{rest}\n");
+    let (_, refusals, _) = whole(&model, text.as_bytes(), b',').unwrap();
+    assert_eq!(refusals.len(), 1);
+    // The message keeps the value (the web app's problem list); the line shows both ends.
+    assert!(refusals[0].message.contains(&long));
+    let shown = refusals[0].to_string();
+    assert!(shown.len() < 1_000, "{} bytes", shown.len());
+    assert!(shown.starts_with("CSV line 2: `make` is \"xxx"), "{shown}");
+    assert!(shown.contains("characters left out]…"), "{shown}");
+    assert!(shown.contains("which the model does not know"), "{shown}");
 }
 
 #[test]

@@ -26,6 +26,9 @@ const EARLIEST_QUOTE_SECONDS: u64 = 1_767_225_600;
 /// How far after the receiver's clock a quote may have been priced: one day, so a device clock a
 /// little fast, or a local time labelled as UTC (at most 14 hours ahead), still passes.
 pub const MAX_AHEAD: Duration = Duration::from_secs(24 * 60 * 60);
+/// The prices a quote may carry, in dollars: a cent to a billion, so that the ratio of two is
+/// a finite number (5e-324 and 1e308 are finite positive prices whose ratio is not).
+pub const PRICES: std::ops::RangeInclusive<f64> = 0.01..=1e9;
 
 /// A batch of quotes from one device. `batch` is random per batch and reused when the device
 /// sends it again, so that a resend is recognised.
@@ -280,10 +283,13 @@ impl TelemetryQuote {
     fn check_time(&self, now: SystemTime) -> Result<(), String> {
         let time = match parse_utc(&self.at) {
             Ok(time) if self.at.len() <= 64 => time,
-            _ => return Err(
-                "is malformed: it must be an RFC 3339 time in UTC, e.g. 2026-11-30T07:07:43.120Z"
-                    .to_string(),
-            ),
+            _ => {
+                return Err(format!(
+                    "{:?} is malformed: it must be an RFC 3339 time in UTC (ending in Z), e.g. \
+                     2026-11-30T07:07:43.120Z",
+                    self.at.chars().take(64).collect::<String>()
+                ))
+            }
         };
         let earliest = SystemTime::UNIX_EPOCH + Duration::from_secs(EARLIEST_QUOTE_SECONDS);
         let latest = now + MAX_AHEAD;
@@ -329,10 +335,14 @@ impl TelemetryQuote {
             ("champion_price", self.champion_price),
             ("challenger_price", self.challenger_price),
         ] {
-            if !(price.is_finite() && price > 0.0) {
+            if !PRICES.contains(&price) {
                 return Err(invalid(
                     field(name),
-                    "must be a finite positive number of dollars",
+                    format!(
+                        "must be a number of dollars from {} to {} (got {price})",
+                        PRICES.start(),
+                        PRICES.end()
+                    ),
                 ));
             }
         }
@@ -414,12 +424,17 @@ fn is_short_text(text: &str) -> bool {
 }
 
 /// serde_json's message without its trailing " at line L column C".
+/// A data error's message for a device's developer: no position (the field is named beside it)
+/// and JSON's words for Rust's types (`expected a number`, not `expected f64`).
 fn without_position(error: &serde_json::Error) -> String {
     let message = error.to_string();
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_string(),
-        None => message,
-    }
+    let message = match message.rfind(" at line ") {
+        Some(at) => &message[..at],
+        None => &message,
+    };
+    message
+        .replace("expected f64", "expected a number")
+        .replace("expected usize", "expected a whole number")
 }
 
 #[cfg(test)]
@@ -445,6 +460,31 @@ mod tests {
             Err(BatchError::Invalid { field, .. }) => field,
             other => panic!("expected a refusal, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_price_given_as_text_said_expected_f64() {
+        let refusal = batch_with(|b| b["quotes"][0]["champion_price"] = json!("13495"));
+        let Err(BatchError::Invalid { field, message }) = refusal else {
+            panic!("{refusal:?}")
+        };
+        assert_eq!(field, "quotes[0].champion_price");
+        assert!(message.contains("expected a number"), "{message}");
+        assert!(!message.contains("f64"), "{message}");
+    }
+
+    #[test]
+    fn a_price_of_5e_324_made_the_price_ratio_infinite() {
+        // Finite positive prices whose ratio is not finite: monitor's 90th percentile was `inf`.
+        for price in [5e-324, 1e308, 0.001, 2e9] {
+            for field in ["champion_price", "challenger_price"] {
+                assert_eq!(
+                    refused_field(|b| b["quotes"][0][field] = json!(price)),
+                    format!("quotes[0].{field}")
+                );
+            }
+        }
+        assert!(batch_with(|b| b["quotes"][0]["challenger_price"] = json!(1e9)).is_ok());
     }
 
     #[test]
@@ -551,7 +591,9 @@ mod tests {
         ] {
             let message = refusal(malformed);
             assert!(
-                message.starts_with("is malformed: it must be an RFC 3339 time in UTC"),
+                message.starts_with(&format!(
+                    "{malformed:?} is malformed: it must be an RFC 3339 time in UTC"
+                )),
                 "{malformed}: {message}"
             );
         }

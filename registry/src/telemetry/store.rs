@@ -202,7 +202,8 @@ impl TelemetryStore {
 
     /// Every stored batch that may hold quotes priced up to `until` (all when `None`), in name
     /// order (day, then id). Batches are named by their earliest quote's day, so a batch of a
-    /// later day than `until` is not read.
+    /// later day than `until` is not read, nor anything outside the day folders (`YYYY-MM-DD`)
+    /// the store writes.
     ///
     /// # Errors
     /// [`TelemetryStoreError`] when the store cannot be read or holds something that is not a
@@ -212,7 +213,8 @@ impl TelemetryStore {
             until.map(|t| humantime::format_rfc3339_seconds(t).to_string()[..10].to_string());
         let wanted = |name: &str| {
             let day = name.split('/').next().unwrap_or_default();
-            name.ends_with(".json")
+            is_day(day)
+                && name.ends_with(".json")
                 && !name.rsplit('/').next().unwrap_or_default().starts_with('.')
                 && last_day.as_deref().is_none_or(|last| day <= last)
         };
@@ -245,6 +247,16 @@ impl TelemetryStore {
         }
         Ok(batches)
     }
+}
+
+/// Whether a folder name is a day as the store names them (`2026-11-30`).
+fn is_day(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, &b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        })
 }
 
 fn parse_stored(name: &str, bytes: &[u8]) -> Result<Batch, TelemetryStoreError> {
@@ -425,6 +437,18 @@ mod tests {
         std::fs::write(dir.path().join("2026-11-30/zz.json"), "{}").unwrap();
         let error = store.read(None).unwrap_err().to_string();
         assert!(error.contains("zz.json"), "{error}");
+    }
+
+    #[test]
+    fn a_corrupt_file_outside_the_day_folders_stopped_every_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = TelemetryStore::folder(dir.path());
+        store.store(&batch("b1", "2026-11-30T07:00:00Z")).unwrap();
+        for folder in ["not-a-day", "2026-11-3", "old 2026-11-30"] {
+            std::fs::create_dir(dir.path().join(folder)).unwrap();
+            std::fs::write(dir.path().join(folder).join("bad.json"), "{").unwrap();
+        }
+        assert_eq!(store.read(None).unwrap().len(), 1);
     }
 
     #[test]
