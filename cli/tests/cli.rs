@@ -1083,6 +1083,22 @@ fn a_stock_list_with_a_vin_column_had_every_row_refused() {
         dir.join("plain.csv"),
     );
     std::fs::write(&cars, with_vin).unwrap();
+    // Without --out too: one quote a row, as without the column.
+    let quotes = |cars: &Path| {
+        let output = carprice(
+            &[
+                "predict",
+                "--model",
+                "assets/model.json",
+                "--cars",
+                cars.to_str().unwrap(),
+            ],
+            "",
+        );
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        output.stdout
+    };
+    assert_eq!(quotes(&cars), quotes(&data_dir().join("car-prices.csv")));
     let priced = predict_into(&cars, &out);
     let plain = predict_into(&data_dir().join("car-prices.csv"), &plain_out);
     assert_eq!(priced.status.code(), plain.status.code(), "{priced:?}");
@@ -1126,7 +1142,7 @@ fn streamed_line_end_in_a_value_printed_its_error_over_two_lines() {
     // One line for the row, one for the summary.
     let expected = [
         "CSV line 2: `make` is \"trab\\nant\"",
-        "1 rows priced, 1 rows refused",
+        "1 row priced, 1 row refused",
     ];
     assert_eq!(stderr.lines().count(), expected.len(), "{stderr}");
     for (line, expected) in stderr.lines().zip(expected) {

@@ -59,9 +59,9 @@ pub fn run(model: &Path, cars: &Path, out: &Path, delimiter: u8) -> Result<ExitC
         counts
     };
     errln!(
-        "carprice: {} rows priced, {} rows refused",
-        counts.priced,
-        counts.refused
+        "carprice: {} priced, {} refused",
+        rows(counts.priced),
+        rows(counts.refused)
     );
     Ok(if counts.refused == 0 {
         ExitCode::SUCCESS
@@ -207,5 +207,19 @@ fn price_blocks(rows: &mut RowWriter<'_>, blocks: Receiver<Block>, priced: SyncS
         if priced.send(block).is_err() {
             return;
         }
+    }
+}
+
+/// "1 row", "2 rows".
+fn rows(n: u64) -> String {
+    format!("{n} row{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_table_of_one_row_said_1_rows_priced() {
+        assert_eq!(super::rows(1), "1 row");
+        assert_eq!(super::rows(0), "0 rows");
     }
 }

@@ -22,10 +22,17 @@ pub fn run(model: &Path, cars: Option<&Path>, delimiter: u8, json: bool) -> Resu
         return print_quote(&model.quote(&car).context("stdin")?, json);
     };
     let table = read_table(&model, path, delimiter)?;
-    let target = model.document().target.name.clone();
     table.require_columns(model.attributes().map(|a| a.name.as_str()))?;
+    // Only the model's attributes are read, as `predict --out` reads them: the target, a VIN or a
+    // stock number is left out.
+    let others: Vec<&str> = table
+        .columns()
+        .iter()
+        .map(String::as_str)
+        .filter(|column| model.attributes().all(|a| a.name != *column))
+        .collect();
     for row in 0..table.len() {
-        let description = table.description(row, &[target.as_str()]);
+        let description = table.description(row, &others);
         // Refused as `predict --out` refuses a row: `CSV line N: ` and the model's message, on
         // one line.
         let refused = |error: CarError| {

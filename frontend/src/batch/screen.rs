@@ -85,6 +85,11 @@ fn count(n: u64) -> String {
         .to_string()
 }
 
+/// "1 row", "100,000 rows".
+fn rows(n: u64) -> String {
+    format!("{} row{}", count(n), if n == 1 { "" } else { "s" })
+}
+
 /// The running job: the worker, what listens to it and the object URLs of the last result,
 /// all released when the next list is chosen or the screen goes away.
 #[derive(Default)]
@@ -321,7 +326,7 @@ fn view_stage(stage: &Stage) -> Html {
                 data-priced={summary.priced.to_string()} data-refused={summary.refused.to_string()}
                 data-millis={format_fixed(summary.millis, 0)}>
                 <p>
-                    <strong>{ format!("{} rows priced", count(summary.priced)) }</strong>
+                    <strong>{ format!("{} priced", rows(summary.priced)) }</strong>
                     { format!(", {} not priced, in {} s with model {model_version}.",
                         count(summary.refused), format_fixed(summary.millis / 1000.0, 1)) }
                 </p>
@@ -389,5 +394,11 @@ mod tests {
     fn counts_have_thousands_separators() {
         assert_eq!(count(100_000), "100,000");
         assert_eq!(count(7), "7");
+    }
+
+    #[test]
+    fn a_list_of_one_car_said_1_rows_priced() {
+        assert_eq!(rows(1), "1 row");
+        assert_eq!(rows(100_000), "100,000 rows");
     }
 }
