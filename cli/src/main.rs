@@ -28,7 +28,11 @@ fn main() -> ExitCode {
         Err(error) => {
             // One readable line: the chain of contexts, no backtrace.
             errln!("carprice: error: {error:#}");
-            ExitCode::FAILURE
+            if error.downcast_ref::<commands::UsageError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

@@ -87,12 +87,17 @@ fn predict_into(cars: &Path, out: &Path) -> Output {
 
 /// Asserts a failure with exactly one line on stderr, mentioning `needle`, and no panic.
 fn fails_with(output: &Output, needle: &str) {
+    fails_with_code(output, 1, needle);
+}
+
+/// As [`fails_with`], with exit code `code` (2: a wrong command line).
+fn fails_with_code(output: &Output, code: i32, needle: &str) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         !output.status.success(),
         "expected failure, stderr: {stderr}"
     );
-    assert_eq!(output.status.code(), Some(1), "stderr: {stderr}");
+    assert_eq!(output.status.code(), Some(code), "stderr: {stderr}");
     assert_eq!(stderr.lines().count(), 1, "one line expected: {stderr}");
     assert!(stderr.contains(needle), "{needle:?} not in {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
@@ -472,6 +477,13 @@ fn rollout_refused(args: &[&str]) -> Output {
 }
 
 #[test]
+fn rollout_canary_without_a_percent_exited_1_as_an_error() {
+    // A wrong command line: 2, as clap's own, never 1 (or a verdict).
+    let output = rollout_refused(&["--mode", "canary"]);
+    fails_with_code(&output, 2, "--mode canary needs --percent P");
+}
+
+#[test]
 fn rollout_halt_ignored_a_mode_or_percent_silently() {
     for extra in [["--mode", "canary"], ["--percent", "5"]] {
         let args = [
@@ -532,7 +544,7 @@ fn a_rollout_percent_out_of_range_said_expected_u8() {
 #[test]
 fn a_shadow_rollout_with_a_percent_pointed_to_a_mode_option_stage_does_not_have() {
     let output = rollout_refused(&["--mode", "shadow", "--percent", "10"]);
-    fails_with(&output, "takes no --percent (got 10): to show it on 10% of devices, run `carprice rollout --version 1.1.0 --mode canary --percent 10`");
+    fails_with_code(&output, 2, "takes no --percent (got 10): to show it on 10% of devices, run `carprice rollout --version 1.1.0 --mode canary --percent 10`");
     let challenger = challenger_dir(
         "rollout-shadow-percent",
         r#"{"version": "1.0.0", "mode": "shadow", "percent": 10, "since": "2026-11-30T00:00:00Z", "commit": "c"}"#,

@@ -23,6 +23,20 @@ use carprice_registry::Registry;
 
 pub use monitor::MIN_QUOTES;
 
+/// A command line clap accepts that asks for something impossible (`--mode canary` without
+/// `--percent`): reported as any error, with exit code 2 as clap's own usage errors, so that a
+/// script never reads it as a verdict.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
 use crate::args::{Cli, Command, ContainerArgs};
 
 /// Runs a parsed command line.

@@ -10,7 +10,7 @@ use carprice_registry::{RecordState, Rollout};
 use model_core::release::RolloutMode;
 use model_core::ModelVersion;
 
-use super::{display_commit, gate, open_registry};
+use super::{display_commit, gate, open_registry, UsageError};
 use crate::args::{ContainerArgs, RolloutArgs};
 
 /// Starts or changes a rollout, halts it, or checks its telemetry.
@@ -53,14 +53,22 @@ fn start(
         .parse()
         .context("--version takes a published version")?;
     let percent = match (mode, percent) {
-        (RolloutMode::Canary, None) => anyhow::bail!(
-            "--mode canary needs --percent P: the share of devices, 0 to 100, shown the challenger's price"
-        ),
-        (RolloutMode::Shadow, Some(percent)) if percent != 0 => anyhow::bail!(
-            "--mode shadow shows the challenger's price on no device, so it takes no --percent \
-             (got {percent}): to show it on {percent}% of devices, run `carprice rollout --version \
-             {version} --mode canary --percent {percent}`"
-        ),
+        (RolloutMode::Canary, None) => {
+            return Err(UsageError(
+                "--mode canary needs --percent P: the share of devices, 0 to 100, shown the \
+                 challenger's price"
+                    .to_string(),
+            )
+            .into())
+        }
+        (RolloutMode::Shadow, Some(percent)) if percent != 0 => {
+            return Err(UsageError(format!(
+                "--mode shadow shows the challenger's price on no device, so it takes no \
+                 --percent (got {percent}): to show it on {percent}% of devices, run `carprice \
+                 rollout --version {version} --mode canary --percent {percent}`"
+            ))
+            .into())
+        }
         (_, percent) => percent.unwrap_or(0),
     };
     let rollout = open_registry(container)?.rollout(&version, mode, percent, commit, expected)?;
