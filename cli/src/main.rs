@@ -11,6 +11,7 @@ mod commands;
 mod data_path;
 mod drift;
 mod files;
+mod interrupt;
 mod out_file;
 #[cfg(test)]
 mod workflow_invocations;

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use tempfile::{Builder, NamedTempFile};
 
+use crate::interrupt::Pending;
+
 /// The mode asked for a new file, before the umask: what `File::create` and a shell's `>` ask.
 const NEW_FILE_MODE: u32 = 0o666;
 
@@ -20,6 +22,8 @@ pub struct OutFile {
     sink: Sink,
     /// The path as given, for messages.
     path: PathBuf,
+    /// A replacement's temporary file, removed if a signal ends the run first.
+    pending: Option<Pending>,
 }
 
 enum Sink {
@@ -69,9 +73,14 @@ impl OutFile {
                 Sink::Replace { temporary, target }
             }
         };
+        let pending = match &sink {
+            Sink::Replace { temporary, .. } => Some(Pending::new(temporary.path())),
+            Sink::Direct(_) => None,
+        };
         Ok(OutFile {
             sink,
             path: path.to_path_buf(),
+            pending,
         })
     }
 
@@ -86,14 +95,21 @@ impl OutFile {
     /// Completes the output: a replacement is synced to disk and renamed over the target.
     /// Written data must be flushed first (a `BufWriter` over [`OutFile::as_file`]).
     pub fn commit(self) -> Result<()> {
-        match self.sink {
+        let OutFile {
+            sink,
+            path,
+            pending,
+        } = self;
+        let committed = match sink {
             Sink::Replace { temporary, target } => temporary
                 .as_file()
                 .sync_all()
                 .and_then(|()| temporary.persist(&target).map(drop).map_err(|e| e.error)),
             Sink::Direct(_) => Ok(()),
-        }
-        .with_context(|| format!("cannot write {}", self.path.display()))
+        };
+        // Renamed (or removed on failure): nothing for a signal to clean up.
+        drop(pending);
+        committed.with_context(|| format!("cannot write {}", path.display()))
     }
 }
 

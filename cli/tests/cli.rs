@@ -1280,6 +1280,54 @@ fn predict_out_files_were_always_mode_0600() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+#[test]
+fn a_run_ended_by_a_signal_left_its_temporary_file_beside_the_output() {
+    let dir = temp_dir("signal");
+    let out = dir.join("priced.csv");
+    std::fs::write(&out, "previous run\n").unwrap();
+    for (signal, code) in [("TERM", 143), ("INT", 130)] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_carprice"))
+            .args([
+                "predict",
+                "--model",
+                "assets/model.json",
+                "--cars",
+                "-",
+                "--out",
+            ])
+            .arg(&out)
+            .current_dir(repo())
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The input stays open: the run is under way, its temporary file beside the output.
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(sample_lines()[..3].join("\n").as_bytes())
+            .unwrap();
+        let started = std::time::Instant::now();
+        while file_names(&dir).len() < 2 {
+            assert!(
+                started.elapsed().as_secs() < 30,
+                "no temporary file appeared"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let kill = Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let output = child.wait_with_output().unwrap();
+        drop(stdin);
+        assert_eq!(output.status.code(), Some(code), "{output:?}");
+        assert_eq!(file_names(&dir), ["priced.csv"]);
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous run\n");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 /// Runs `carprice ARGS` with its standard error closed before it writes (`2>&1 | head` once
 /// `head` has gone), its standard output piped.
 fn carprice_with_stderr_closed(args: &[&str]) -> Output {
