@@ -216,6 +216,23 @@ mod tests {
     }
 
     #[test]
+    fn an_output_under_a_file_said_there_is_no_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("afile");
+        fs::write(&file, "x").unwrap();
+        let under = file.join("model.json");
+        let error = format!("{:#}", write_atomically(&under, b"new").unwrap_err());
+        assert_eq!(
+            error,
+            format!(
+                "cannot write {}: {} is a file, not a folder",
+                under.display(),
+                file.display()
+            )
+        );
+    }
+
+    #[test]
     fn write_atomically_gave_a_new_file_mode_0600_and_a_replaced_file_lost_its_mode() {
         let dir = tempfile::tempdir().unwrap();
         // What the umask makes of a plain new file, whatever this process's umask is.

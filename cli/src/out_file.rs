@@ -127,9 +127,13 @@ fn resolve(path: &Path, original: &Path) -> Result<Target> {
             let dir = parent(path);
             anyhow::ensure!(
                 dir.is_dir(),
-                "cannot write {}: there is no folder {}",
+                "cannot write {}: {}",
                 original.display(),
-                dir.display()
+                if dir.exists() {
+                    format!("{} is a file, not a folder", dir.display())
+                } else {
+                    format!("there is no folder {}", dir.display())
+                }
             );
             return Ok(Target::New(path.to_path_buf()));
         }
