@@ -118,7 +118,8 @@ impl OutFile {
 fn resolve(path: &Path, original: &Path) -> Result<Target> {
     let metadata = match fs::symlink_metadata(path) {
         Ok(metadata) => metadata,
-        Err(e) if e.kind() == ErrorKind::NotFound => {
+        // Not there, or under something that is not a folder: the parent says which.
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
             anyhow::ensure!(
                 path.file_name().is_some(),
                 "cannot write {}: it is not a file path",
