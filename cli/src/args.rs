@@ -267,12 +267,12 @@ pub struct TelemetryArgs {
 /// Where `monitor` fetches the champion and challenger when they are not given as files.
 #[derive(Debug, Clone, Args)]
 pub struct ModelSource {
-    /// The model registry to fetch the champion and challenger from (when not given as files).
+    /// The model registry to fetch the champion and challenger from (when not given as files;
+    /// an empty CARPRICE_CONTAINER_URL, as a workflow's unset secret gives, is none).
     #[arg(
         long = "container",
         env = "CARPRICE_CONTAINER_URL",
-        hide_env_values = true,
-        value_parser = NonEmptyStringValueParser::new()
+        hide_env_values = true
     )]
     pub container: Option<String>,
     /// How to authorise to the registry: auto = SAS when one is given (URL or CARPRICE_SAS).
@@ -339,6 +339,17 @@ pub struct RolloutArgs {
     /// The model registry (required to start, change or halt a rollout).
     #[command(flatten)]
     pub registry: ModelSource,
+}
+
+impl ModelSource {
+    /// The registry's URL, if one is given (an empty one is none).
+    pub fn url(&self) -> Option<String> {
+        self.container
+            .as_deref()
+            .map(str::trim)
+            .filter(|url| !url.is_empty())
+            .map(str::to_string)
+    }
 }
 
 /// Where the model container is. The SAS comes only from the URL or `CARPRICE_SAS`, never a flag,

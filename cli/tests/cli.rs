@@ -484,6 +484,24 @@ fn rollout_canary_without_a_percent_exited_1_as_an_error() {
 }
 
 #[test]
+fn rollout_without_a_registry_reported_a_wrong_command_line_as_an_error() {
+    // The command line is checked before the registry is looked for.
+    for (args, needle) in [
+        (
+            ["--version", "1.5.0", "--mode", "canary"],
+            "--mode canary needs --percent P",
+        ),
+        (
+            ["--version", "abc", "--mode", "shadow"],
+            "--version takes a published version such as 1.2.0",
+        ),
+    ] {
+        let output = carprice(&[&["rollout"][..], &args[..]].concat(), "");
+        fails_with_code(&output, 2, needle);
+    }
+}
+
+#[test]
 fn rollout_halt_ignored_a_mode_or_percent_silently() {
     for extra in [["--mode", "canary"], ["--percent", "5"]] {
         let args = [

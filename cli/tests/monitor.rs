@@ -482,3 +482,15 @@ fn an_empty_telemetry_variable_was_read_as_a_folder_named_nothing() {
     );
     assert!(!stderr.contains("does not exist"), "{stderr}");
 }
+
+#[test]
+fn an_empty_registry_variable_refused_a_monitor_of_model_files() {
+    // A workflow's unset secret is an empty variable: with both models given, it is not needed.
+    let fixture = Fixture::new();
+    let output = fixture
+        .command(&["monitor"], &[])
+        .env("CARPRICE_CONTAINER_URL", "")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+}

@@ -20,7 +20,7 @@ use model_core::train::quantile;
 use model_core::Model;
 use serde::{Deserialize, Serialize};
 
-use super::unless_closed_pipe;
+use super::{unless_closed_pipe, UsageError};
 use crate::args::{ModelSource, MonitorArgs, TelemetryArgs};
 use crate::drift::{Bins, Drift};
 use crate::files;
@@ -259,19 +259,29 @@ impl Period {
     pub fn parse(since: Option<&str>, until: Option<&str>) -> Result<Period> {
         let read = |flag: &str, text: &str| -> Result<SystemTime> {
             let text = text.trim();
-            let full = if text.len() == 10 {
-                format!("{text}T00:00:00Z")
-            } else {
-                text.to_string()
+            // A day is its midnight, and `+00:00` is UTC as `Z` is.
+            let full = match text.strip_suffix("+00:00") {
+                _ if text.len() == 10 => format!("{text}T00:00:00Z"),
+                Some(utc) => format!("{utc}Z"),
+                None => text.to_string(),
             };
-            // A time without a zone was read as UTC while one with an offset was refused.
-            anyhow::ensure!(
-                full.ends_with('Z'),
-                "{flag} {text:?} has no UTC mark: write the time in UTC with a final Z, such as \
-                 2026-11-30T08:00:00Z, or a day such as 2026-11-30"
-            );
-            humantime::parse_rfc3339_weak(full.trim_end_matches('Z')).with_context(|| {
-                format!("{flag} {text:?} is not a UTC time such as 2026-11-30T08:00:00Z or a day such as 2026-11-30")
+            humantime::parse_rfc3339(&full).map_err(|_| {
+                let bytes = full.as_bytes();
+                let offset = bytes.len() > 6
+                    && matches!(bytes[bytes.len() - 6], b'+' | b'-')
+                    && bytes[bytes.len() - 3] == b':';
+                let why = if offset {
+                    "has an offset from UTC"
+                } else if humantime::parse_rfc3339_weak(&full).is_ok() {
+                    "has no UTC mark (Z)"
+                } else {
+                    "is not a time"
+                };
+                UsageError(format!(
+                    "{flag} {text:?} {why}: write a UTC time such as 2026-11-30T08:00:00Z, or a \
+                     day such as 2026-11-30"
+                ))
+                .into()
             })
         };
         let period = Period {
@@ -519,11 +529,11 @@ fn gather(args: &TelemetryArgs, source: &ModelSource, min_quotes: usize) -> Resu
                     "no quotes in {store} for this period, and no --champion and --challenger to report on"
                 );
             };
-            let Some(container) = source.container.as_deref() else {
+            let Some(container) = source.url() else {
                 bail!("the models of the latest quote ({} and {}) are needed: pass --champion and --challenger files, or --container (CARPRICE_CONTAINER_URL) to fetch them from the registry", latest.champion, latest.challenger);
             };
             let sas = std::env::var("CARPRICE_SAS").ok();
-            let registry = Registry::open(container, sas.as_deref(), source.auth)?;
+            let registry = Registry::open(&container, sas.as_deref(), source.auth)?;
             (
                 fetch_model(&registry, &latest.champion)?,
                 fetch_model(&registry, &latest.challenger)?,
@@ -565,11 +575,28 @@ mod tests {
 
     #[test]
     fn a_since_without_a_time_zone_was_read_as_utc() {
-        let error = super::Period::parse(Some("2026-11-30T10:00:00"), None)
-            .unwrap_err()
-            .to_string();
-        assert!(error.contains("has no UTC mark"), "{error}");
-        assert!(super::Period::parse(Some("2026-11-30T10:00:00Z"), Some("2026-12-01")).is_ok());
+        let error = |text: &str| super::Period::parse(Some(text), None).unwrap_err();
+        assert!(error("2026-11-30T10:00:00")
+            .to_string()
+            .contains("has no UTC mark (Z)"));
+        assert!(error("2026-11-30T10:00:00+02:00")
+            .to_string()
+            .contains("has an offset from UTC"));
+        assert!(error("yesterday").to_string().contains("is not a time"));
+        // A wrong command line: exit code 2.
+        assert!(error("yesterday")
+            .downcast_ref::<super::super::UsageError>()
+            .is_some());
+        for utc in [
+            "2026-11-30T10:00:00Z",
+            "2026-11-30T10:00:00+00:00",
+            "2026-11-30",
+        ] {
+            assert!(
+                super::Period::parse(Some(utc), Some("2026-12-01")).is_ok(),
+                "{utc}"
+            );
+        }
     }
 
     #[test]

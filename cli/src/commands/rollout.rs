@@ -18,60 +18,76 @@ pub fn run(args: &RolloutArgs) -> Result<ExitCode> {
     if let (true, Some(config)) = (args.check, &args.config) {
         return super::monitor::run_check(config, &args.telemetry, &args.registry);
     }
+    // The command line first: a wrong one is a usage error whatever the registry.
+    let started = match (&args.version, args.mode) {
+        (Some(version), Some(mode)) => Some((
+            version_of(version)?,
+            mode,
+            percent_of(mode, args.percent, version)?,
+        )),
+        _ => None,
+    };
     let container = ContainerArgs {
-        url: args.registry.container.clone().context(
+        url: args.registry.url().context(
             "the model registry is needed: give --container or set CARPRICE_CONTAINER_URL",
         )?,
         auth: args.registry.auth,
     };
     let expected: Option<RecordState> =
         args.expect_record.as_deref().map(str::parse).transpose()?;
-    match (&args.version, args.mode) {
-        (Some(version), Some(mode)) => start(
-            version,
+    match started {
+        Some((version, mode, percent)) => start(
+            &version,
             mode,
-            args.percent,
+            percent,
             &args.commit,
             expected.as_ref(),
             &container,
         ),
-        _ => halt(&args.commit, expected.as_ref(), &container),
+        None => halt(&args.commit, expected.as_ref(), &container),
     }?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// `--version V --mode M [--percent P]`.
+/// `--version`, a published version.
+fn version_of(text: &str) -> Result<ModelVersion> {
+    text.parse().map_err(|e| {
+        UsageError(format!(
+            "--version takes a published version such as 1.2.0: {e}"
+        ))
+        .into()
+    })
+}
+
+/// The percent a mode takes: `--mode canary` needs `--percent`, shadow takes none (0).
+fn percent_of(mode: RolloutMode, percent: Option<u8>, version: &str) -> Result<u8> {
+    match (mode, percent) {
+        (RolloutMode::Canary, None) => Err(UsageError(
+            "--mode canary needs --percent P: the share of devices, 0 to 100, shown the \
+             challenger's price"
+                .to_string(),
+        )
+        .into()),
+        (RolloutMode::Shadow, Some(percent)) if percent != 0 => Err(UsageError(format!(
+            "--mode shadow shows the challenger's price on no device, so it takes no --percent \
+             (got {percent}): to show it on {percent}% of devices, run `carprice rollout \
+             --version {version} --mode canary --percent {percent}`"
+        ))
+        .into()),
+        (_, percent) => Ok(percent.unwrap_or(0)),
+    }
+}
+
+/// `--version V --mode M [--percent P]`, checked.
 fn start(
-    version: &str,
+    version: &ModelVersion,
     mode: RolloutMode,
-    percent: Option<u8>,
+    percent: u8,
     commit: &str,
     expected: Option<&RecordState>,
     container: &ContainerArgs,
 ) -> Result<()> {
-    let version: ModelVersion = version
-        .parse()
-        .context("--version takes a published version")?;
-    let percent = match (mode, percent) {
-        (RolloutMode::Canary, None) => {
-            return Err(UsageError(
-                "--mode canary needs --percent P: the share of devices, 0 to 100, shown the \
-                 challenger's price"
-                    .to_string(),
-            )
-            .into())
-        }
-        (RolloutMode::Shadow, Some(percent)) if percent != 0 => {
-            return Err(UsageError(format!(
-                "--mode shadow shows the challenger's price on no device, so it takes no \
-                 --percent (got {percent}): to show it on {percent}% of devices, run `carprice \
-                 rollout --version {version} --mode canary --percent {percent}`"
-            ))
-            .into())
-        }
-        (_, percent) => percent.unwrap_or(0),
-    };
-    let rollout = open_registry(container)?.rollout(&version, mode, percent, commit, expected)?;
+    let rollout = open_registry(container)?.rollout(version, mode, percent, commit, expected)?;
     print_rollout(&rollout, commit)
 }
 
