@@ -80,6 +80,18 @@ pub enum TelemetryStoreError {
          recorded yet)"
     )]
     NoFolder(PathBuf),
+    /// The folder holds files or folders but no day folder: another folder than the store's (a
+    /// day folder itself, say).
+    #[error(
+        "{path} holds no day folder (YYYY-MM-DD) but {found}: name the folder the server stores \
+         batches in, the one that holds the day folders (carprice monitor --telemetry)"
+    )]
+    NoDays {
+        /// The folder named.
+        path: PathBuf,
+        /// What it holds, e.g. `3 files such as b1.json`.
+        found: String,
+    },
     /// The telemetry container does not exist.
     #[error("telemetry container {0} does not exist: create it (private), or check the URL given to --telemetry / --telemetry-container-url")]
     NoContainer(String),
@@ -323,7 +335,8 @@ fn list_files(dir: &Path) -> Result<Vec<String>, TelemetryStoreError> {
         let mut found = Vec::new();
         for entry in std::fs::read_dir(path).map_err(failed)? {
             let entry = entry.map_err(failed)?;
-            let is_dir = entry.file_type().map_err(failed)?.is_dir();
+            // Links followed: a day folder may be a link to one kept elsewhere.
+            let is_dir = entry.path().is_dir();
             found.push((entry.file_name().to_string_lossy().into_owned(), is_dir));
         }
         Ok(found)
@@ -332,8 +345,20 @@ fn list_files(dir: &Path) -> Result<Vec<String>, TelemetryStoreError> {
         return Err(TelemetryStoreError::NoFolder(dir.to_path_buf()));
     }
     check_folder(dir)?;
+    let top = entries(dir)?;
+    if !top.is_empty() && !top.iter().any(|(name, is_dir)| *is_dir && is_day(name)) {
+        return Err(TelemetryStoreError::NoDays {
+            path: dir.to_path_buf(),
+            found: format!(
+                "{} {} such as {}",
+                top.len(),
+                if top.len() == 1 { "entry" } else { "entries" },
+                top[0].0
+            ),
+        });
+    }
     let mut names = Vec::new();
-    for (day, is_dir) in entries(dir)? {
+    for (day, is_dir) in top {
         if !is_dir {
             continue;
         }
@@ -437,6 +462,48 @@ mod tests {
         std::fs::write(dir.path().join("2026-11-30/zz.json"), "{}").unwrap();
         let error = store.read(None).unwrap_err().to_string();
         assert!(error.contains("zz.json"), "{error}");
+    }
+
+    #[test]
+    fn a_day_folder_named_as_the_store_read_as_no_quotes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = TelemetryStore::folder(dir.path());
+        store.store(&batch("b1", "2026-11-30T07:00:00Z")).unwrap();
+        let day = dir.path().join("2026-11-30");
+        let error = TelemetryStore::folder(&day).read(None).unwrap_err();
+        assert!(
+            matches!(error, TelemetryStoreError::NoDays { .. }),
+            "{error}"
+        );
+        assert!(
+            error
+                .to_string()
+                .contains("holds no day folder (YYYY-MM-DD) but 1 entry such as b1.json"),
+            "{error}"
+        );
+        // An empty folder is a store with nothing yet.
+        let empty = tempfile::tempdir().unwrap();
+        assert!(TelemetryStore::folder(empty.path())
+            .read(None)
+            .unwrap()
+            .is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_day_folder_kept_elsewhere_behind_a_link_was_skipped() {
+        let (store_dir, elsewhere) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        TelemetryStore::folder(elsewhere.path())
+            .store(&batch("b1", "2026-11-20T07:00:00Z"))
+            .unwrap();
+        let store = TelemetryStore::folder(store_dir.path());
+        store.store(&batch("b2", "2026-11-30T07:00:00Z")).unwrap();
+        std::os::unix::fs::symlink(
+            elsewhere.path().join("2026-11-20"),
+            store_dir.path().join("2026-11-20"),
+        )
+        .unwrap();
+        assert_eq!(store.read(None).unwrap().len(), 2);
     }
 
     #[test]
