@@ -27,8 +27,12 @@ fn main() -> ExitCode {
         // The reader went away (`carprice predict | head`): nothing is wrong, as for ripgrep.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            // One readable line: the chain of contexts, no backtrace.
-            errln!("carprice: error: {error:#}");
+            // One readable line: the chain of contexts, no backtrace, no control character (a
+            // value quoted from the input), a long value shortened.
+            errln!(
+                "carprice: error: {}",
+                model_core::batch::OneLine(&format!("{error:#}"))
+            );
             if error.downcast_ref::<commands::UsageError>().is_some() {
                 ExitCode::from(2)
             } else {

@@ -484,6 +484,18 @@ fn rollout_canary_without_a_percent_exited_1_as_an_error() {
 }
 
 #[test]
+fn a_json_car_with_an_escape_sequence_wrote_it_to_the_terminal() {
+    let predict = |car: &str| carprice(&["predict", "--model", "assets/model.json"], car);
+    let output = predict("{\"make\": \"al\\u001b[31mfa\\nb\"}");
+    fails_with(&output, "`make` is \"al\\u{1b}[31mfa\\nb\"");
+    assert!(!output.stderr.contains(&0x1b), "{output:?}");
+    // A long value is shortened, its message's end kept.
+    let output = predict(&format!("{{\"make\": \"{}\"}}", "x".repeat(5000)));
+    fails_with(&output, "characters left out]…");
+    assert!(output.stderr.len() < 1_000, "{} bytes", output.stderr.len());
+}
+
+#[test]
 fn rollout_without_a_registry_reported_a_wrong_command_line_as_an_error() {
     // The command line is checked before the registry is looked for.
     for (args, needle) in [

@@ -136,36 +136,44 @@ pub struct RowProblem {
     pub message: String,
 }
 
-/// Characters of a [`RowProblem`]'s message shown before and after what is left out of a long
-/// one (a cell's value of a megabyte is not repeated whole on stderr; the end of a message says
-/// what is wrong and what is known).
+/// Characters of a long message shown before and after what [`OneLine`] leaves out of it (a
+/// cell's value of a megabyte is not repeated whole on stderr; the end of a message says what is
+/// wrong and what is known).
 const SHOWN_FIRST: usize = 150;
 const SHOWN_LAST: usize = 350;
 
-impl std::fmt::Display for RowProblem {
-    /// `CSV line N: message`, on one line: control characters in the message (a line end in a
-    /// quoted cell's value, say) are written escaped, as `\n`, `\r`, `\t` or `\u{…}`; of a
-    /// message over 500 characters, the first 150 and the last 350 are shown, with the count of
-    /// those left out between.
+/// A message written on one line for a terminal or a log: control characters (a line end in a
+/// quoted cell's value, an escape sequence) are written escaped, as `\n`, `\r`, `\t` or
+/// `\u{…}`, and of a message over 500 characters the first 150 and the last 350 are shown, with
+/// the count of those left out between.
+pub struct OneLine<'a>(pub &'a str);
+
+impl std::fmt::Display for OneLine<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         use std::fmt::Write as _;
-        write!(f, "CSV line {}: ", self.line)?;
-        let length = self.message.chars().count();
+        let length = self.0.chars().count();
         let left_out = length.saturating_sub(SHOWN_FIRST + SHOWN_LAST);
-        for (i, c) in self.message.chars().enumerate() {
+        for (i, c) in self.0.chars().enumerate() {
             if left_out > 0 && i == SHOWN_FIRST {
                 write!(f, "…[{left_out} characters left out]…")?;
             }
             if left_out > 0 && (SHOWN_FIRST..SHOWN_FIRST + left_out).contains(&i) {
                 continue;
             }
-            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}') {
                 write!(f, "{}", c.escape_default())?;
             } else {
                 f.write_char(c)?;
             }
         }
         Ok(())
+    }
+}
+
+impl std::fmt::Display for RowProblem {
+    /// `CSV line N: message`, the message as [`OneLine`] writes it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CSV line {}: {}", self.line, OneLine(&self.message))
     }
 }
 
