@@ -1106,6 +1106,37 @@ fn streamed_record_longer_than_a_chunk_was_read_whole_into_memory() {
 }
 
 #[test]
+fn a_stock_list_with_empty_trailing_columns_was_refused_whole() {
+    // A spreadsheet's export: two empty columns at the end of every line.
+    let dir = temp_dir("stream-trailing");
+    let sample = std::fs::read_to_string(data_dir().join("car-prices.csv")).unwrap();
+    let cars = dir.join("trailing.csv");
+    std::fs::write(
+        &cars,
+        sample
+            .lines()
+            .map(|l| format!("{l},,\n"))
+            .collect::<String>(),
+    )
+    .unwrap();
+    let out = dir.join("priced.csv");
+    let output = predict_into(&cars, &out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("two `` columns"), "{stderr}");
+    let priced = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        priced.lines().next().unwrap().contains(",,,price,"),
+        "{priced}"
+    );
+    assert_eq!(
+        priced.lines().count(),
+        sample.lines().count() - stderr.lines().count() + 1,
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn a_stock_list_with_a_vin_column_had_every_row_refused() {
     // A column the model does not know (a VIN, a stock number) is copied to the output, not
     // priced and not refused.

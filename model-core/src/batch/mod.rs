@@ -508,9 +508,15 @@ fn check_header(model: &Model, columns: &[String], delimiter: u8) -> Result<(), 
             });
         }
     }
+    // A repeated attribute is refused (which of the two would be priced?); other repeated names
+    // (a spreadsheet's empty trailing columns, two VIN columns) are copied through as they are.
     // A set, not a scan of the columns before each: a header may have many thousands.
     let mut seen = std::collections::HashSet::with_capacity(columns.len());
-    if let Some(column) = columns.iter().find(|c| !seen.insert(c.as_str())) {
+    if let Some(column) = columns
+        .iter()
+        .filter(|c| model.attributes().any(|a| a.name == **c))
+        .find(|c| !seen.insert(c.as_str()))
+    {
         return Err(DataError::DuplicateColumn {
             column: column.clone(),
         });
