@@ -55,6 +55,9 @@ impl Chunk {
         };
         let text = self.text.as_slice();
         if !self.quoted && lone_returns(text).is_none() {
+            // Lines cut at a `\n` (or before a `\r\n`) of a text are text: the chunk is checked
+            // once, and only a chunk that is not text line by line.
+            let whole_text = std::str::from_utf8(text).ok();
             let mut start = 0;
             for (n, end) in memchr::memchr_iter(b'\n', text)
                 .chain([text.len()])
@@ -67,7 +70,12 @@ impl Chunk {
                 let line = whole.strip_suffix(b"\r").unwrap_or(whole);
                 // The `csv` reader skips empty lines.
                 if !line.is_empty() {
-                    row(rows.write_line(self.first_line + n as u64, line, out));
+                    let at = end - whole.len();
+                    let line_text = match whole_text.and_then(|all| all.get(at..at + line.len())) {
+                        Some(checked) => Ok(checked),
+                        None => std::str::from_utf8(line),
+                    };
+                    row(rows.write_line(self.first_line + n as u64, line_text, out));
                 }
             }
         } else {

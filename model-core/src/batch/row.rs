@@ -85,18 +85,20 @@ impl<'m> RowWriter<'m> {
     /// Checks and prices one line of a table's text that holds no `"` and no `\r` (a line the
     /// `csv` reader would read as its fields split at the delimiter, the line end left off), read
     /// at `line`, and appends its output row to `out`, or says why the row cannot be priced. The
-    /// same row, problem and bytes as [`Self::write`] of that line's record.
+    /// same row, problem and bytes as [`Self::write`] of that line's record. `text` is the line
+    /// as text, or the error of reading its bytes as UTF-8 (a chunk of text is checked at once,
+    /// and only a chunk that is not text line by line).
     ///
     /// # Errors
     /// As [`Self::write`].
     pub fn write_line(
         &mut self,
         line: u64,
-        text: &[u8],
+        text: Result<&str, std::str::Utf8Error>,
         out: &mut Vec<u8>,
     ) -> Result<(), RowProblem> {
         let mut cells = recycle(std::mem::take(&mut self.cells));
-        let written = match std::str::from_utf8(text) {
+        let written = match text {
             // Fields split at an ASCII delimiter are text if the line is.
             Ok(text) => {
                 let mut start = 0;

@@ -376,6 +376,17 @@ fn chunks_read_quotes_line_ends_inside_quotes_and_lone_carriage_returns_as_the_c
 }
 
 #[test]
+fn chunks_of_text_with_characters_of_several_bytes_read_as_the_csv_reader() {
+    // A chunk that is UTF-8 text is checked once and its lines sliced from it: cut anywhere,
+    // inside a character too, the rows and their messages are the whole reader's.
+    let model = model();
+    let (header, row) = reference_row(&model);
+    let (first, rest) = row.split_once(',').unwrap();
+    let input = format!("{header}\n{row}\n{first}ë,{rest}\n{row}\r\n€{first},{rest}\n{row}\n");
+    chunks_agree(&model, input.as_bytes(), b',');
+}
+
+#[test]
 fn chunks_keep_a_byte_order_mark_out_of_the_header_only_and_refuse_rows_that_are_not_text() {
     let model = model();
     let (header, row) = reference_row(&model);
