@@ -52,10 +52,30 @@ fn carprice(args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("carprice-cli-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A test's own scratch folder (`carprice-cli-NAME-XXXXXX` in the temporary folder), removed
+/// with what it holds when dropped, also when the test fails.
+struct TempDir(tempfile::TempDir);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+fn temp_dir(name: &str) -> TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("carprice-cli-{name}-"))
+        .tempdir()
+        .unwrap();
+    TempDir(dir)
 }
 
 /// Runs `carprice`, asserts success and returns its standard output.
@@ -105,7 +125,8 @@ fn fails_with_code(output: &Output, code: i32, needle: &str) {
 
 #[test]
 fn committed_default_model_is_exactly_what_training_produces() {
-    let out = temp_dir("default").join("model.json");
+    let dir = temp_dir("default");
+    let out = dir.join("model.json");
     let status = Command::new("bash")
         .arg(repo().join("scripts/default-model.sh"))
         .arg(&out)
@@ -309,12 +330,11 @@ fn staged_release_manifest_reads_back_with_the_web_apps_reader() {
     assert_eq!(release.commit, "abc1234");
     assert_eq!(release.app_version, env!("CARGO_PKG_VERSION"));
     assert_eq!(release.to_json(), manifest);
-    std::fs::remove_dir_all(&site).unwrap();
 }
 
 /// A challenger folder as `carprice fetch --version challenger` writes it: the default model and
 /// `rollout.json` as given.
-fn challenger_dir(name: &str, rollout: &str) -> PathBuf {
+fn challenger_dir(name: &str, rollout: &str) -> TempDir {
     let dir = temp_dir(name);
     std::fs::copy(
         repo().join("assets/model.json"),
@@ -347,7 +367,6 @@ fn stage_with_challenger(challenger: &Path) -> Output {
         !site.join(model_core::release::RELEASE_FILE).exists(),
         "a refused stage wrote a release"
     );
-    std::fs::remove_dir_all(&site).unwrap();
     output
 }
 
@@ -374,7 +393,6 @@ fn stage_accepted_the_champion_as_its_own_challenger() {
         )) && stderr.contains("stage without --challenger"),
         "{stderr}"
     );
-    std::fs::remove_dir_all(&challenger).unwrap();
 }
 
 #[test]
@@ -390,7 +408,6 @@ fn stage_reported_a_hand_written_rollouts_missing_fields_one_at_a_time() {
         stderr.contains("missing fields mode, since, commit"),
         "{stderr}"
     );
-    std::fs::remove_dir_all(&challenger).unwrap();
 }
 
 #[test]
@@ -405,7 +422,6 @@ fn stage_named_the_rust_type_of_a_rollout_that_is_not_an_object() {
         fails_with(&output, &format!("it holds {kind}, where a JSON object with the fields version, mode, percent, since, commit is expected"));
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(!stderr.contains("ChallengerRecord"), "{stderr}");
-        std::fs::remove_dir_all(&challenger).unwrap();
     }
 }
 
@@ -455,7 +471,6 @@ fn stage_named_no_field_of_a_wrong_rollout_value() {
     ] {
         let challenger = challenger_dir(name, &rollout);
         fails_with(&stage_with_challenger(&challenger), expected);
-        std::fs::remove_dir_all(&challenger).unwrap();
     }
 }
 
@@ -567,7 +582,6 @@ fn a_rollout_percent_out_of_range_said_expected_u8() {
             &output,
             &format!("percent must be a whole number from 0 to 100 (got {percent})"),
         );
-        std::fs::remove_dir_all(&challenger).unwrap();
     }
 }
 
@@ -588,7 +602,6 @@ fn a_shadow_rollout_with_a_percent_pointed_to_a_mode_option_stage_does_not_have(
             && !stderr.contains("use --mode canary"),
         "{stderr}"
     );
-    std::fs::remove_dir_all(&challenger).unwrap();
 }
 
 #[test]
@@ -802,7 +815,6 @@ fn streamed_prices_are_the_bits_of_predict_json() {
         header.ends_with(",price,price_low,price_high,flags"),
         "{header}"
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -845,7 +857,6 @@ fn streamed_bad_rows_get_one_line_each_and_the_good_rows_are_priced() {
         streamed_prices(&std::fs::read_to_string(&out).unwrap(), ',').len(),
         2
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -890,7 +901,6 @@ fn streamed_semicolon_table_from_stdin_to_stdout_matches_the_file_output() {
         std::fs::read_to_string(&out).unwrap().replace(',', ";")
     );
     assert_eq!(streamed_prices(&piped, ';').len(), 19);
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -904,7 +914,6 @@ fn streamed_output_file_is_untouched_when_the_table_cannot_be_read() {
     fails_with(&output, "has no `");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous run\n");
     assert_eq!(file_names(&dir), ["cars.csv", "priced.csv"]);
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 /// `carprice predict --cars - --out -` with the default model, its standard streams piped.
@@ -942,7 +951,6 @@ fn streamed_output_into_a_missing_folder_named_the_temporary_file() {
         )) && !stderr.contains(".tmp"),
         "{stderr}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -1029,7 +1037,6 @@ fn streamed_table_of_several_chunks_with_quotes_and_line_ends_inside_matches_the
     let piped = child.wait_with_output().unwrap();
     writer.join().unwrap().unwrap();
     assert!(piped.stdout == expected, "the outputs differ");
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -1071,7 +1078,6 @@ fn streamed_unclosed_quote_read_the_rest_of_the_file_as_one_row() {
         streamed_prices(&String::from_utf8(output.stdout).unwrap(), ',').len(),
         1
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -1133,7 +1139,6 @@ fn a_stock_list_with_empty_trailing_columns_was_refused_whole() {
         sample.lines().count() - stderr.lines().count() + 1,
         "{stderr}"
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -1201,7 +1206,6 @@ fn streamed_empty_table_said_it_had_no_make_column() {
         assert!(!stderr.contains("no `make` column"), "{stderr}");
         assert!(!out.exists());
     }
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -1221,7 +1225,6 @@ fn streamed_line_end_in_a_value_printed_its_error_over_two_lines() {
     for (line, expected) in stderr.lines().zip(expected) {
         assert!(line.contains(expected), "{stderr}");
     }
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 /// A table of the sample's first three cars in `dir`.
@@ -1274,7 +1277,6 @@ fn predict_out_onto_a_fifo_replaced_it_with_a_file() {
     assert!(kind.is_fifo(), "{kind:?}");
     assert_eq!(streamed_prices(&reader.join().unwrap(), ',').len(), 3);
     assert_eq!(file_names(&dir), ["cars.csv", "priced.csv"]);
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -1298,7 +1300,6 @@ fn predict_out_through_a_symlink_replaced_the_link() {
         assert_eq!(streamed_prices(&priced, ',').len(), 3);
     }
     assert_eq!(file_names(&dir.join("results")), ["next.csv", "priced.csv"]);
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -1309,7 +1310,6 @@ fn predict_out_onto_a_folder_named_the_folder() {
         &output,
         &format!("cannot write {}: it is a folder", dir.display()),
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -1338,7 +1338,6 @@ fn predict_out_files_were_always_mode_0600() {
     }
     assert_eq!(format!("{:o}", mode(&new)), "644", "new file");
     assert_eq!(format!("{:o}", mode(&replaced)), "664", "replaced file");
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -1386,7 +1385,6 @@ fn a_run_ended_by_a_signal_left_its_temporary_file_beside_the_output() {
         assert_eq!(file_names(&dir), ["priced.csv"]);
         assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous run\n");
     }
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 /// Runs `carprice ARGS` with its standard error closed before it writes (`2>&1 | head` once
@@ -1439,7 +1437,6 @@ fn predict_panicked_when_stderr_was_closed_and_never_wrote_the_good_rows() {
     assert_eq!(output.status.code(), Some(1));
     let priced = std::fs::read_to_string(&out).unwrap();
     assert_eq!(streamed_prices(&priced, ',').len(), good);
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -1457,7 +1454,6 @@ fn predict_json_error_panicked_when_stderr_was_closed() {
     assert_eq!(output.status.code(), Some(1));
     // The first row's quote, then the second row's error (lost with stderr).
     assert_eq!(String::from_utf8(output.stdout).unwrap().lines().count(), 1);
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -1474,7 +1470,6 @@ fn train_panicked_when_stderr_was_closed_after_writing_the_model() {
     ]);
     assert_eq!(output.status.code(), Some(0));
     model_core::Model::from_json(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 /// The sample's header and first row with `make` set to `value`, then the second row.
@@ -1504,7 +1499,6 @@ fn predict_table_without_out(test: &str, table: &str) -> [Output; 2] {
         )
     };
     let outputs = [predict("-", table), predict(cars.to_str().unwrap(), "")];
-    std::fs::remove_dir_all(dir).unwrap();
     outputs
 }
 
