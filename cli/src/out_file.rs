@@ -84,6 +84,13 @@ impl OutFile {
         })
     }
 
+    /// Says whether `path` can be written, as [`OutFile::create`] would (a folder, a missing
+    /// parent folder, a symbolic link loop are refused), without creating anything: for a
+    /// command that works a while before it writes.
+    pub fn check(path: &Path) -> Result<()> {
+        resolve(path, path).map(drop)
+    }
+
     /// The file to write the output to.
     pub fn as_file(&self) -> &File {
         match &self.sink {

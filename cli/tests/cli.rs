@@ -937,6 +937,55 @@ fn predict_piped() -> std::process::Child {
 }
 
 #[test]
+fn a_full_output_device_gave_an_error_without_the_outputs_name() {
+    let cars = data_dir().join("car-prices.csv");
+    // `--out /dev/full` is written in place (a device is never replaced).
+    let output = predict_into(&cars, Path::new("/dev/full"));
+    fails_with(&output, "cannot write /dev/full: No space left on device");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_carprice"))
+        .args(["predict", "--model", "assets/model.json", "--cars"])
+        .arg(&cars)
+        .args(["--out", "-"])
+        .current_dir(repo())
+        .stdout(full)
+        .output()
+        .unwrap();
+    fails_with(
+        &output,
+        "cannot write the standard output: No space left on device",
+    );
+}
+
+#[test]
+fn train_into_a_missing_folder_failed_only_after_training() {
+    let dir = temp_dir("train-no-folder");
+    let out = dir.join("no-such-folder").join("model.json");
+    // The output is checked first: a table that cannot be read is not even opened.
+    let output = carprice(
+        &[
+            "train",
+            "--data",
+            dir.join("no-such-table.csv").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "",
+    );
+    fails_with(
+        &output,
+        &format!(
+            "cannot write {}: there is no folder {}",
+            out.display(),
+            out.parent().unwrap().display()
+        ),
+    );
+}
+
+#[test]
 fn streamed_output_into_a_missing_folder_named_the_temporary_file() {
     let dir = temp_dir("stream-no-folder");
     let out = dir.join("no-such-folder").join("priced.csv");

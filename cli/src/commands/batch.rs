@@ -45,7 +45,7 @@ pub fn run(model: &Path, cars: &Path, out: &Path, delimiter: u8) -> Result<ExitC
     };
     let counts = if out == Path::new("-") {
         let stdout = std::io::stdout().lock();
-        price_all(model, input, stdout, delimiter, cars)?
+        price_all(model, input, stdout, delimiter, cars, "the standard output")?
     } else {
         let file = OutFile::create(out)?;
         let counts = price_all(
@@ -54,6 +54,7 @@ pub fn run(model: &Path, cars: &Path, out: &Path, delimiter: u8) -> Result<ExitC
             BufWriter::new(file.as_file()),
             delimiter,
             cars,
+            &out.display().to_string(),
         )?;
         file.commit()?;
         counts
@@ -122,19 +123,24 @@ impl Block {
     }
 }
 
+/// Prices `input` (read from `source`) into `output` (named `destination` in messages).
 fn price_all(
     model: Arc<Model>,
     input: impl Read + Send + 'static,
     mut output: impl Write,
     delimiter: u8,
     source: &Path,
+    destination: &str,
 ) -> Result<Counts> {
     let name = source.display().to_string();
     let (chunks, table) = Chunks::new(&model, input, delimiter, CHUNK_BYTES)
         .with_context(|| format!("cannot use car table {name}"))?;
-    // Write errors are `std::io::Error`s, so that a closed pipe (`--out - | head`) is the error
-    // `main` ends quietly on.
-    output.write_all(&table.header_row())?;
+    // Write errors keep their `std::io::Error` as the cause, so that a closed pipe (`--out - |
+    // head`) is the error `main` ends quietly on; a full disk names the output.
+    let cannot_write = || format!("cannot write {destination}");
+    output
+        .write_all(&table.header_row())
+        .with_context(cannot_write)?;
 
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let table = Arc::new(table);
@@ -160,7 +166,7 @@ fn price_all(
         let Ok(mut block) = priced[turn].recv() else {
             break;
         };
-        output.write_all(&block.text)?;
+        output.write_all(&block.text).with_context(cannot_write)?;
         for refusal in &block.refusals {
             errln!("carprice: {name}: {refusal}");
         }
@@ -180,7 +186,7 @@ fn price_all(
     if progress {
         err!("\r");
     }
-    output.flush()?;
+    output.flush().with_context(cannot_write)?;
     Ok(counts)
 }
 

@@ -7,9 +7,12 @@ use anyhow::{Context, Result};
 use model_core::{train, MissingValues, Model, Schema, TrainOptions};
 
 use crate::args::{MissingChoice, TrainArgs};
+use crate::out_file::OutFile;
 use crate::{data_path, files};
 
 pub fn run(request: TrainArgs) -> Result<()> {
+    // A wrong `--out` is said before the table is read and the model trained.
+    OutFile::check(&request.out)?;
     let data = data_path::resolve(request.data.as_deref())?;
     let table = files::read_table(&data, request.csv.delimiter)?;
     let held_out = match &request.test_rows {
