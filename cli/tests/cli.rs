@@ -396,6 +396,16 @@ fn stage_accepted_the_champion_as_its_own_challenger() {
 }
 
 #[test]
+fn stage_took_the_last_of_a_rollout_field_given_twice() {
+    let challenger = challenger_dir(
+        "rollout-twice",
+        r#"{"version": "1.0.0", "mode": "canary", "percent": 10, "since": "2026-11-30T00:00:00Z", "commit": "c", "percent": 90}"#,
+    );
+    let output = stage_with_challenger(&challenger);
+    fails_with(&output, "duplicate field `percent`");
+}
+
+#[test]
 fn stage_reported_a_hand_written_rollouts_missing_fields_one_at_a_time() {
     let challenger = challenger_dir(
         "rollout-missing-fields",

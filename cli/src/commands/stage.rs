@@ -155,9 +155,16 @@ fn read_rollout(path: &Path) -> Result<ChallengerRecord> {
             missing.join(", ")
         );
     }
-    // The field a wrong value is in, named before serde's message ("percent: invalid type: …").
-    serde_path_to_error::deserialize(value).map_err(|error| {
-        anyhow::anyhow!("{}: {}: {}", not_a_rollout(), error.path(), error.inner())
+    // Read from the text again, not the map, so that a field given twice is refused (the map
+    // keeps the last). The field a wrong value is in is named before serde's message
+    // ("percent: invalid type: …").
+    let mut text = serde_json::Deserializer::from_slice(&bytes);
+    serde_path_to_error::deserialize(&mut text).map_err(|error| {
+        let path = error.path().to_string();
+        match path.as_str() {
+            "." => anyhow::anyhow!("{}: {}", not_a_rollout(), error.inner()),
+            _ => anyhow::anyhow!("{}: {path}: {}", not_a_rollout(), error.inner()),
+        }
     })
 }
 
