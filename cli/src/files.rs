@@ -53,11 +53,7 @@ pub fn read_rows(path: &Path) -> Result<Vec<usize>> {
 /// over the target, so readers see the old content or the new, never a half-written file; a
 /// replaced file keeps its mode, a symbolic link is written through, a device or FIFO directly.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
-    let out = OutFile::create(path)?;
-    out.as_file()
-        .write_all(contents)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    out.commit()
+    OutFile::create(path)?.write_and_commit(contents)
 }
 
 /// Creates or replaces the directory `dir` with exactly `files` (name, contents), so that `dir` never

@@ -99,6 +99,15 @@ impl OutFile {
         }
     }
 
+    /// Writes `contents` as the whole output and completes it ([`OutFile::commit`]).
+    pub fn write_and_commit(self, contents: &[u8]) -> Result<()> {
+        use std::io::Write as _;
+        self.as_file()
+            .write_all(contents)
+            .with_context(|| format!("cannot write {}", self.path.display()))?;
+        self.commit()
+    }
+
     /// Completes the output: a replacement is synced to disk and renamed over the target.
     /// Written data must be flushed first (a `BufWriter` over [`OutFile::as_file`]).
     pub fn commit(self) -> Result<()> {

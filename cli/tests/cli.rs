@@ -396,6 +396,50 @@ fn stage_accepted_the_champion_as_its_own_challenger() {
 }
 
 #[test]
+fn stage_wrote_a_new_model_beside_the_old_release_when_a_folder_was_in_the_way() {
+    let site = temp_dir("stage-folder-in-the-way");
+    let stage = |extra: &[&str]| {
+        let mut args = vec![
+            "stage",
+            "--model",
+            "assets",
+            "--site",
+            site.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        carprice(&args, "")
+    };
+    assert!(stage(&[]).status.success());
+    let files =
+        || ["model.json", "release.json"].map(|name| std::fs::read(site.join(name)).unwrap());
+    let before = files();
+    // A valid challenger (another version of the same model), and a folder where it goes.
+    let challenger = temp_dir("challenger-1.1.0");
+    let model = std::fs::read_to_string(repo().join("assets/model.json")).unwrap();
+    std::fs::write(
+        challenger.join("model.json"),
+        model.replacen(r#""version": "1.0.0""#, r#""version": "1.1.0""#, 1),
+    )
+    .unwrap();
+    std::fs::write(
+        challenger.join("rollout.json"),
+        r#"{"version": "1.1.0", "mode": "canary", "percent": 10, "since": "2026-11-30T00:00:00Z", "commit": "c"}"#,
+    )
+    .unwrap();
+    std::fs::create_dir(site.join("challenger.json")).unwrap();
+    let output = stage(&["--challenger", challenger.to_str().unwrap()]);
+    fails_with(&output, "challenger.json: it is a folder");
+    assert!(files() == before, "the site changed");
+    // Without a challenger, the folder cannot be removed: said before anything is written.
+    let output = stage(&["--commit", "another"]);
+    fails_with(
+        &output,
+        "challenger.json: it is a folder; move it out of the site",
+    );
+    assert!(files() == before, "the site changed");
+}
+
+#[test]
 fn stage_took_the_last_of_a_rollout_field_given_twice() {
     let challenger = challenger_dir(
         "rollout-twice",

@@ -10,10 +10,13 @@ use model_core::release::{Challenger, Release, CHALLENGER_FILE, MODEL_FILE, RELE
 
 use super::fetch::ROLLOUT_FILE;
 use crate::files;
+use crate::out_file::OutFile;
 
 /// Copies `MODEL_DIR/model.json` into the site (and `CHALLENGER_DIR/model.json` as
 /// `challenger.json`), then writes `release.json` (each atomically; the manifest last, so a reader
-/// never sees a manifest naming a model that is not there yet). Without a challenger, a
+/// never sees a manifest naming a model that is not there yet). Every file is prepared (its
+/// temporary file made beside it) before any is written, so a path that cannot be written (a
+/// folder in the way) stops the stage with the site as it was. Without a challenger, a
 /// `challenger.json` left in the site is removed after the manifest stops naming it.
 pub fn run(
     model_dir: &Path,
@@ -44,13 +47,24 @@ pub fn run(
     let built_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
     let mut release =
         Release::for_model(&model_json, model.version(), app_version, commit, &built_at);
-    files::write_atomically(&site.join(MODEL_FILE), &model_json)?;
-    if let Some((json, challenger)) = challenger {
-        files::write_atomically(&site.join(CHALLENGER_FILE), &json)?;
+    let stale = site.join(CHALLENGER_FILE);
+    anyhow::ensure!(
+        challenger.is_some() || !stale.is_dir(),
+        "cannot remove {}: it is a folder; move it out of the site",
+        stale.display()
+    );
+    let model_out = OutFile::create(&site.join(MODEL_FILE))?;
+    let challenger_out = match challenger {
+        Some((json, challenger)) => Some((OutFile::create(&stale)?, json, challenger)),
+        None => None,
+    };
+    let release_out = OutFile::create(&site.join(RELEASE_FILE))?;
+    model_out.write_and_commit(&model_json)?;
+    if let Some((out, json, challenger)) = challenger_out {
+        out.write_and_commit(&json)?;
         release.challenger = Some(challenger);
     }
-    files::write_atomically(&site.join(RELEASE_FILE), release.to_json().as_bytes())?;
-    let stale = site.join(CHALLENGER_FILE);
+    release_out.write_and_commit(release.to_json().as_bytes())?;
     if release.challenger.is_none() && stale.exists() {
         std::fs::remove_file(&stale)
             .with_context(|| format!("cannot remove {}", stale.display()))?;
