@@ -1,5 +1,6 @@
 //! Printing macros that never panic: `println!` and `eprintln!` panic when their stream is closed
 //! or full (`carprice … | head`, `2>&1 | head`, `2>/dev/full`); these return or drop the error.
+//! And [`counted`], the count of a noun as messages write it.
 
 /// `println!` that returns the write's error instead of panicking on it, so that a reader that
 /// stops early (`carprice gate … | head -1`, a closed pipe) ends the command quietly in `main`.
@@ -34,4 +35,9 @@ macro_rules! err {
         use std::io::Write as _;
         let _ = write!(std::io::stderr().lock(), $($arg)*);
     }};
+}
+
+/// `n` and `noun`, plural unless `n` is 1: "1 row", "0 rows", "12 quotes".
+pub fn counted(n: u64, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }

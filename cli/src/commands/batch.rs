@@ -26,6 +26,7 @@ use model_core::Model;
 
 use crate::files;
 use crate::out_file::OutFile;
+use crate::print::counted;
 
 /// Rows between progress updates on a terminal.
 const PROGRESS_EVERY: u64 = 1 << 16;
@@ -61,8 +62,8 @@ pub fn run(model: &Path, cars: &Path, out: &Path, delimiter: u8) -> Result<ExitC
     };
     errln!(
         "carprice: {} priced, {} refused",
-        rows(counts.priced),
-        rows(counts.refused)
+        counted(counts.priced, "row"),
+        counted(counts.refused, "row")
     );
     Ok(if counts.refused == 0 {
         ExitCode::SUCCESS
@@ -216,16 +217,13 @@ fn price_blocks(rows: &mut RowWriter<'_>, blocks: Receiver<Block>, priced: SyncS
     }
 }
 
-/// "1 row", "2 rows".
-fn rows(n: u64) -> String {
-    format!("{n} row{}", if n == 1 { "" } else { "s" })
-}
-
 #[cfg(test)]
 mod tests {
+    use crate::print::counted;
+
     #[test]
     fn a_table_of_one_row_said_1_rows_priced() {
-        assert_eq!(super::rows(1), "1 row");
-        assert_eq!(super::rows(0), "0 rows");
+        assert_eq!(counted(1, "row"), "1 row");
+        assert_eq!(counted(0, "row"), "0 rows");
     }
 }

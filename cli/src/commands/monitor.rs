@@ -24,6 +24,7 @@ use super::{unless_closed_pipe, UsageError};
 use crate::args::{ModelSource, MonitorArgs, TelemetryArgs};
 use crate::drift::{Bins, Drift};
 use crate::files;
+use crate::print::counted;
 
 /// Quotes below which the figures are marked not meaningful (see the module documentation).
 pub const MIN_QUOTES: usize = 100;
@@ -396,7 +397,7 @@ impl Thresholds {
 
 /// "1 quote", "2 quotes".
 fn count_quotes(n: usize) -> String {
-    format!("{n} quote{}", if n == 1 { "" } else { "s" })
+    counted(n as u64, "quote")
 }
 
 /// Judges a report against thresholds.
