@@ -371,6 +371,15 @@ pub enum TrainError {
         /// The value.
         value: f64,
     },
+    /// The table has no column to price from: only the target and ignored columns.
+    #[error(
+        "the table has no attribute column: every column is the target `{target}` or ignored, and \
+         a model prices from at least one other column (a car's make, size, engine…)"
+    )]
+    NoAttributes {
+        /// The target column.
+        target: String,
+    },
     /// The interval coverage asked for is not strictly between 0 and 1.
     #[error(
         "interval level must be between 0 and 1 (exclusive), got {}; use e.g. 0.8 for 80%",

@@ -49,6 +49,33 @@ fn training_recovers_a_clean_relationship_and_records_provenance() {
 }
 
 #[test]
+fn training_a_table_of_only_the_target_panicked() {
+    let prices: String = (0..40).map(|i| format!("{}\n", 10_000 + 137 * i)).collect();
+    let only_prices = CarTable::from_csv(format!("price\n{prices}").as_bytes()).unwrap();
+    let error = train(&only_prices, &[], &TrainOptions::default()).unwrap_err();
+    assert_eq!(
+        error,
+        TrainError::NoAttributes {
+            target: "price".to_string()
+        }
+    );
+    assert!(error.to_string().contains("no attribute column"), "{error}");
+    // Every other column ignored: the same.
+    let with_id: String = (0..40)
+        .map(|i| format!("{i},{}\n", 10_000 + 137 * i))
+        .collect();
+    let table = CarTable::from_csv(format!("stock,price\n{with_id}").as_bytes()).unwrap();
+    let options = TrainOptions {
+        ignore: vec!["stock".to_string()],
+        ..TrainOptions::default()
+    };
+    assert!(matches!(
+        train(&table, &[], &options),
+        Err(TrainError::NoAttributes { .. })
+    ));
+}
+
+#[test]
 fn training_refuses_bad_input() {
     let tiny = CarTable::from_csv(b"make,price\naudi,1\nbmw,2\n").unwrap();
     assert!(matches!(

@@ -254,12 +254,18 @@ fn attribute_names<'a>(
     ) {
         return Err(TrainError::Schema(format!("`{repeated}` is listed twice")));
     }
-    Ok(data
+    let names: Vec<&str> = data
         .columns()
         .iter()
         .map(String::as_str)
         .filter(|c| *c != options.target && !options.ignore.iter().any(|i| i == c))
-        .collect())
+        .collect();
+    if names.is_empty() {
+        return Err(TrainError::NoAttributes {
+            target: options.target.clone(),
+        });
+    }
+    Ok(names)
 }
 
 /// Applies the missing-value policy to rows: refuses missing cells, or leaves out the rows that
