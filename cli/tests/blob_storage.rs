@@ -296,6 +296,23 @@ fn an_invalid_model_is_not_published() {
 }
 
 #[test]
+fn a_model_of_another_family_was_published_as_a_car_price_model() {
+    let store = Store::private();
+    let model = store.work.model("2.0.0", 0.0);
+    let json = fs::read_to_string(store.path().join(&model)).unwrap();
+    let renamed = json.replacen(r#""name": "car-price""#, r#""name": "suv-price""#, 1);
+    assert_ne!(renamed, json);
+    fs::write(store.path().join("suv.json"), renamed).unwrap();
+    let error = fails(store.run(&publish_args("suv.json")));
+    assert!(
+        error.contains("the model to publish is named `suv-price`, but this registry holds the `car-price` models"),
+        "{error}"
+    );
+    let status = ok(store.run(&["status"]));
+    assert!(status.starts_with("latest=\n"), "{status}");
+}
+
+#[test]
 fn a_corrupted_blob_is_refused_and_nothing_is_written() {
     let store = Store::private();
     store.publish("1.0.0");

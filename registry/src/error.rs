@@ -20,6 +20,16 @@ pub enum RegistryError {
         /// What is wrong.
         source: ModelError,
     },
+    /// The model to publish is of another family than the registry's.
+    #[error(
+        "the model to publish is named `{name}`, but this registry holds the `{FAMILY}` models \
+         the web app prices with: publish a model named `{FAMILY}` (`carprice train --name`, \
+         `name=` in Python)"
+    )]
+    OtherFamily {
+        /// The model's name.
+        name: String,
+    },
     /// A model's version is not a version number.
     #[error("model version of {origin} is unusable: {source}")]
     BadVersion {

@@ -151,8 +151,9 @@ impl Registry {
     /// whose answer was lost, or that stopped half-way), are recognised and completed.
     ///
     /// # Errors
-    /// [`RegistryError::InvalidModel`], [`RegistryError::BadVersion`],
-    /// [`RegistryError::BadTestData`], [`RegistryError::CannotPrice`],
+    /// [`RegistryError::InvalidModel`], [`RegistryError::OtherFamily`] for a model not named
+    /// [`FAMILY`], [`RegistryError::BadVersion`], [`RegistryError::BadTestData`],
+    /// [`RegistryError::CannotPrice`],
     /// [`RegistryError::AlreadyPublished`] when the version exists with other files, or a
     /// [`BlobError`].
     pub fn publish(
@@ -161,6 +162,11 @@ impl Registry {
         test_data: &[u8],
     ) -> Result<Publication, RegistryError> {
         let model = parse_model(model_json, "to publish")?;
+        if model.document().name != FAMILY {
+            return Err(RegistryError::OtherFamily {
+                name: model.document().name.clone(),
+            });
+        }
         let version: ModelVersion =
             model
                 .version()
