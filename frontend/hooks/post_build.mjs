@@ -4,6 +4,7 @@
 //    subresource-integrity hashes in index.html;
 // 0b. moves index.html's preloads of the app's JSON files after trunk's links to the app's script
 //    and wasm, so that the wasm is requested among the first six;
+// 0c. removes the integrity attribute browsers ignore from the wasm's preload;
 // 1. copies the idb-keyval library (npm, pinned in package.json) beside quotes.js, which loads it
 //    when saved quotes are first used; both minified in release builds, and boot.js (its comments
 //    were a fifth of the first load's JavaScript) and telemetry.js too; the web app manifest
@@ -79,6 +80,24 @@ if (process.env.TRUNK_PROFILE === "release") {
   }
   writeFileSync(htmlPath, html.replace(jsonPreload, "").replace("</head>", `${preloads.join("")}</head>`));
   console.log(`post_build: ${preloads.length} JSON preloads moved after the app's script and wasm`);
+}
+
+// 0c. The wasm's preload (`as=fetch`) without trunk's `integrity`: Chromium ignores integrity on
+//     such preloads and warns on every load (crbug.com/981419), and a browser that honoured it
+//     would not match the preload to the glue's `fetch`, which asks for no integrity, and fetch
+//     the wasm twice. The glue's module preload keeps its integrity, which browsers check.
+{
+  const htmlPath = join(staging, "index.html");
+  const html = readFileSync(htmlPath, "utf8");
+  const wasmPreload = /(<link(?=[^>]*\bas="?fetch\b)(?=[^>]*\bhref="?[^" >]*_bg\.wasm\b)[^>]*?)\s+integrity=(?:"[^"]*"|[^\s>]+)([^>]*>)/;
+  if (!wasmPreload.test(html)) {
+    console.error("post_build: index.html has no wasm preload with an integrity attribute");
+    process.exit(1);
+  }
+  // And trunk's copy of the stylesheet link's `data-integrity="none"` (index.html), which only
+  // told trunk to write no hash.
+  writeFileSync(htmlPath, html.replace(wasmPreload, "$1$2").replace(/\s+data-integrity=(?:"none"|none)\b/g, ""));
+  console.log("post_build: the wasm preload's ignored integrity attribute removed");
 }
 
 // 1. the page's own modules (boot.js, in the first load; quotes.js and telemetry.js, loaded on
