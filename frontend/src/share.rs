@@ -67,8 +67,10 @@ pub fn nearest(model: &Model, pairs: Vec<Result<(String, String), String>>) -> R
     let mut dropped = Vec::new();
     for pair in pairs {
         match pair {
+            // Read as a field's value: without the spaces around it (a select shows a category
+            // only by its exact code).
             Ok((name, value)) if model.attributes().any(|a| a.name == name) => {
-                form.set(name, value)
+                form.set(name, value.trim())
             }
             Ok((name, value)) => dropped.push(format!("{name}={value} (not priced by this model)")),
             Err(text) => dropped.push(format!("{text} (not readable)")),
@@ -132,6 +134,23 @@ mod tests {
         let restored = nearest(&model, ok(&[(&category.name, &value), (&name, &number)]));
         assert_eq!(restored.dropped, Vec::<String>::new());
         assert_eq!(restored.form, form);
+    }
+
+    #[test]
+    fn a_link_value_with_spaces_showed_another_category_than_it_priced() {
+        let model = model();
+        let (category, value, _) = categorical(&model);
+        let (number, min, max, _) = numeric(&model, 0, false);
+        let middle = model_core::format_number((min + max) / 2.0);
+        let padded = format!(" {value}\t");
+        let restored = nearest(
+            &model,
+            ok(&[(&category.name, &padded), (&number, &format!(" {middle} "))]),
+        );
+        assert_eq!(restored.dropped, Vec::<String>::new());
+        // The field holds the category's code itself, which its select shows.
+        assert_eq!(restored.form.value(&category.name), value);
+        assert_eq!(restored.form.value(&number), middle);
     }
 
     #[test]

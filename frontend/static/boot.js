@@ -4,7 +4,8 @@
 // imported and opened the first time its navigation entry (`data-screen="stock-list"`) is
 // pressed. `carpriceQuotes(operation, ...arguments)` runs an operation of the saved quotes' storage
 // (quotes.js), loading that module on first use. The rollout telemetry sender (telemetry.js) is
-// imported only during a rollout or while quotes wait in the queue. On the first visit it gives
+// imported only during a rollout or while quotes wait in the queue. A car link opened in the tab
+// reloads the page. On the first visit it gives
 // the device its anonymous id for a rollout's canary buckets (128 random bits as hex,
 // `carprice.device`).
 try {
@@ -23,6 +24,10 @@ addEventListener("carprice-telemetry", () => {
     // Storage is disabled: nothing is recorded.
   }
 });
+// A car link opened in this tab, or Back to another car's address, reloads the page, which reads
+// the car from the address (the app changes its address with replaceState, which does not fire
+// hashchange): the screen always prices the car its address names.
+addEventListener("hashchange", () => location.reload());
 globalThis.carpriceQuotes = (operation, ...args) => import("./quotes.js").then((quotes) => quotes[operation](...args));
 const boot = document.querySelector("script[data-carprice-js]");
 const { default: init } = await import(boot.dataset.carpriceJs);

@@ -44,8 +44,16 @@ export function save(fields, limit) {
   );
 }
 
-/** One CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break. */
-const cell = (text) => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+/**
+ * One CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break. Text a
+ * spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage
+ * return: a value typed as `+2800`, or a crafted link's) is kept as text by a leading `'`, as
+ * OWASP's "CSV Injection" advice has it.
+ */
+const cell = (text) => {
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+};
 
 /** A car's link text (`make=audi&curb-weight=2337`) as [name, value] pairs; malformed ones skipped. */
 function pairs(car) {
@@ -61,8 +69,9 @@ function pairs(car) {
 }
 
 /**
- * Downloads every saved quote as `carprice-quotes.csv`, newest first: when, model, price, low,
- * high (to the cent), drivers, then one column per attribute in order of first appearance.
+ * Downloads every saved quote as `carprice-quotes.csv` (UTF-8 with a byte order mark), newest
+ * first: when, model, price, low, high (to the cent), drivers, then one column per attribute in
+ * order of first appearance.
  * Resolves to the number of quotes exported.
  */
 async function exportCsv() {
@@ -84,7 +93,9 @@ async function exportCsv() {
     const values = columns.map((column) => cell(cars[i].get(column) ?? ""));
     lines.push([cell(quote.saved_at), cell(quote.model_version), ...amounts, cell(quote.drivers.join("; ")), ...values].join(","));
   });
-  const url = URL.createObjectURL(new Blob([lines.map((line) => line + "\r\n").join("")], { type: "text/csv" }));
+  // A byte order mark first: Excel reads a CSV file as UTF-8 only with one (the drivers' "−").
+  const text = "\uFEFF" + lines.map((line) => line + "\r\n").join("");
+  const url = URL.createObjectURL(new Blob([text], { type: "text/csv" }));
   const link = document.createElement("a");
   link.href = url;
   link.download = "carprice-quotes.csv";

@@ -91,6 +91,57 @@ test("the car survives a reload, and a shared link reproduces the price on a fre
   }
 });
 
+test("a quote export let a spreadsheet run a typed value as a formula", async ({ page, site }) => {
+  const [number] = kinds(model).numeric;
+  const value = String(within(number, 0.5));
+  await page.goto(site.url);
+  await fillCar(page, { ...bmw, [number.name]: `+${value}` });
+  await expectPrice(page, cliQuote({ ...bmw, [number.name]: value }).price);
+  await saveQuote(page);
+  await showSaved(page);
+  const download = page.waitForEvent("download");
+  await page.getByTestId("export-csv").click();
+  const [header, row] = readFileSync(await (await download).path(), "utf8").slice(1).trim().split("\r\n");
+  const column = header.split(",").indexOf(number.name);
+  expect(row.split(",")[column]).toBe(`'+${value}`);
+});
+
+test("a link value with spaces showed another make than it priced", async ({ page, site }) => {
+  const category = otherCategory(labelled);
+  await page.goto(`${site.url}#${labelled.name}=%20${category}%09`);
+  await expectPrice(page, cliQuote(carWith(model, { [labelled.name]: category })).price);
+  await expect(page.locator(`#field-${labelled.name}`)).toHaveValue(category);
+  await expect(page.locator(`#field-${labelled.name} option:checked`)).toHaveText(labelOf(labelled, category));
+  await expect(page.locator("[data-kind=notice-dropped]")).toHaveCount(0);
+});
+
+test("a new link opened in the tab, or Back, left the car on screen unlike the address", async ({ page, site }) => {
+  const link = (car) => Object.entries(car).map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join("&");
+  const category = [0, 1, 2].map((n) => otherCategory(labelled, n)).find((c) => c !== bmw[labelled.name]);
+  const other = carWith(model, { [labelled.name]: category });
+  await page.goto(`${site.url}#${link(bmw)}`);
+  await expectPrice(page, cliQuote(bmw).price);
+  // A colleague's link pasted into the address bar of the open tab: a new history entry.
+  await page.goto(`${site.url}#${link(other)}`);
+  await expectPrice(page, cliQuote(other).price);
+  await expect(page.locator(`#field-${labelled.name}`)).toHaveValue(other[labelled.name]);
+  await page.goBack();
+  await expectPrice(page, cliQuote(bmw).price);
+  await expect(page.locator(`#field-${labelled.name}`)).toHaveValue(bmw[labelled.name]);
+});
+
+test.describe("in a time zone far from UTC", () => {
+  test.use({ timezoneId: "Pacific/Kiritimati" });
+
+  test("the printed quote sheet was dated in UTC", async ({ page, site }) => {
+    await page.goto(site.url);
+    await expectPrice(page, cliQuote(carWith(model, {})).price);
+    // UTC+14: the showroom's date, not UTC's (which differs for ten hours of each day).
+    const today = await page.evaluate(() => new Date().toDateString());
+    await expect(page.getByTestId("print-heading")).toContainText(`price quote of ${today}`);
+  });
+});
+
 test("a link with unknown or bad values opens the nearest valid car and says what was dropped", async ({ page, site }) => {
   const [number] = kinds(model).numeric;
   const kept = kinds(model).categorical.find((a) => a.name !== "make");
@@ -160,7 +211,9 @@ test("saved quotes reopen, delete and export as CSV", async ({ page, site }) => 
   const download = page.waitForEvent("download");
   await page.getByTestId("export-csv").click();
   const file = await (await download).path();
-  const [header, ...rows] = readFileSync(file, "utf8").trim().split("\r\n");
+  const exported = readFileSync(file, "utf8");
+  expect(exported.startsWith("\uFEFF")).toBe(true);
+  const [header, ...rows] = exported.slice(1).trim().split("\r\n");
   expect(header.split(",").slice(0, 6)).toEqual(["saved_at", "model_version", "price", "price_low", "price_high", "drivers"]);
   expect(header.split(",").slice(6)).toEqual(model.attributes.map((a) => a.name));
   expect(rows).toHaveLength(2);
@@ -235,7 +288,8 @@ test("the printed quote sheet holds the dealer, the car, the price, the range an
   const pdf = await page.pdf({ format: "A4" });
   await testInfo.attach("quote-sheet.pdf", { body: pdf, contentType: "application/pdf" });
   const text = await pdfText(pdf);
-  const today = new Date().toISOString().slice(0, 10);
+  // The device's own date, in its time zone (the browser's, the machine's here).
+  const today = await page.evaluate(() => new Date().toDateString());
   expect(text).toContain(`Cars R Us · Leeds showroom · price quote of ${today}`);
   expect(text).toContain(headline(expected.price));
   expect(text).toContain(rangeText(expected.interval.low, expected.interval.high));

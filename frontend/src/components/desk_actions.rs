@@ -117,11 +117,12 @@ pub fn desk_handlers(
 /// Around the price: the reopened quote, the actions, and (on paper only) who quotes and when.
 pub fn pricing_extras(state: &AppState, shown: Option<&Shown>, handlers: &DeskHandlers) -> Html {
     let quote = shown_quote(shown);
-    let today = String::from(js_sys::Date::new_0().to_iso_string());
+    // The showroom's own date (the device's time zone), as "Mon Nov 30 2026".
+    let today = String::from(js_sys::Date::new_0().to_date_string());
     html! {
         <>
         <p class="print-only sheet-dealer" data-testid="print-heading">
-            { format!("{} · price quote of {}", state.config.dealer_name, today.get(..10).unwrap_or_default()) }
+            { format!("{} · price quote of {today}", state.config.dealer_name) }
         </p>
         if let Some(saved) = &state.desk.reopened {
             { reopened(saved, quote, state.config.price_step, handlers.on_close_reopened.clone()) }

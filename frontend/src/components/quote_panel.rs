@@ -86,7 +86,7 @@ pub fn quote_panel(props: &QuotePanelProps) -> Html {
                                     label_of(attribute), format_number(*value),
                                     format_number(*min), format_number(*max)),
                                 Extrapolation::UntrainedCategory { attribute, category } => format!(
-                                    "{} “{category}” had no training cars; it does not move the price.",
+                                    "{} “{category}” had no training cars: its effect is unknown.",
                                     label_of(attribute)),
                             } }</li>
                         }) }
