@@ -6,9 +6,9 @@ so a notebook sees the same numbers, to the bit. :func:`train` is ``carprice tra
 refuses it by name; :mod:`carprice.spark` prices Spark tables on the executors.
 
 Errors are ``ValueError`` subclasses: :class:`CarError` (a car the model cannot price; ``attribute``
-and ``row`` say where), :class:`ModelError` (an invalid model document), :class:`DataError` (an
-unreadable table), :class:`SchemaError` (an unreadable attribute schema), :class:`TrainError`,
-:class:`UnsupportedModel` and :class:`PublishError`;
+and ``row``, the 0-based position in the table, say where), :class:`ModelError` (an invalid model
+document), :class:`DataError` (an unreadable table), :class:`SchemaError` (an unreadable attribute
+schema), :class:`TrainError`, :class:`UnsupportedModel` and :class:`PublishError`;
 :class:`StorageError` (Blob storage unusable or unreachable) is an ``OSError``.
 """
 
@@ -196,15 +196,20 @@ class Model:
     def predict(self, X: Any) -> np.ndarray:
         """Price every row of ``X``.
 
-        ``X`` is a pandas DataFrame, a dict of columns, a list of dicts, a pyarrow Table or a
-        polars DataFrame with one column (or key) per attribute, by name; other columns are
-        ignored. Numeric attributes take numbers (or numeric text); categorical ones take the
-        model's category names. Returns a float64 array of shape ``(n_rows,)``, in dollars: the
-        same bits as ``carprice predict`` and the web app.
+        ``X`` is a pandas DataFrame, a dict of columns, a list of dicts, a pyarrow Table or
+        RecordBatch or a polars DataFrame with one column (or key) per attribute, by name; other
+        columns are ignored. Numeric attributes take numbers (or numeric text); categorical ones
+        the model's category names; yes/no ones booleans, yes/no or 1/0. A boolean is the text
+        true/false, as in the CLI's JSON, so a numeric attribute refuses it. ``None``, NaN and
+        ``pd.NA`` are missing values. Returns a float64 array of shape ``(n_rows,)``, in dollars:
+        the same bits as ``carprice predict`` and the web app.
 
         Raises :class:`CarError` for the first row, in order, that cannot be priced (a missing,
         unknown or non-numeric value, or a value where the quantity must be positive), with
-        ``attribute`` and ``row`` (0-based) set and named in the message. Raises ``RuntimeError``
+        ``attribute`` and ``row`` set and named in the message: ``row`` is the 0-based position
+        in ``X``, not its index label. Raises ``TypeError`` for one car (a pandas Series or a
+        dict of single values: use :meth:`quote`) and for a polars LazyFrame (``.collect()`` it
+        first), ``ValueError`` for two columns of one attribute's name. Raises ``RuntimeError``
         when another thread puts new objects into the table's object columns while they are
         priced (pricing reads them without the GIL).
         """
@@ -218,8 +223,12 @@ class Model:
 
         Exactly as ``carprice predict --json`` prints it: ``price``, ``interval`` (``level``,
         ``low``, ``high``), ``reference_price``, ``contributions`` (a factor or dollars per
-        attribute) and ``extrapolations``. Dollars throughout. Raises :class:`CarError` (``row``
-        is None).
+        attribute) and ``extrapolations``. Dollars throughout.
+
+        Unlike :meth:`predict`, which ignores columns that are not attributes, ``quote`` refuses a
+        name that is neither an attribute nor one of ``ignored_attributes`` (so a misspelt
+        attribute is caught): leave the target out, e.g. ``cars.drop(columns="price").iloc[0]
+        .to_dict()``. Raises :class:`CarError` (``row`` is None).
         """
         if not isinstance(car, Mapping):
             raise TypeError(f"a car is a dict of attribute values, got {type(car).__name__}")

@@ -33,8 +33,20 @@ def missing_column(name: str, columns: Iterable[str]) -> CarError:
 def columns_for(table: Any, attributes: Sequence[Mapping[str, Any]]) -> tuple[list, int]:
     """One column per attribute (in the model's order) and the number of rows of `table`."""
     module = type(table).__module__.split(".")[0]
+    kind = type(table).__name__
+    if module == "pandas" and kind == "Series":
+        raise TypeError(
+            "X is a pandas Series (one car?): pass a DataFrame (e.g. cars.iloc[[3]] rather than "
+            "cars.iloc[3]), or price one car with model.quote(series.to_dict())"
+        )
+    if module == "polars" and kind == "LazyFrame":
+        raise TypeError("X is a polars LazyFrame: call .collect() first and price the DataFrame")
     if module == "pandas":
         return _from_pandas(table, attributes)
+    if module == "pyarrow" and kind == "RecordBatch":
+        import pyarrow as pa
+
+        return _from_arrow(pa.Table.from_batches([table]), attributes)
     if module == "pyarrow":
         return _from_arrow(table, attributes)
     if module == "polars":
@@ -44,8 +56,8 @@ def columns_for(table: Any, attributes: Sequence[Mapping[str, Any]]) -> tuple[li
     if isinstance(table, Sequence) and not isinstance(table, (str, bytes)):
         return _from_records(table, attributes)
     raise TypeError(
-        "X must be a pandas DataFrame, a dict of columns, a list of dicts, a pyarrow Table or a "
-        f"polars DataFrame with one column per attribute; got {type(table).__name__}"
+        "X must be a pandas DataFrame, a dict of columns, a list of dicts, a pyarrow Table or "
+        f"RecordBatch or a polars DataFrame with one column per attribute; got {kind}"
     )
 
 
@@ -79,6 +91,11 @@ def _named(
         name = attribute["name"]
         if name not in names:
             raise missing_column(name, names)
+        if names.count(name) > 1:
+            raise ValueError(
+                f"X has {names.count(name)} columns named {name!r}: keep one, so that it is clear "
+                "which to price"
+            )
         yield attribute["kind"] == "numeric", column(name)
 
 
@@ -135,9 +152,22 @@ def _factorize(values: Iterable[Any]) -> Column:
     return _codes(np.asarray(codes, dtype=np.int64), distinct)
 
 
+def _single(values: Any) -> bool:
+    """Whether a dict's value is one value (text, a number, a 0-d array) rather than a column."""
+    if isinstance(values, np.ndarray):
+        return values.ndim == 0
+    return isinstance(values, (str, bytes)) or not hasattr(values, "__len__")
+
+
 def _from_mapping(
     table: Mapping[str, Any], attributes: Sequence[Mapping[str, Any]]
 ) -> tuple[list, int]:
+    for name, values in table.items():
+        if _single(values):
+            raise TypeError(
+                f"X is a dict whose {name!r} is a single value, not a column: price one car with "
+                "model.quote(car), or give each attribute a list of values (one per car)"
+            )
     lengths = {len(values) for values in table.values()}
     if len(lengths) > 1:
         raise ValueError(f"the columns of X have different lengths: {sorted(lengths)}")

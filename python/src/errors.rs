@@ -8,7 +8,7 @@ create_exception!(
     carprice,
     CarError,
     PyValueError,
-    "A car the model cannot price. Attributes: `attribute` (name) and `row` (0-based, None for one car)."
+    "A car the model cannot price. Attributes: `attribute` (name) and `row` (the 0-based position in the table, not its index label; None for one car)."
 );
 create_exception!(
     carprice,

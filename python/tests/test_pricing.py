@@ -324,5 +324,12 @@ def test_a_yes_no_model_predicts_the_cli_prices_bit_for_bit(cars, cli, tmp_path)
         turbo.astype(bool),
         turbo.map({1: "yes", 0: "no"}),
         turbo.map({1: "TRUE", 0: "false"}),
+        turbo.astype("boolean"),
     ):
         assert model.predict(table.assign(turbo=spelling)).tolist() == prices.tolist()
+    columns = table.to_dict("list")
+    assert (
+        model.predict({**columns, "turbo": turbo.to_numpy(dtype=bool)}).tolist() == prices.tolist()
+    )
+    car = json.loads(table.drop(columns="price").iloc[[0]].to_json(orient="records"))[0]
+    assert model.quote({**car, "turbo": np.True_}) == model.quote({**car, "turbo": True})
