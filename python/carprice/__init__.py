@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime as _datetime
 import json as _json
+import operator as _operator
 import os as _os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -322,6 +323,8 @@ def train(
     version: str = "1.0.0",
     created: str | None = None,
     schema: None | str | _os.PathLike[str] = None,
+    ignore: Sequence[str] = (),
+    missing: str = "refuse",
 ) -> Model:
     """Trains a carprice model exactly as ``carprice train`` does.
 
@@ -332,10 +335,18 @@ def train(
     recorded in the model. ``created`` is an RFC 3339 time (default: now, to the second).
     ``schema`` is the path of an attribute schema (TOML) as ``carprice train --schema`` takes it:
     labels, units, form groups and order, descriptions, kinds and category display labels.
+    ``ignore`` lists columns to leave out (IDs such as a VIN or a stock number), as ``carprice
+    train --ignore``. ``missing`` says what to do with missing cells (empty, ``NA``, NaN, …), as
+    ``carprice train --missing``: ``"refuse"`` (the default: name the column and the CSV lines),
+    ``"drop-rows"`` (leave out the rows with one) or ``"impute"`` (replace a missing attribute
+    value by the training median or most frequent value; the model imputes cars the same way).
 
     Raises ``OSError`` for a schema file that cannot be read, :class:`SchemaError` for an invalid
     one, :class:`DataError` for an unreadable table, :class:`TrainError` for bad options, too
-    few rows or a non-positive target, ``ValueError`` for a bad ``created``.
+    few rows, missing cells (with ``missing="refuse"``) or a non-positive target; ``ValueError``
+    for a bad ``created`` or ``missing``, or a negative or repeated test row; ``TypeError`` for
+    test rows that are not row numbers (e.g. a boolean mask: pass ``np.flatnonzero(mask)``) or an
+    ``ignore`` that is a single string.
     """
     csv = _csv_bytes(data)
     if test_rows is None:
@@ -344,7 +355,9 @@ def train(
         with open(test_rows, encoding="utf-8") as file:
             rows = _carprice.parse_row_list(file.read())
     else:
-        rows = [int(r) for r in test_rows]
+        rows = _row_numbers(test_rows)
+    if isinstance(ignore, str):
+        raise TypeError(f"ignore is a list of column names, got the string {ignore!r}")
     native = _carprice.train(
         csv,
         rows,
@@ -352,9 +365,34 @@ def train(
         version=version,
         created=created if created is not None else _utc_now(),
         target=target,
+        ignore=[str(c) for c in ignore],
+        missing=missing,
         schema=schema,
     )
     return Model(native)
+
+
+def _row_numbers(test_rows: Iterable[Any]) -> list[int]:
+    """0-based row numbers, each once; a boolean mask or a non-integer is a ``TypeError``."""
+    rows: list[int] = []
+    seen: set[int] = set()
+    for given in test_rows:
+        if isinstance(given, (bool, np.bool_)):
+            raise TypeError(
+                "test_rows are 0-based row numbers, not a boolean mask: pass the numbers of the "
+                "rows to hold out, e.g. np.flatnonzero(mask)"
+            )
+        try:
+            row = _operator.index(given)
+        except TypeError:
+            raise TypeError(f"test_rows are 0-based row numbers, got {given!r}") from None
+        if row < 0:
+            raise ValueError(f"test row {row} is negative: test_rows are 0-based row numbers")
+        if row in seen:
+            raise ValueError(f"test row {row} is given twice in test_rows: give each row once")
+        seen.add(row)
+        rows.append(row)
+    return rows
 
 
 @dataclass(frozen=True)

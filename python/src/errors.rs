@@ -72,9 +72,19 @@ pub fn data_error(error: model_core::DataError) -> PyErr {
     DataError::new_err(error.to_string())
 }
 
-/// A `TrainError`.
+/// A `TrainError`; advice to run `carprice train --missing …` names `train`'s `missing=` instead.
 pub fn train_error(error: model_core::TrainError) -> PyErr {
-    TrainError::new_err(error.to_string())
+    let message = error.to_string();
+    let message = match error {
+        model_core::TrainError::MissingValues { .. } => message
+            .replace(
+                "(carprice train --missing drop-rows)",
+                "(train(..., missing=\"drop-rows\"))",
+            )
+            .replace("(--missing impute)", "(missing=\"impute\")"),
+        _ => message,
+    };
+    TrainError::new_err(message)
 }
 
 /// Metrics errors are bad arguments: `ValueError`.
