@@ -201,9 +201,11 @@ class Model:
         RecordBatch or a polars DataFrame with one column (or key) per attribute, by name; other
         columns are ignored. Numeric attributes take numbers (or numeric text); categorical ones
         the model's category names; yes/no ones booleans, yes/no or 1/0. A boolean is the text
-        true/false, as in the CLI's JSON, so a numeric attribute refuses it. ``None``, NaN and
-        ``pd.NA`` are missing values. Returns a float64 array of shape ``(n_rows,)``, in dollars:
-        the same bits as ``carprice predict`` and the web app.
+        true/false, as in the CLI's JSON, so a numeric attribute refuses it. A float32 value is
+        the decimal it prints as (``np.float32(66.2)`` is 66.2), as a CSV of the table holds it
+        and the CLI prices it. ``None``, NaN and ``pd.NA`` are missing values. Returns a float64
+        array of shape ``(n_rows,)``, in dollars: the same bits as ``carprice predict`` and the
+        web app.
 
         Raises :class:`CarError` for the first row, in order, that cannot be priced (a missing,
         unknown or non-numeric value, or a value where the quantity must be positive), with

@@ -62,11 +62,22 @@ def columns_for(table: Any, attributes: Sequence[Mapping[str, Any]]) -> tuple[li
 
 
 def _numbers(values: np.ndarray) -> Column:
-    """Numbers as float64, or int64 as they are (the native module reads both in place)."""
+    """Numbers as float64, or int64 as they are (the native module reads both in place).
+
+    A float32 or float16 value is read as the decimal it prints as (``np.float32(66.2)`` is 66.2,
+    not 66.19999694824219), which is the text a CSV of the table holds and the CLI prices.
+    """
     array = np.asarray(values)
-    if array.dtype not in (np.float64, np.int64):
+    if narrow_float(array.dtype):
+        array = array.astype(str).astype(np.float64)
+    elif array.dtype not in (np.float64, np.int64):
         array = array.astype(np.float64)
     return ("numbers", np.ascontiguousarray(array))
+
+
+def narrow_float(dtype: Any) -> bool:
+    """Whether ``dtype`` is a float of fewer than 64 bits (numpy's or pandas' nullable one)."""
+    return getattr(dtype, "kind", "") == "f" and dtype.itemsize < 8
 
 
 def _codes(codes: np.ndarray, distinct: list) -> Column:
@@ -108,7 +119,9 @@ def _from_pandas(frame: Any, attributes: Sequence[Mapping[str, Any]]) -> tuple[l
             # Plain numpy columns, read in place.
             columns.append(_numbers(series.to_numpy()))
         elif numeric and series.dtype.kind in "iuf":
-            columns.append(_numbers(series.to_numpy(dtype=np.float64, na_value=np.nan)))
+            # float32 columns stay float32 until _numbers reads them as their decimals.
+            wide = np.float32 if narrow_float(series.dtype) else np.float64
+            columns.append(_numbers(series.to_numpy(dtype=wide, na_value=np.nan)))
         elif isinstance(series.dtype, pd.CategoricalDtype):
             columns.append(_codes(series.cat.codes.to_numpy(), list(series.cat.categories)))
         elif series.dtype == object:
@@ -126,7 +139,8 @@ def _from_arrow(table: Any, attributes: Sequence[Mapping[str, Any]]) -> tuple[li
     columns = []
     for numeric, column in _named(attributes, table.column_names, table.column):
         if numeric and (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
-            columns.append(_numbers(pc.fill_null(column.cast(pa.float64()), math.nan).to_numpy()))
+            wide = pa.float32() if column.type in (pa.float16(), pa.float32()) else pa.float64()
+            columns.append(_numbers(pc.fill_null(column.cast(wide), math.nan).to_numpy()))
         else:
             encoded = pc.dictionary_encode(column).combine_chunks()
             indices = pc.fill_null(encoded.indices.cast(pa.int64()), -1).to_numpy()

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import Model, UnsupportedModel, _carprice, _utc_now
+from ._tables import narrow_float
 
 #: Largest relative difference allowed between the converted model and ``estimator.predict``.
 TOLERANCE = 1e-9
@@ -459,6 +460,11 @@ def from_sklearn(
     if created is not None:
         _carprice.check_created(created)
     table = _table(X)
+    # scikit-learn computes with float32 values widened to float64, so the conversion is checked on
+    # those (Model.predict reads a float32 as the decimal it prints as, as the CLI reads a CSV).
+    narrow = [c for c in table.columns if narrow_float(table[c].dtype)]
+    if narrow:
+        table = table.astype({c: np.float64 for c in narrow})
     if len(table) == 0:
         raise ValueError(
             "X has no rows: from_sklearn takes each attribute's range from X and checks the "

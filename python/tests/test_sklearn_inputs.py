@@ -145,3 +145,17 @@ def test_a_simple_imputer_is_refused_with_the_way_to_impute(xy):
     with pytest.raises(carprice.UnsupportedModel, match=r"missing='impute'") as caught:
         carprice.from_sklearn(estimator, numeric, created=CREATED)
     assert (caught.value.path, caught.value.estimator_class) == ("impute", "SimpleImputer")
+
+
+def test_float32_columns_of_x_are_checked_as_scikit_learn_computes_with_them(xy):
+    X, y = xy
+    narrow = X[["curb-weight", "engine-size", "width"]].astype(np.float32)
+    estimator = TransformedTargetRegressor(
+        LinearRegression(), func=np.log, inverse_func=np.exp
+    ).fit(narrow, y)
+    model = carprice.from_sklearn(estimator, narrow, y, created=CREATED)
+    widened = narrow.astype(np.float64)
+    # LinearRegression predicts a float32 X in float32: the check is on the widened values.
+    np.testing.assert_allclose(
+        model.predict(widened), estimator.predict(widened), rtol=1e-9, atol=0
+    )
