@@ -6,9 +6,9 @@ so a notebook sees the same numbers, to the bit. :func:`train` is ``carprice tra
 refuses it by name; :mod:`carprice.spark` prices Spark tables on the executors.
 
 Errors are ``ValueError`` subclasses: :class:`CarError` (a car the model cannot price; ``attribute``
-and ``row`` say where), :class:`ModelError` (an invalid model document), :class:`DataError` (an
-unreadable table), :class:`SchemaError` (an unreadable attribute schema), :class:`TrainError`,
-:class:`UnsupportedModel` and :class:`PublishError`;
+and ``row``, the 0-based position in the table, say where), :class:`ModelError` (an invalid model
+document), :class:`DataError` (an unreadable table), :class:`SchemaError` (an unreadable attribute
+schema), :class:`TrainError`, :class:`UnsupportedModel` and :class:`PublishError`;
 :class:`StorageError` (Blob storage unusable or unreachable) is an ``OSError``.
 """
 
@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime as _datetime
 import json as _json
+import operator as _operator
 import os as _os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -196,15 +197,22 @@ class Model:
     def predict(self, X: Any) -> np.ndarray:
         """Price every row of ``X``.
 
-        ``X`` is a pandas DataFrame, a dict of columns, a list of dicts, a pyarrow Table or a
-        polars DataFrame with one column (or key) per attribute, by name; other columns are
-        ignored. Numeric attributes take numbers (or numeric text); categorical ones take the
-        model's category names. Returns a float64 array of shape ``(n_rows,)``, in dollars: the
-        same bits as ``carprice predict`` and the web app.
+        ``X`` is a pandas DataFrame, a dict of columns, a list of dicts, a pyarrow Table or
+        RecordBatch or a polars DataFrame with one column (or key) per attribute, by name; other
+        columns are ignored. Numeric attributes take numbers (or numeric text); categorical ones
+        the model's category names; yes/no ones booleans, yes/no or 1/0. A boolean is the text
+        true/false, as in the CLI's JSON, so a numeric attribute refuses it. A float32 value is
+        the decimal it prints as (``np.float32(66.2)`` is 66.2), as a CSV of the table holds it
+        and the CLI prices it. ``None``, NaN and ``pd.NA`` are missing values. Returns a float64
+        array of shape ``(n_rows,)``, in dollars: the same bits as ``carprice predict`` and the
+        web app.
 
         Raises :class:`CarError` for the first row, in order, that cannot be priced (a missing,
         unknown or non-numeric value, or a value where the quantity must be positive), with
-        ``attribute`` and ``row`` (0-based) set and named in the message. Raises ``RuntimeError``
+        ``attribute`` and ``row`` set and named in the message: ``row`` is the 0-based position
+        in ``X``, not its index label. Raises ``TypeError`` for one car (a pandas Series or a
+        dict of single values: use :meth:`quote`) and for a polars LazyFrame (``.collect()`` it
+        first), ``ValueError`` for two columns of one attribute's name. Raises ``RuntimeError``
         when another thread puts new objects into the table's object columns while they are
         priced (pricing reads them without the GIL).
         """
@@ -218,8 +226,12 @@ class Model:
 
         Exactly as ``carprice predict --json`` prints it: ``price``, ``interval`` (``level``,
         ``low``, ``high``), ``reference_price``, ``contributions`` (a factor or dollars per
-        attribute) and ``extrapolations``. Dollars throughout. Raises :class:`CarError` (``row``
-        is None).
+        attribute) and ``extrapolations``. Dollars throughout.
+
+        Unlike :meth:`predict`, which ignores columns that are not attributes, ``quote`` refuses a
+        name that is neither an attribute nor one of ``ignored_attributes`` (so a misspelt
+        attribute is caught): leave the target out, e.g. ``cars.drop(columns="price").iloc[0]
+        .to_dict()``. Raises :class:`CarError` (``row`` is None).
         """
         if not isinstance(car, Mapping):
             raise TypeError(f"a car is a dict of attribute values, got {type(car).__name__}")
@@ -313,6 +325,8 @@ def train(
     version: str = "1.0.0",
     created: str | None = None,
     schema: None | str | _os.PathLike[str] = None,
+    ignore: Sequence[str] = (),
+    missing: str = "refuse",
 ) -> Model:
     """Trains a carprice model exactly as ``carprice train`` does.
 
@@ -323,10 +337,18 @@ def train(
     recorded in the model. ``created`` is an RFC 3339 time (default: now, to the second).
     ``schema`` is the path of an attribute schema (TOML) as ``carprice train --schema`` takes it:
     labels, units, form groups and order, descriptions, kinds and category display labels.
+    ``ignore`` lists columns to leave out (IDs such as a VIN or a stock number), as ``carprice
+    train --ignore``. ``missing`` says what to do with missing cells (empty, ``NA``, NaN, …), as
+    ``carprice train --missing``: ``"refuse"`` (the default: name the column and the CSV lines),
+    ``"drop-rows"`` (leave out the rows with one) or ``"impute"`` (replace a missing attribute
+    value by the training median or most frequent value; the model imputes cars the same way).
 
     Raises ``OSError`` for a schema file that cannot be read, :class:`SchemaError` for an invalid
     one, :class:`DataError` for an unreadable table, :class:`TrainError` for bad options, too
-    few rows or a non-positive target, ``ValueError`` for a bad ``created``.
+    few rows, missing cells (with ``missing="refuse"``) or a non-positive target; ``ValueError``
+    for a bad ``created`` or ``missing``, or a negative or repeated test row; ``TypeError`` for
+    test rows that are not row numbers (e.g. a boolean mask: pass ``np.flatnonzero(mask)``) or an
+    ``ignore`` that is a single string.
     """
     csv = _csv_bytes(data)
     if test_rows is None:
@@ -335,7 +357,9 @@ def train(
         with open(test_rows, encoding="utf-8") as file:
             rows = _carprice.parse_row_list(file.read())
     else:
-        rows = [int(r) for r in test_rows]
+        rows = _row_numbers(test_rows)
+    if isinstance(ignore, str):
+        raise TypeError(f"ignore is a list of column names, got the string {ignore!r}")
     native = _carprice.train(
         csv,
         rows,
@@ -343,9 +367,34 @@ def train(
         version=version,
         created=created if created is not None else _utc_now(),
         target=target,
+        ignore=[str(c) for c in ignore],
+        missing=missing,
         schema=schema,
     )
     return Model(native)
+
+
+def _row_numbers(test_rows: Iterable[Any]) -> list[int]:
+    """0-based row numbers, each once; a boolean mask or a non-integer is a ``TypeError``."""
+    rows: list[int] = []
+    seen: set[int] = set()
+    for given in test_rows:
+        if isinstance(given, (bool, np.bool_)):
+            raise TypeError(
+                "test_rows are 0-based row numbers, not a boolean mask: pass the numbers of the "
+                "rows to hold out, e.g. np.flatnonzero(mask)"
+            )
+        try:
+            row = _operator.index(given)
+        except TypeError:
+            raise TypeError(f"test_rows are 0-based row numbers, got {given!r}") from None
+        if row < 0:
+            raise ValueError(f"test row {row} is negative: test_rows are 0-based row numbers")
+        if row in seen:
+            raise ValueError(f"test row {row} is given twice in test_rows: give each row once")
+        seen.add(row)
+        rows.append(row)
+    return rows
 
 
 @dataclass(frozen=True)

@@ -51,8 +51,11 @@ def train(
     version: str,
     created: str,
     target: str,
+    ignore: list[str],
+    missing: str,
     schema: _Path | None = None,
 ) -> NativeModel: ...
+def check_created(created: str) -> None: ...
 def parse_row_list(text: str) -> list[int]: ...
 def schema_attributes(path: _Path | None, columns: list[str]) -> list[dict[str, Any]]:
     """Describe each column as the attribute schema at ``path`` gives it.

@@ -33,8 +33,20 @@ def missing_column(name: str, columns: Iterable[str]) -> CarError:
 def columns_for(table: Any, attributes: Sequence[Mapping[str, Any]]) -> tuple[list, int]:
     """One column per attribute (in the model's order) and the number of rows of `table`."""
     module = type(table).__module__.split(".")[0]
+    kind = type(table).__name__
+    if module == "pandas" and kind == "Series":
+        raise TypeError(
+            "X is a pandas Series (one car?): pass a DataFrame (e.g. cars.iloc[[3]] rather than "
+            "cars.iloc[3]), or price one car with model.quote(series.to_dict())"
+        )
+    if module == "polars" and kind == "LazyFrame":
+        raise TypeError("X is a polars LazyFrame: call .collect() first and price the DataFrame")
     if module == "pandas":
         return _from_pandas(table, attributes)
+    if module == "pyarrow" and kind == "RecordBatch":
+        import pyarrow as pa
+
+        return _from_arrow(pa.Table.from_batches([table]), attributes)
     if module == "pyarrow":
         return _from_arrow(table, attributes)
     if module == "polars":
@@ -44,17 +56,28 @@ def columns_for(table: Any, attributes: Sequence[Mapping[str, Any]]) -> tuple[li
     if isinstance(table, Sequence) and not isinstance(table, (str, bytes)):
         return _from_records(table, attributes)
     raise TypeError(
-        "X must be a pandas DataFrame, a dict of columns, a list of dicts, a pyarrow Table or a "
-        f"polars DataFrame with one column per attribute; got {type(table).__name__}"
+        "X must be a pandas DataFrame, a dict of columns, a list of dicts, a pyarrow Table or "
+        f"RecordBatch or a polars DataFrame with one column per attribute; got {kind}"
     )
 
 
 def _numbers(values: np.ndarray) -> Column:
-    """Numbers as float64, or int64 as they are (the native module reads both in place)."""
+    """Numbers as float64, or int64 as they are (the native module reads both in place).
+
+    A float32 or float16 value is read as the decimal it prints as (``np.float32(66.2)`` is 66.2,
+    not 66.19999694824219), which is the text a CSV of the table holds and the CLI prices.
+    """
     array = np.asarray(values)
-    if array.dtype not in (np.float64, np.int64):
+    if narrow_float(array.dtype):
+        array = array.astype(str).astype(np.float64)
+    elif array.dtype not in (np.float64, np.int64):
         array = array.astype(np.float64)
     return ("numbers", np.ascontiguousarray(array))
+
+
+def narrow_float(dtype: Any) -> bool:
+    """Whether ``dtype`` is a float of fewer than 64 bits (numpy's or pandas' nullable one)."""
+    return getattr(dtype, "kind", "") == "f" and dtype.itemsize < 8
 
 
 def _codes(codes: np.ndarray, distinct: list) -> Column:
@@ -79,6 +102,11 @@ def _named(
         name = attribute["name"]
         if name not in names:
             raise missing_column(name, names)
+        if names.count(name) > 1:
+            raise ValueError(
+                f"X has {names.count(name)} columns named {name!r}: keep one, so that it is clear "
+                "which to price"
+            )
         yield attribute["kind"] == "numeric", column(name)
 
 
@@ -91,7 +119,9 @@ def _from_pandas(frame: Any, attributes: Sequence[Mapping[str, Any]]) -> tuple[l
             # Plain numpy columns, read in place.
             columns.append(_numbers(series.to_numpy()))
         elif numeric and series.dtype.kind in "iuf":
-            columns.append(_numbers(series.to_numpy(dtype=np.float64, na_value=np.nan)))
+            # float32 columns stay float32 until _numbers reads them as their decimals.
+            wide = np.float32 if narrow_float(series.dtype) else np.float64
+            columns.append(_numbers(series.to_numpy(dtype=wide, na_value=np.nan)))
         elif isinstance(series.dtype, pd.CategoricalDtype):
             columns.append(_codes(series.cat.codes.to_numpy(), list(series.cat.categories)))
         elif series.dtype == object:
@@ -109,7 +139,8 @@ def _from_arrow(table: Any, attributes: Sequence[Mapping[str, Any]]) -> tuple[li
     columns = []
     for numeric, column in _named(attributes, table.column_names, table.column):
         if numeric and (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
-            columns.append(_numbers(pc.fill_null(column.cast(pa.float64()), math.nan).to_numpy()))
+            wide = pa.float32() if column.type in (pa.float16(), pa.float32()) else pa.float64()
+            columns.append(_numbers(pc.fill_null(column.cast(wide), math.nan).to_numpy()))
         else:
             encoded = pc.dictionary_encode(column).combine_chunks()
             indices = pc.fill_null(encoded.indices.cast(pa.int64()), -1).to_numpy()
@@ -135,9 +166,22 @@ def _factorize(values: Iterable[Any]) -> Column:
     return _codes(np.asarray(codes, dtype=np.int64), distinct)
 
 
+def _single(values: Any) -> bool:
+    """Whether a dict's value is one value (text, a number, a 0-d array) rather than a column."""
+    if isinstance(values, np.ndarray):
+        return values.ndim == 0
+    return isinstance(values, (str, bytes)) or not hasattr(values, "__len__")
+
+
 def _from_mapping(
     table: Mapping[str, Any], attributes: Sequence[Mapping[str, Any]]
 ) -> tuple[list, int]:
+    for name, values in table.items():
+        if _single(values):
+            raise TypeError(
+                f"X is a dict whose {name!r} is a single value, not a column: price one car with "
+                "model.quote(car), or give each attribute a list of values (one per car)"
+            )
     lengths = {len(values) for values in table.values()}
     if len(lengths) > 1:
         raise ValueError(f"the columns of X have different lengths: {sorted(lengths)}")

@@ -14,12 +14,14 @@ import hashlib
 import json
 import math
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from . import Model, UnsupportedModel, _carprice, _utc_now
+from ._tables import narrow_float
 
 #: Largest relative difference allowed between the converted model and ``estimator.predict``.
 TOLERANCE = 1e-9
@@ -33,6 +35,7 @@ LINEAR_MODELS = (
     "ElasticNet",
     "ElasticNetCV",
 )
+TRANSFORMERS = ("OneHotEncoder", "OrdinalEncoder", "StandardScaler", "FunctionTransformer")
 SUPPORTED = (
     "Pipeline, ColumnTransformer (with 'passthrough' and 'drop'), OneHotEncoder, OrdinalEncoder, "
     "StandardScaler, FunctionTransformer(np.log), "
@@ -67,8 +70,9 @@ class _Coded:
     per_category: dict[str, float] = field(default_factory=dict)
     #: The value for a category the encoder did not see (None: the encoder refuses those).
     unknown: float | None = None
-    #: Where the encoder is, for messages.
+    #: Where the encoder is and its class, for messages.
     path: str = ""
+    encoder: str = ""
 
 
 def _unsupported(step: Any, path: str, why: str = "") -> UnsupportedModel:
@@ -76,6 +80,21 @@ def _unsupported(step: Any, path: str, why: str = "") -> UnsupportedModel:
     where = path or "the estimator"
     reason = why or f"carprice converts only {SUPPORTED}"
     return UnsupportedModel(f"{where} is a {cls}: {reason}", path=path, estimator_class=cls)
+
+
+def _fitted(step: Any, path: str) -> None:
+    """Raise scikit-learn's ``NotFittedError``, naming the step, when ``step`` is not fitted."""
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    try:
+        check_is_fitted(step)
+    except NotFittedError:
+        where = path or "the estimator"
+        raise NotFittedError(
+            f"{where} ({type(step).__name__}) is not fitted: fit the estimator on the training "
+            "data before converting it"
+        ) from None
 
 
 def _join(path: str, name: str) -> str:
@@ -147,6 +166,8 @@ def _transform(step: Any, inputs: list[Any], path: str) -> list[Any]:
         for name, sub in step.steps:
             inputs = _transform(sub, inputs, _join(path, name))
         return inputs
+    if cls in ("ColumnTransformer", *TRANSFORMERS):
+        _fitted(step, path)
     if cls == "ColumnTransformer":
         outputs: list[Any] = []
         for name, transformer, columns in step.transformers_:
@@ -174,6 +195,7 @@ def _transform(step: Any, inputs: list[Any], path: str) -> list[Any]:
                         {c: float(c == category) for c in categories},
                         unknown,
                         path,
+                        cls,
                     )
                 )
         return outputs
@@ -193,6 +215,7 @@ def _transform(step: Any, inputs: list[Any], path: str) -> list[Any]:
                     {c: float(i) for i, c in enumerate(categories)},
                     unknown,
                     path,
+                    cls,
                 )
             )
         return outputs
@@ -208,7 +231,7 @@ def _transform(step: Any, inputs: list[Any], path: str) -> list[Any]:
             else:
                 unknown = None if x.unknown is None else (x.unknown - mean) / scale
                 values = {c: (v - mean) / scale for c, v in x.per_category.items()}
-                outputs.append(_Coded(x.column, x.categories, values, unknown, x.path))
+                outputs.append(_Coded(x.column, x.categories, values, unknown, x.path, x.encoder))
         return outputs
     if cls == "FunctionTransformer":
         if step.func is None:
@@ -233,6 +256,13 @@ def _transform(step: Any, inputs: list[Any], path: str) -> list[Any]:
         return outputs
     if hasattr(step, "predict"):
         raise _unsupported(step, path, "a predictor can only be the last step of the pipeline")
+    if cls == "SimpleImputer":
+        raise _unsupported(
+            step,
+            path,
+            "imputation is not supported: drop the rows with missing values before fitting, or "
+            "train with carprice.train(..., missing='impute'), whose models impute them",
+        )
     raise _unsupported(step, path)
 
 
@@ -249,6 +279,15 @@ class _Linear:
 
 def _regressor(est: Any, features: list[Any], path: str) -> _Linear:
     cls = type(est).__name__
+    if hasattr(est, "best_estimator_") or cls.endswith("SearchCV"):
+        raise _unsupported(
+            est,
+            path,
+            "a hyper-parameter search, not a model: convert the estimator it chose, "
+            "from_sklearn(search.best_estimator_, X, y) (fitted with refit=True, the default)",
+        )
+    if cls in ("TransformedTargetRegressor", *LINEAR_MODELS):
+        _fitted(est, path)
     if cls == "TransformedTargetRegressor":
         if est.transformer is not None or est.func is not np.log or est.inverse_func is not np.exp:
             raise _unsupported(
@@ -382,15 +421,18 @@ def from_sklearn(
     around any of them. Categorical columns must hold text.
 
     ``X`` (a pandas DataFrame with the columns the estimator was fitted on, shape
-    ``(n_rows, n_columns)``) gives each attribute's training range, median or most frequent value
-    and the rows the result is checked on; ``y`` (actual prices in dollars, shape ``(n_rows,)``),
-    when given, the central 80% of the residuals for the price range and the recorded in-sample
-    MAE. Without ``y`` the price range is the price itself.
+    ``(n_rows, n_columns)``, at least one row) gives each attribute's training range, median or
+    most frequent value and the rows the result is checked on; ``y`` (actual prices in dollars,
+    shape ``(n_rows,)`` or ``(n_rows, 1)`` as scikit-learn accepts, all finite, and above 0 for a
+    log target), when given, the central 80% of the residuals for the price range and the recorded
+    in-sample MAE. Without ``y`` the price range is the price itself. ``created`` is an RFC 3339
+    time (default: now, to the second), as :func:`carprice.train` takes it.
 
-    ``categories`` (column → category names, e.g. the data set's whole vocabulary) adds names the
-    encoders did not see: each is priced as scikit-learn prices an unknown category (encoders with
-    ``handle_unknown="ignore"``, or ``"use_encoded_value"`` for OrdinalEncoder) and listed as
-    ``untrained``, so quotes flag it. An encoder that refuses unknown categories cannot take them.
+    ``categories`` (column → list of category names, e.g. the data set's whole vocabulary) adds
+    names the encoders did not see: each is priced as scikit-learn prices an unknown category
+    (encoders with ``handle_unknown="ignore"``, or ``"use_encoded_value"`` with a number as
+    ``unknown_value`` for OrdinalEncoder) and listed as ``untrained``, so quotes flag it. An
+    encoder that refuses unknown categories cannot take them.
 
     ``schema`` is the path of an attribute schema (TOML, as ``carprice train --schema`` reads it,
     e.g. ``assets/car-prices.schema.toml``): each attribute takes its label, unit, form group,
@@ -404,17 +446,38 @@ def from_sklearn(
     ``"regressor/preprocess/cat"``) and class for anything else, or when the check fails; also
     when the model would price a car inside the ranges of ``X`` (the price range included) at $0
     or less, as a linear model of the raw price can at corners of the ranges: fit on the log price
-    with ``TransformedTargetRegressor(func=np.log, inverse_func=np.exp)`` instead.
+    with ``TransformedTargetRegressor(func=np.log, inverse_func=np.exp)`` instead. A
+    hyper-parameter search (``GridSearchCV``, …) is refused: convert its ``best_estimator_``.
+
+    Raises scikit-learn's ``NotFittedError`` naming the step for an estimator that is not fitted;
+    ``ValueError`` for an ``X`` without rows or the estimator's columns, a ``y`` of another length
+    or shape, a missing, infinite or (log target) non-positive price, a bad ``created``, or
+    ``categories`` for columns the estimator does not encode as categories; ``TypeError`` for
+    ``categories`` that are not a dict of lists (a string is one category name, not a list).
     """
     import sklearn
 
+    if created is not None:
+        _carprice.check_created(created)
     table = _table(X)
+    # scikit-learn computes with float32 values widened to float64, so the conversion is checked on
+    # those (Model.predict reads a float32 as the decimal it prints as, as the CLI reads a CSV).
+    narrow = [c for c in table.columns if narrow_float(table[c].dtype)]
+    if narrow:
+        table = table.astype({c: np.float64 for c in narrow})
+    if len(table) == 0:
+        raise ValueError(
+            "X has no rows: from_sklearn takes each attribute's range from X and checks the "
+            "conversion on its rows, so pass the rows the estimator was fitted on"
+        )
     columns = [str(c) for c in getattr(estimator, "feature_names_in_", table.columns)]
     for column in columns:
         if column not in table.columns:
             raise ValueError(f"X has no column {column!r}, which the estimator was fitted on")
     described = dict(zip(columns, _carprice.schema_attributes(schema, columns)))
     linear = _regressor(estimator, [_Raw(c) for c in columns], "")
+    categories = _vocabulary(categories)
+    actual = None if y is None else _prices(y, len(table), linear.target)
 
     numbers: dict[tuple[str, str], list[float]] = {}
     coded: dict[str, tuple[tuple[str, ...], dict[str, float]]] = {}
@@ -429,7 +492,7 @@ def from_sklearn(
             total[1] += coefficient * feature.b
         else:
             if feature.column not in coded:
-                names = [str(c) for c in (categories or {}).get(feature.column, [])]
+                names = categories.get(feature.column, [])
                 extra[feature.column] = [
                     c for c in dict.fromkeys(names) if c not in feature.categories
                 ]
@@ -438,18 +501,33 @@ def from_sklearn(
             known, weights = coded[feature.column]
             if known != feature.categories:
                 raise UnsupportedModel(
-                    f"column {feature.column!r} is encoded twice with different categories"
+                    f"column {feature.column!r} is encoded twice with different categories",
+                    path=feature.path,
+                    estimator_class=feature.encoder,
                 )
             if extra[feature.column] and feature.unknown is None:
+                accepting = (
+                    "handle_unknown='use_encoded_value' and a number as unknown_value"
+                    if feature.encoder == "OrdinalEncoder"
+                    else "handle_unknown='ignore'"
+                )
                 raise UnsupportedModel(
                     f"column {feature.column!r} cannot take the extra categories "
-                    f"{extra[feature.column]}: the encoder at {feature.path or 'the top'} "
-                    "refuses unknown categories (fit it with handle_unknown='ignore')",
+                    f"{extra[feature.column]}: the {feature.encoder} at "
+                    f"{feature.path or 'the top'} refuses unknown categories (fit it with "
+                    f"{accepting})",
                     path=feature.path,
+                    estimator_class=feature.encoder,
                 )
             for category in weights:
                 value = feature.per_category.get(category, feature.unknown)
                 weights[category] += coefficient * value
+    strangers = [column for column in categories if column not in coded]
+    if strangers:
+        raise ValueError(
+            f"categories names {strangers}, which the estimator does not encode as categories "
+            f"(its categorical columns: {sorted(coded)})"
+        )
     both = {column for column, _ in numbers} & set(coded)
     if both:
         raise UnsupportedModel(
@@ -502,7 +580,7 @@ def from_sklearn(
                 }
             )
     used = {a["name"] for a in attributes}
-    target = str(getattr(y, "name", None) or "price")
+    target = _target_name(y)
 
     document = {
         "format": "carprice-model",
@@ -516,7 +594,7 @@ def from_sklearn(
         ),
         "training": {
             "rows": int(len(table)),
-            "data_sha256": _fingerprint(table, y, target),
+            "data_sha256": _fingerprint(table, actual, target),
             "penalty": linear.penalty,
             "category_penalty": 1.0,
             "cv_method": linear.cv,
@@ -536,9 +614,9 @@ def from_sklearn(
         "interval": {"level": 0.8, "lower": 0.0, "upper": 0.0},
     }
     model = _checked(document, estimator, table)
-    if y is not None:
+    if actual is not None:
         document["interval"], document["training"]["cv_mae"] = _spread(
-            model, table, y, linear.target
+            model, table, actual, linear.target
         )
         document["training"]["notes"].append(
             "cv_mae is the in-sample mean absolute error on those rows, in dollars; "
@@ -548,18 +626,82 @@ def from_sklearn(
     return model
 
 
-def _fingerprint(table: Any, y: Any, target: str) -> str:
+def _prices(y: Any, rows: int, transform: str) -> np.ndarray:
+    """Return ``y`` as one price per row of X, in its own dtype.
+
+    ``y`` has shape ``(n_rows,)``, or ``(n_rows, 1)`` raveled as scikit-learn does; every price is
+    finite, and above 0 for a log target.
+    """
+    actual = np.asarray(y)
+    if actual.ndim == 2 and actual.shape[1] == 1:
+        actual = actual.ravel()
+    if actual.ndim != 1:
+        raise ValueError(
+            f"y must hold one price per row of X, shape (n_rows,) or (n_rows, 1); got shape "
+            f"{actual.shape}"
+        )
+    if len(actual) != rows:
+        raise ValueError(f"y has {len(actual)} prices for {rows} rows of X: give one per row")
+    prices = actual.astype(np.float64)
+    bad = np.flatnonzero(~np.isfinite(prices))
+    if bad.size:
+        raise ValueError(
+            f"y has {_count(bad.size, 'missing or infinite price')}, the first at position "
+            f"{bad[0]} ({float(prices[bad[0]])!r}): drop those rows from X and y"
+        )
+    bad = np.flatnonzero(prices <= 0) if transform == "log" else bad
+    if bad.size:
+        raise ValueError(
+            f"y has {_count(bad.size, 'price')} of $0 or less, the first at position {bad[0]} "
+            f"({float(prices[bad[0]])!r}): the estimator fits the log price, which needs every "
+            "price above 0; drop those rows from X and y"
+        )
+    return actual
+
+
+def _count(n: int, noun: str) -> str:
+    """Return e.g. ``"1 price"`` or ``"3 prices"``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _target_name(y: Any) -> str:
+    """Return the target's name: a Series' name, a one-column DataFrame's column, or "price"."""
+    columns = getattr(y, "columns", None)
+    if columns is not None and len(columns) == 1:
+        return str(columns[0])
+    return str(getattr(y, "name", None) or "price")
+
+
+def _vocabulary(categories: Any) -> dict[str, list[str]]:
+    """``categories`` as column → category names; a string in place of a list is a TypeError."""
+    if categories is None:
+        return {}
+    if not isinstance(categories, Mapping):
+        raise TypeError(
+            "categories maps column names to lists of category names, e.g. "
+            f"{{'make': ['audi', 'bmw']}}; got {type(categories).__name__}"
+        )
+    vocabulary = {}
+    for column, names in categories.items():
+        if isinstance(names, (str, bytes)) or not isinstance(names, Iterable):
+            raise TypeError(
+                f"categories[{column!r}] must be a list of category names, got {names!r} "
+                f"(for one category write [{names!r}])"
+            )
+        vocabulary[str(column)] = [str(c) for c in names]
+    return vocabulary
+
+
+def _fingerprint(table: Any, actual: np.ndarray | None, target: str) -> str:
     data = table.copy()
-    if y is not None:
-        data[target] = np.asarray(y)
+    if actual is not None:
+        data[target] = actual
     return hashlib.sha256(data.to_csv(index=False, lineterminator="\n").encode("utf-8")).hexdigest()
 
 
-def _spread(model: Model, table: Any, y: Any, transform: str) -> tuple[dict, float]:
-    actual = np.asarray(y, dtype=np.float64)
+def _spread(model: Model, table: Any, actual: np.ndarray, transform: str) -> tuple[dict, float]:
+    actual = actual.astype(np.float64)
     predicted = model.predict(table)
-    if len(actual) != len(predicted):
-        raise ValueError(f"y has {len(actual)} values for {len(predicted)} rows of X")
     residuals = np.log(actual) - np.log(predicted) if transform == "log" else actual - predicted
     lower = min(float(np.quantile(residuals, 0.1)), 0.0)
     upper = max(float(np.quantile(residuals, 0.9)), 0.0)
@@ -592,7 +734,9 @@ def _checked(document: dict, estimator: Any, table: Any) -> Model:
         got = model.predict(table)
     except CarError as error:
         raise UnsupportedModel(
-            f"the converted model cannot price row {error.row} of X as the estimator does: {error}"
+            f"the converted model cannot price row {error.row} of X as the estimator does: {error}",
+            path="",
+            estimator_class=type(estimator).__name__,
         ) from None
     difference = np.abs(got - expected) / np.maximum(np.abs(expected), np.finfo(np.float64).tiny)
     worst = int(np.argmax(difference))

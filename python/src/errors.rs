@@ -8,7 +8,7 @@ create_exception!(
     carprice,
     CarError,
     PyValueError,
-    "A car the model cannot price. Attributes: `attribute` (name) and `row` (0-based, None for one car)."
+    "A car the model cannot price. Attributes: `attribute` (name) and `row` (the 0-based position in the table, not its index label; None for one car)."
 );
 create_exception!(
     carprice,
@@ -72,9 +72,19 @@ pub fn data_error(error: model_core::DataError) -> PyErr {
     DataError::new_err(error.to_string())
 }
 
-/// A `TrainError`.
+/// A `TrainError`; advice to run `carprice train --missing …` names `train`'s `missing=` instead.
 pub fn train_error(error: model_core::TrainError) -> PyErr {
-    TrainError::new_err(error.to_string())
+    let message = error.to_string();
+    let message = match error {
+        model_core::TrainError::MissingValues { .. } => message
+            .replace(
+                "(carprice train --missing drop-rows)",
+                "(train(..., missing=\"drop-rows\"))",
+            )
+            .replace("(--missing impute)", "(missing=\"impute\")"),
+        _ => message,
+    };
+    TrainError::new_err(message)
 }
 
 /// Metrics errors are bad arguments: `ValueError`.

@@ -40,9 +40,21 @@ pub(crate) fn metrics_dict<'py>(
     Ok(dict)
 }
 
-/// Trains a model on CSV bytes exactly as `carprice train` does on a file with these bytes.
+/// Checks that `created` is an RFC 3339 time, as `carprice train --created` does.
 #[pyfunction]
-#[pyo3(signature = (csv, test_rows, *, name, version, created, target, schema=None))]
+fn check_created(created: &str) -> PyResult<()> {
+    humantime::parse_rfc3339(created).map_err(|_| {
+        pyo3::exceptions::PyValueError::new_err(format!(
+            "created {created:?} is not an RFC 3339 time such as 2026-11-27T00:00:00Z"
+        ))
+    })?;
+    Ok(())
+}
+
+/// Trains a model on CSV bytes exactly as `carprice train` does on a file with these bytes;
+/// `missing` is `"refuse"`, `"drop-rows"` or `"impute"`, as `carprice train --missing`.
+#[pyfunction]
+#[pyo3(signature = (csv, test_rows, *, name, version, created, target, ignore, missing, schema=None))]
 #[allow(clippy::too_many_arguments)]
 fn train(
     py: Python<'_>,
@@ -52,13 +64,21 @@ fn train(
     version: String,
     created: String,
     target: String,
+    ignore: Vec<String>,
+    missing: &str,
     schema: Option<std::path::PathBuf>,
 ) -> PyResult<model::NativeModel> {
-    humantime::parse_rfc3339(&created).map_err(|_| {
-        pyo3::exceptions::PyValueError::new_err(format!(
-            "created {created:?} is not an RFC 3339 time such as 2026-11-27T00:00:00Z"
-        ))
-    })?;
+    check_created(&created)?;
+    let missing = match missing {
+        "refuse" => model_core::MissingValues::Refuse,
+        "drop-rows" => model_core::MissingValues::DropRows,
+        "impute" => model_core::MissingValues::Impute,
+        other => {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "missing={other:?} is not one of \"refuse\", \"drop-rows\" or \"impute\""
+            )))
+        }
+    };
     let schema = schema::read(schema.as_deref())?;
     let table = model_core::CarTable::from_csv(csv).map_err(data_error)?;
     let options = model_core::TrainOptions {
@@ -66,6 +86,8 @@ fn train(
         version,
         created,
         target,
+        ignore,
+        missing,
         schema,
         ..model_core::TrainOptions::default()
     };
@@ -96,6 +118,7 @@ fn _carprice(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<model::NativeModel>()?;
     m.add_function(wrap_pyfunction!(metrics, m)?)?;
     m.add_function(wrap_pyfunction!(train, m)?)?;
+    m.add_function(wrap_pyfunction!(check_created, m)?)?;
     m.add_function(wrap_pyfunction!(parse_row_list, m)?)?;
     m.add_function(wrap_pyfunction!(schema::schema_attributes, m)?)?;
     m.add_function(wrap_pyfunction!(publish::publish, m)?)?;

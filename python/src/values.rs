@@ -2,29 +2,60 @@
 
 use model_core::{AttributeValue, CarDescription};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyString};
+use pyo3::types::{PyDict, PyString};
 
-/// A Python value as an attribute value; `None` for a missing one (`None`, NaN).
+/// A Python value as an attribute value; `None` for a missing one (`None`, NaN, `pandas.NA`).
 ///
-/// Strings stay text (numeric attributes accept numeric text, as in a CSV); `True`/`False` become
-/// the text `true`/`false`, which no model accepts, so they get model-core's usual error; other
-/// numbers (int, float, numpy scalars) become numbers; anything else is priced as its `str()`.
+/// Strings stay text (numeric attributes accept numeric text, as in a CSV); booleans (`True`,
+/// `numpy.True_`, …) become the text `true`/`false`, as in the CLI's JSON: a yes/no attribute
+/// reads it and a numeric one refuses it with model-core's usual error; numpy float32 and float16
+/// numbers become the decimal they print as; other numbers (int, float, numpy scalars) become
+/// numbers; anything else is priced as its `str()`.
 pub fn attribute_value(value: &Bound<'_, PyAny>) -> PyResult<Option<AttributeValue>> {
-    if value.is_none() {
+    if value.is_none() || is_pandas_na(value) {
         return Ok(None);
     }
     if let Ok(text) = value.cast::<PyString>() {
         return Ok(Some(AttributeValue::Text(text.to_cow()?.into_owned())));
     }
-    if let Ok(flag) = value.cast::<PyBool>() {
-        return Ok(Some(AttributeValue::Text(flag.is_true().to_string())));
+    // A Python bool or a numpy bool (pyo3 reads both, and nothing else, as a bool).
+    if let Ok(flag) = value.extract::<bool>() {
+        return Ok(Some(AttributeValue::Text(flag.to_string())));
     }
     if let Ok(x) = value.extract::<f64>() {
-        return Ok((!x.is_nan()).then_some(AttributeValue::Number(x)));
+        if x.is_nan() {
+            return Ok(None);
+        }
+        // A numpy float32 or float16 is the decimal it prints as (66.2, not 66.19999694824219):
+        // the text a CSV of it holds, which the CLI prices.
+        if is_narrow_numpy_float(value) {
+            return Ok(Some(AttributeValue::Text(
+                value.str()?.to_cow()?.into_owned(),
+            )));
+        }
+        return Ok(Some(AttributeValue::Number(x)));
     }
     Ok(Some(AttributeValue::Text(
         value.str()?.to_cow()?.into_owned(),
     )))
+}
+
+/// Whether `value` is a numpy float of fewer than 64 bits.
+fn is_narrow_numpy_float(value: &Bound<'_, PyAny>) -> bool {
+    let kind = value.get_type();
+    kind.module().is_ok_and(|module| module == "numpy")
+        && kind
+            .name()
+            .is_ok_and(|name| name == "float32" || name == "float16")
+}
+
+/// Whether `value` is pandas' missing-value marker `pd.NA` (whose `str()` is `<NA>`).
+fn is_pandas_na(value: &Bound<'_, PyAny>) -> bool {
+    let kind = value.get_type();
+    kind.name().is_ok_and(|name| name == "NAType")
+        && kind
+            .module()
+            .is_ok_and(|module| module.to_cow().is_ok_and(|m| m.starts_with("pandas")))
 }
 
 /// A dict of attribute values as a car description (missing values left out, so the model says

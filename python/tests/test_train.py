@@ -83,3 +83,49 @@ def test_train_errors_are_typed(cars):
         carprice.train(b"make,price\n", created=CREATED)
     with pytest.raises(ValueError, match="RFC 3339"):
         carprice.train(cars, created="yesterday")
+
+
+def test_train_with_ignore_and_missing_equals_the_cli(cli, cars, tmp_path):
+    # A stock number to leave out and a missing cell to impute or drop.
+    table = cars.assign(stock=range(len(cars)))
+    table.loc[4, "curb-weight"] = None
+    csv = tmp_path / "cars.csv"
+    csv.write_text(table.to_csv(index=False, lineterminator="\n"))
+    for missing in ("drop-rows", "impute"):
+        native = cli_train(
+            cli, csv, tmp_path / "cli.json", "--ignore", "stock", "--missing", missing
+        )
+        model = carprice.train(
+            table, version="2.1.0", created=CREATED, ignore=["stock"], missing=missing
+        )
+        assert model.to_json() == native
+        assert "stock" not in {a.name for a in model.attributes}
+
+
+def test_the_missing_cell_error_advised_a_cli_option_python_lacked(cars):
+    table = cars.copy()
+    table.loc[4, "curb-weight"] = None
+    with pytest.raises(
+        carprice.TrainError, match=r'train\(\.\.\., missing="drop-rows"\)'
+    ) as caught:
+        carprice.train(table, created=CREATED)
+    assert "--missing" not in str(caught.value) and 'missing="impute"' in str(caught.value)
+    with pytest.raises(ValueError, match='missing="sometimes" is not one of'):
+        carprice.train(cars, created=CREATED, missing="sometimes")
+    with pytest.raises(TypeError, match="ignore is a list of column names"):
+        carprice.train(cars, created=CREATED, ignore="stock")
+
+
+@pytest.mark.parametrize(
+    "rows, error, words",
+    [
+        ([True, False, True], TypeError, "not a boolean mask.*np.flatnonzero"),
+        ([3, -1], ValueError, "test row -1 is negative"),
+        ([3, 7, 3], ValueError, "test row 3 is given twice"),
+        ([1.5], TypeError, "0-based row numbers, got 1.5"),
+    ],
+    ids=["mask", "negative", "duplicate", "fraction"],
+)
+def test_a_boolean_mask_as_test_rows_was_read_as_rows_0_and_1(cars, rows, error, words):
+    with pytest.raises(error, match=words):
+        carprice.train(cars, test_rows=rows, created=CREATED)
