@@ -7,11 +7,6 @@ use model_core::{
 };
 use thiserror::Error;
 
-/// How far beyond its training range (in multiples of the range's width) the form still prices a
-/// number. Further out it is a typo, not a car: a linear model would still return a finite but
-/// meaningless price (e.g. a curb weight of 1e300 lb), so the form asks for a fix instead.
-const PLAUSIBLE_SPANS: f64 = 2.0;
-
 /// The text of every field, by attribute name, exactly as typed (or picked), in the model's
 /// attribute order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -169,10 +164,12 @@ pub fn price(model: &Model, form: &FormState) -> Pricing {
             // Check the field alone, on the reference car, so every bad field gets its message.
             let mut alone = reference.clone();
             alone.set(attribute.name.clone(), text);
-            if let Err(error) = model.car(&alone) {
-                return Some((attribute.name.clone(), field_problem(model, error)));
-            }
-            implausible(&attribute.kind, text).map(|problem| (attribute.name.clone(), problem))
+            // A number too far outside the training range to be meant is refused by the model
+            // (`CarError::OutOfBounds`), as the CLI and the stock list refuse it.
+            model
+                .car(&alone)
+                .err()
+                .map(|error| (attribute.name.clone(), field_problem(model, error)))
         })
         .collect();
     if !problems.is_empty() {
@@ -189,19 +186,6 @@ pub fn price(model: &Model, form: &FormState) -> Pricing {
             problems: vec![(error.attribute().to_string(), field_problem(model, error))],
         },
     }
-}
-
-/// [`FieldProblem::TooFar`] for a number too far outside the training range to be meant.
-fn implausible(kind: &AttributeKind, text: &str) -> Option<FieldProblem> {
-    let AttributeKind::Numeric { min, max, .. } = kind else {
-        return None;
-    };
-    let x = model_core::parse_number(text)?;
-    let margin = (max - min).abs().max(1.0) * PLAUSIBLE_SPANS;
-    (x < min - margin || x > max + margin).then_some(FieldProblem::TooFar {
-        min: *min,
-        max: *max,
-    })
 }
 
 fn field_problem(model: &Model, error: CarError) -> FieldProblem {

@@ -81,6 +81,21 @@ test("bad values show messages, not prices", async ({ page, site }) => {
   await expect(page.getByTestId("extrapolations")).toBeVisible();
 });
 
+test("a typo far below a range was priced at $0, and the stock list priced what the form refused", async ({ page, site }) => {
+  const model = defaultModel();
+  const positive = kinds(model).numeric.find((a) => a.positive && a.min > 0);
+  // A thousandth of the smallest trained value (a weight in tonnes, 2.765 for 2,765).
+  const typo = String(positive.min / 1000);
+  await page.goto(site.url);
+  const field = page.locator(`#field-${positive.name}`);
+  await field.fill(typo);
+  await expect(page.locator(`#message-${positive.name}`)).toContainText("Too far outside");
+  await expect(page.getByTestId("price")).toHaveCount(0);
+  // The CLI (and the stock list, which runs its rows) refuses the same value.
+  const car = { ...Object.fromEntries(model.attributes.map((a) => [a.name, a.default])), [positive.name]: typo };
+  expect(() => cliQuote(car)).toThrow(`\`${positive.name}\` = ${typo} is too far outside the model's range`);
+});
+
 test("screenshot of the pricing screen", async ({ page, site }, testInfo) => {
   const model = defaultModel();
   await page.goto(site.url);
