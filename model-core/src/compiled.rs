@@ -32,6 +32,10 @@ const PLAUSIBLE_FACTOR: f64 = 3.0;
 /// of 0.001 lb at $0), which would be quoted as if it meant something: the value is a typo, not a
 /// car, and is refused.
 fn plausible(x: f64, (min, max): (f64, f64), positive: bool) -> bool {
+    // Most values are inside the range: the bounds are worked out only for the others.
+    if min <= x && x <= max {
+        return true;
+    }
     let margin = (max - min).abs().max(1.0) * PLAUSIBLE_SPANS;
     let low = if positive {
         (min - margin).max(min / PLAUSIBLE_FACTOR)
