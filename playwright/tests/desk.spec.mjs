@@ -233,7 +233,7 @@ test("saved quotes reopen, delete and export as CSV", async ({ page, site }) => 
   await expect(page.getByTestId("saved-quote")).toHaveCount(1);
 });
 
-test("a quote saved with an older model shows the price then and now, and which model made each", async ({ page, site }) => {
+test("a quote saved with an older model shows the price then and now, and which model made each; reprinted, it printed only today's price", async ({ page, site }) => {
   site.setConfig({ pricing: "browser", release_check_seconds: 1 });
   await page.goto(site.url);
   await fillCar(page, bmw);
@@ -253,6 +253,22 @@ test("a quote saved with an older model shows the price then and now, and which 
   await expectPrice(page, now.price);
   await expect(page.getByTestId("then")).toContainText(`${headline(then.price)} · model ${model.version}`);
   await expect(page.getByTestId("now")).toHaveText(`Now: ${headline(now.price)} · model ${next.version} (another model prices it now)`);
+  // Reprinted, the sheet holds the price the customer was given then, beside today's.
+  const printed = await pdfText(await page.pdf({ format: "A4" }));
+  expect(printed).toContain(`${headline(then.price)} · model ${model.version}`);
+  expect(printed).toContain(`Now: ${headline(now.price)} · model ${next.version}`);
+});
+
+test("the browser's print of the saved quotes screen printed its buttons", async ({ page, site }) => {
+  await page.goto(site.url);
+  await fillCar(page, bmw);
+  await expectPrice(page, cliQuote(bmw).price);
+  await saveQuote(page);
+  await showSaved(page);
+  await expect(page.getByTestId("saved-quote")).toHaveCount(1);
+  const printed = await pdfText(await page.pdf({ format: "A4" }));
+  expect(printed).toContain(headline(cliQuote(bmw).price));
+  for (const control of ["Export CSV", "Reopen", "Delete"]) expect(printed).not.toContain(control);
 });
 
 test("saving is refused with a clear message once 500 quotes are kept", async ({ page, site }) => {
