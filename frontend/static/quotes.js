@@ -151,13 +151,19 @@ export function show(_text, limit) {
       const exporter = h("button", { type: "button", className: "button button-quiet", "data-testid": "export-csv", disabled: !records.length, textContent: "Export CSV" });
       exporter.onclick = () =>
         exportCsv().then((count) => say(`Exported ${count} quotes to carprice-quotes.csv.`), (error) => say(words(error, limit), true));
-      const items = records.map((quote) => {
+      const items = records.map((quote, index) => {
         const title = when(quote.saved_at);
         const reopener = h("button", { type: "button", className: "button", "aria-label": `Reopen the quote of ${title}`, textContent: "Reopen" });
         reopener.onclick = () => reopen([quote.car, quote.saved_at, quote.price, quote.model_version].join(SEPARATOR));
         const deleter = h("button", { type: "button", className: "button button-quiet", "aria-label": `Delete the quote of ${title}`, textContent: "Delete" });
+        // The keyboard's focus goes to the Delete of the quote now in its place (or the last),
+        // or to the screen's title once none is left, not back to the page's start.
+        const refocus = () => {
+          const deleters = document.querySelectorAll("#saved .saved-quote .actions button:last-child");
+          (deleters[Math.min(index, deleters.length - 1)] ?? document.getElementById("saved-title"))?.focus();
+        };
         deleter.onclick = () =>
-          del(quote.id, quotes()).then(() => render().then(() => say("Quote deleted.")), (error) => say(words(error, limit), true));
+          del(quote.id, quotes()).then(() => render().then(() => (say("Quote deleted."), refocus())), (error) => say(words(error, limit), true));
         const headline = quote.headline ?? `$${Math.round(quote.price)}`;
         const range = quote.range ? ` · range ${quote.range}` : "";
         return h(
@@ -179,7 +185,7 @@ export function show(_text, limit) {
           h(
             "div",
             {},
-            h("h1", { id: "saved-title", textContent: "Saved quotes" }),
+            h("h1", { id: "saved-title", tabIndex: -1, textContent: "Saved quotes" }),
             h("p", { className: "lede", textContent: `${records.length} of ${limit} kept in this browser, newest first.` }),
           ),
           exporter,

@@ -271,6 +271,33 @@ test("the browser's print of the saved quotes screen printed its buttons", async
   for (const control of ["Export CSV", "Reopen", "Delete"]) expect(printed).not.toContain(control);
 });
 
+test("deleting a quote left the keyboard's focus at the start of the page", async ({ page, site }) => {
+  await page.goto(site.url);
+  await fillCar(page, bmw);
+  await expectPrice(page, cliQuote(bmw).price);
+  await saveQuote(page);
+  const [number] = kinds(model).numeric;
+  const second = { ...bmw, [number.name]: within(number, 0.8) };
+  await fillCar(page, { [number.name]: second[number.name] });
+  await expectPrice(page, cliQuote(second).price);
+  await saveQuote(page);
+  await showSaved(page);
+  await expect(page.getByTestId("saved-quote")).toHaveCount(2);
+  await page.getByTestId("saved-quote").first().getByRole("button", { name: /Delete/ }).click();
+  await expect(page.getByTestId("saved-quote")).toHaveCount(1);
+  await expect(page.getByTestId("saved-quote").getByRole("button", { name: /Delete/ })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("saved-quote")).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: "Saved quotes" })).toBeFocused();
+});
+
+test("a long link value widened the page past a phone's screen", async ({ page, site }) => {
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.goto(`${site.url}#colour=${"x".repeat(400)}`);
+  await expect(page.locator("[data-kind=notice-dropped]")).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});
+
 test("saving is refused with a clear message once 500 quotes are kept", async ({ page, site }) => {
   await page.goto(site.url);
   await expect(page.getByTestId("price")).toBeVisible();
