@@ -1,7 +1,7 @@
 // The pricing screen: same prices as the CLI, live updates, the chart, validation messages, the
 // screenshot for the record. Attributes come from the model, so a retrained model needs no
 // change here.
-import { test, expect, CARS, defaultModel, carWith, cliQuote, cents, fillCar, kinds, otherCategory, within, known, expectPrice } from "../fixtures.mjs";
+import { test, expect, CARS, defaultModel, carWith, cliQuote, cents, fillCar, kinds, otherCategory, within, known, expectPrice, headline } from "../fixtures.mjs";
 
 test("prices equal `carprice predict` to the cent", async ({ page, site }) => {
   const model = defaultModel();
@@ -30,6 +30,9 @@ test("changing an attribute changes the price and the chart", async ({ page, sit
   await expect(price).toBeVisible();
   const before = await price.textContent();
   await expect(page.getByTestId("chart")).toContainText("reference car");
+  // The reference price as the headline shows prices, not to the cent (false precision).
+  await expect(page.getByTestId("chart")).toContainText(`reference car (${headline(cliQuote(carWith(defaultModel(), {})).price)})`);
+  await expect(page.getByTestId("chart")).not.toContainText(/\$[\d,]+\.\d\d/);
   const [first] = categorical;
   await page.locator(`#field-${first.name}`).selectOption(otherCategory(first));
   await expect(price).not.toHaveText(before);

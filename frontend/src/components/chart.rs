@@ -19,7 +19,7 @@ const DECIMALS: u32 = 2;
 pub struct DriversChartProps {
     /// The bars, largest first.
     pub drivers: Vec<Driver>,
-    /// The reference car's price, formatted.
+    /// The reference car's price, as the headline shows prices.
     pub reference: String,
 }
 
@@ -28,7 +28,7 @@ pub fn drivers_chart(props: &DriversChartProps) -> Html {
     if props.drivers.is_empty() {
         return html! {
             <p class="chart-empty" data-testid="chart">
-                { format!("This is the model's reference car ({}): nothing moves its price.", props.reference) }
+                { format!("About the model's reference car ({}): nothing moves its price much.", props.reference) }
             </p>
         };
     }

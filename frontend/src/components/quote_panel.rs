@@ -94,7 +94,7 @@ pub fn quote_panel(props: &QuotePanelProps) -> Html {
                     </div>
                 }
                 <h2 class="chart-title" id="drivers-title">{ "What drives this price" }</h2>
-                { drivers_chart(&DriversChartProps { drivers: bars, reference: format_dollars(quote.reference_price) }) }
+                { drivers_chart(&DriversChartProps { drivers: bars, reference: figures::headline(quote.reference_price, props.price_step) }) }
                 </>
             }
         }
