@@ -45,7 +45,7 @@ pub(crate) fn metrics_dict<'py>(
 fn check_created(created: &str) -> PyResult<()> {
     humantime::parse_rfc3339(created).map_err(|_| {
         pyo3::exceptions::PyValueError::new_err(format!(
-            "created {created:?} is not an RFC 3339 time such as 2026-11-27T00:00:00Z"
+            "created {created:?} is not an RFC 3339 time in UTC (ending in Z), such as 2026-11-27T00:00:00Z"
         ))
     })?;
     Ok(())

@@ -23,7 +23,7 @@ pub fn run(request: TrainArgs) -> Result<()> {
         Some(created) => {
             humantime::parse_rfc3339(&created).with_context(|| {
                 format!(
-                    "--created {created:?} is not an RFC 3339 time such as 2026-11-27T00:00:00Z"
+                    "--created {created:?} is not an RFC 3339 time in UTC (ending in Z), such as 2026-11-27T00:00:00Z"
                 )
             })?;
             created
