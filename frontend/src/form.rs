@@ -7,6 +7,16 @@ use model_core::{
 };
 use thiserror::Error;
 
+/// How far beyond its training range (in multiples of the range's width) the form still prices a
+/// number. Further out it is a typo, not a car: a linear model would still return a finite but
+/// meaningless price (e.g. a curb weight of 1e300 lb), so the form asks for a fix instead.
+const PLAUSIBLE_SPANS: f64 = 2.0;
+
+/// How many times smaller than the smallest training value (when that is above 0) a number may be
+/// before the form takes it for a typo (a curb weight of 0.001, or 2.765 for 2,765, was priced at
+/// $0 to $170).
+const PLAUSIBLE_FACTOR: f64 = 3.0;
+
 /// The text of every field, by attribute name, exactly as typed (or picked), in the model's
 /// attribute order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -164,12 +174,10 @@ pub fn price(model: &Model, form: &FormState) -> Pricing {
             // Check the field alone, on the reference car, so every bad field gets its message.
             let mut alone = reference.clone();
             alone.set(attribute.name.clone(), text);
-            // A number too far outside the training range to be meant is refused by the model
-            // (`CarError::OutOfBounds`), as the CLI and the stock list refuse it.
-            model
-                .car(&alone)
-                .err()
-                .map(|error| (attribute.name.clone(), field_problem(model, error)))
+            if let Err(error) = model.car(&alone) {
+                return Some((attribute.name.clone(), field_problem(model, error)));
+            }
+            implausible(&attribute.kind, text).map(|problem| (attribute.name.clone(), problem))
         })
         .collect();
     if !problems.is_empty() {
@@ -186,6 +194,26 @@ pub fn price(model: &Model, form: &FormState) -> Pricing {
             problems: vec![(error.attribute().to_string(), field_problem(model, error))],
         },
     }
+}
+
+/// [`FieldProblem::TooFar`] for a number too far outside the training range to be meant.
+fn implausible(kind: &AttributeKind, text: &str) -> Option<FieldProblem> {
+    let AttributeKind::Numeric { min, max, .. } = kind else {
+        return None;
+    };
+    let x = model_core::parse_number(text)?;
+    let margin = (max - min).abs().max(1.0) * PLAUSIBLE_SPANS;
+    // Where every trained value is above 0, no less than a PLAUSIBLE_FACTOR-th of the smallest
+    // (above `min - margin` only for a range wide for its values, as the curb weight's).
+    let low = if *min > 0.0 {
+        (min - margin).max(min / PLAUSIBLE_FACTOR)
+    } else {
+        min - margin
+    };
+    (x < low || x > max + margin).then_some(FieldProblem::TooFar {
+        min: *min,
+        max: *max,
+    })
 }
 
 fn field_problem(model: &Model, error: CarError) -> FieldProblem {
@@ -293,6 +321,26 @@ mod tests {
         }
         .to_string()
         .contains("111"));
+    }
+
+    #[test]
+    fn a_typo_far_below_the_range_was_priced_at_0_dollars() {
+        let model = model();
+        // A positive attribute whose range is wide for its values (the curb weight), so that two
+        // widths below it reach 0: only the factor keeps a typo out.
+        let (positive, min, max, _) = (0..)
+            .map(|n| numeric(&model, n, true))
+            .find(|(_, min, max, _)| max - min > min / 3.0)
+            .unwrap();
+        let mut form = FormState::for_model(&model);
+        // A third of the smallest trained value is still a car; a thousandth is a typo.
+        form.set(positive.clone(), model_core::format_number(min / 2.9));
+        assert!(matches!(price(&model, &form), Pricing::Priced { .. }));
+        form.set(positive.clone(), model_core::format_number(min / 1000.0));
+        assert_eq!(
+            price(&model, &form).problem(&positive),
+            Some(&FieldProblem::TooFar { min, max })
+        );
     }
 
     #[test]

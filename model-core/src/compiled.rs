@@ -18,33 +18,6 @@ pub(crate) struct CompiledAttribute {
     pub(crate) untrained: Vec<bool>,
 }
 
-/// How far beyond its training range, in multiples of the range's width, a number is still priced
-/// (a curb weight of 1,488 to 4,066.5 lb: up to 9,223 lb).
-const PLAUSIBLE_SPANS: f64 = 2.0;
-
-/// How many times smaller than the smallest training value a positive number may be (a curb
-/// weight of 1,488 lb: down to 496 lb, so that 2.765 for 2,765 or a weight in tonnes is caught).
-const PLAUSIBLE_FACTOR: f64 = 3.0;
-
-/// Whether a model prices `x` for an attribute trained on `min..=max`: up to [`PLAUSIBLE_SPANS`]
-/// widths either side, and for a positive attribute no less than a [`PLAUSIBLE_FACTOR`]th of
-/// `min`. Beyond them a linear model still returns a finite price (a curb weight of 1e300 lb, or
-/// of 0.001 lb at $0), which would be quoted as if it meant something: the value is a typo, not a
-/// car, and is refused.
-fn plausible(x: f64, (min, max): (f64, f64), positive: bool) -> bool {
-    // Most values are inside the range: the bounds are worked out only for the others.
-    if min <= x && x <= max {
-        return true;
-    }
-    let margin = (max - min).abs().max(1.0) * PLAUSIBLE_SPANS;
-    let low = if positive {
-        (min - margin).max(min / PLAUSIBLE_FACTOR)
-    } else {
-        min - margin
-    };
-    low <= x && x <= max + margin
-}
-
 impl CompiledAttribute {
     /// The training range of a numeric attribute.
     pub(crate) fn range(&self) -> Option<(f64, f64)> {
@@ -121,9 +94,7 @@ impl CompiledAttribute {
     pub(crate) fn valid_text_slot(&self, attribute: &Attribute, text: &str) -> Option<Slot> {
         match &attribute.kind {
             AttributeKind::Numeric { .. } => crate::parse_number(trim(text))
-                .filter(|x| {
-                    x.is_finite() && !(self.must_be_positive && *x <= 0.0) && self.is_plausible(*x)
-                })
+                .filter(|x| x.is_finite() && !(self.must_be_positive && *x <= 0.0))
                 .map(Slot::Number),
             AttributeKind::Categorical { categories, .. } => categories
                 .iter()
@@ -142,33 +113,13 @@ impl CompiledAttribute {
                 value: text(),
             });
         }
-        self.finite_number(x)
-    }
-
-    /// [`Self::number`] of a finite `x` (not generic: one copy in the browser's code).
-    fn finite_number(&self, x: f64) -> Result<Slot, CarError> {
         if self.must_be_positive && x <= 0.0 {
             return Err(CarError::NotPositive {
                 attribute: self.name.clone(),
                 value: x,
             });
         }
-        if !self.is_plausible(x) {
-            let (min, max) = self.range.unwrap_or((x, x));
-            return Err(CarError::OutOfBounds {
-                attribute: self.name.clone(),
-                value: x,
-                min,
-                max,
-            });
-        }
         Ok(Slot::Number(x))
-    }
-
-    /// Whether `x` is [`plausible`] for the attribute (any number when it has no range).
-    fn is_plausible(&self, x: f64) -> bool {
-        self.range
-            .is_none_or(|range| plausible(x, range, self.must_be_positive))
     }
 }
 
