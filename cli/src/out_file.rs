@@ -99,12 +99,17 @@ impl OutFile {
         }
     }
 
-    /// Writes `contents` as the whole output and completes it ([`OutFile::commit`]).
-    pub fn write_and_commit(self, contents: &[u8]) -> Result<()> {
+    /// Writes `contents` (all of it, or the error names the output), not yet completed.
+    pub fn write(&self, contents: &[u8]) -> Result<()> {
         use std::io::Write as _;
         self.as_file()
             .write_all(contents)
-            .with_context(|| format!("cannot write {}", self.path.display()))?;
+            .with_context(|| format!("cannot write {}", self.path.display()))
+    }
+
+    /// Writes `contents` as the whole output and completes it ([`OutFile::commit`]).
+    pub fn write_and_commit(self, contents: &[u8]) -> Result<()> {
+        self.write(contents)?;
         self.commit()
     }
 

@@ -396,7 +396,7 @@ fn stage_accepted_the_champion_as_its_own_challenger() {
 }
 
 #[test]
-fn stage_wrote_a_new_model_beside_the_old_release_when_a_folder_was_in_the_way() {
+fn stage_wrote_a_new_model_beside_the_old_release_when_a_folder_or_a_full_disk_was_in_the_way() {
     let site = temp_dir("stage-folder-in-the-way");
     let stage = |extra: &[&str]| {
         let mut args = vec![
@@ -426,6 +426,13 @@ fn stage_wrote_a_new_model_beside_the_old_release_when_a_folder_was_in_the_way()
         r#"{"version": "1.1.0", "mode": "canary", "percent": 10, "since": "2026-11-30T00:00:00Z", "commit": "c"}"#,
     )
     .unwrap();
+    // A full disk under challenger.json (a link to /dev/full, written in place): the new
+    // model.json was put in place before challenger.json failed.
+    std::os::unix::fs::symlink("/dev/full", site.join("challenger.json")).unwrap();
+    let output = stage(&["--challenger", challenger.to_str().unwrap()]);
+    fails_with(&output, "No space left on device");
+    assert!(files() == before, "the site changed");
+    std::fs::remove_file(site.join("challenger.json")).unwrap();
     std::fs::create_dir(site.join("challenger.json")).unwrap();
     let output = stage(&["--challenger", challenger.to_str().unwrap()]);
     fails_with(&output, "challenger.json: it is a folder");

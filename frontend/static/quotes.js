@@ -47,13 +47,15 @@ export function save(fields, limit) {
 /**
  * One CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break. Text a
  * spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage
- * return: a value typed as `+2800`, or a crafted link's) is kept as text by a leading `'`, as
+ * return, and not a plain number such as `-1` or `+2800`) is kept as text by a leading `'`, as
  * OWASP's "CSV Injection" advice has it.
  */
-const cell = (text) => {
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+export const csvCell = (text) => {
+  const formula = /^[=+\-@\t\r]/.test(text) && !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text);
+  const safe = formula ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 };
+const cell = csvCell;
 
 /** A car's link text (`make=audi&curb-weight=2337`) as [name, value] pairs; malformed ones skipped. */
 function pairs(car) {

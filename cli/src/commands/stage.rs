@@ -14,9 +14,9 @@ use crate::out_file::OutFile;
 
 /// Copies `MODEL_DIR/model.json` into the site (and `CHALLENGER_DIR/model.json` as
 /// `challenger.json`), then writes `release.json` (each atomically; the manifest last, so a reader
-/// never sees a manifest naming a model that is not there yet). Every file is prepared (its
-/// temporary file made beside it) before any is written, so a path that cannot be written (a
-/// folder in the way) stops the stage with the site as it was. Without a challenger, a
+/// never sees a manifest naming a model that is not there yet). Every file is written in full
+/// beside its place before any is put in place, so a path that cannot be written (a folder in
+/// the way, a full disk) stops the stage with the site as it was. Without a challenger, a
 /// `challenger.json` left in the site is removed after the manifest stops naming it.
 pub fn run(
     model_dir: &Path,
@@ -59,12 +59,19 @@ pub fn run(
         None => None,
     };
     let release_out = OutFile::create(&site.join(RELEASE_FILE))?;
-    model_out.write_and_commit(&model_json)?;
-    if let Some((out, json, challenger)) = challenger_out {
-        out.write_and_commit(&json)?;
-        release.challenger = Some(challenger);
+    // Every file written in full (a full disk stops here, the site as it was), then each put in
+    // place, the manifest last.
+    model_out.write(&model_json)?;
+    if let Some((out, json, challenger)) = &challenger_out {
+        out.write(json)?;
+        release.challenger = Some(challenger.clone());
     }
-    release_out.write_and_commit(release.to_json().as_bytes())?;
+    release_out.write(release.to_json().as_bytes())?;
+    model_out.commit()?;
+    if let Some((out, ..)) = challenger_out {
+        out.commit()?;
+    }
+    release_out.commit()?;
     if release.challenger.is_none() && stale.exists() {
         std::fs::remove_file(&stale)
             .with_context(|| format!("cannot remove {}", stale.display()))?;
