@@ -1022,6 +1022,26 @@ fn a_full_output_device_gave_an_error_without_the_outputs_name() {
 }
 
 #[test]
+fn evaluate_and_gate_printed_a_cars_error_twice() {
+    let dir = temp_dir("evaluate-twice");
+    let data = dir.join("cars.csv");
+    std::fs::write(&data, table_with_make("trabant")).unwrap();
+    let output = carprice(
+        &[
+            "evaluate",
+            "--model",
+            "assets/model.json",
+            "--data",
+            data.to_str().unwrap(),
+        ],
+        "",
+    );
+    fails_with(&output, "CSV line 2: `make` is \"trabant\"");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("trabant").count(), 1, "{stderr}");
+}
+
+#[test]
 fn train_into_a_missing_folder_failed_only_after_training() {
     let dir = temp_dir("train-no-folder");
     let out = dir.join("no-such-folder").join("model.json");

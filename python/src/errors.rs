@@ -62,19 +62,33 @@ pub fn car_error(py: Python<'_>, error: &model_core::CarError, row: Option<usize
     err
 }
 
+/// An error's message followed by its causes', as the command line prints them ("cannot measure
+/// the model on the held-out rows: all actual values are equal, …").
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        message.push_str(": ");
+        message.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    message
+}
+
 /// A `ModelError`.
 pub fn model_error(error: model_core::ModelError) -> PyErr {
-    ModelError::new_err(error.to_string())
+    ModelError::new_err(with_causes(&error))
 }
 
 /// A `DataError`.
 pub fn data_error(error: model_core::DataError) -> PyErr {
-    DataError::new_err(error.to_string())
+    DataError::new_err(with_causes(&error))
 }
 
-/// A `TrainError`; advice to run `carprice train --missing …` names `train`'s `missing=` instead.
+/// A `TrainError`, with its causes; advice to run `carprice train --missing …` names `train`'s
+/// `missing=` instead.
 pub fn train_error(error: model_core::TrainError) -> PyErr {
-    let message = error.to_string();
+    let message = with_causes(&error);
     let message = match error {
         model_core::TrainError::MissingValues { .. } => message
             .replace(

@@ -129,3 +129,9 @@ def test_the_missing_cell_error_advised_a_cli_option_python_lacked(cars):
 def test_a_boolean_mask_as_test_rows_was_read_as_rows_0_and_1(cars, rows, error, words):
     with pytest.raises(error, match=words):
         carprice.train(cars, test_rows=rows, created=CREATED)
+
+
+def test_a_train_error_dropped_the_reason_the_cli_gives(cars):
+    # One held-out row: R² is undefined, and the error says why, as `carprice train` does.
+    with pytest.raises(carprice.TrainError, match="held-out rows: all actual values are equal"):
+        carprice.train(cars, test_rows=[4], created=CREATED)

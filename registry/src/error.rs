@@ -47,12 +47,12 @@ pub enum RegistryError {
         source: DataError,
     },
     /// The model cannot price its own test data.
-    #[error("model {version} cannot price its test data: {source}; fix the data or the model")]
+    #[error("model {version} cannot price its test data: {problem}; fix the data or the model")]
     CannotPrice {
         /// The model version.
         version: String,
-        /// Why.
-        source: MeasureError,
+        /// Why (in the message, not a source: a cause chain would say it twice).
+        problem: MeasureError,
     },
     /// The version was published before, with other files.
     #[error("model version {version} is already published in {container} with other files; published versions never change: give the model a new version")]
@@ -183,12 +183,12 @@ pub enum MeasureError {
     #[error(transparent)]
     Data(#[from] DataError),
     /// A row could not be priced.
-    #[error("CSV line {line}: {source}")]
+    #[error("CSV line {line}: {problem}")]
     Car {
         /// The CSV line (1-based, header included).
         line: u64,
-        /// Why.
-        source: CarError,
+        /// Why (in the message, not a source: a cause chain would say it twice).
+        problem: CarError,
     },
     /// The metrics cannot be computed.
     #[error(transparent)]

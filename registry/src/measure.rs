@@ -19,9 +19,9 @@ pub fn measure(model: &Model, table: &CarTable) -> Result<Metrics, MeasureError>
             model
                 .car(&table.description(row, &[target.as_str()]))
                 .and_then(|car| model.price(&car))
-                .map_err(|source| MeasureError::Car {
+                .map_err(|problem| MeasureError::Car {
                     line: table.line(row),
-                    source,
+                    problem,
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;

@@ -179,9 +179,9 @@ impl Registry {
             origin: "to publish".into(),
             source,
         })?;
-        let metrics = measure(&model, &table).map_err(|source| RegistryError::CannotPrice {
+        let metrics = measure(&model, &table).map_err(|problem| RegistryError::CannotPrice {
             version: version.to_string(),
-            source,
+            problem,
         })?;
         let already_published = self.upload(&version, model_json, test_data)?;
         Ok(Publication {
@@ -579,9 +579,9 @@ impl Registry {
                 &fetched.model_json,
                 &blob_name(&fetched.version, MODEL_FILE),
             )?;
-            measure(&model, &table).map_err(|source| RegistryError::CannotPrice {
+            measure(&model, &table).map_err(|problem| RegistryError::CannotPrice {
                 version: fetched.version.to_string(),
-                source,
+                problem,
             })
         };
         let (ours, theirs) = (metrics(&candidate)?, metrics(&champion)?);

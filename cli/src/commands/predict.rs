@@ -144,7 +144,7 @@ fn print_quote(quote: &Quote<'_>, json: bool) -> Result<()> {
                 "  warning: {attribute} = {value} is outside the training range {min} to {max}; the price is an extrapolation"
             ),
             Extrapolation::UntrainedCategory { attribute, category } => outln!(
-                "  warning: {attribute} = {category} had no training cars; the price ignores it"
+                "  warning: {attribute} = {category} had no training cars: its effect on the price is unknown"
             ),
         };
         written?;

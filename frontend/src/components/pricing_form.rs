@@ -59,9 +59,9 @@ pub fn pricing_form(props: &PricingFormProps) -> Html {
                     format_number(*min),
                     format_number(*max)
                 )),
-                Extrapolation::UntrainedCategory { .. } => AttrValue::from(
-                    "No training cars had this value; it does not change the price.",
-                ),
+                Extrapolation::UntrainedCategory { .. } => {
+                    AttrValue::from("No training cars had this value: its effect is unknown.")
+                }
             })
     };
     html! {
