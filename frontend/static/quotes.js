@@ -22,7 +22,11 @@ function words(error, limit) {
     return "This device's storage is full, so the quote was not saved: export and delete some saved quotes.";
   return `The browser refused: ${error ? `${error.name}: ${error.message}` : "unknown error"}`;
 }
-const worded = (work, limit) => work.catch((error) => Promise.reject(words(error, limit)));
+/** `work()`'s promise, its failure (also one thrown at once, as without IndexedDB) in words. */
+const worded = (work, limit) =>
+  Promise.resolve()
+    .then(work)
+    .catch((error) => Promise.reject(words(error, limit)));
 
 /** Every saved quote's JSON text, oldest first. */
 const list = () => values(quotes());
@@ -37,9 +41,10 @@ export function save(fields, limit) {
   const now = new Date();
   const record = { id: now.getTime(), saved_at: now.toISOString(), model_version, price: +price, low: +low, high: +high, car, headline, range, summary, drivers };
   return worded(
-    keys(quotes()).then((saved) =>
-      saved.length >= limit ? Promise.reject("full") : set(record.id, JSON.stringify(record), quotes()).then(() => saved.length + 1),
-    ),
+    () =>
+      keys(quotes()).then((saved) =>
+        saved.length >= limit ? Promise.reject("full") : set(record.id, JSON.stringify(record), quotes()).then(() => saved.length + 1),
+      ),
     limit,
   );
 }
@@ -137,6 +142,7 @@ export function show(_text, limit) {
       const screen = document.getElementById("saved");
       if (!screen) return;
       let records;
+      let unreadable = false;
       try {
         records = (await list()).flatMap((text) => {
           try {
@@ -147,6 +153,7 @@ export function show(_text, limit) {
         });
       } catch (error) {
         records = [];
+        unreadable = true;
         say(words(error, limit), true);
       }
       records.reverse();
@@ -193,7 +200,7 @@ export function show(_text, limit) {
           exporter,
         ),
         outcome,
-        ...(records.length ? [] : [h("p", { className: "card empty", textContent: "No saved quotes yet. Price a car and choose “Save quote”." })]),
+        ...(records.length || unreadable ? [] : [h("p", { className: "card empty", textContent: "No saved quotes yet. Price a car and choose “Save quote”." })]),
         h("ul", { className: "saved-list" }, ...items),
       );
     };

@@ -308,6 +308,17 @@ test("a long link value widened the page past a phone's screen", async ({ page, 
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
 
+test("without IndexedDB, saving advised a reload and the list said no quotes were saved yet", async ({ page, site }) => {
+  await page.addInitScript(() => Object.defineProperty(window, "indexedDB", { value: undefined }));
+  await page.goto(site.url);
+  await expect(page.getByTestId("price")).toBeVisible();
+  await page.getByTestId("save-quote").click();
+  await expect(page.getByTestId("outcome")).toContainText("IndexedDB is turned off");
+  await showSaved(page);
+  await expect(page.getByTestId("outcome")).toContainText("IndexedDB is turned off");
+  await expect(page.locator("#saved")).not.toContainText("No saved quotes yet");
+});
+
 test("saving is refused with a clear message once 500 quotes are kept", async ({ page, site }) => {
   await page.goto(site.url);
   await expect(page.getByTestId("price")).toBeVisible();
