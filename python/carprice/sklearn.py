@@ -474,6 +474,14 @@ def from_sklearn(
     for column in columns:
         if column not in table.columns:
             raise ValueError(f"X has no column {column!r}, which the estimator was fitted on")
+        values = table[column].to_numpy()
+        if values.dtype.kind == "f" and not np.isfinite(values).all():
+            row = int(np.flatnonzero(~np.isfinite(values))[0])
+            raise ValueError(
+                f"X's column {column!r} is missing or not finite at row {row} (0-based "
+                "position): from_sklearn takes each attribute's range from X, so drop or fill "
+                "such rows first"
+            )
     described = dict(zip(columns, _carprice.schema_attributes(schema, columns)))
     linear = _regressor(estimator, [_Raw(c) for c in columns], "")
     categories = _vocabulary(categories)

@@ -57,6 +57,17 @@ def test_x_without_rows_or_y_of_another_length_was_not_said(xy, fitted):
         carprice.from_sklearn(fitted, X, y.iloc[1:], created=CREATED)
 
 
+def test_a_nan_in_x_gave_a_malformed_model(xy, fitted):
+    X, y = xy
+    numeric = next(c for c in X.columns if X[c].dtype.kind == "f")
+    holed = X.copy()
+    holed.loc[holed.index[7], numeric] = np.nan
+    with pytest.raises(
+        ValueError, match=f"X's column '{numeric}' is missing or not finite at row 7"
+    ):
+        carprice.from_sklearn(fitted, holed, y, created=CREATED)
+
+
 def unfitted_last_step(X, y):
     pipeline = one_hot_ridge().fit(X, np.log(y))
     pipeline.steps[-1] = ("ridge", Ridge())
