@@ -447,6 +447,49 @@ fn stage_wrote_a_new_model_beside_the_old_release_when_a_folder_or_a_full_disk_w
 }
 
 #[test]
+fn a_rollout_written_with_a_byte_order_mark_was_not_json() {
+    let version = model_core::Model::from_json(
+        &std::fs::read_to_string(repo().join("assets/model.json")).unwrap(),
+    )
+    .unwrap()
+    .version()
+    .to_string();
+    // The champion as its own challenger: refused after the rollout is read, for another reason.
+    let challenger = challenger_dir(
+        "rollout-bom",
+        &format!(
+            "\u{feff}{{\"version\": \"{version}\", \"mode\": \"canary\", \"percent\": 10, \"since\": \"2026-11-30T00:00:00Z\", \"commit\": \"c\"}}"
+        ),
+    );
+    let output = stage_with_challenger(&challenger);
+    fails_with(&output, "the version staged as the live model");
+}
+
+#[test]
+fn stage_put_a_model_of_another_family_into_the_site() {
+    let dir = temp_dir("stage-other-family");
+    let model = std::fs::read_to_string(repo().join("assets/model.json")).unwrap();
+    let renamed = model.replacen(r#""name": "car-price""#, r#""name": "truck-price""#, 1);
+    std::fs::write(dir.join("model.json"), renamed).unwrap();
+    let site = temp_dir("site-of-another-family");
+    let output = carprice(
+        &[
+            "stage",
+            "--model",
+            dir.to_str().unwrap(),
+            "--site",
+            site.to_str().unwrap(),
+        ],
+        "",
+    );
+    fails_with(
+        &output,
+        "is model `truck-price`, but the web app prices with `car-price` models",
+    );
+    assert!(!site.join("model.json").exists());
+}
+
+#[test]
 fn stage_took_the_last_of_a_rollout_field_given_twice() {
     let challenger = challenger_dir(
         "rollout-twice",

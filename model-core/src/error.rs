@@ -371,6 +371,15 @@ pub enum TrainError {
         /// The value.
         value: f64,
     },
+    /// The target column is also among the ignored ones.
+    #[error(
+        "`{target}` is the target (the price to learn), so it cannot be ignored as well: leave it \
+         out of the ignored columns"
+    )]
+    TargetIgnored {
+        /// The target column.
+        target: String,
+    },
     /// The table has no column to price from: only the target and ignored columns.
     #[error(
         "the table has no attribute column: every column is the target `{target}` or ignored, and \

@@ -76,6 +76,20 @@ fn training_a_table_of_only_the_target_panicked() {
 }
 
 #[test]
+fn the_target_given_as_an_ignored_column_was_accepted() {
+    let options = TrainOptions {
+        ignore: vec!["price".to_string()],
+        ..TrainOptions::default()
+    };
+    assert_eq!(
+        train(&synthetic_table(), &[], &options).unwrap_err(),
+        TrainError::TargetIgnored {
+            target: "price".to_string()
+        }
+    );
+}
+
+#[test]
 fn training_refuses_bad_input() {
     let tiny = CarTable::from_csv(b"make,price\naudi,1\nbmw,2\n").unwrap();
     assert!(matches!(

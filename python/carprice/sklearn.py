@@ -650,6 +650,11 @@ def _prices(y: Any, rows: int, transform: str) -> np.ndarray:
         )
     if len(actual) != rows:
         raise ValueError(f"y has {len(actual)} prices for {rows} rows of X: give one per row")
+    if actual.dtype.kind not in "iuf":
+        raise TypeError(
+            f"y must hold prices as numbers, got {actual.dtype} values such as "
+            f"{actual[0]!r}: convert the column, e.g. with pandas.to_numeric"
+        )
     prices = actual.astype(np.float64)
     bad = np.flatnonzero(~np.isfinite(prices))
     if bad.size:
@@ -697,6 +702,10 @@ def _vocabulary(categories: Any) -> dict[str, list[str]]:
                 f"(for one category write [{names!r}])"
             )
         vocabulary[str(column)] = [str(c) for c in names]
+        if "" in vocabulary[str(column)]:
+            raise ValueError(
+                f"categories[{column!r}] holds an empty name: a category is a non-empty text"
+            )
     return vocabulary
 
 

@@ -68,6 +68,16 @@ def test_a_nan_in_x_gave_a_malformed_model(xy, fitted):
         carprice.from_sklearn(fitted, holed, y, created=CREATED)
 
 
+def test_prices_as_text_or_an_empty_category_name_gave_no_clear_error(xy, fitted):
+    X, y = xy
+    with pytest.raises(TypeError, match="y must hold prices as numbers"):
+        carprice.from_sklearn(fitted, X, y.astype(str), created=CREATED)
+    with pytest.raises(TypeError, match="y must hold prices as numbers"):
+        carprice.from_sklearn(fitted, X, y > y.median(), created=CREATED)
+    with pytest.raises(ValueError, match="holds an empty name"):
+        carprice.from_sklearn(fitted, X, y, created=CREATED, categories={"make": [""]})
+
+
 def unfitted_last_step(X, y):
     pipeline = one_hot_ridge().fit(X, np.log(y))
     pipeline.steps[-1] = ("ridge", Ridge())

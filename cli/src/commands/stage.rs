@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use anyhow::{Context, Result};
-use carprice_registry::ChallengerRecord;
+use carprice_registry::{ChallengerRecord, FAMILY};
 use model_core::release::{Challenger, Release, CHALLENGER_FILE, MODEL_FILE, RELEASE_FILE};
 
 use super::fetch::ROLLOUT_FILE;
@@ -28,6 +28,13 @@ pub fn run(
     let model_path = in_folder(model_dir, "--model")?;
     let model_json = files::read(&model_path)?;
     let model = files::parse_model(&model_json, &model_path.display().to_string())?;
+    anyhow::ensure!(
+        model.document().name == FAMILY,
+        "{} is model `{}`, but the web app prices with `{FAMILY}` models (the family `carprice \
+         publish` keeps): stage a model named `{FAMILY}`",
+        model_path.display(),
+        model.document().name
+    );
     let challenger = challenger_dir.map(read_challenger).transpose()?;
     if let (Some((_, challenger)), Some(dir)) = (&challenger, challenger_dir) {
         anyhow::ensure!(
@@ -146,7 +153,9 @@ fn read_rollout(path: &Path) -> Result<ChallengerRecord> {
             path.display()
         )
     };
-    let bytes = files::read(path)?;
+    let read = files::read(path)?;
+    // A byte order mark, as some Windows editors write, is not part of the JSON.
+    let bytes = read.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&read);
     if bytes.trim_ascii().is_empty() {
         anyhow::bail!(
             "{}: the file is empty, e.g. {}",
@@ -154,7 +163,7 @@ fn read_rollout(path: &Path) -> Result<ChallengerRecord> {
             ROLLOUT_EXAMPLE
         );
     }
-    let value: serde_json::Value = serde_json::from_slice(&bytes).with_context(not_a_rollout)?;
+    let value: serde_json::Value = serde_json::from_slice(bytes).with_context(not_a_rollout)?;
     let Some(fields) = value.as_object() else {
         anyhow::bail!(
             "{}: it holds {}, where a JSON object with the fields {} is expected, e.g. {}",
@@ -179,7 +188,7 @@ fn read_rollout(path: &Path) -> Result<ChallengerRecord> {
     // Read from the text again, not the map, so that a field given twice is refused (the map
     // keeps the last). The field a wrong value is in is named before serde's message
     // ("percent: invalid type: …").
-    let mut text = serde_json::Deserializer::from_slice(&bytes);
+    let mut text = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut text).map_err(|error| {
         let path = error.path().to_string();
         match path.as_str() {

@@ -221,6 +221,11 @@ fn check_options(options: &TrainOptions) -> Result<(), TrainError> {
         return Err(TrainError::IntervalLevel(options.interval_level));
     }
     options.version.parse::<ModelVersion>()?;
+    if options.ignore.contains(&options.target) {
+        return Err(TrainError::TargetIgnored {
+            target: options.target.clone(),
+        });
+    }
     Ok(())
 }
 
