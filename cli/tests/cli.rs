@@ -370,20 +370,25 @@ fn stage_with_challenger(challenger: &Path) -> Output {
     output
 }
 
-#[test]
-fn stage_accepted_the_champion_as_its_own_challenger() {
+/// The packaged model's version, and a rollout (`rollout.json`'s text) naming it as the
+/// challenger in canary mode.
+fn champion_rollout() -> (String, String) {
     let version = model_core::Model::from_json(
         &std::fs::read_to_string(repo().join("assets/model.json")).unwrap(),
     )
     .unwrap()
     .version()
     .to_string();
-    let challenger = challenger_dir(
-        "champion-as-challenger",
-        &format!(
-            r#"{{"version": "{version}", "mode": "canary", "percent": 10, "since": "2026-11-30T00:00:00Z", "commit": "c"}}"#
-        ),
+    let rollout = format!(
+        r#"{{"version": "{version}", "mode": "canary", "percent": 10, "since": "2026-11-30T00:00:00Z", "commit": "c"}}"#
     );
+    (version, rollout)
+}
+
+#[test]
+fn stage_accepted_the_champion_as_its_own_challenger() {
+    let (version, rollout) = champion_rollout();
+    let challenger = challenger_dir("champion-as-challenger", &rollout);
     let output = stage_with_challenger(&challenger);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
@@ -448,19 +453,9 @@ fn stage_wrote_a_new_model_beside_the_old_release_when_a_folder_or_a_full_disk_w
 
 #[test]
 fn a_rollout_written_with_a_byte_order_mark_was_not_json() {
-    let version = model_core::Model::from_json(
-        &std::fs::read_to_string(repo().join("assets/model.json")).unwrap(),
-    )
-    .unwrap()
-    .version()
-    .to_string();
     // The champion as its own challenger: refused after the rollout is read, for another reason.
-    let challenger = challenger_dir(
-        "rollout-bom",
-        &format!(
-            "\u{feff}{{\"version\": \"{version}\", \"mode\": \"canary\", \"percent\": 10, \"since\": \"2026-11-30T00:00:00Z\", \"commit\": \"c\"}}"
-        ),
-    );
+    let (_, rollout) = champion_rollout();
+    let challenger = challenger_dir("rollout-bom", &format!("\u{feff}{rollout}"));
     let output = stage_with_challenger(&challenger);
     fails_with(&output, "the version staged as the live model");
 }

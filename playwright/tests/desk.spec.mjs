@@ -24,6 +24,24 @@ async function saveQuote(page) {
   await expect(page.getByTestId("outcome")).toContainText("Quote saved");
 }
 
+/** Saves the BMW, then the same car with its first number at 80% of its range, and shows the
+ * saved quotes screen with both; returns the first's quote, the second car and that number. */
+async function saveTwoQuotes(page, site) {
+  await page.goto(site.url);
+  await fillCar(page, bmw);
+  const first = cliQuote(bmw);
+  await expectPrice(page, first.price);
+  await saveQuote(page);
+  const [number] = kinds(model).numeric;
+  const second = { ...bmw, [number.name]: within(number, 0.8) };
+  await fillCar(page, { [number.name]: second[number.name] });
+  await expectPrice(page, cliQuote(second).price);
+  await saveQuote(page);
+  await showSaved(page);
+  await expect(page.getByTestId("saved-quote")).toHaveCount(2);
+  return { first, second, number };
+}
+
 async function showSaved(page) {
   await page.getByRole("button", { name: "Saved quotes" }).click();
   await expect(page.getByTestId("saved-screen")).toBeVisible();
@@ -202,18 +220,7 @@ test("a quote saved offline is still there after a restart", async ({ site }, te
 });
 
 test("saved quotes reopen, delete and export as CSV", async ({ page, site }) => {
-  await page.goto(site.url);
-  await fillCar(page, bmw);
-  const first = cliQuote(bmw);
-  await expectPrice(page, first.price);
-  await saveQuote(page);
-  const [number] = kinds(model).numeric;
-  const second = { ...bmw, [number.name]: within(number, 0.8) };
-  await fillCar(page, { [number.name]: second[number.name] });
-  await expectPrice(page, cliQuote(second).price);
-  await saveQuote(page);
-  await showSaved(page);
-  await expect(page.getByTestId("saved-quote")).toHaveCount(2);
+  const { first, second, number } = await saveTwoQuotes(page, site);
   await expect(page.getByTestId("saved-screen")).toContainText("2 of 500");
   // Newest first; its car reads by labels.
   await expect(page.getByTestId("saved-quote").first()).toContainText(headline(cliQuote(second).price));
@@ -282,17 +289,7 @@ test("the browser's print of the saved quotes screen printed its buttons", async
 });
 
 test("deleting a quote left the keyboard's focus at the start of the page", async ({ page, site }) => {
-  await page.goto(site.url);
-  await fillCar(page, bmw);
-  await expectPrice(page, cliQuote(bmw).price);
-  await saveQuote(page);
-  const [number] = kinds(model).numeric;
-  const second = { ...bmw, [number.name]: within(number, 0.8) };
-  await fillCar(page, { [number.name]: second[number.name] });
-  await expectPrice(page, cliQuote(second).price);
-  await saveQuote(page);
-  await showSaved(page);
-  await expect(page.getByTestId("saved-quote")).toHaveCount(2);
+  await saveTwoQuotes(page, site);
   await page.getByTestId("saved-quote").first().getByRole("button", { name: /Delete/ }).click();
   await expect(page.getByTestId("saved-quote")).toHaveCount(1);
   await expect(page.getByTestId("saved-quote").getByRole("button", { name: /Delete/ })).toBeFocused();
