@@ -60,7 +60,6 @@ export const csvCell = (text) => {
   const safe = formula ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 };
-const cell = csvCell;
 
 /** A car's link text (`make=audi&curb-weight=2337`) as [name, value] pairs; malformed ones skipped. */
 function pairs(car) {
@@ -94,11 +93,11 @@ async function exportCsv() {
   const cars = quotes.map((quote) => new Map(pairs(quote.car)));
   const columns = [...new Set(cars.flatMap((car) => [...car.keys()]))];
   const cents = (amount) => (Math.round(amount * 100) / 100).toFixed(2);
-  const lines = [["saved_at", "model_version", "price", "price_low", "price_high", "drivers", ...columns.map(cell)].join(",")];
+  const lines = [["saved_at", "model_version", "price", "price_low", "price_high", "drivers", ...columns.map(csvCell)].join(",")];
   quotes.forEach((quote, i) => {
     const amounts = [quote.price, quote.low, quote.high].map(cents);
-    const values = columns.map((column) => cell(cars[i].get(column) ?? ""));
-    lines.push([cell(quote.saved_at), cell(quote.model_version), ...amounts, cell(quote.drivers.join("; ")), ...values].join(","));
+    const values = columns.map((column) => csvCell(cars[i].get(column) ?? ""));
+    lines.push([csvCell(quote.saved_at), csvCell(quote.model_version), ...amounts, csvCell(quote.drivers.join("; ")), ...values].join(","));
   });
   // A byte order mark first: Excel reads a CSV file as UTF-8 only with one (the drivers' "−").
   const text = "\uFEFF" + lines.map((line) => line + "\r\n").join("");

@@ -2,7 +2,7 @@
 
 use model_core::{AttributeValue, CarDescription};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyDict, PyFloat, PyString};
 
 /// A Python value as an attribute value; `None` for a missing one (`None`, NaN, `pandas.NA`).
 ///
@@ -12,7 +12,7 @@ use pyo3::types::{PyDict, PyString};
 /// numbers become the decimal they print as; other numbers (int, float, numpy scalars) become
 /// numbers; anything else is priced as its `str()`.
 pub fn attribute_value(value: &Bound<'_, PyAny>) -> PyResult<Option<AttributeValue>> {
-    if value.is_none() || is_pandas_na(value) {
+    if value.is_none() {
         return Ok(None);
     }
     if let Ok(text) = value.cast::<PyString>() {
@@ -28,12 +28,16 @@ pub fn attribute_value(value: &Bound<'_, PyAny>) -> PyResult<Option<AttributeVal
         }
         // A numpy float32 or float16 is the decimal it prints as (66.2, not 66.19999694824219):
         // the text a CSV of it holds, which the CLI prices.
-        if is_narrow_numpy_float(value) {
+        if !value.is_exact_instance_of::<PyFloat>() && is_narrow_numpy_float(value) {
             return Ok(Some(AttributeValue::Text(
                 value.str()?.to_cow()?.into_owned(),
             )));
         }
         return Ok(Some(AttributeValue::Number(x)));
+    }
+    // Checked only here: `pd.NA` is neither text, a bool nor a number.
+    if is_pandas_na(value) {
+        return Ok(None);
     }
     Ok(Some(AttributeValue::Text(
         value.str()?.to_cow()?.into_owned(),
